@@ -1,0 +1,12 @@
+# Writes OUT: a C++ file defining kw::store::embedded_migrations(), one entry per numbered .sql file.
+separate_arguments(FILES)
+set(body "")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} sql)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")
+  string(APPEND body "    {${version}, \"${name}\", R\"kwsql(${sql})kwsql\"},\n")
+endforeach()
+file(WRITE ${OUT}.tmp "#include \"store/migrations.hpp\"\n\nnamespace kw::store {\n\nconst std::vector<Migration>& embedded_migrations() {\n    static const std::vector<Migration> all = {\n${body}    };\n    return all;\n}\n\n}  // namespace kw::store\n")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

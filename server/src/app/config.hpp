@@ -1,0 +1,89 @@
+#pragma once
+// Typed configuration, read once at start: defaults < TOML file < environment (KW_SECTION_KEY)
+// < command-line flags (--section.key=value, and the shortcuts --db, --config, --port).
+// Unknown keys and bad values stop the start with a message naming the key (kw::Error bad_request).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kw::app {
+
+struct Config {
+    struct Server {
+        std::string address = "127.0.0.1";
+        std::int64_t port = 8080;
+        std::int64_t workers = 4;               // threads for blocking work (SQL, Redis, handlers)
+        std::int64_t io_threads = 1;
+        std::int64_t body_limit = 65536;        // bytes
+        std::int64_t shutdown_grace_s = 10;
+        std::string public_url = "http://127.0.0.1:8080";  // base of QR codes and links
+        std::string admin_root;                 // built admin console; empty: not served
+        std::string app_root;                   // built driver app; empty: not served
+        std::string instance_id;                // empty: hostname-pid
+    } server;
+    struct Database {
+        std::string url = "sqlite:var/kilowatt.db";
+        std::int64_t pool_size = 8;             // MySQL; SQLite always uses one connection
+    } database;
+    struct Redis {
+        std::string host = "127.0.0.1";
+        std::int64_t port = 6379;
+        std::string password;
+        std::int64_t db = 0;
+        std::string prefix = "kw:";
+        std::int64_t pool_size = 8;
+    } redis;
+    struct Mqtt {
+        std::string host = "127.0.0.1";
+        std::int64_t port = 1883;
+        std::string username = "kilowatt";
+        std::string password;
+        std::string client_id;                  // empty: kilowatt-<instance_id>
+        std::int64_t protocol = 5;              // 5 or 4 (3.1.1)
+        std::string share_group = "kilowatt";
+        std::string broker = "mosquitto";       // mosquitto (dynamic-security) | emqx (HTTP hooks) | none
+        std::string hook_secret;                // EMQX HTTP auth hooks: shared secret header
+    } mqtt;
+    struct Auth {
+        std::int64_t driver_token_ttl_s = 30 * 24 * 3600;
+        std::int64_t staff_token_ttl_s = 12 * 3600;
+        std::string bootstrap_admin;            // "login:password": created if no employee exists yet
+    } auth;
+    struct Orders {
+        std::int64_t start_timeout_s = 30;      // no ack/started by then: cancelled, no charge
+        std::int64_t stop_timeout_s = 60;       // no ended by then: settled at the last meter value
+        std::int64_t min_balance_fen = 500;     // needed to start
+        std::int64_t offline_settle_s = 600;    // charger offline that long: settle at last meter
+        std::int64_t persist_interval_s = 60;   // a billing sample is written at least this often
+        std::int64_t balance_lookahead_s = 60;  // stop when the next N s at current power would pass the balance
+        std::int64_t heartbeat_s = 30;          // told to chargers at boot
+        std::int64_t missed_heartbeats = 3;     // offline after that many
+        std::int64_t sweep_interval_ms = 1000;  // timeouts, schedules, presence
+    } orders;
+    struct Payments {
+        bool sandbox = true;                    // built-in sandbox provider
+        std::string sandbox_secret = "sandbox-secret";
+    } payments;
+    struct Log {
+        std::string level = "info";
+    } log;
+    struct Demo {
+        bool seed = false;                      // seed demo data into an empty database
+        std::string chargers_csv;               // where to write the demo chargers' credentials
+    } demo;
+};
+
+// Loads config: path may be empty (no file). args are argv without argv[0]; env is the process env.
+Config load_config(const std::string& toml_path, const std::vector<std::string>& flag_overrides,
+                   char** envp);
+
+// Sets one key ("server.port") from text, validating it. Throws kw::Error naming the key.
+void set_config_value(Config& config, const std::string& key, const std::string& value);
+
+// Checks cross-field rules (ports in range, known enums, ...). Throws kw::Error naming the key.
+void validate_config(const Config& config);
+
+// Every key, for docs and --help: {"server.port", "8080"}.
+std::vector<std::pair<std::string, std::string>> config_keys(const Config& defaults);
+
+}  // namespace kw::app

@@ -1,0 +1,1 @@
+// placeholder: the libmosquitto client lands here

@@ -1,0 +1,84 @@
+#pragma once
+// MqttClient: one MQTT connection (libmosquitto) driven from an Asio executor, without any thread of
+// its own: the socket is watched with a stream_descriptor (on a dup of mosquitto's fd, so mosquitto
+// may close its fd at any time without confusing the reactor), and mosquitto_loop_misc runs on a 1 s
+// timer. Reconnects by itself with jittered exponential backoff and re-sends every subscription.
+//
+// Threads: every callback runs on the executor (pass a strand if the io_context has several
+// threads). publish/subscribe/start/stop/kill may be called from any thread: they post to the
+// executor. Set the on_* callbacks before start(). The io_context must outlive the client. The
+// destructor detaches the callbacks at once and posts a graceful DISCONNECT; it is safe to destroy
+// the client from inside one of its own callbacks.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+namespace kw::mqtt {
+
+struct Message {
+    std::string topic;
+    std::string payload;
+    int qos = 0;
+    bool retain = false;
+    std::string correlation_data;  // MQTT 5 only; empty otherwise
+    std::string response_topic;    // MQTT 5 only; empty otherwise
+};
+
+struct Options {
+    std::string host = "127.0.0.1";
+    int port = 1883;
+    std::string client_id;  // empty: MQTT 5 lets the broker assign one, 3.1.1 gets a random one
+    std::string username, password;
+    int protocol_version = 5;  // 5 or 4 (= 3.1.1)
+    int keepalive_s = 30;      // also bounds how long a TCP connect + CONNACK may take
+    bool clean_start = true;
+    std::string will_topic, will_payload;  // no will when will_topic is empty
+    int will_qos = 1;
+    bool will_retain = false;
+    int reconnect_min_ms = 500, reconnect_max_ms = 10000;
+    int max_inflight = 100;     // QoS>0 messages sent but not yet acknowledged
+    int max_queued = 10000;     // QoS>0 messages not yet acknowledged (incl. in flight); more are dropped
+};
+
+class MqttClient {
+public:
+    MqttClient(boost::asio::any_io_executor ex, Options options);
+    ~MqttClient();
+    MqttClient(const MqttClient&) = delete;
+    MqttClient& operator=(const MqttClient&) = delete;
+
+    void on_message(std::function<void(const Message&)> cb);
+    void on_connected(std::function<void()> cb);          // after each successful CONNACK
+    void on_disconnected(std::function<void(int rc)> cb);  // rc: 0 after stop(), a MOSQ_ERR_* otherwise
+
+    // Non-blocking connect; keeps retrying with backoff until stop()/kill().
+    void start();
+    // Remembered and re-sent after every reconnect.
+    void subscribe(std::string pattern, int qos);
+    // QoS>0 messages published while disconnected are kept by libmosquitto and sent after the next
+    // CONNACK (up to max_queued); QoS 0 messages are dropped while disconnected. Correlation data and
+    // response topic are sent as MQTT 5 properties and ignored on 3.1.1.
+    void publish(std::string topic, std::string payload, int qos, bool retain = false,
+                 std::string correlation_data = {}, std::string response_topic = {});
+    // Graceful: DISCONNECT (the broker drops the will), then close. No reconnect until start().
+    void stop();
+    // Closes the TCP connection without DISCONNECT so the broker publishes the will, as when a
+    // charger loses power. No reconnect until start().
+    void kill();
+
+    bool connected() const;
+    // Messages of QoS>0 published but not yet acknowledged by the broker.
+    int pending() const;
+
+    class Impl;
+
+private:
+    std::shared_ptr<Impl> impl_;
+};
+
+// Human-readable text for a MOSQ_ERR_* code (mosquitto_strerror).
+std::string error_string(int rc);
+
+}  // namespace kw::mqtt

@@ -1,0 +1,20 @@
+#include "domain/error.hpp"
+
+namespace kw {
+
+std::string_view errc_name(Errc errc) {
+    switch (errc) {
+        case Errc::bad_request: return "bad_request";
+        case Errc::unauthorized: return "unauthorized";
+        case Errc::forbidden: return "forbidden";
+        case Errc::not_found: return "not_found";
+        case Errc::conflict: return "conflict";
+        case Errc::payload_too_large: return "payload_too_large";
+        case Errc::insufficient_balance: return "insufficient_balance";
+        case Errc::unavailable: return "unavailable";
+        case Errc::internal: return "internal";
+    }
+    return "internal";
+}
+
+}  // namespace kw

@@ -1,0 +1,53 @@
+#include "http/errors.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+namespace kw::http {
+
+int status_of(Errc errc) {
+    switch (errc) {
+        case Errc::bad_request: return 400;
+        case Errc::unauthorized: return 401;
+        case Errc::insufficient_balance: return 402;
+        case Errc::forbidden: return 403;
+        case Errc::not_found: return 404;
+        case Errc::conflict: return 409;
+        case Errc::payload_too_large: return 413;
+        case Errc::unavailable: return 503;
+        case Errc::internal: return 500;
+    }
+    return 500;
+}
+
+namespace {
+
+Response body(int status, std::string_view code, std::string_view message) {
+    Response r;
+    r.status = status;
+    r.body = boost::json::serialize(boost::json::object{{"code", code}, {"message", message}});
+    return r;
+}
+
+}  // namespace
+
+Response error_response(std::exception_ptr error, const Request& req) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error& e) {
+        int status = status_of(e.errc());
+        if (status >= 500)
+            spdlog::error("event=http_error method={} path={} code={} message=\"{}\"", req.method, req.path,
+                          errc_name(e.errc()), e.what());
+        return body(status, errc_name(e.errc()), e.what());
+    } catch (const soci::soci_error& e) {
+        spdlog::error("event=http_db_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
+        return body(500, "internal", "database error");
+    } catch (const std::exception& e) {
+        spdlog::error("event=http_internal_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
+        return body(500, "internal", "internal error");
+    }
+}
+
+}  // namespace kw::http

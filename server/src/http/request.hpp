@@ -1,0 +1,28 @@
+#pragma once
+// The HTTP request/response as the application sees them: plain structs, no Beast. http/server.cpp
+// (the only Beast HTTP file) converts to and from these; handlers never see Beast.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kw::http {
+
+struct Request {
+    std::string method;                            // "GET", "POST", ...
+    std::string path;                              // decoded path without query: "/api/v1/orders/7"
+    std::map<std::string, std::string> query;      // decoded query parameters
+    std::map<std::string, std::string> params;     // path parameters, filled by the router
+    std::string body;
+    std::string bearer_token;                      // from "Authorization: Bearer X", else empty
+    std::string remote_address;
+};
+
+struct Response {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace kw::http

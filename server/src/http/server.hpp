@@ -1,0 +1,78 @@
+#pragma once
+// Server: the HTTP/1.1 + WebSocket listener (Boost.Beast, C++20 coroutines; the one Beast HTTP file
+// is server.cpp). Owns the acceptor and every connection; each connection runs as a coroutine on
+// its own strand of the io_context. Every request under /api/ (except the WebSocket path) is handed
+// to api_handler on the worker executor, so handlers may block on SQL/Redis; the connection resumes
+// on its strand when the handler returns. /healthz and the built web apps under /admin/ and /app/
+// are answered here. WebSocket sessions (/api/v1/ws) subscribe to ws::Hub channels.
+// Threads: construct, start() and stop() from a thread that is not running the io_context (stop()
+// called on an io thread does not wait, see below); port() from any thread.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "domain/principal.hpp"
+#include "http/request.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kw::ws {
+class Hub;
+}
+
+namespace kw::http {
+
+inline constexpr const char* kWebSocketPath = "/api/v1/ws";
+
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    int port = 8080;                     // 0 = any free port, see Server::port()
+    std::size_t body_limit = 64 * 1024;  // larger bodies get 413
+    int request_timeout_s = 30;          // to receive one whole request, and keep-alive idle time
+    // Directories of the built web apps served at /admin/ and /app/; empty = not served.
+    std::string admin_root;
+    std::string app_root;
+};
+
+struct WsCallbacks {
+    // Both run on the worker executor (they may block on SQL/Redis).
+    // Token -> principal, or nullopt (the upgrade is refused with 401).
+    std::function<std::optional<kw::Principal>(const std::string& token)> authenticate;
+    // "" if the principal may subscribe to the channel, else an error code ("forbidden", "not_found").
+    std::function<std::string(const kw::Principal&, const std::string& channel)> authorize;
+};
+
+class Server {
+public:
+    // api_handler always returns a Response (errors already mapped); if it throws anyway the client
+    // gets 500 {"code":"internal"}. hub and the io_context must outlive the server's connections:
+    // call stop() before destroying them.
+    Server(boost::asio::io_context& io, boost::asio::any_io_executor worker_executor, ServerConfig cfg,
+           std::function<Response(Request&)> api_handler, ws::Hub& hub, WsCallbacks ws);
+    ~Server();  // stops accepting and closes every connection without waiting
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and listens; throws kw::Error(Errc::unavailable) naming address:port if that fails.
+    void start();
+    // The bound port (the real one when cfg.port was 0); 0 before start().
+    int port() const;
+    // Stops accepting, closes idle keep-alive connections, lets requests in flight finish (their
+    // responses carry "Connection: close"), closes WebSockets with 1001 going away; whatever is
+    // still open after `grace` is closed hard. Blocks until every connection ended or grace ran
+    // out, unless called on an io_context thread, where it only starts the shutdown.
+    void stop(std::chrono::milliseconds grace);
+
+private:
+    class Impl;
+    std::shared_ptr<Impl> impl_;  // shared with connections so it outlives late completions
+};
+
+}  // namespace kw::http

@@ -1,0 +1,149 @@
+#include "http/static_files.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+#include <utility>
+
+namespace kw::http {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kRevalidate = "no-cache";
+
+struct MimeType {
+    std::string_view extension;
+    std::string_view type;
+};
+
+constexpr std::array<MimeType, 24> kMimeTypes{{
+    {"html", "text/html; charset=utf-8"},
+    {"htm", "text/html; charset=utf-8"},
+    {"js", "text/javascript; charset=utf-8"},
+    {"mjs", "text/javascript; charset=utf-8"},
+    {"css", "text/css; charset=utf-8"},
+    {"json", "application/json"},
+    {"map", "application/json"},
+    {"webmanifest", "application/manifest+json"},
+    {"svg", "image/svg+xml"},
+    {"png", "image/png"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},
+    {"webp", "image/webp"},
+    {"avif", "image/avif"},
+    {"ico", "image/x-icon"},
+    {"woff2", "font/woff2"},
+    {"woff", "font/woff"},
+    {"ttf", "font/ttf"},
+    {"otf", "font/otf"},
+    {"txt", "text/plain; charset=utf-8"},
+    {"xml", "application/xml"},
+    {"wasm", "application/wasm"},
+    {"pdf", "application/pdf"},
+}};
+
+bool has_extension(std::string_view segment) {
+    auto dot = segment.rfind('.');
+    return dot != std::string_view::npos && dot != 0 && dot + 1 < segment.size();
+}
+
+// True if `path` is `root` or below it; both canonical.
+bool is_within(const fs::path& path, const fs::path& root) {
+    auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+    return root_end == root.end();
+}
+
+}  // namespace
+
+std::string_view content_type_for(std::string_view file_name) {
+    auto dot = file_name.rfind('.');
+    if (dot == std::string_view::npos) return "application/octet-stream";
+    std::string ext(file_name.substr(dot + 1));
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const auto& mime : kMimeTypes) {
+        if (mime.extension == ext) return mime.type;
+    }
+    return "application/octet-stream";
+}
+
+std::optional<std::string> read_whole_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return std::nullopt;
+    return data;
+}
+
+StaticFiles::StaticFiles(std::string prefix, fs::path root) : prefix_(std::move(prefix)) {
+    std::error_code ec;
+    auto canonical = fs::canonical(root, ec);
+    root_ = ec ? fs::absolute(root, ec).lexically_normal() : canonical;
+}
+
+bool StaticFiles::matches(std::string_view decoded_path) const {
+    std::string_view bare(prefix_.data(), prefix_.size() - 1);
+    return decoded_path == bare || decoded_path.substr(0, prefix_.size()) == prefix_;
+}
+
+StaticResult StaticFiles::resolve(std::string_view decoded_path) const {
+    StaticResult result;
+    if (!matches(decoded_path)) return result;
+    if (decoded_path.size() < prefix_.size()) {
+        result.kind = StaticResult::Kind::redirect;
+        result.location = prefix_;
+        return result;
+    }
+
+    // Rebuild the relative path segment by segment, refusing anything that could climb out.
+    std::string_view rest = decoded_path.substr(prefix_.size());
+    std::string rel;
+    std::string_view last;
+    while (!rest.empty()) {
+        auto slash = rest.find('/');
+        std::string_view segment = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+        if (segment.empty()) continue;
+        if (segment == "." || segment == ".." || segment.find('\0') != std::string_view::npos ||
+            segment.find('\\') != std::string_view::npos) {
+            result.kind = StaticResult::Kind::bad_path;
+            return result;
+        }
+        if (!rel.empty()) rel += '/';
+        rel += segment;
+        last = segment;
+    }
+
+    std::error_code ec;
+    fs::path candidate = rel.empty() ? root_ : root_ / rel;
+    if (fs::is_directory(candidate, ec)) candidate /= "index.html";
+    if (auto found = file_result(candidate, rel)) return *found;
+
+    // Single-page-app fallback: client-side routes have no extension; a missing asset stays a 404
+    // so a broken build shows up as a 404 rather than as HTML served for a script.
+    if (!has_extension(last)) {
+        if (auto index = file_result(root_ / "index.html", "index.html")) return *index;
+    }
+    return result;
+}
+
+std::optional<StaticResult> StaticFiles::file_result(const fs::path& file, std::string_view rel) const {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return std::nullopt;
+    auto canonical = fs::canonical(file, ec);
+    if (ec || !is_within(canonical, root_)) return std::nullopt;
+    StaticResult result;
+    result.kind = StaticResult::Kind::file;
+    result.file = canonical;
+    result.content_type = std::string(content_type_for(file.filename().string()));
+    bool hashed_asset = rel.substr(0, 7) == "assets/";
+    result.cache_control = std::string(hashed_asset ? kImmutable : kRevalidate);
+    return result;
+}
+
+}  // namespace kw::http

@@ -1,0 +1,48 @@
+#pragma once
+// StaticFiles: maps a decoded URL path under one prefix ("/admin/") to a file of one built web app
+// (a Vite dist directory): index.html for the prefix itself and, for extension-less paths that
+// name no file, as the single-page-app fallback. Refuses "." and ".." segments and anything that
+// resolves (through symlinks) outside the root. No Beast, no Asio: http/server.cpp does the I/O.
+// Immutable after construction; any thread may call it.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kw::http {
+
+struct StaticResult {
+    enum class Kind { file, redirect, bad_path, not_found };
+    Kind kind = Kind::not_found;
+    std::filesystem::path file;  // kind == file
+    std::string content_type;    // kind == file
+    std::string cache_control;   // kind == file: hashed assets/ are immutable, the rest "no-cache"
+    std::string location;        // kind == redirect ("/admin" -> "/admin/")
+};
+
+class StaticFiles {
+public:
+    // prefix: "/admin/" (leading and trailing slash); root: the directory served under it.
+    StaticFiles(std::string prefix, std::filesystem::path root);
+
+    // True for the prefix without its trailing slash and for every path below it.
+    bool matches(std::string_view decoded_path) const;
+    StaticResult resolve(std::string_view decoded_path) const;
+
+    const std::string& prefix() const { return prefix_; }
+    const std::filesystem::path& root() const { return root_; }
+
+private:
+    std::optional<StaticResult> file_result(const std::filesystem::path& file, std::string_view rel) const;
+
+    std::string prefix_;
+    std::filesystem::path root_;  // canonical when it existed at construction
+};
+
+// "text/html; charset=utf-8" for "index.html"; application/octet-stream when unknown.
+std::string_view content_type_for(std::string_view file_name);
+
+// The whole file, or nullopt if it cannot be read.
+std::optional<std::string> read_whole_file(const std::filesystem::path& file);
+
+}  // namespace kw::http

@@ -1,0 +1,67 @@
+#pragma once
+// Live charger state in Redis, the single truth for "is it online, what is it doing now":
+//   <prefix>online:<code>            "1" with a TTL of heartbeat_s * missed_heartbeats; gone = offline
+//   <prefix>presence                 sorted set code -> last heartbeat ms (finds chargers that went silent)
+//   <prefix>charger:<code>           hash: boot_id, last_seen, vendor, model, firmware
+//   <prefix>conn:<code>:<n>          hash: status, power_w, energy_wh, voltage_v, current_a, soc, at,
+//                                    order_id, tx_id
+// Cheap to construct (holds references); used from worker threads.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/clock.hpp"
+
+namespace kw::live {
+
+class Redis;
+
+struct ConnectorLive {
+    std::string status = "unknown";   // available | preparing | charging | suspended | finishing | faulted | unavailable | unknown
+    std::int64_t power_w = 0;
+    std::int64_t energy_wh = 0;       // the connector's meter register
+    double voltage_v = 0;
+    double current_a = 0;
+    std::optional<std::int64_t> soc;
+    UtcMs at = 0;                     // time of the latest sample or status
+    std::int64_t order_id = 0;
+    std::string tx_id;
+};
+
+struct ChargerLive {
+    bool online = false;
+    UtcMs last_seen = 0;
+    std::string boot_id;
+};
+
+class LiveState {
+public:
+    LiveState(Redis& redis, std::string prefix) : redis_(redis), prefix_(std::move(prefix)) {}
+
+    ChargerLive charger(const std::string& code);
+    // Online flags of many chargers in one round trip.
+    std::map<std::string, bool> online(const std::vector<std::string>& codes);
+    ConnectorLive connector(const std::string& code, int number);
+    // Connectors 1..count of one charger in one round trip.
+    std::vector<ConnectorLive> connectors(const std::string& code, int count);
+
+    // Writers (device handlers).
+    void mark_seen(const std::string& code, UtcMs now, std::int64_t ttl_s);
+    // Removes the online flag; true if this call changed it (so only one instance reports it).
+    bool mark_offline(const std::string& code);
+    // Chargers whose last heartbeat is older than cutoff.
+    std::vector<std::string> silent_since(UtcMs cutoff);
+    void set_boot(const std::string& code, const std::string& boot_id, UtcMs now);
+    void set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at);
+    void set_connector_meter(const std::string& code, int number, const ConnectorLive& sample);
+    void set_connector_order(const std::string& code, int number, std::int64_t order_id, const std::string& tx_id);
+
+private:
+    std::string key(const std::string& kind, const std::string& rest) const { return prefix_ + kind + ":" + rest; }
+    Redis& redis_;
+    std::string prefix_;
+};
+
+}  // namespace kw::live

@@ -1,0 +1,92 @@
+#include "store/db.hpp"
+
+#include <soci/mysql/soci-mysql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/url/parse.hpp>
+
+#include <filesystem>
+
+#include "domain/error.hpp"
+
+namespace kw::store {
+
+DbUrl parse_db_url(const std::string& url) {
+    DbUrl out;
+    if (url.rfind("sqlite:", 0) == 0) {
+        out.dialect = Dialect::sqlite;
+        out.sqlite_path = url.substr(7);
+        if (out.sqlite_path.empty()) throw Error(Errc::bad_request, "database url: sqlite path is empty");
+        return out;
+    }
+    if (url.rfind("mysql://", 0) != 0)
+        throw Error(Errc::bad_request, "database url must be sqlite:PATH or mysql://user:pass@host:port/db");
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) throw Error(Errc::bad_request, "database url: " + parsed.error().message());
+    out.dialect = Dialect::mysql;
+    out.host = parsed->host();
+    out.user = parsed->user();
+    out.password = parsed->password();
+    if (parsed->has_port()) out.port = parsed->port_number();
+    std::string path = parsed->path();
+    out.database = path.empty() ? "" : path.substr(1);
+    if (out.host.empty() || out.user.empty() || out.database.empty())
+        throw Error(Errc::bad_request, "database url: mysql://user:pass@host:port/db needs user, host and db");
+    return out;
+}
+
+namespace {
+
+std::string quote(const std::string& v) {
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+}  // namespace
+
+Db::Db(const DbConfig& config) {
+    DbUrl url = parse_db_url(config.url);
+    dialect_ = url.dialect;
+    size_ = dialect_ == Dialect::sqlite ? 1 : static_cast<std::size_t>(std::max(1, config.pool_size));
+    pool_ = std::make_unique<soci::connection_pool>(size_);
+    for (std::size_t i = 0; i < size_; ++i) {
+        soci::session& s = pool_->at(i);
+        if (dialect_ == Dialect::sqlite) {
+            std::filesystem::path p(url.sqlite_path);
+            if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+            s.open(soci::sqlite3, "db=" + url.sqlite_path + " timeout=10 shared_cache=false");
+            s << "PRAGMA journal_mode=WAL";
+            s << "PRAGMA synchronous=NORMAL";
+            s << "PRAGMA foreign_keys=OFF";
+        } else {
+            std::string conn = "host=" + quote(url.host) + " port=" + std::to_string(url.port) +
+                               " user=" + quote(url.user) + " db=" + quote(url.database) + " charset=utf8mb4";
+            if (!url.password.empty()) conn += " password=" + quote(url.password);
+            s.open(soci::mysql, conn);
+            s << "SET time_zone = '+00:00'";
+            s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+        }
+    }
+    spdlog::info("event=db_open dialect={} pool={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql", size_);
+}
+
+Db::~Db() = default;
+
+int Db::migrate() {
+    auto s = session();
+    return apply_migrations(*s, dialect_);
+}
+
+std::int64_t Db::last_insert_id(soci::session& sql) const {
+    long long id = 0;
+    if (dialect_ == Dialect::sqlite) sql << "SELECT last_insert_rowid()", soci::into(id);
+    else sql << "SELECT LAST_INSERT_ID()", soci::into(id);
+    return id;
+}
+
+}  // namespace kw::store

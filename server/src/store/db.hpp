@@ -1,0 +1,62 @@
+#pragma once
+// Db owns the SQL connection pool (SOCI) and the small thread pool that blocking SQL runs on.
+// Handlers and MQTT message handlers already run on the worker pool (see app/workers.hpp), so they
+// call Db::session() directly; nothing here may be called from an I/O thread.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "store/migrations.hpp"
+
+namespace kw::store {
+
+struct DbConfig {
+    std::string url;     // "sqlite:PATH" or "mysql://user:pass@host:port/db"
+    int pool_size = 4;   // forced to 1 for SQLite: one writer, no busy-retry dance
+};
+
+class Db {
+public:
+    explicit Db(const DbConfig& config);
+    ~Db();
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+
+    Dialect dialect() const { return dialect_; }
+
+    // A pooled session; returned to the pool when the handle dies. Blocks while all are in use.
+    class Session {
+    public:
+        explicit Session(soci::connection_pool& pool) : sql_(pool) {}
+        soci::session& operator*() { return sql_; }
+        soci::session* operator->() { return &sql_; }
+
+    private:
+        soci::session sql_;
+    };
+    Session session() { return Session(*pool_); }
+
+    // Runs pending migrations; called once at start.
+    int migrate();
+
+    // The id of the row the last INSERT on `sql` created.
+    std::int64_t last_insert_id(soci::session& sql) const;
+
+private:
+    Dialect dialect_;
+    std::size_t size_;
+    std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// Parses the --db value; throws kw::Error(bad_request) naming the problem.
+struct DbUrl {
+    Dialect dialect;
+    std::string sqlite_path;
+    std::string host, user, password, database;
+    int port = 3306;
+};
+DbUrl parse_db_url(const std::string& url);
+
+}  // namespace kw::store

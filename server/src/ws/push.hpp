@@ -1,0 +1,20 @@
+#pragma once
+// The one internal interface every WebSocket push goes through. Channels:
+//   "connector:<charger code>:<n>"  status and meter updates of one connector
+//   "charger:<charger code>"        online/offline, boot, status of every connector, alarms
+//   "station:<id>"                  everything of the station's chargers
+//   "order:<id>"                    the order's state changes and meter updates
+//   "dashboard"                     network-wide counters changed (staff only)
+// A message is a JSON text {"channel":..., "event":..., "data":{...}}. publish() is thread-safe and
+// never blocks; the local implementation is ws::Hub, a Redis-backed one fans out across instances.
+#include <string>
+
+namespace kw::ws {
+
+class Push {
+public:
+    virtual ~Push() = default;
+    virtual void publish(const std::string& channel, const std::string& event, const std::string& data_json) = 0;
+};
+
+}  // namespace kw::ws
