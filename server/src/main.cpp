@@ -1,1 +1,238 @@
-int main() { return 0; }  // replaced by the real wiring
+// kilowatt: builds and wires everything; nothing else.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <thread>
+#include <unistd.h>
+
+#include "app/config.hpp"
+#include "app/context.hpp"
+#include "device/mqtt/client.hpp"
+#include "device/mqtt/dynsec.hpp"
+#include "device/mqtt/inbox.hpp"
+#include "device/mqtt/mqtt_commands.hpp"
+#include "device/mqtt/topics.hpp"
+#include "domain/error.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "live/redis.hpp"
+#include "service/accounts.hpp"
+#include "service/auth.hpp"
+#include "service/channels.hpp"
+#include "service/demo.hpp"
+#include "service/sandbox_payments.hpp"
+#include "service/sweeper.hpp"
+#include "store/db.hpp"
+#include "ws/hub.hpp"
+
+extern char** environ;
+
+namespace {
+
+struct Args {
+    std::string config_path;
+    std::vector<std::string> overrides;  // "section.key=value"
+};
+
+Args parse_args(int argc, char** argv) {
+    CLI::App cli("kilowatt: EV charging platform server");
+    Args args;
+    std::string db, port;
+    bool demo = false;
+    cli.add_option("-c,--config", args.config_path, "TOML config file");
+    cli.add_option("--db", db, "database: sqlite:PATH or mysql://user:pass@host:port/db");
+    cli.add_option("--port", port, "HTTP port (server.port)");
+    cli.add_flag("--demo", demo, "seed demo data into an empty database (demo.seed)");
+    cli.allow_extras();
+    cli.footer("Any config key can be set as --section.key=value, e.g. --orders.start_timeout_s=15,\n"
+               "or as environment variable KW_SECTION_KEY. See docs/operations.md.");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(cli.exit(e));
+    }
+    for (const std::string& extra : cli.remaining()) {
+        if (extra.rfind("--", 0) != 0 || extra.find('=') == std::string::npos)
+            throw kw::Error(kw::Errc::bad_request, "unknown argument '" + extra + "' (use --section.key=value)");
+        args.overrides.push_back(extra.substr(2));
+    }
+    if (!db.empty()) args.overrides.push_back("database.url=" + db);
+    if (!port.empty()) args.overrides.push_back("server.port=" + port);
+    if (demo) args.overrides.push_back("demo.seed=true");
+    return args;
+}
+
+std::string instance_id(const kw::app::Config& config) {
+    if (!config.server.instance_id.empty()) return config.server.instance_id;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + "-" + std::to_string(getpid());
+}
+
+int run(const kw::app::Config& config) {
+    namespace net = boost::asio;
+    const std::string instance = instance_id(config);
+    spdlog::info("event=starting instance={} http={}:{} db={}", instance, config.server.address, config.server.port,
+                 config.database.url.substr(0, config.database.url.find(':')));
+
+    net::io_context io(static_cast<int>(config.server.io_threads));
+    net::thread_pool workers(static_cast<std::size_t>(config.server.workers));
+
+    kw::SystemClock clock;
+    kw::store::Db db({config.database.url, static_cast<int>(config.database.pool_size)});
+    const int applied = db.migrate();
+    spdlog::info("event=migrations_done applied={}", applied);
+    kw::live::RedisConfig redis_config;
+    redis_config.host = config.redis.host;
+    redis_config.port = static_cast<int>(config.redis.port);
+    redis_config.password = config.redis.password;
+    redis_config.db = static_cast<int>(config.redis.db);
+    redis_config.pool_size = static_cast<int>(config.redis.pool_size);
+    kw::live::Redis redis(redis_config);
+    kw::ws::Hub hub(io.get_executor());
+
+    kw::mqtt::Options mqtt_options;
+    mqtt_options.host = config.mqtt.host;
+    mqtt_options.port = static_cast<int>(config.mqtt.port);
+    mqtt_options.username = config.mqtt.username;
+    mqtt_options.password = config.mqtt.password;
+    mqtt_options.client_id = config.mqtt.client_id.empty() ? "kilowatt-" + instance : config.mqtt.client_id;
+    mqtt_options.protocol_version = static_cast<int>(config.mqtt.protocol);
+    mqtt_options.max_queued = 100000;
+    kw::mqtt::MqttClient mqtt(io.get_executor(), mqtt_options);
+    kw::device::mqtt::MqttCommands commands(mqtt);
+    std::unique_ptr<kw::device::BrokerAccounts> accounts;
+    kw::device::mqtt::DynsecAccounts* dynsec = nullptr;
+    if (config.mqtt.broker == "mosquitto") {
+        auto d = std::make_unique<kw::device::mqtt::DynsecAccounts>(mqtt);
+        dynsec = d.get();
+        accounts = std::move(d);
+    } else {
+        accounts = std::make_unique<kw::device::mqtt::NoBrokerAccounts>();
+    }
+    kw::service::SandboxPayments payments(config.payments.sandbox_secret);
+    kw::app::Context ctx{config, clock, db, redis, hub, commands, *accounts, payments};
+
+    kw::device::mqtt::Inbox inbox(ctx, workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
+        if (dynsec && m.topic == kw::device::mqtt::kDynsecResponseTopic) dynsec->on_response(m);
+    });
+    mqtt.on_message([&inbox](const kw::mqtt::Message& m) { inbox.on_message(m); });
+    for (const std::string& topic : kw::device::mqtt::server_subscriptions(config.mqtt.share_group))
+        mqtt.subscribe(topic, 1);
+    if (dynsec) mqtt.subscribe(kw::device::mqtt::kDynsecResponseTopic, 1);
+    std::atomic<bool> broker_ready{dynsec == nullptr};
+    mqtt.on_connected([&] {
+        spdlog::info("event=mqtt_connected host={}:{}", config.mqtt.host, config.mqtt.port);
+        if (!dynsec) return;
+        net::post(workers, [&] {
+            try {
+                dynsec->setup(config.mqtt.username);
+                broker_ready = true;
+                spdlog::info("event=broker_accounts_ready");
+            } catch (const std::exception& e) {
+                spdlog::error("event=broker_setup_failed error=\"{}\"", e.what());
+            }
+        });
+    });
+    mqtt.on_disconnected([](int rc) {
+        if (rc != 0) spdlog::warn("event=mqtt_disconnected rc={} error=\"{}\"", rc, kw::mqtt::error_string(rc));
+    });
+    mqtt.start();
+
+    if (!config.auth.bootstrap_admin.empty()) kw::service::bootstrap_admin(ctx, config.auth.bootstrap_admin);
+
+    kw::http::ServerConfig http_config;
+    http_config.address = config.server.address;
+    http_config.port = static_cast<int>(config.server.port);
+    http_config.body_limit = static_cast<std::size_t>(config.server.body_limit);
+    http_config.admin_root = config.server.admin_root;
+    http_config.app_root = config.server.app_root;
+    kw::http::WsCallbacks ws;
+    ws.authenticate = [&ctx](const std::string& token) { return kw::service::authenticate(ctx, token); };
+    ws.authorize = [&ctx](const kw::Principal& who, const std::string& channel) {
+        return kw::service::authorize_channel(ctx, who, channel);
+    };
+    kw::http::Server server(io, workers.get_executor(), http_config,
+                            [&ctx](kw::http::Request& req) { return kw::http::dispatch(ctx, req); }, hub, ws);
+    server.start();
+    spdlog::info("event=http_listening address={} port={}", config.server.address, server.port());
+
+    // Demo data needs the broker accounts (chargers get MQTT credentials): seed once they are ready.
+    if (config.demo.seed) {
+        net::post(workers, [&] {
+            for (int i = 0; i < 300 && !broker_ready; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            try {
+                kw::service::seed_demo(ctx, config.demo.chargers_csv);
+            } catch (const std::exception& e) {
+                spdlog::error("event=demo_seed_failed error=\"{}\"", e.what());
+            }
+        });
+    }
+
+    // The sweeper: one pass at a time, on a worker.
+    std::atomic<bool> sweeping{false};
+    net::steady_timer sweep_timer(io);
+    std::function<void()> schedule_sweep = [&] {
+        sweep_timer.expires_after(std::chrono::milliseconds(config.orders.sweep_interval_ms));
+        sweep_timer.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            if (!sweeping.exchange(true)) {
+                net::post(workers, [&] {
+                    kw::service::sweep(ctx);
+                    sweeping = false;
+                });
+            }
+            schedule_sweep();
+        });
+    };
+    schedule_sweep();
+
+    // Graceful shutdown: stop accepting, let in-flight requests finish (up to the grace period),
+    // then close the MQTT session with DISCONNECT, then stop the loop.
+    net::signal_set signals(io, SIGINT, SIGTERM);
+    std::thread stopper;
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("event=shutdown signal={}", sig);
+        sweep_timer.cancel();
+        stopper = std::thread([&] {
+            server.stop(std::chrono::seconds(config.server.shutdown_grace_s));
+            net::post(io, [&] { mqtt.stop(); });
+            for (int i = 0; i < 40 && mqtt.connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            io.stop();
+        });
+    });
+
+    std::vector<std::thread> io_threads;
+    for (int i = 1; i < config.server.io_threads; ++i) io_threads.emplace_back([&] { io.run(); });
+    io.run();
+    for (auto& t : io_threads) t.join();
+    if (stopper.joinable()) stopper.join();
+    workers.join();
+    spdlog::info("event=stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+    try {
+        const Args args = parse_args(argc, argv);
+        const kw::app::Config config = kw::app::load_config(args.config_path, args.overrides, environ);
+        spdlog::set_level(spdlog::level::from_str(config.log.level));
+        return run(config);
+    } catch (const kw::Error& e) {
+        spdlog::critical("event=start_failed error=\"{}\"", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        spdlog::critical("event=start_failed error=\"{}\"", e.what());
+        return 1;
+    }
+}

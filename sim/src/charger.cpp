@@ -1,10 +1,10 @@
 // Charger: the MQTT connection, boot / boot_result, heartbeats, command dispatch and status.
 #include "charger.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <stdexcept>
 
@@ -20,8 +20,9 @@ namespace {
 // A boot_id must differ at every power-up, also across simulator runs with the same --seed (the
 // server detects reboots by it and tx_ids embed it), so it is not drawn from the seeded stream.
 std::string new_boot_id() {
-    static std::mt19937_64 gen{std::random_device{}() ^
-                               static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())};
+    static std::mt19937_64 gen{
+        std::random_device{}() ^
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())};
     return fmt::format("{:010x}", gen() & 0xFFFFFFFFFFULL);
 }
 
@@ -53,14 +54,17 @@ Charger::Charger(net::any_io_executor ex, ChargerSpec spec, const SimSettings& s
 
 Charger::~Charger() = default;
 
-bool Charger::connected() const { return client_ && client_->connected(); }
+bool Charger::connected() const { return !down_ && link_up(); }
+
+bool Charger::link_up() const { return client_ && client_->connected(); }
 
 bool Charger::charging() const {
     return std::any_of(connectors_.begin(), connectors_.end(), [](const Connector& c) { return c.session; });
 }
 
 void Charger::start() {
-    if (!down_) return;
+    if (started_) return;  // also after a kill before the fleet got to this charger: it stays down
+    started_ = true;
     connect();
 }
 
@@ -82,7 +86,7 @@ void Charger::connect() {
     o.will_qos = 1;
     o.will_retain = false;
     o.reconnect_min_ms = 1000;
-    o.reconnect_max_ms = 30000;
+    o.reconnect_max_ms = 10000;
     client_ = std::make_unique<mqtt::MqttClient>(ex_, std::move(o));
     client_->on_connected([this, gen] { on_connected(gen); });
     client_->on_disconnected([this, gen](int rc) { on_disconnected(gen, rc); });
@@ -103,8 +107,11 @@ void Charger::on_connected(unsigned gen) {
 
 void Charger::on_disconnected(unsigned gen, int rc) {
     if (gen != generation_) return;
-    if (rc == 0) spdlog::info("event=charger_disconnected code={}", spec_.code);
-    else spdlog::warn("event=charger_disconnected code={} rc={} error=\"{}\"", spec_.code, rc, mqtt::error_string(rc));
+    if (rc == 0)
+        spdlog::info("event=charger_disconnected code={}", spec_.code);
+    else
+        spdlog::warn("event=charger_disconnected code={} rc={} error=\"{}\"", spec_.code, rc,
+                     mqtt::error_string(rc));
     booted_ = false;
     heartbeat_timer_.cancel();
     boot_timer_.cancel();
@@ -160,7 +167,9 @@ void Charger::after_boot() {
     }
     for (const auto& con : connectors_)
         if (!con.fault.empty())
-            publish("fault", fault_payload({con.number, con.fault, "error", "active since before boot", false}, now), 1);
+            publish("fault",
+                    fault_payload({con.number, con.fault, "error", "active since before boot", false}, now),
+                    1);
     replay_tx();
     schedule_heartbeat();
 }
@@ -194,9 +203,15 @@ void Charger::on_message(const mqtt::Message& m) {
     }
     spdlog::debug("event=cmd code={} cmd={} payload={}", spec_.code, c.name, m.payload);
     switch (c.kind) {
-        case Command::Kind::kBootResult: on_boot_result(c); break;
-        case Command::Kind::kStart: handle_start(c, m.correlation_data); break;
-        case Command::Kind::kStop: handle_stop(c, m.correlation_data); break;
+        case Command::Kind::kBootResult:
+            on_boot_result(c);
+            break;
+        case Command::Kind::kStart:
+            handle_start(c, m.correlation_data);
+            break;
+        case Command::Kind::kStop:
+            handle_stop(c, m.correlation_data);
+            break;
         case Command::Kind::kTxAck:
             if (store_.ack(c.tx_id, c.seq))
                 spdlog::debug("event=tx_acked code={} tx_id={} seq={}", spec_.code, c.tx_id, c.seq);
@@ -228,6 +243,7 @@ void Charger::shutdown() {
 }
 
 void Charger::kill() {
+    started_ = true;
     cancel_timers();
     if (client_) client_->kill();
     ++generation_;  // whatever the old client still reports is stale
@@ -237,6 +253,7 @@ void Charger::kill() {
 }
 
 void Charger::reconnect() {
+    started_ = true;
     if (!down_ && client_) kill();
     cancel_timers();
     spdlog::info("event=charger_reconnect code={}", spec_.code);
@@ -279,12 +296,8 @@ int Charger::duplicate_tx() {
 json::object Charger::status_json() const {
     json::array cons;
     for (const auto& c : connectors_) {
-        json::object o{{"connector", c.number},
-                       {"status", status_name(c.status)},
-                       {"plugged", c.plugged},
-                       {"fault", c.fault},
-                       {"energy_wh", c.energy.wh()},
-                       {"power_w", c.power_w},
+        json::object o{{"connector", c.number}, {"status", status_name(c.status)}, {"plugged", c.plugged},
+                       {"fault", c.fault},      {"energy_wh", c.energy.wh()},      {"power_w", c.power_w},
                        {"limit_w", c.limit_w}};
         if (c.session) {
             o["tx_id"] = c.session->tx_id;

@@ -7,7 +7,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
-
 #include <memory>
 #include <optional>
 #include <random>
@@ -24,16 +23,20 @@
 namespace kw::sim {
 
 class Charger {
-public:
+  public:
     Charger(boost::asio::any_io_executor ex, ChargerSpec spec, const SimSettings& settings);
     ~Charger();
     Charger(const Charger&) = delete;
     Charger& operator=(const Charger&) = delete;
 
     const std::string& code() const { return spec_.code; }
+    // Connected and wanted: false from kill()/shutdown() on, even before the socket is closed.
     bool connected() const;
+    // The MQTT connection is (still) up, wanted or not: shutdown waits for this to drop.
+    bool link_up() const;
     bool booted() const { return booted_; }
     bool charging() const;
+    std::size_t unacked() const { return store_.pending_count(); }
 
     // First connect. Retries with backoff while the broker refuses or is away.
     void start();
@@ -45,7 +48,8 @@ public:
     void reconnect();  // new connection (after kill, or drops the current one first)
     void reboot();     // power cycle: new boot_id, running sessions end with reason "reboot"
     void stop_local(int connector);
-    void raise_fault(int connector, const std::string& code, const std::string& severity);  // 0: whole charger
+    void raise_fault(int connector, const std::string& code,
+                     const std::string& severity);  // 0: whole charger
     void clear_fault(int connector);
     void plug(int connector);
     void unplug(int connector);
@@ -57,7 +61,7 @@ public:
 
     boost::json::object status_json() const;
 
-private:
+  private:
     // connection (charger.cpp)
     void connect();
     void on_connected(unsigned generation);
@@ -98,6 +102,7 @@ private:
     int tx_counter_ = 0;
     bool booted_ = false;
     bool down_ = true;  // no connection wanted: not started yet, killed, rebooting or shut down
+    bool started_ = false;
     bool held_ = false;
     int drop_starts_ = 0;
     int heartbeat_s_ = 30;

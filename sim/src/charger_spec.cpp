@@ -1,12 +1,12 @@
 #include "charger_spec.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace kw::sim {
 
@@ -22,9 +22,8 @@ ChargerKind parse_kind(std::string_view text) {
 
 bool valid_charger_code(std::string_view code) {
     if (code.empty() || code.size() > 32) return false;
-    return std::all_of(code.begin(), code.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '_' || c == '-';
-    });
+    return std::all_of(code.begin(), code.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
 namespace {
@@ -75,11 +74,16 @@ std::vector<ChargerSpec> parse_chargers_csv(std::istream& in) {
         if (!header) {
             for (int i = 0; i < static_cast<int>(cells.size()); ++i) {
                 const auto& c = cells[i];
-                if (c == "code") col_code = i;
-                else if (c == "password") col_password = i;
-                else if (c == "kind") col_kind = i;
-                else if (c == "connectors") col_connectors = i;
-                else if (c == "rated_w") col_rated = i;
+                if (c == "code")
+                    col_code = i;
+                else if (c == "password")
+                    col_password = i;
+                else if (c == "kind")
+                    col_kind = i;
+                else if (c == "connectors")
+                    col_connectors = i;
+                else if (c == "rated_w")
+                    col_rated = i;
             }
             if (col_code < 0 || col_password < 0 || col_kind < 0 || col_connectors < 0 || col_rated < 0)
                 throw std::invalid_argument(
@@ -116,6 +120,7 @@ std::vector<ChargerSpec> parse_chargers_csv(std::istream& in) {
 
 std::vector<ChargerSpec> generate_chargers(const GenerateOptions& o) {
     if (o.count < 0) throw std::invalid_argument("--count must be >= 0");
+    if (o.first < 0) throw std::invalid_argument("--first must be >= 0");
     if (o.connectors < 1 || o.connectors > 16) throw std::invalid_argument("--connectors must be 1..16");
     if (o.rated_w < 0) throw std::invalid_argument("--rated-w must be > 0");
     std::string kind = o.kind;
@@ -124,14 +129,16 @@ std::vector<ChargerSpec> generate_chargers(const GenerateOptions& o) {
         throw std::invalid_argument("--kind must be AC, DC or mixed");
     std::vector<ChargerSpec> out;
     out.reserve(static_cast<std::size_t>(o.count));
-    for (int i = 1; i <= o.count; ++i) {
+    for (int i = o.first; i < o.first + o.count; ++i) {
         ChargerSpec s;
         s.code = fmt::format("{}{:05d}", o.prefix, i);
         if (!valid_charger_code(s.code))
             throw std::invalid_argument(fmt::format("generated code '{}' is invalid (prefix?)", s.code));
         s.password = o.password;
-        if (kind == "mixed") s.kind = (i % 2 == 1) ? ChargerKind::kDc : ChargerKind::kAc;
-        else s.kind = kind == "ac" ? ChargerKind::kAc : ChargerKind::kDc;
+        if (kind == "mixed")
+            s.kind = (i % 2 == 1) ? ChargerKind::kDc : ChargerKind::kAc;
+        else
+            s.kind = kind == "ac" ? ChargerKind::kAc : ChargerKind::kDc;
         s.connectors = o.connectors;
         s.rated_w = o.rated_w > 0 ? o.rated_w : default_rated(s.kind);
         out.push_back(std::move(s));

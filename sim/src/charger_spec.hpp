@@ -33,13 +33,15 @@ std::vector<ChargerSpec> parse_chargers_csv(std::istream& in);
 
 struct GenerateOptions {
     int count = 1;
+    int first = 1;  // number of the first code, so several processes can split a fleet
     std::string prefix = "SIM-";
     std::string password;
     std::string kind = "DC";  // AC | DC | mixed (alternating, starting with DC)
     int connectors = 2;
-    int rated_w = 0;          // 0: the kind's default (AC 7000 W, DC 60000 W)
+    int rated_w = 0;  // 0: the kind's default (AC 7000 W, DC 60000 W)
 };
-// Codes <prefix>00001 ... (at least 5 digits). Throws std::invalid_argument on bad options.
+// Codes <prefix><first> ... zero-padded to at least 5 digits (SIM-00001). Throws std::invalid_argument on bad
+// options.
 std::vector<ChargerSpec> generate_chargers(const GenerateOptions& options);
 
 // Stable 64-bit hash of the seed and a string (FNV-1a mix), for per-charger random streams.

@@ -4,13 +4,20 @@ namespace kw::sim {
 
 std::string_view status_name(ConnectorStatus status) {
     switch (status) {
-        case ConnectorStatus::kAvailable: return "available";
-        case ConnectorStatus::kPreparing: return "preparing";
-        case ConnectorStatus::kCharging: return "charging";
-        case ConnectorStatus::kSuspended: return "suspended";
-        case ConnectorStatus::kFinishing: return "finishing";
-        case ConnectorStatus::kFaulted: return "faulted";
-        case ConnectorStatus::kUnavailable: return "unavailable";
+        case ConnectorStatus::kAvailable:
+            return "available";
+        case ConnectorStatus::kPreparing:
+            return "preparing";
+        case ConnectorStatus::kCharging:
+            return "charging";
+        case ConnectorStatus::kSuspended:
+            return "suspended";
+        case ConnectorStatus::kFinishing:
+            return "finishing";
+        case ConnectorStatus::kFaulted:
+            return "faulted";
+        case ConnectorStatus::kUnavailable:
+            return "unavailable";
     }
     return "unavailable";
 }

@@ -12,7 +12,15 @@
 
 namespace kw::sim {
 
-enum class ConnectorStatus { kAvailable, kPreparing, kCharging, kSuspended, kFinishing, kFaulted, kUnavailable };
+enum class ConnectorStatus {
+    kAvailable,
+    kPreparing,
+    kCharging,
+    kSuspended,
+    kFinishing,
+    kFaulted,
+    kUnavailable
+};
 
 std::string_view status_name(ConnectorStatus status);
 
@@ -34,7 +42,7 @@ struct Connector {
     EnergyRegister energy;
     std::optional<Session> session;
     int power_w = 0;
-    int limit_w = -1;  // set-power limit; -1: none
+    int limit_w = -1;        // set-power limit; -1: none
     std::string last_tx_id;  // the last ended transaction, so a repeated stop is answered the same
     std::int64_t last_order_id = -1;
     std::chrono::steady_clock::time_point last_update{};

@@ -1,7 +1,8 @@
 #include "messages.hpp"
 
-#include <boost/json.hpp>
+#include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -17,7 +18,7 @@ std::string utc_iso(WallTime t) {
     const std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char buf[40];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
     return buf;
@@ -54,15 +55,15 @@ std::string status_payload(int connector, std::string_view status, std::string_v
 }
 
 std::string meter_payload(const MeterReading& m, WallTime ts) {
-    json::object o{{"connector", m.connector}};
-    if (!m.tx_id.empty()) o["tx_id"] = m.tx_id;
-    o["ts"] = utc_iso(ts);
-    o["energy_wh"] = m.energy_wh;
-    o["power_w"] = m.power_w;
-    o["voltage_v"] = round1(m.voltage_v);
-    o["current_a"] = round1(m.current_a);
-    if (m.soc) o["soc"] = *m.soc;
-    return json::serialize(o);
+    // Written by hand rather than with json::serialize, which prints 752.4 as 7.524E2: both are JSON,
+    // but people read these messages in mosquitto_sub.
+    std::string out = fmt::format(R"({{"connector":{})", m.connector);
+    if (!m.tx_id.empty()) out += fmt::format(R"(,"tx_id":{})", json::serialize(json::string(m.tx_id)));
+    out += fmt::format(R"(,"ts":"{}","energy_wh":{},"power_w":{},"voltage_v":{:.1f},"current_a":{:.1f})",
+                       utc_iso(ts), m.energy_wh, m.power_w, round1(m.voltage_v), round1(m.current_a));
+    if (m.soc) out += fmt::format(R"(,"soc":{})", *m.soc);
+    out += "}";
+    return out;
 }
 
 std::string tx_started_payload(const TxStarted& e, WallTime ts) {

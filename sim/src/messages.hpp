@@ -80,9 +80,9 @@ struct Command {
     std::optional<std::int64_t> order_id;
     std::string tx_id;
     int seq = 0;
-    std::string status;       // boot_result
-    int heartbeat_s = 0;      // boot_result, 0 when absent
-    std::string reason;       // stop
+    std::string status;   // boot_result
+    int heartbeat_s = 0;  // boot_result, 0 when absent
+    std::string reason;   // stop
 };
 // Throws std::invalid_argument when the payload is not a JSON object, has no string "cmd", or a
 // known command misses a required field (start: connector; stop: connector; tx_ack: tx_id, seq;

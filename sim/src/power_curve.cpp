@@ -41,7 +41,8 @@ StepResult advance(const CurveParams& params, EvState& ev, double dt_s, double n
         left -= step;
     }
     result.full = ev.soc_pct >= 100.0;
-    result.power_w = result.full ? 0 : static_cast<int>(std::lround(drawn_power_w(params, ev.soc_pct, noise, limit_w)));
+    result.power_w =
+        result.full ? 0 : static_cast<int>(std::lround(drawn_power_w(params, ev.soc_pct, noise, limit_w)));
     return result;
 }
 
@@ -59,7 +60,7 @@ double current_a(const CurveParams& params, double power_w, double voltage) {
 void EnergyRegister::add(double energy_wh) {
     if (!(energy_wh > 0.0)) return;
     fraction_ += energy_wh;
-    const double whole = std::floor(fraction_);
+    const double whole = std::floor(fraction_ + 1e-9);  // 1000 x 0.3 Wh is 300 Wh, not 299
     wh_ += static_cast<std::int64_t>(whole);
     fraction_ -= whole;
 }

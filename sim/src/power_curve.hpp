@@ -11,7 +11,7 @@ enum class ChargerKind { kAc, kDc };
 struct CurveParams {
     ChargerKind kind = ChargerKind::kDc;
     int rated_w = 60000;
-    double battery_wh = 60000.0;  // usable capacity of the simulated EV
+    double battery_wh = 60000.0;    // usable capacity of the simulated EV
     double taper_start_soc = 70.0;  // DC: full power below this SoC, then linear down to the tail
     double tail_fraction = 0.10;    // DC: fraction of rated power left at 100 % SoC
 };
@@ -46,13 +46,14 @@ double current_a(const CurveParams& params, double power_w, double voltage);
 // Cumulative import register in whole Wh: fractions are carried, so the register grows by exactly
 // the integrated energy (rounded down), never by rounding drift.
 class EnergyRegister {
-public:
-    explicit EnergyRegister(std::int64_t start_wh = 0) : wh_(start_wh) {}
+  public:
+    EnergyRegister() = default;
+    explicit EnergyRegister(std::int64_t start_wh) : wh_(start_wh) {}
     void add(double energy_wh);
     std::int64_t wh() const { return wh_; }
 
-private:
-    std::int64_t wh_;
+  private:
+    std::int64_t wh_ = 0;
     double fraction_ = 0.0;
 };
 

@@ -11,14 +11,14 @@ struct SimSettings {
     int mqtt_version = 5;          // 5 or 4 (3.1.1)
     int heartbeat_override_s = 0;  // > 0: ignore boot_result.heartbeat_s
     int meter_interval_s = 10;
-    double speed = 1.0;            // simulated seconds of charging per real second
+    double speed = 1.0;  // simulated seconds of charging per real second
     std::uint64_t seed = 1;
     std::string vendor = "Kilowatt";
-    std::string model;             // empty: "SIM-<kind><rated kW>"
+    std::string model;  // empty: "SIM-<kind><rated kW>"
     std::string firmware = "0.1.0";
     double battery_wh = 60000.0;
-    int finishing_ms = 2000;       // how long a connector shows "finishing" before "available"
-    int reboot_ms = 2000;          // how long a rebooting charger stays off the network
+    int finishing_ms = 2000;  // how long a connector shows "finishing" before "available"
+    int reboot_ms = 2000;     // how long a rebooting charger stays off the network
 };
 
 }  // namespace kw::sim

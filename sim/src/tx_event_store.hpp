@@ -18,7 +18,7 @@ struct TxEvent {
 };
 
 class TxEventStore {
-public:
+  public:
     static constexpr std::size_t kDefaultHistory = 256;
 
     explicit TxEventStore(std::size_t history_limit = kDefaultHistory) : history_limit_(history_limit) {}
@@ -36,7 +36,7 @@ public:
     // The last history_limit events ever stored, acknowledged ones included, oldest first.
     const std::deque<TxEvent>& history() const { return history_; }
 
-private:
+  private:
     std::size_t history_limit_;
     std::deque<TxEvent> pending_;
     std::deque<TxEvent> history_;

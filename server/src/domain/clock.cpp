@@ -1,13 +1,14 @@
 // ISO-8601 text <-> UtcMs. The parser is hand-written and strict on purpose: every timestamp that
 // crosses a boundary (HTTP, MQTT, test data) goes through it, and a lenient parser would let
 // "2026-6-1 1:00" or a missing zone slip in as some guess.
+#include "domain/clock.hpp"
+
 #include <date/date.h>
 
 #include <cctype>
 #include <chrono>
 #include <string_view>
 
-#include "domain/clock.hpp"
 #include "domain/error.hpp"
 
 namespace kw {

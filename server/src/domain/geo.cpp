@@ -9,8 +9,8 @@ namespace kw::domain {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr double kKrasovskyA = 6378245.0;                 // semi-major axis
-constexpr double kKrasovskyEe = 0.00669342162296594323;   // eccentricity squared
+constexpr double kKrasovskyA = 6378245.0;                // semi-major axis
+constexpr double kKrasovskyEe = 0.00669342162296594323;  // eccentricity squared
 constexpr double kEarthRadiusM = 6371008.8;
 
 double transform_lat(double x, double y) {
@@ -34,8 +34,8 @@ double radians(double deg) { return deg * kPi / 180.0; }
 }  // namespace
 
 bool valid_lng_lat(LngLat p) {
-    return std::isfinite(p.lng) && std::isfinite(p.lat) && p.lng >= -180.0 && p.lng <= 180.0 && p.lat >= -90.0 &&
-           p.lat <= 90.0;
+    return std::isfinite(p.lng) && std::isfinite(p.lat) && p.lng >= -180.0 && p.lng <= 180.0 &&
+           p.lat >= -90.0 && p.lat <= 90.0;
 }
 
 bool outside_china(LngLat p) {

@@ -9,7 +9,8 @@ namespace kw::domain {
 
 namespace {
 
-void check_limit(const std::optional<std::int64_t>& value, std::int64_t max, const char* name, const char* unit) {
+void check_limit(const std::optional<std::int64_t>& value, std::int64_t max, const char* name,
+                 const char* unit) {
     if (!value) return;
     if (*value <= 0) {
         throw Error(Errc::bad_request, std::string(name) + " must be greater than 0");
@@ -38,8 +39,8 @@ void validate_schedule_start(UtcMs now, UtcMs start_at) {
     }
 }
 
-LimitHit limit_reached(const StopLimits& limits, std::int64_t energy_wh, std::int64_t cost_fen, UtcMs started_at,
-                       UtcMs now) {
+LimitHit limit_reached(const StopLimits& limits, std::int64_t energy_wh, std::int64_t cost_fen,
+                       UtcMs started_at, UtcMs now) {
     if (limits.energy_wh && energy_wh >= *limits.energy_wh) return LimitHit::energy;
     if (limits.amount_fen && cost_fen >= *limits.amount_fen) return LimitHit::amount;
     if (limits.minutes && now - started_at >= *limits.minutes * 60'000) return LimitHit::time;
@@ -51,9 +52,10 @@ bool should_stop_for_balance(std::int64_t balance_fen, std::int64_t cost_so_far_
     // next_fen = power_w * lookahead_s / 3600 [Wh] * price / 100000 [fen/Wh]; compare exactly by
     // multiplying everything by 3600 * 100000.
     constexpr __int128 kScale = 3600LL * 100000LL;
-    __int128 next = static_cast<__int128>(std::max<std::int64_t>(0, power_w)) * std::max(0, lookahead_seconds) *
-                    std::max<std::int64_t>(0, price_total_per_kwh);
-    return static_cast<__int128>(cost_so_far_fen) * kScale + next >= static_cast<__int128>(balance_fen) * kScale;
+    __int128 next = static_cast<__int128>(std::max<std::int64_t>(0, power_w)) *
+                    std::max(0, lookahead_seconds) * std::max<std::int64_t>(0, price_total_per_kwh);
+    return static_cast<__int128>(cost_so_far_fen) * kScale + next >=
+           static_cast<__int128>(balance_fen) * kScale;
 }
 
 }  // namespace kw::domain

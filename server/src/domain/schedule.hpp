@@ -11,7 +11,7 @@ namespace kw::domain {
 inline constexpr std::int64_t kMaxLimitEnergyWh = 1'000'000;
 inline constexpr std::int64_t kMaxLimitAmountFen = 10'000'000;
 inline constexpr std::int64_t kMaxLimitMinutes = 1440;
-inline constexpr std::int64_t kScheduleGraceMs = 60'000;                  // start_at may lie 60 s back
+inline constexpr std::int64_t kScheduleGraceMs = 60'000;                    // start_at may lie 60 s back
 inline constexpr std::int64_t kScheduleHorizonMs = 7LL * 24 * 3600 * 1000;  // and at most 7 days ahead
 
 struct StopLimits {
@@ -30,8 +30,8 @@ enum class LimitHit { none, energy, amount, time };
 
 // The first limit reached (checked in the order energy, amount, time); a limit is reached when the
 // value is >= the limit.
-LimitHit limit_reached(const StopLimits& limits, std::int64_t energy_wh, std::int64_t cost_fen, UtcMs started_at,
-                       UtcMs now);
+LimitHit limit_reached(const StopLimits& limits, std::int64_t energy_wh, std::int64_t cost_fen,
+                       UtcMs started_at, UtcMs now);
 
 // True when cost_so_far plus the cost of the next lookahead_seconds at power_w would reach the
 // balance: cost_so_far + power_w * lookahead / 3600 Wh * price / 100000 fen/Wh >= balance, computed

@@ -2,10 +2,9 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
-
-#include <algorithm>
 #include <chrono>
 
 #include "domain/error.hpp"
@@ -18,7 +17,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr PeriodKind kAllKinds[] = {PeriodKind::sharp, PeriodKind::peak, PeriodKind::flat, PeriodKind::valley};
+constexpr PeriodKind kAllKinds[] = {PeriodKind::sharp, PeriodKind::peak, PeriodKind::flat,
+                                    PeriodKind::valley};
 
 [[noreturn]] void bad(std::string message) { throw Error(Errc::bad_request, std::move(message)); }
 
@@ -145,15 +145,19 @@ std::vector<Period> parse_periods(const json::value* v) {
         std::string_view end_text = (*item)[1].get_string();
         std::string_view kind_text = (*item)[2].get_string();
         int start = parse_hh_mm(start_text, false);
-        if (start < 0) bad(where + ": invalid start \"" + std::string(start_text) + "\" (expected HH:MM, 00:00-23:59)");
+        if (start < 0)
+            bad(where + ": invalid start \"" + std::string(start_text) + "\" (expected HH:MM, 00:00-23:59)");
         int end = parse_hh_mm(end_text, true);
-        if (end < 0) bad(where + ": invalid end \"" + std::string(end_text) + "\" (expected HH:MM, up to 24:00)");
-        if (start >= end) bad(where + ": start " + std::string(start_text) + " is not before end " + std::string(end_text));
+        if (end < 0)
+            bad(where + ": invalid end \"" + std::string(end_text) + "\" (expected HH:MM, up to 24:00)");
+        if (start >= end)
+            bad(where + ": start " + std::string(start_text) + " is not before end " + std::string(end_text));
         PeriodKind kind;
         try {
             kind = period_kind_from_string(kind_text);
         } catch (const Error&) {
-            bad(where + ": unknown period kind \"" + std::string(kind_text) + "\" (expected sharp, peak, flat, valley)");
+            bad(where + ": unknown period kind \"" + std::string(kind_text) +
+                "\" (expected sharp, peak, flat, valley)");
         }
         periods.push_back(Period{start, end, kind});
     }
@@ -164,21 +168,24 @@ std::vector<Period> parse_periods(const json::value* v) {
         }
     }
     if (periods.front().start_minute != 0) {
-        bad("tariff periods have a gap: they must start at 00:00, not " + format_hh_mm(periods.front().start_minute));
+        bad("tariff periods have a gap: they must start at 00:00, not " +
+            format_hh_mm(periods.front().start_minute));
     }
     for (std::size_t i = 1; i < periods.size(); ++i) {
         int prev_end = periods[i - 1].end_minute;
         int start = periods[i].start_minute;
         if (start < prev_end) {
-            bad("tariff periods overlap: " + format_hh_mm(start) + " starts before the previous period ends at " +
-                format_hh_mm(prev_end));
+            bad("tariff periods overlap: " + format_hh_mm(start) +
+                " starts before the previous period ends at " + format_hh_mm(prev_end));
         }
         if (start > prev_end) {
-            bad("tariff periods have a gap between " + format_hh_mm(prev_end) + " and " + format_hh_mm(start));
+            bad("tariff periods have a gap between " + format_hh_mm(prev_end) + " and " +
+                format_hh_mm(start));
         }
     }
     if (periods.back().end_minute != 1440) {
-        bad("tariff periods have a gap: they must end at 24:00, not " + format_hh_mm(periods.back().end_minute));
+        bad("tariff periods have a gap: they must end at 24:00, not " +
+            format_hh_mm(periods.back().end_minute));
     }
     return periods;
 }
@@ -187,10 +194,14 @@ std::vector<Period> parse_periods(const json::value* v) {
 
 std::string_view to_string(PeriodKind kind) {
     switch (kind) {
-        case PeriodKind::sharp: return "sharp";
-        case PeriodKind::peak: return "peak";
-        case PeriodKind::flat: return "flat";
-        case PeriodKind::valley: return "valley";
+        case PeriodKind::sharp:
+            return "sharp";
+        case PeriodKind::peak:
+            return "peak";
+        case PeriodKind::flat:
+            return "flat";
+        case PeriodKind::valley:
+            return "valley";
     }
     return "flat";
 }
@@ -220,12 +231,14 @@ Tariff parse_tariff(const json::value& spec) {
 json::object tariff_to_json(const Tariff& tariff) {
     json::object prices;
     for (const auto& [kind, price] : tariff.prices) {
-        prices[to_string(kind)] = json::object{{"electricity", price.electricity}, {"service", price.service}};
+        prices[to_string(kind)] =
+            json::object{{"electricity", price.electricity}, {"service", price.service}};
     }
     json::array periods;
     for (const Period& p : tariff.periods) {
         periods.push_back(json::array{json::string(format_hh_mm(p.start_minute)),
-                                      json::string(format_hh_mm(p.end_minute)), json::string(to_string(p.kind))});
+                                      json::string(format_hh_mm(p.end_minute)),
+                                      json::string(to_string(p.kind))});
     }
     return json::object{{"prices", std::move(prices)}, {"periods", std::move(periods)}};
 }
@@ -247,7 +260,8 @@ Bill bill_session(const Tariff& tariff, const std::string& iana_tz, const std::v
 
     // Sorted by time; the last sample given for an instant wins.
     std::vector<Sample> sorted = samples;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Sample& a, const Sample& b) { return a.at < b.at; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Sample& a, const Sample& b) { return a.at < b.at; });
     std::vector<Sample> s;
     for (const Sample& x : sorted) {
         if (!s.empty() && s.back().at == x.at) {
@@ -293,7 +307,8 @@ Bill bill_session(const Tariff& tariff, const std::string& iana_tz, const std::v
         seg.energy_wh = end_reading - start_reading;
         start_reading = end_reading;
         const Price& price = price_of(tariff, seg.kind);
-        seg.electricity_fen = div_round_half_up(static_cast<__int128>(seg.energy_wh) * price.electricity, 100000);
+        seg.electricity_fen =
+            div_round_half_up(static_cast<__int128>(seg.energy_wh) * price.electricity, 100000);
         seg.service_fen = div_round_half_up(static_cast<__int128>(seg.energy_wh) * price.service, 100000);
         bill.energy_wh += seg.energy_wh;
         bill.electricity_fen += seg.electricity_fen;

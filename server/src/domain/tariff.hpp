@@ -4,7 +4,6 @@
 // which every function here is pure and may be called from any thread.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <map>
 #include <string>

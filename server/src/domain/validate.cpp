@@ -70,8 +70,8 @@ const date::time_zone& find_zone(const std::string& iana_tz) {
 void validate_timezone(const std::string& iana_tz) { (void)find_zone(iana_tz); }
 
 int parse_hh_mm(std::string_view text, bool allow_24) {
-    if (text.size() != 5 || !is_digit(text[0]) || !is_digit(text[1]) || text[2] != ':' || !is_digit(text[3]) ||
-        !is_digit(text[4])) {
+    if (text.size() != 5 || !is_digit(text[0]) || !is_digit(text[1]) || text[2] != ':' ||
+        !is_digit(text[3]) || !is_digit(text[4])) {
         return -1;
     }
     int h = (text[0] - '0') * 10 + (text[1] - '0');
@@ -101,7 +101,8 @@ OpeningHours parse_opening_hours(std::string_view text) {
     int close = parse_hh_mm(text.substr(6, 5), true);
     if (open < 0 || close < 0) fail();
     if (close == 1440 && open == 0) return {0, 1440};
-    if (close % 1440 == open) bad("opening hours \"" + std::string(text) + "\" are empty; use 00:00-24:00 for always");
+    if (close % 1440 == open)
+        bad("opening hours \"" + std::string(text) + "\" are empty; use 00:00-24:00 for always");
     return {open, close};
 }
 

@@ -70,9 +70,10 @@ public:
     // out, unless called on an io_context thread, where it only starts the shutdown.
     void stop(std::chrono::milliseconds grace);
 
+    class Impl;  // server.cpp; connections share it so it outlives late completions
+
 private:
-    class Impl;
-    std::shared_ptr<Impl> impl_;  // shared with connections so it outlives late completions
+    std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace kw::http

@@ -8,6 +8,9 @@
 #include <system_error>
 #include <utility>
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 namespace kw::http {
 namespace fs = std::filesystem;
 
@@ -57,6 +60,13 @@ bool has_extension(std::string_view segment) {
 bool is_within(const fs::path& path, const fs::path& root) {
     auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
     return root_end == root.end();
+}
+
+Response error_response(int status, std::string_view code, std::string_view message) {
+    Response response;
+    response.status = status;
+    response.body = boost::json::serialize(boost::json::object{{"code", code}, {"message", message}});
+    return response;
 }
 
 }  // namespace
@@ -130,6 +140,38 @@ StaticResult StaticFiles::resolve(std::string_view decoded_path) const {
         if (auto index = file_result(root_ / "index.html", "index.html")) return *index;
     }
     return result;
+}
+
+Response StaticFiles::respond(const std::string& method, std::string_view decoded_path) const {
+    if (method != "GET" && method != "HEAD") {
+        auto response = error_response(405, "method_not_allowed", "static files are read-only");
+        response.headers.emplace_back("Allow", "GET, HEAD");
+        return response;
+    }
+    StaticResult found = resolve(decoded_path);
+    switch (found.kind) {
+        case StaticResult::Kind::redirect: {
+            Response response;
+            response.status = 301;
+            response.content_type.clear();
+            response.headers.emplace_back("Location", found.location);
+            return response;
+        }
+        case StaticResult::Kind::bad_path:
+            return error_response(400, "bad_request", "path not allowed");
+        case StaticResult::Kind::not_found:
+            return error_response(404, "not_found", "no such file");
+        case StaticResult::Kind::file:
+            break;
+    }
+    auto data = read_whole_file(found.file);
+    if (!data) return error_response(404, "not_found", "no such file");
+    Response response;
+    response.body = std::move(*data);
+    response.content_type = found.content_type;
+    response.headers.emplace_back("Cache-Control", found.cache_control);
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return response;
 }
 
 std::optional<StaticResult> StaticFiles::file_result(const fs::path& file, std::string_view rel) const {

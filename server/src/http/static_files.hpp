@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "http/request.hpp"
+
 namespace kw::http {
 
 struct StaticResult {
@@ -28,6 +30,9 @@ public:
     // True for the prefix without its trailing slash and for every path below it.
     bool matches(std::string_view decoded_path) const;
     StaticResult resolve(std::string_view decoded_path) const;
+    // The whole answer for a request under the prefix: the file (GET/HEAD) with Content-Type and
+    // Cache-Control, 301 to add the trailing slash, 400 for a refused path, 404, 405 for other methods.
+    Response respond(const std::string& method, std::string_view decoded_path) const;
 
     const std::string& prefix() const { return prefix_; }
     const std::filesystem::path& root() const { return root_; }

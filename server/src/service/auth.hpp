@@ -20,5 +20,8 @@ struct IssuedToken {
 IssuedToken issue_token(app::Context& ctx, const Principal& who);
 std::optional<Principal> authenticate(app::Context& ctx, const std::string& token);
 void revoke_token(app::Context& ctx, const std::string& token);
+// Revokes every token issued to `who` (driver or employee disabled, password reset, role change).
+// For staff only is_staff() and id matter: an employee's tokens are found whatever role they carry.
+void revoke_all_tokens(app::Context& ctx, const Principal& who);
 
 }  // namespace kw::service

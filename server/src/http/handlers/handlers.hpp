@@ -21,6 +21,13 @@ struct Call {
 
 using Handler = Response (*)(Call&);
 
+}  // namespace kw::http
+namespace kw::domain { struct StopLimits; }
+namespace kw::http {
+
+// The optional "limits" object of start/schedule bodies: {energy_wh, amount_fen, minutes}.
+domain::StopLimits parse_limits(const boost::json::object& body);
+
 namespace handlers {
 
 // auth.cpp

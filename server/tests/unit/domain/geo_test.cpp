@@ -1,3 +1,5 @@
+#include "domain/geo.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "domain/geo.hpp"
 
 namespace {
 
@@ -36,7 +36,8 @@ std::vector<Vector> read_vectors() {
         std::string col;
         while (std::getline(ss, col, ',')) cols.push_back(col);
         if (cols.size() != 5) throw std::runtime_error("bad vector line: " + line);
-        out.push_back({cols[0], {std::stod(cols[1]), std::stod(cols[2])}, {std::stod(cols[3]), std::stod(cols[4])}});
+        out.push_back(
+            {cols[0], {std::stod(cols[1]), std::stod(cols[2])}, {std::stod(cols[3]), std::stod(cols[4])}});
     }
     return out;
 }

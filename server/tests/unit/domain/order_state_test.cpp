@@ -1,3 +1,5 @@
+#include "domain/order_state.hpp"
+
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -5,7 +7,6 @@
 #include <string>
 
 #include "domain/error.hpp"
-#include "domain/order_state.hpp"
 
 namespace {
 
@@ -28,18 +29,12 @@ struct Transition {
 
 // Every allowed transition. Any (state, event) pair not listed here must be refused.
 const Transition kAllowed[] = {
-    {S::starting, E::start_accepted, S::starting},
-    {S::starting, E::tx_started, S::charging},
-    {S::starting, E::start_rejected, S::cancelled},
-    {S::starting, E::start_timeout, S::cancelled},
-    {S::starting, E::stop_requested, S::cancelled},
-    {S::starting, E::tx_ended, S::settled},
-    {S::charging, E::stop_requested, S::stopping},
-    {S::charging, E::tx_ended, S::settled},
-    {S::charging, E::charger_lost, S::settled},
-    {S::stopping, E::tx_ended, S::settled},
-    {S::stopping, E::charger_lost, S::settled},
-    {S::stopping, E::stop_timeout, S::settled},
+    {S::starting, E::start_accepted, S::starting},  {S::starting, E::tx_started, S::charging},
+    {S::starting, E::start_rejected, S::cancelled}, {S::starting, E::start_timeout, S::cancelled},
+    {S::starting, E::stop_requested, S::cancelled}, {S::starting, E::tx_ended, S::settled},
+    {S::charging, E::stop_requested, S::stopping},  {S::charging, E::tx_ended, S::settled},
+    {S::charging, E::charger_lost, S::settled},     {S::stopping, E::tx_ended, S::settled},
+    {S::stopping, E::charger_lost, S::settled},     {S::stopping, E::stop_timeout, S::settled},
 };
 
 std::optional<S> expected(S from, E event) {

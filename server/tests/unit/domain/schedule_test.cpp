@@ -1,8 +1,9 @@
+#include "domain/schedule.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "domain/error.hpp"
-#include "domain/schedule.hpp"
 
 namespace {
 
@@ -31,14 +32,29 @@ TEST(ValidateLimits, NoLimitsOrSaneLimitsPass) {
 }
 
 TEST(ValidateLimits, ZeroNegativeAndTooLargeAreRejectedByName) {
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_limits({0, {}, {}}); }), HasSubstr("energy limit"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_limits({{}, -5, {}}); }), HasSubstr("amount limit"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_limits({{}, {}, 0}); }), HasSubstr("time limit"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_limits({1'000'001, {}, {}}); }),
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::validate_limits({0, {}, {}});
+                }),
+                HasSubstr("energy limit"));
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::validate_limits({{}, -5, {}});
+                }),
+                HasSubstr("amount limit"));
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::validate_limits({{}, {}, 0});
+                }),
+                HasSubstr("time limit"));
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::validate_limits({1'000'001, {}, {}});
+                }),
                 HasSubstr("at most 1000000 Wh"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_limits({{}, 10'000'001, {}}); }),
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::validate_limits({{}, 10'000'001, {}});
+                }),
                 HasSubstr("at most 10000000 fen"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_limits({{}, {}, 1441}); }),
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::validate_limits({{}, {}, 1441});
+                }),
                 HasSubstr("at most 1440 minutes"));
 }
 

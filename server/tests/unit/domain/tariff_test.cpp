@@ -1,14 +1,15 @@
-#include <boost/json.hpp>
+#include "domain/tariff.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <fstream>
 #include <functional>
 #include <sstream>
 
 #include "domain/error.hpp"
-#include "domain/tariff.hpp"
 
 namespace {
 
@@ -59,7 +60,8 @@ json::value periods(std::initializer_list<std::array<const char*, 3>> rows) {
     return out;
 }
 
-std::vector<Sample> linear_samples(const char* from, const char* to, std::int64_t step_ms, std::int64_t wh_per_hour) {
+std::vector<Sample> linear_samples(const char* from, const char* to, std::int64_t step_ms,
+                                   std::int64_t wh_per_hour) {
     std::vector<Sample> out;
     kw::UtcMs start = parse_utc(from);
     for (kw::UtcMs t = start; t <= parse_utc(to); t += step_ms) {
@@ -78,7 +80,8 @@ TEST(BillSession, EveryReferenceCaseComesOutExactly) {
         SCOPED_TRACE(std::string(c.at("title").as_string()));
         std::vector<Sample> samples;
         for (const json::value& s : c.at("samples").as_array()) {
-            samples.push_back({parse_utc(std::string(s.at(0).as_string())), s.at(1).to_number<std::int64_t>()});
+            samples.push_back(
+                {parse_utc(std::string(s.at(0).as_string())), s.at(1).to_number<std::int64_t>()});
         }
         const std::string tz(c.at("timezone").as_string());
         Bill bill = kw::domain::bill_session(tariff, tz, samples);
@@ -115,7 +118,8 @@ TEST(BillSession, EveryReferenceCaseComesOutExactly) {
 
 TEST(BillSession, FewerThanTwoSamplesGiveAnEmptyBill) {
     const Tariff tariff = reference_tariff();
-    for (const auto& samples : {std::vector<Sample>{}, std::vector<Sample>{{parse_utc("2026-06-01T01:00:00Z"), 5}}}) {
+    for (const auto& samples :
+         {std::vector<Sample>{}, std::vector<Sample>{{parse_utc("2026-06-01T01:00:00Z"), 5}}}) {
         Bill bill = kw::domain::bill_session(tariff, "Asia/Shanghai", samples);
         EXPECT_TRUE(bill.segments.empty());
         EXPECT_EQ(bill.energy_wh, 0);
@@ -174,14 +178,15 @@ TEST(BillSession, UnknownTimezoneIsBadRequest) {
 // valley until 02:30 local, flat afterwards: 02:30 is skipped on the spring night and happens twice
 // on the autumn night in Berlin.
 Tariff dst_tariff() {
-    return kw::domain::parse_tariff(spec_with("periods", periods({{"00:00", "02:30", "valley"},
-                                                                  {"02:30", "24:00", "flat"}})));
+    return kw::domain::parse_tariff(
+        spec_with("periods", periods({{"00:00", "02:30", "valley"}, {"02:30", "24:00", "flat"}})));
 }
 
 TEST(BillSessionDst, SpringForwardSwitchesAtTheJumpAndBillsRealHours) {
     // 2026-03-29: 02:00 CET jumps to 03:00 CEST at 01:00Z; local 02:30 never happens.
-    Bill bill = kw::domain::bill_session(dst_tariff(), "Europe/Berlin",
-                                         linear_samples("2026-03-29T00:00:00Z", "2026-03-29T02:00:00Z", 600'000, 10'000));
+    Bill bill = kw::domain::bill_session(
+        dst_tariff(), "Europe/Berlin",
+        linear_samples("2026-03-29T00:00:00Z", "2026-03-29T02:00:00Z", 600'000, 10'000));
     ASSERT_EQ(bill.segments.size(), 2u);
     EXPECT_EQ(bill.segments[0].kind, PeriodKind::valley);
     EXPECT_EQ(kw::format_utc(bill.segments[0].end), "2026-03-29T01:00:00Z");
@@ -192,8 +197,9 @@ TEST(BillSessionDst, SpringForwardSwitchesAtTheJumpAndBillsRealHours) {
 
 TEST(BillSessionDst, FallBackRepeatsTheWallClockBoundary) {
     // 2026-10-25: 03:00 CEST falls back to 02:00 CET at 01:00Z; local 02:30 happens at 00:30Z and 01:30Z.
-    Bill bill = kw::domain::bill_session(dst_tariff(), "Europe/Berlin",
-                                         linear_samples("2026-10-25T00:00:00Z", "2026-10-25T02:00:00Z", 600'000, 10'000));
+    Bill bill = kw::domain::bill_session(
+        dst_tariff(), "Europe/Berlin",
+        linear_samples("2026-10-25T00:00:00Z", "2026-10-25T02:00:00Z", 600'000, 10'000));
     ASSERT_EQ(bill.segments.size(), 4u);
     const PeriodKind kinds[] = {PeriodKind::valley, PeriodKind::flat, PeriodKind::valley, PeriodKind::flat};
     const char* starts[] = {"2026-10-25T00:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z",
@@ -212,13 +218,15 @@ TEST(PeriodAt, FollowsLocalWallClockInTheStationZone) {
     const std::string sh = "Asia/Shanghai";
     EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T03:30:00Z")), PeriodKind::sharp);  // 11:30
     EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T03:30:00Z") - 1), PeriodKind::peak);
-    EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T00:00:00Z")), PeriodKind::flat);    // 08:00
-    EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-05-31T23:59:59Z")), PeriodKind::valley);  // 07:59:59
+    EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T00:00:00Z")), PeriodKind::flat);  // 08:00
+    EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-05-31T23:59:59Z")),
+              PeriodKind::valley);  // 07:59:59
     EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T15:59:00Z")), PeriodKind::valley);  // 23:59
     EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T16:00:00Z")), PeriodKind::valley);  // 00:00
     EXPECT_EQ(kw::domain::period_at(t, sh, parse_utc("2026-06-01T09:00:00Z")), PeriodKind::peak);    // 17:00
     // The same instant is 11:30 in Shanghai and 05:30 in Berlin (CEST).
-    EXPECT_EQ(kw::domain::period_at(t, "Europe/Berlin", parse_utc("2026-06-01T03:30:00Z")), PeriodKind::valley);
+    EXPECT_EQ(kw::domain::period_at(t, "Europe/Berlin", parse_utc("2026-06-01T03:30:00Z")),
+              PeriodKind::valley);
     EXPECT_EQ(kw::domain::period_at(t, "UTC", parse_utc("2026-06-01T11:45:00Z")), PeriodKind::sharp);
 }
 
@@ -230,21 +238,23 @@ TEST(PeriodAt, UnknownTimezoneIsBadRequest) {
 }
 
 TEST(PriceAt, ReturnsThePriceOfThePeriodInForce) {
-    auto p = kw::domain::price_at(reference_tariff(), "Asia/Shanghai", parse_utc("2026-06-01T04:00:00Z"));  // 12:00
+    auto p = kw::domain::price_at(reference_tariff(), "Asia/Shanghai",
+                                  parse_utc("2026-06-01T04:00:00Z"));  // 12:00
     EXPECT_EQ(p.electricity, 12851);
     EXPECT_EQ(p.service, 8000);
 }
 
 TEST(PeriodBoundaries, ListsKindChangesInHalfOpenRangeAndJoinsMidnight) {
-    auto b = kw::domain::period_boundaries(reference_tariff(), "Asia/Shanghai", parse_utc("2026-06-01T00:00:00Z"),
-                                           parse_utc("2026-06-02T00:00:00Z"));
+    auto b =
+        kw::domain::period_boundaries(reference_tariff(), "Asia/Shanghai", parse_utc("2026-06-01T00:00:00Z"),
+                                      parse_utc("2026-06-02T00:00:00Z"));
     std::vector<std::string> got;
     for (auto t : b) got.push_back(kw::format_utc(t));
     // 10:00 11:30 13:00 17:00 21:00 23:00 local, no midnight (valley->valley), then 08:00 == `to`.
-    EXPECT_THAT(got, ::testing::ElementsAre("2026-06-01T02:00:00Z", "2026-06-01T03:30:00Z",
-                                            "2026-06-01T05:00:00Z", "2026-06-01T09:00:00Z",
-                                            "2026-06-01T13:00:00Z", "2026-06-01T15:00:00Z",
-                                            "2026-06-02T00:00:00Z"));
+    EXPECT_THAT(got,
+                ::testing::ElementsAre("2026-06-01T02:00:00Z", "2026-06-01T03:30:00Z", "2026-06-01T05:00:00Z",
+                                       "2026-06-01T09:00:00Z", "2026-06-01T13:00:00Z", "2026-06-01T15:00:00Z",
+                                       "2026-06-02T00:00:00Z"));
 }
 
 TEST(PeriodBoundaries, EmptyWhenNothingChangesOrRangeIsEmpty) {
@@ -284,29 +294,62 @@ struct BadSpec {
 
 TEST(ParseTariff, RejectsInvalidSpecsWithAMessageNamingTheProblem) {
     const std::vector<BadSpec> cases{
-        {"gap", [] { return spec_with("periods", periods({{"00:00", "08:00", "valley"}, {"09:00", "24:00", "flat"}})); },
+        {"gap",
+         [] {
+             return spec_with("periods", periods({{"00:00", "08:00", "valley"}, {"09:00", "24:00", "flat"}}));
+         },
          "gap between 08:00 and 09:00"},
-        {"gap at start", [] { return spec_with("periods", periods({{"01:00", "24:00", "flat"}})); }, "start at 00:00"},
-        {"gap at end", [] { return spec_with("periods", periods({{"00:00", "23:00", "flat"}})); }, "end at 24:00"},
+        {"gap at start",
+         [] {
+             return spec_with("periods", periods({{"01:00", "24:00", "flat"}}));
+         },
+         "start at 00:00"},
+        {"gap at end",
+         [] {
+             return spec_with("periods", periods({{"00:00", "23:00", "flat"}}));
+         },
+         "end at 24:00"},
         {"overlap",
-         [] { return spec_with("periods", periods({{"00:00", "09:00", "valley"}, {"08:00", "24:00", "flat"}})); },
+         [] {
+             return spec_with("periods", periods({{"00:00", "09:00", "valley"}, {"08:00", "24:00", "flat"}}));
+         },
          "overlap"},
         {"unsorted",
          [] {
-             return spec_with("periods", periods({{"00:00", "08:00", "valley"}, {"12:00", "24:00", "flat"},
+             return spec_with("periods", periods({{"00:00", "08:00", "valley"},
+                                                  {"12:00", "24:00", "flat"},
                                                   {"08:00", "12:00", "peak"}}));
          },
          "not sorted"},
-        {"unknown kind", [] { return spec_with("periods", periods({{"00:00", "24:00", "cheap"}})); },
+        {"unknown kind",
+         [] {
+             return spec_with("periods", periods({{"00:00", "24:00", "cheap"}}));
+         },
          "unknown period kind \"cheap\""},
-        {"bad HH:MM", [] { return spec_with("periods", periods({{"00:00", "8:00", "valley"}, {"8:00", "24:00", "flat"}})); },
+        {"bad HH:MM",
+         [] {
+             return spec_with("periods", periods({{"00:00", "8:00", "valley"}, {"8:00", "24:00", "flat"}}));
+         },
          "invalid end \"8:00\""},
-        {"minute out of range", [] { return spec_with("periods", periods({{"00:00", "08:60", "valley"}, {"08:60", "24:00", "flat"}})); },
+        {"minute out of range",
+         [] {
+             return spec_with("periods", periods({{"00:00", "08:60", "valley"}, {"08:60", "24:00", "flat"}}));
+         },
          "invalid end \"08:60\""},
-        {"24:00 as start", [] { return spec_with("periods", periods({{"00:00", "24:00", "flat"}, {"24:00", "24:00", "flat"}})); },
+        {"24:00 as start",
+         [] {
+             return spec_with("periods", periods({{"00:00", "24:00", "flat"}, {"24:00", "24:00", "flat"}}));
+         },
          "invalid start \"24:00\""},
-        {"hour 25", [] { return spec_with("periods", periods({{"00:00", "25:00", "flat"}})); }, "invalid end \"25:00\""},
-        {"start not before end", [] { return spec_with("periods", periods({{"00:00", "00:00", "flat"}, {"00:00", "24:00", "flat"}})); },
+        {"hour 25",
+         [] {
+             return spec_with("periods", periods({{"00:00", "25:00", "flat"}}));
+         },
+         "invalid end \"25:00\""},
+        {"start not before end",
+         [] {
+             return spec_with("periods", periods({{"00:00", "00:00", "flat"}, {"00:00", "24:00", "flat"}}));
+         },
          "is not before end"},
         {"period not a triple", [] { return spec_with("periods", json::parse(R"([["00:00","24:00"]])")); },
          "periods[0]"},
@@ -320,30 +363,67 @@ TEST(ParseTariff, RejectsInvalidSpecsWithAMessageNamingTheProblem) {
              return spec_with("periods", a);
          },
          "more than 48 periods"},
-        {"negative price", [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":-1,"service":0},"valley":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})")); },
+        {"negative price",
+         [] {
+             return spec_with(
+                 "prices",
+                 json::parse(
+                     R"({"flat":{"electricity":-1,"service":0},"valley":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})"));
+         },
          "flat.electricity must not be negative"},
-        {"fractional price", [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":1.5,"service":0},"valley":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})")); },
+        {"fractional price",
+         [] {
+             return spec_with(
+                 "prices",
+                 json::parse(
+                     R"({"flat":{"electricity":1.5,"service":0},"valley":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})"));
+         },
          "flat.electricity must be an integer"},
-        {"string price", [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":"1","service":0},"valley":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})")); },
+        {"string price",
+         [] {
+             return spec_with(
+                 "prices",
+                 json::parse(
+                     R"({"flat":{"electricity":"1","service":0},"valley":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})"));
+         },
          "must be an integer"},
-        {"huge price", [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":18446744073709551615,"service":0}})")); },
+        {"huge price",
+         [] {
+             return spec_with("prices",
+                              json::parse(R"({"flat":{"electricity":18446744073709551615,"service":0}})"));
+         },
          "above the maximum"},
         {"missing price for used kind",
-         [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})")); },
+         [] {
+             return spec_with(
+                 "prices",
+                 json::parse(
+                     R"({"flat":{"electricity":1,"service":1},"peak":{"electricity":1,"service":1},"sharp":{"electricity":1,"service":1}})"));
+         },
          "no price for period kind \"valley\""},
-        {"price without service", [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":1}})")); },
+        {"price without service",
+         [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":1}})")); },
          "needs \"service\""},
-        {"unknown price kind", [] { return spec_with("prices", json::parse(R"({"super":{"electricity":1,"service":1}})")); },
+        {"unknown price kind",
+         [] { return spec_with("prices", json::parse(R"({"super":{"electricity":1,"service":1}})")); },
          "unknown period kind \"super\""},
-        {"unknown price member", [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":1,"service":1,"tax":1}})")); },
+        {"unknown price member",
+         [] { return spec_with("prices", json::parse(R"({"flat":{"electricity":1,"service":1,"tax":1}})")); },
          "unknown member \"tax\""},
-        {"prices not an object", [] { return spec_with("prices", json::array{}); }, "\"prices\" must be an object"},
-        {"no prices", [] { json::value v = reference().at("tariff"); v.as_object().erase("prices"); return v; },
+        {"prices not an object", [] { return spec_with("prices", json::array{}); },
+         "\"prices\" must be an object"},
+        {"no prices",
+         [] {
+             json::value v = reference().at("tariff");
+             v.as_object().erase("prices");
+             return v;
+         },
          "needs \"prices\""},
         {"not an object", [] { return json::value(json::array{}); }, "must be a JSON object"},
     };
     for (const auto& c : cases) {
-        EXPECT_THAT(bad_request_message([&] { kw::domain::parse_tariff(c.spec()); }), HasSubstr(c.message_part))
+        EXPECT_THAT(bad_request_message([&] { kw::domain::parse_tariff(c.spec()); }),
+                    HasSubstr(c.message_part))
             << c.name;
     }
 }

@@ -1,9 +1,10 @@
+#include "domain/validate.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "domain/clock.hpp"
 #include "domain/error.hpp"
-#include "domain/validate.hpp"
 
 namespace {
 
@@ -37,11 +38,14 @@ TEST(ValidCnMobile, AcceptsElevenDigitNumbersStartingWith13To19) {
 TEST(ValidatePassword, NeedsLengthLetterAndDigit) {
     EXPECT_NO_THROW(kw::domain::validate_password("abcdefg1"));
     EXPECT_NO_THROW(kw::domain::validate_password(std::string(63, 'a') + "1"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_password("abcdef1"); }), HasSubstr("at least 8"));
+    EXPECT_THAT(bad_request_message([] { kw::domain::validate_password("abcdef1"); }),
+                HasSubstr("at least 8"));
     EXPECT_THAT(bad_request_message([] { kw::domain::validate_password(std::string(64, 'a') + "1"); }),
                 HasSubstr("at most 64"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_password("abcdefgh"); }), HasSubstr("one digit"));
-    EXPECT_THAT(bad_request_message([] { kw::domain::validate_password("12345678"); }), HasSubstr("one letter"));
+    EXPECT_THAT(bad_request_message([] { kw::domain::validate_password("abcdefgh"); }),
+                HasSubstr("one digit"));
+    EXPECT_THAT(bad_request_message([] { kw::domain::validate_password("12345678"); }),
+                HasSubstr("one letter"));
 }
 
 TEST(MaskPhone, KeepsFirstThreeAndLastFour) {
@@ -60,7 +64,8 @@ TEST(ValidateChargerCode, RejectsEmptyLongAndMqttSpecialCharacters) {
     EXPECT_THAT(bad_request_message([] { kw::domain::validate_charger_code(std::string(33, 'x')); }),
                 HasSubstr("at most 32"));
     for (const char* code : {"CP/1", "CP+", "CP#", "CP 1", "CP.1", "充电桩", "CP\n"}) {
-        EXPECT_THAT(bad_request_message([&] { kw::domain::validate_charger_code(code); }), HasSubstr("may contain only"))
+        EXPECT_THAT(bad_request_message([&] { kw::domain::validate_charger_code(code); }),
+                    HasSubstr("may contain only"))
             << code;
     }
 }
@@ -91,7 +96,8 @@ TEST(OpeningHours, ParsesAndFormats) {
 TEST(OpeningHours, RejectsMalformedText) {
     for (const char* text : {"", "8:30-22:00", "08:30-22:60", "24:00-08:00", "08:30 - 22:00", "08:30-22:00x",
                              "08:30~22:00", "08:00-08:00", "25:00-26:00"}) {
-        EXPECT_THAT(bad_request_message([&] { kw::domain::parse_opening_hours(text); }), HasSubstr("opening hours"))
+        EXPECT_THAT(bad_request_message([&] { kw::domain::parse_opening_hours(text); }),
+                    HasSubstr("opening hours"))
             << text;
     }
 }
@@ -115,13 +121,16 @@ TEST(OpeningHours, OvernightHoursWrapMidnight) {
 
 TEST(OpeningHours, AlwaysOpenIsOpenAtEveryMinute) {
     OpeningHours always = kw::domain::parse_opening_hours("00:00-24:00");
-    for (kw::UtcMs t = parse_utc("2026-06-01T00:00:00Z"); t < parse_utc("2026-06-02T00:00:00Z"); t += 60'000) {
+    for (kw::UtcMs t = parse_utc("2026-06-01T00:00:00Z"); t < parse_utc("2026-06-02T00:00:00Z");
+         t += 60'000) {
         ASSERT_TRUE(kw::domain::is_open(always, "Asia/Shanghai", t)) << kw::format_utc(t);
     }
 }
 
 TEST(OpeningHours, UnknownZoneIsBadRequest) {
-    EXPECT_THAT(bad_request_message([] { kw::domain::is_open({0, 1440}, "Nowhere/Town", 0); }),
+    EXPECT_THAT(bad_request_message([] {
+                    kw::domain::is_open({0, 1440}, "Nowhere/Town", 0);
+                }),
                 HasSubstr("unknown timezone"));
 }
 

@@ -1,0 +1,197 @@
+#include "device/mqtt/dynsec.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <random>
+
+#include "domain/error.hpp"
+
+namespace kw::device::mqtt {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object acl(const char* type, std::string topic) {
+    return {{"acltype", type}, {"topic", std::move(topic)}, {"allow", true}};
+}
+
+std::string error_of(const DynsecAccounts::Answer& a) {
+    auto it = a.find("error");
+    if (it == a.end() || !it->value().is_string()) return {};
+    return std::string(it->value().get_string());
+}
+
+[[noreturn]] void refused(const std::string& what, const std::string& error) {
+    spdlog::warn("event=dynsec_refused action={} error=\"{}\"", what, error);
+    throw Error(Errc::unavailable, "broker refused " + what + ": " + error);
+}
+
+}  // namespace
+
+bool charger_topic_allowed(std::string_view code, std::string_view topic, TopicAction action) {
+    if (code.empty()) return false;
+    std::string base = "kw/v1/" + std::string(code);
+    if (action == TopicAction::subscribe) return topic == base + "/cmd";
+    if (topic.find_first_of("+#") != std::string_view::npos) return false;
+    return topic == base || topic.substr(0, base.size() + 1) == base + "/";
+}
+
+std::string charger_role_name(std::string_view code) { return "kw-charger-" + std::string(code); }
+
+json::array charger_role_acls(std::string_view code) {
+    std::string base = "kw/v1/" + std::string(code);
+    return {acl("publishClientSend", base + "/#"), acl("subscribeLiteral", base + "/cmd"),
+            acl("publishClientReceive", base + "/cmd")};
+}
+
+json::array server_role_acls() {
+    return {acl("publishClientSend", "kw/#"), acl("subscribePattern", "kw/#"),
+            acl("subscribePattern", "$share/+/kw/#"), acl("publishClientReceive", "kw/#")};
+}
+
+DynsecAccounts::DynsecAccounts(kw::mqtt::MqttClient& client, std::chrono::milliseconds timeout)
+    : client_(client), timeout_(timeout) {
+    std::random_device rd;
+    prefix_ = "kw-" + std::to_string(rd()) + "-" + std::to_string(rd());
+}
+
+void DynsecAccounts::on_response(const kw::mqtt::Message& m) {
+    json::error_code ec;
+    json::value v = json::parse(m.payload, ec);
+    if (ec || !v.is_object()) return;
+    const json::value* responses = v.as_object().if_contains("responses");
+    if (!responses || !responses->is_array()) return;
+    bool matched = false;
+    {
+        std::lock_guard lock(mu_);
+        for (const json::value& r : responses->get_array()) {
+            if (!r.is_object()) continue;
+            const json::value* corr = r.as_object().if_contains("correlationData");
+            if (!corr || !corr->is_string()) continue;
+            auto it = pending_.find(std::string(corr->get_string()));
+            if (it == pending_.end()) continue;  // another instance's command
+            it->second = r.as_object();
+            matched = true;
+        }
+    }
+    if (matched) cv_.notify_all();
+}
+
+std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands) {
+    if (!client_.connected()) throw Error(Errc::unavailable, "MQTT broker is not connected");
+    std::vector<std::string> ids;
+    {
+        std::lock_guard lock(mu_);
+        for (json::value& c : commands) {
+            std::string id = prefix_ + "-" + std::to_string(++next_);
+            c.as_object()["correlationData"] = id;
+            pending_.emplace(id, std::nullopt);
+            ids.push_back(id);
+        }
+    }
+    client_.publish(kDynsecTopic, json::serialize(json::object{{"commands", std::move(commands)}}), 1);
+    std::unique_lock lock(mu_);
+    bool answered = cv_.wait_for(lock, timeout_, [&] {
+        for (const std::string& id : ids)
+            if (!pending_.at(id)) return false;
+        return true;
+    });
+    std::vector<Answer> out;
+    for (const std::string& id : ids) {
+        auto node = pending_.extract(id);
+        if (node.mapped()) out.push_back(std::move(*node.mapped()));
+    }
+    if (!answered) {
+        spdlog::warn("event=dynsec_timeout timeout_ms={}", timeout_.count());
+        throw Error(Errc::unavailable, "the broker did not answer the dynamic-security command in time");
+    }
+    return out;
+}
+
+void DynsecAccounts::setup(const std::string& server_username) {
+    client_.subscribe(kDynsecResponseTopic, 1);
+    auto first =
+        run({json::object{{"command", "createRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}},
+             json::object{{"command", "getClient"}, {"username", server_username}}});
+    json::array more;
+    std::string role_error = error_of(first.at(0));
+    if (role_error == "Role already exists") {
+        more.push_back(
+            json::object{{"command", "modifyRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}});
+    } else if (!role_error.empty()) {
+        refused("createRole " + std::string(kServerRole), role_error);
+    }
+    std::string client_error = error_of(first.at(1));
+    if (!client_error.empty()) refused("getClient " + server_username, client_error);
+    bool has_role = false;
+    const json::value* data = first.at(1).if_contains("data");
+    const json::value* client = data && data->is_object() ? data->as_object().if_contains("client") : nullptr;
+    const json::value* roles =
+        client && client->is_object() ? client->as_object().if_contains("roles") : nullptr;
+    if (roles && roles->is_array()) {
+        for (const json::value& r : roles->get_array()) {
+            const json::value* name = r.is_object() ? r.as_object().if_contains("rolename") : nullptr;
+            if (name && name->is_string() && name->get_string() == kServerRole) has_role = true;
+        }
+    }
+    if (!has_role)
+        more.push_back(json::object{
+            {"command", "addClientRole"}, {"username", server_username}, {"rolename", kServerRole}});
+    if (!more.empty()) {
+        for (const Answer& a : run(std::move(more))) {
+            std::string e = error_of(a);
+            if (!e.empty()) refused(std::string(a.at("command").as_string()) + " " + kServerRole, e);
+        }
+    }
+    spdlog::info("event=dynsec_setup server_username={} role={}", server_username, kServerRole);
+}
+
+void DynsecAccounts::upsert_charger(const std::string& code, const std::string& password) {
+    const std::string role = charger_role_name(code);
+    auto first =
+        run({json::object{{"command", "createRole"}, {"rolename", role}, {"acls", charger_role_acls(code)}},
+             json::object{{"command", "createClient"},
+                          {"username", code},
+                          {"password", password},
+                          {"clientid", code},
+                          {"roles", json::array{json::object{{"rolename", role}}}}}});
+    json::array more;
+    std::string role_error = error_of(first.at(0));
+    if (role_error == "Role already exists")
+        more.push_back(
+            json::object{{"command", "modifyRole"}, {"rolename", role}, {"acls", charger_role_acls(code)}});
+    else if (!role_error.empty())
+        refused("createRole " + role, role_error);
+    std::string client_error = error_of(first.at(1));
+    if (client_error == "Client already exists")
+        more.push_back(json::object{{"command", "modifyClient"},
+                                    {"username", code},
+                                    {"password", password},
+                                    {"clientid", code},
+                                    {"roles", json::array{json::object{{"rolename", role}}}}});
+    else if (!client_error.empty())
+        refused("createClient " + code, client_error);
+    if (!more.empty()) {
+        for (const Answer& a : run(std::move(more))) {
+            std::string e = error_of(a);
+            if (!e.empty()) refused(std::string(a.at("command").as_string()) + " " + code, e);
+        }
+    }
+    spdlog::info("event=dynsec_charger_upserted code={}", code);
+}
+
+void DynsecAccounts::remove_charger(const std::string& code) {
+    const std::string role = charger_role_name(code);
+    auto answers = run({json::object{{"command", "deleteClient"}, {"username", code}},
+                        json::object{{"command", "deleteRole"}, {"rolename", role}}});
+    std::string client_error = error_of(answers.at(0));
+    if (!client_error.empty() && client_error != "Client not found")
+        refused("deleteClient " + code, client_error);
+    std::string role_error = error_of(answers.at(1));
+    if (!role_error.empty() && role_error != "Role not found") refused("deleteRole " + role, role_error);
+    spdlog::info("event=dynsec_charger_removed code={}", code);
+}
+
+}  // namespace kw::device::mqtt

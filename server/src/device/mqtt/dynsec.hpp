@@ -1,0 +1,92 @@
+#pragma once
+// Charger accounts in the broker.
+//
+// DynsecAccounts manages them in Mosquitto's dynamic-security plugin: JSON commands are published
+// on $CONTROL/dynamic-security/v1 and the answers, which arrive on .../response, are matched by
+// their correlationData. The server's MQTT account must be allowed to use that topic (the dynsec
+// admin role). Mosquitto 2.0.11 does not expand %u/%c in dynsec ACLs, so every charger gets its own
+// role "kw-charger-<code>" with literal topics (see charger_role_acls) and its client id bound to
+// its code. upsert_charger/remove_charger/setup block the calling worker thread until the broker
+// answers (or the timeout passes: kw::Error(unavailable)); never call them from the MqttClient's
+// executor, which is where on_response must run. Thread-safe otherwise.
+//
+// NoBrokerAccounts is for mqtt.broker = emqx (the broker asks the /api/v1/broker/* hooks) or none.
+//
+// charger_topic_allowed states the charger role's rules as a predicate, for the EMQX ACL hook.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "device/broker_accounts.hpp"
+#include "device/mqtt/client.hpp"
+
+namespace kw::device::mqtt {
+
+inline constexpr const char* kDynsecTopic = "$CONTROL/dynamic-security/v1";
+inline constexpr const char* kDynsecResponseTopic = "$CONTROL/dynamic-security/v1/response";
+inline constexpr const char* kServerRole = "kw-server";
+
+enum class TopicAction { publish, subscribe };
+
+// The charger `code` may publish on kw/v1/<code> and below, and subscribe to kw/v1/<code>/cmd only.
+// Wildcards are refused for publish; the subscription must be exactly that topic.
+bool charger_topic_allowed(std::string_view code, std::string_view topic, TopicAction action);
+
+// "kw-charger-<code>" and its ACLs: publishClientSend kw/v1/<code>/#, subscribeLiteral and
+// publishClientReceive kw/v1/<code>/cmd (everything else falls to the default: deny).
+std::string charger_role_name(std::string_view code);
+boost::json::array charger_role_acls(std::string_view code);
+// kw-server: publishClientSend, subscribePattern and publishClientReceive kw/#, and
+// subscribePattern $share/+/kw/# (Mosquitto 2.0.11 checks a shared subscription's ACL against the
+// whole "$share/<group>/<filter>" text).
+boost::json::array server_role_acls();
+
+class DynsecAccounts final : public BrokerAccounts {
+  public:
+    explicit DynsecAccounts(kw::mqtt::MqttClient& client,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+    // Feed every message received on kDynsecResponseTopic here (any thread).
+    void on_response(const kw::mqtt::Message& m);
+
+    // Idempotent; call after every connect from a worker thread. Subscribes to the response topic,
+    // creates (or refreshes) role kw-server and gives it to server_username, which must be a dynsec
+    // client. Throws kw::Error(unavailable) when the broker refuses or does not answer.
+    void setup(const std::string& server_username);
+
+    // Creates role kw-charger-<code> and client <code> (client id <code>), or, when they exist,
+    // refreshes the role's ACLs and sets the password. Throws kw::Error(unavailable).
+    void upsert_charger(const std::string& code, const std::string& password) override;
+    // Deletes client and role (the broker disconnects the client). Missing ones are fine.
+    void remove_charger(const std::string& code) override;
+
+    // One answer of the plugin: {"command", "error" (absent when it worked), "data", ...}.
+    using Answer = boost::json::object;
+    // Sends the commands in one message and waits for every answer, in order.
+    std::vector<Answer> run(boost::json::array commands);
+
+  private:
+    kw::mqtt::MqttClient& client_;
+    std::chrono::milliseconds timeout_;
+    std::string prefix_;  // random per instance: several servers share the response topic
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::uint64_t next_ = 0;
+    std::map<std::string, std::optional<Answer>> pending_;  // correlationData -> answer
+};
+
+class NoBrokerAccounts final : public BrokerAccounts {
+  public:
+    void upsert_charger(const std::string&, const std::string&) override {}
+    void remove_charger(const std::string&) override {}
+};
+
+}  // namespace kw::device::mqtt

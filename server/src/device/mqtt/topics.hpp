@@ -1,0 +1,46 @@
+#pragma once
+// The one table of MQTT topics (docs/device-protocol.md): kw/v1/<code>/<kind>. Charger->server kinds
+// are dispatched to one handler file each (boot.cpp, heartbeat.cpp, ...); server->charger commands go
+// to kw/v1/<code>/cmd.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "app/context.hpp"
+
+namespace kw::device::mqtt {
+
+inline constexpr std::string_view kRoot = "kw/v1/";
+inline constexpr std::size_t kMaxPayload = 4096;
+
+std::string command_topic(const std::string& code);
+std::string ack_topic(const std::string& code);
+
+struct TopicParts {
+    std::string code;
+    std::string kind;
+};
+// kw/v1/<code>/<kind> with a valid code; nullopt for anything else.
+std::optional<TopicParts> parse_topic(std::string_view topic);
+
+// The server's subscriptions: "$share/<group>/kw/v1/+/<kind>" for every kind it handles.
+std::vector<std::string> server_subscriptions(const std::string& share_group);
+
+using Handler = void (*)(app::Context& ctx, const std::string& code, const boost::json::object& payload);
+// nullptr for kinds the server does not handle (including cmd, which only chargers read).
+Handler handler_for(std::string_view kind);
+
+// One handler per message kind, each in its own file.
+void handle_boot(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_heartbeat(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_status(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_meter(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_tx(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_ack(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_fault(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_state(app::Context&, const std::string& code, const boost::json::object& payload);
+
+}  // namespace kw::device::mqtt

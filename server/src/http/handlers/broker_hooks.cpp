@@ -1,0 +1,97 @@
+// EMQX 5 HTTP authentication and authorization hooks. EMQX posts {username, password, clientid} and
+// {username, clientid, topic, action} and reads {"result":"allow"|"deny"}. The routes exist only
+// when mqtt.hook_secret is set (else 404); since handlers see no headers, EMQX passes the secret as
+// ?secret=. Chargers get the same rules as the Mosquitto role (device/mqtt/dynsec.hpp): client id =
+// code, publish under kw/v1/<code>/, subscribe to kw/v1/<code>/cmd. The server account
+// (mqtt.username/password) may do everything.
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "device/mqtt/dynsec.hpp"
+#include "domain/error.hpp"
+#include "domain/validate.hpp"
+#include "http/handlers/handlers.hpp"
+#include "service/network.hpp"
+#include "store/chargers_repo.hpp"
+#include "store/db.hpp"
+
+namespace kw::http::handlers {
+
+namespace json = boost::json;
+
+namespace {
+
+bool same(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+void require_secret(const Call& call) {
+    const std::string& secret = call.ctx.config.mqtt.hook_secret;
+    if (secret.empty()) throw Error(Errc::not_found, "no such endpoint: " + call.req.path);
+    auto it = call.req.query.find("secret");
+    if (it == call.req.query.end() || !same(it->second, secret))
+        throw Error(Errc::unauthorized, "missing or wrong hook secret");
+}
+
+std::string text(const json::object& body, const char* field) {
+    const json::value* v = body.if_contains(field);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+bool is_charger_code(const std::string& s) {
+    try {
+        domain::validate_charger_code(s);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+Response result(bool allow, bool superuser = false) {
+    json::object o{{"result", allow ? "allow" : "deny"}};
+    if (allow) o["is_superuser"] = superuser;
+    return json_response(o);
+}
+
+}  // namespace
+
+Response broker_auth(Call& call) {
+    require_secret(call);
+    auto body = parse_object(call.req.body);
+    const std::string username = text(body, "username");
+    const std::string password = text(body, "password");
+    const std::string clientid = text(body, "clientid");
+    const auto& mqtt = call.ctx.config.mqtt;
+    if (!mqtt.password.empty() && same(username, mqtt.username) && same(password, mqtt.password))
+        return result(true, true);
+    bool allow = false;
+    if (is_charger_code(username) && clientid == username) {
+        auto s = call.ctx.db.session();
+        auto row = store::find_charger_by_code(*s, username);
+        allow = row && service::verify_mqtt_password(row->mqtt_password_hash, password);
+    }
+    if (!allow) spdlog::info("event=broker_auth_denied username={} clientid={}", username, clientid);
+    return result(allow);
+}
+
+Response broker_acl(Call& call) {
+    require_secret(call);
+    auto body = parse_object(call.req.body);
+    const std::string username = text(body, "username");
+    const std::string clientid = text(body, "clientid");
+    const std::string topic = text(body, "topic");
+    const std::string action = text(body, "action");
+    if (action != "publish" && action != "subscribe")
+        throw Error(Errc::bad_request, "field 'action' must be publish or subscribe");
+    if (!username.empty() && username == call.ctx.config.mqtt.username) return result(true);
+    if (!is_charger_code(username) || clientid != username) return result(false);
+    auto kind =
+        action == "publish" ? device::mqtt::TopicAction::publish : device::mqtt::TopicAction::subscribe;
+    if (!device::mqtt::charger_topic_allowed(username, topic, kind)) return result(false);
+    auto s = call.ctx.db.session();
+    return result(store::find_charger_by_code(*s, username).has_value());
+}
+
+}  // namespace kw::http::handlers

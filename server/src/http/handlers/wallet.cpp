@@ -1,0 +1,44 @@
+// Wallet routes for drivers: balance, ledger, top-ups (sandbox provider).
+#include <boost/json.hpp>
+
+#include "http/handlers/accounts_json.hpp"
+#include "http/handlers/handlers.hpp"
+#include "service/wallet.hpp"
+#include "store/db.hpp"
+#include "store/wallet_repo.hpp"
+
+namespace kw::http::handlers {
+
+Response wallet_get(Call& call) {
+    auto s = call.ctx.db.session();
+    return json_response(boost::json::object{{"balance_fen", service::balance(*s, call.principal().id)}});
+}
+
+Response wallet_ledger(Call& call) {
+    Page page = query_page(call.req);
+    auto s = call.ctx.db.session();
+    const std::int64_t driver_id = call.principal().id;
+    boost::json::array items;
+    for (const auto& row : store::list_ledger(*s, driver_id, page.size, page.offset()))
+        items.push_back(ledger_json(row, false));
+    return json_response(page_body(std::move(items), store::count_ledger(*s, driver_id), page));
+}
+
+Response topup_create(Call& call) {
+    auto body = parse_object(call.req.body);
+    auto amount = require_int(body, "amount_fen");
+    auto created = service::create_topup(call.ctx, call.principal().id, amount);
+    auto out = topup_json(created.topup);
+    out["client_params"] = std::move(created.client_params);
+    return json_response(out, 201);
+}
+
+Response topup_confirm_sandbox(Call& call) {
+    const std::int64_t id = path_id(call.req, "id");
+    auto paid = service::pay_sandbox_topup(call.ctx, call.principal().id, id);
+    auto out = topup_json(paid.topup);
+    out["balance_fen"] = paid.balance_fen;
+    return json_response(out);
+}
+
+}  // namespace kw::http::handlers

@@ -1,0 +1,66 @@
+#pragma once
+// Redis: a small pool of synchronous hiredis connections for the worker threads (never the I/O
+// threads: every call blocks for a round trip, up to timeout_ms). Thread-safe; a call takes one
+// connection from the pool for its duration and waits (up to timeout_ms) when all are busy.
+// Connections are opened lazily, so constructing it never blocks; call command({"PING"}) at start-up
+// to fail fast.
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct redisContext;
+
+namespace kw::live {
+
+struct RedisConfig {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    std::string password;
+    int db = 0;
+    int pool_size = 8;
+    int timeout_ms = 2000;  // connect, each command, and waiting for a free connection
+};
+
+struct RedisReply {
+    enum class Type { nil, integer, string, array, status, error };
+    Type type = Type::nil;
+    long long integer = 0;
+    std::string str;  // string, status and error replies
+    std::vector<RedisReply> elements;
+
+    bool is_nil() const { return type == Type::nil; }
+    bool is_error() const { return type == Type::error; }
+};
+
+class Redis {
+public:
+    explicit Redis(RedisConfig config);
+    ~Redis();
+    Redis(const Redis&) = delete;
+    Redis& operator=(const Redis&) = delete;
+
+    // One command, binary safe (argv items may hold any bytes). Error replies come back as
+    // Type::error, they do not throw. A broken connection (e.g. after a Redis restart) is reopened and
+    // the command retried once; if that fails too, or on a timeout, throws kw::Error(Errc::unavailable).
+    // Because of that single retry, a command whose connection died after Redis ran it may run twice.
+    RedisReply command(const std::vector<std::string>& argv);
+    // Many commands in one round trip; one reply per command, in order. Same failure rules as command().
+    std::vector<RedisReply> pipeline(const std::vector<std::vector<std::string>>& commands);
+
+    const RedisConfig& config() const { return config_; }
+
+private:
+    template <class Fn>
+    auto with_connection(Fn&& fn);
+    redisContext* acquire();
+    void release(redisContext* c);
+    redisContext* connect();
+
+    RedisConfig config_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<redisContext*> idle_;  // nullptr = a free slot not connected (yet, or any more)
+};
+
+}  // namespace kw::live

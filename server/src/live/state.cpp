@@ -1,0 +1,132 @@
+#include "live/state.hpp"
+
+#include <charconv>
+
+#include "live/redis.hpp"
+
+namespace kw::live {
+
+namespace {
+
+std::int64_t to_int(const std::string& s) {
+    std::int64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
+
+double to_double(const std::string& s) {
+    try {
+        return s.empty() ? 0.0 : std::stod(s);
+    } catch (const std::exception&) {
+        return 0.0;
+    }
+}
+
+// HGETALL reply -> field map.
+std::map<std::string, std::string> fields(const RedisReply& reply) {
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
+        out[reply.elements[i].str] = reply.elements[i + 1].str;
+    return out;
+}
+
+ConnectorLive connector_from(const std::map<std::string, std::string>& f) {
+    ConnectorLive c;
+    auto get = [&](const char* name) -> std::string {
+        auto it = f.find(name);
+        return it == f.end() ? std::string() : it->second;
+    };
+    if (!get("status").empty()) c.status = get("status");
+    c.power_w = to_int(get("power_w"));
+    c.energy_wh = to_int(get("energy_wh"));
+    c.voltage_v = to_double(get("voltage_v"));
+    c.current_a = to_double(get("current_a"));
+    if (!get("soc").empty()) c.soc = to_int(get("soc"));
+    c.at = to_int(get("at"));
+    c.order_id = to_int(get("order_id"));
+    c.tx_id = get("tx_id");
+    return c;
+}
+
+}  // namespace
+
+ChargerLive LiveState::charger(const std::string& code) {
+    auto replies = redis_.pipeline({{"EXISTS", key("online", code)}, {"HGETALL", key("charger", code)}});
+    ChargerLive out;
+    out.online = replies.at(0).integer == 1;
+    auto f = fields(replies.at(1));
+    out.last_seen = to_int(f["last_seen"]);
+    out.boot_id = f["boot_id"];
+    return out;
+}
+
+std::map<std::string, bool> LiveState::online(const std::vector<std::string>& codes) {
+    std::map<std::string, bool> out;
+    if (codes.empty()) return out;
+    std::vector<std::vector<std::string>> cmds;
+    for (const auto& code : codes) cmds.push_back({"EXISTS", key("online", code)});
+    auto replies = redis_.pipeline(cmds);
+    for (std::size_t i = 0; i < codes.size(); ++i) out[codes[i]] = replies.at(i).integer == 1;
+    return out;
+}
+
+ConnectorLive LiveState::connector(const std::string& code, int number) {
+    return connector_from(fields(redis_.command({"HGETALL", key("conn", code + ":" + std::to_string(number))})));
+}
+
+std::vector<ConnectorLive> LiveState::connectors(const std::string& code, int count) {
+    std::vector<std::vector<std::string>> cmds;
+    for (int n = 1; n <= count; ++n) cmds.push_back({"HGETALL", key("conn", code + ":" + std::to_string(n))});
+    std::vector<ConnectorLive> out;
+    if (cmds.empty()) return out;
+    for (const auto& reply : redis_.pipeline(cmds)) out.push_back(connector_from(fields(reply)));
+    return out;
+}
+
+void LiveState::mark_seen(const std::string& code, UtcMs now, std::int64_t ttl_s) {
+    redis_.pipeline({{"SET", key("online", code), "1", "EX", std::to_string(ttl_s)},
+                     {"ZADD", prefix_ + "presence", std::to_string(now), code},
+                     {"HSET", key("charger", code), "last_seen", std::to_string(now)}});
+}
+
+bool LiveState::mark_offline(const std::string& code) {
+    auto replies = redis_.pipeline({{"DEL", key("online", code)}, {"ZREM", prefix_ + "presence", code}});
+    return replies.at(0).integer == 1 || replies.at(1).integer == 1;
+}
+
+std::vector<std::string> LiveState::silent_since(UtcMs cutoff) {
+    auto reply = redis_.command({"ZRANGEBYSCORE", prefix_ + "presence", "-inf", "(" + std::to_string(cutoff),
+                                 "LIMIT", "0", "1000"});
+    std::vector<std::string> out;
+    for (const auto& e : reply.elements) out.push_back(e.str);
+    return out;
+}
+
+void LiveState::set_boot(const std::string& code, const std::string& boot_id, UtcMs now) {
+    redis_.command({"HSET", key("charger", code), "boot_id", boot_id, "boot_at", std::to_string(now)});
+}
+
+void LiveState::set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at) {
+    redis_.command({"HSET", key("conn", code + ":" + std::to_string(number)), "status", status, "status_at",
+                    std::to_string(at)});
+}
+
+void LiveState::set_connector_meter(const std::string& code, int number, const ConnectorLive& s) {
+    std::vector<std::string> cmd = {"HSET",
+                                    key("conn", code + ":" + std::to_string(number)),
+                                    "power_w", std::to_string(s.power_w),
+                                    "energy_wh", std::to_string(s.energy_wh),
+                                    "voltage_v", std::to_string(s.voltage_v),
+                                    "current_a", std::to_string(s.current_a),
+                                    "at", std::to_string(s.at),
+                                    "soc", s.soc ? std::to_string(*s.soc) : std::string()};
+    redis_.command(cmd);
+}
+
+void LiveState::set_connector_order(const std::string& code, int number, std::int64_t order_id,
+                                    const std::string& tx_id) {
+    redis_.command({"HSET", key("conn", code + ":" + std::to_string(number)), "order_id",
+                    std::to_string(order_id), "tx_id", tx_id});
+}
+
+}  // namespace kw::live

@@ -1,0 +1,131 @@
+// Passwords (argon2id) and session tokens in Redis:
+//   <prefix>token:<sha256 hex of token>   "driver:42" | "admin:1" | ...   EX = the role's token TTL
+//   <prefix>tokens:<driver|employee>:<id> set of that principal's token hashes, so disabling an
+//                                         account (or resetting its password) revokes every token.
+// The plain token is never stored or logged; only its SHA-256 reaches Redis.
+#include "service/auth.hpp"
+
+#include <argon2.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "domain/error.hpp"
+#include "live/redis.hpp"
+#include "service/account_rules.hpp"
+
+namespace kw::service {
+
+namespace {
+
+// OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
+constexpr std::uint32_t kTimeCost = 2;
+constexpr std::uint32_t kMemoryKiB = 19456;
+constexpr std::uint32_t kLanes = 1;
+constexpr std::size_t kSaltBytes = 16;
+constexpr std::size_t kHashBytes = 32;
+constexpr std::size_t kTokenBytes = 32;
+
+bool looks_like_token(const std::string& token) {
+    if (token.size() != kTokenBytes * 2) return false;
+    for (char c : token) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+std::string token_key(const app::Context& ctx, const std::string& token_hash) {
+    return ctx.config.redis.prefix + "token:" + token_hash;
+}
+
+std::string token_set_key(const app::Context& ctx, const Principal& who) {
+    // Keyed by "employee", not the role, so a role change still finds the tokens of the old role.
+    return ctx.config.redis.prefix + "tokens:" + (who.is_staff() ? "employee:" : "driver:") + std::to_string(who.id);
+}
+
+std::int64_t ttl_s(const app::Context& ctx, const Principal& who) {
+    return who.is_staff() ? ctx.config.auth.staff_token_ttl_s : ctx.config.auth.driver_token_ttl_s;
+}
+
+std::vector<unsigned char> random_bytes(std::size_t n) {
+    std::vector<unsigned char> out(n);
+    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw Error(Errc::internal, "random number generator failed");
+    return out;
+}
+
+// Error replies do not throw in live::Redis; for tokens they must (a token not stored is no login).
+const live::RedisReply& checked(const live::RedisReply& reply) {
+    if (reply.is_error()) throw Error(Errc::unavailable, "redis: " + reply.str);
+    return reply;
+}
+
+void check_all(const std::vector<live::RedisReply>& replies) {
+    for (const auto& r : replies) checked(r);
+}
+
+}  // namespace
+
+std::string hash_password(const std::string& password) {
+    std::vector<unsigned char> salt = random_bytes(kSaltBytes);
+    std::size_t encoded_len =
+        argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltBytes, kHashBytes, Argon2_id);
+    std::string encoded(encoded_len, '\0');
+    int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(), salt.data(),
+                                   salt.size(), kHashBytes, encoded.data(), encoded.size());
+    if (rc != ARGON2_OK) throw Error(Errc::internal, std::string("argon2id failed: ") + argon2_error_message(rc));
+    encoded.resize(encoded.find('\0'));  // encoded_len counts the terminating NUL
+    return encoded;
+}
+
+bool verify_password(const std::string& encoded_hash, const std::string& password) {
+    if (encoded_hash.rfind("$argon2id$", 0) != 0) return false;
+    return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
+
+IssuedToken issue_token(app::Context& ctx, const Principal& who) {
+    IssuedToken out;
+    out.token = random_hex(kTokenBytes);
+    const std::string hash = sha256_hex(out.token);
+    const std::int64_t ttl = ttl_s(ctx, who);
+    const std::string set_key = token_set_key(ctx, who);
+    // The set lives as long as the newest token in it; stale members only cost a DEL of a missing key.
+    check_all(ctx.redis.pipeline({
+        {"SET", token_key(ctx, hash), encode_principal(who), "EX", std::to_string(ttl)},
+        {"SADD", set_key, hash},
+        {"EXPIRE", set_key, std::to_string(ttl)},
+    }));
+    out.expires_at = ctx.clock.now() + ttl * 1000;
+    return out;
+}
+
+std::optional<Principal> authenticate(app::Context& ctx, const std::string& token) {
+    if (!looks_like_token(token)) return std::nullopt;
+    auto reply = checked(ctx.redis.command({"GET", token_key(ctx, sha256_hex(token))}));
+    if (reply.is_nil()) return std::nullopt;
+    return decode_principal(reply.str);
+}
+
+void revoke_token(app::Context& ctx, const std::string& token) {
+    if (!looks_like_token(token)) return;
+    const std::string hash = sha256_hex(token);
+    const std::string key = token_key(ctx, hash);
+    auto reply = checked(ctx.redis.command({"GET", key}));
+    if (auto who = decode_principal(reply.str)) {
+        check_all(ctx.redis.pipeline({{"DEL", key}, {"SREM", token_set_key(ctx, *who), hash}}));
+    } else {
+        checked(ctx.redis.command({"DEL", key}));
+    }
+}
+
+void revoke_all_tokens(app::Context& ctx, const Principal& who) {
+    const std::string set_key = token_set_key(ctx, who);
+    auto members = checked(ctx.redis.command({"SMEMBERS", set_key}));
+    std::vector<std::vector<std::string>> dels;
+    for (const auto& m : members.elements) dels.push_back({"DEL", token_key(ctx, m.str)});
+    dels.push_back({"DEL", set_key});
+    check_all(ctx.redis.pipeline(dels));
+    spdlog::info("event=tokens_revoked principal={} count={}", encode_principal(who), members.elements.size());
+}
+
+}  // namespace kw::service

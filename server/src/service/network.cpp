@@ -1,0 +1,213 @@
+#include "service/network.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+#include <map>
+
+#include "device/broker_accounts.hpp"
+#include "domain/error.hpp"
+#include "live/state.hpp"
+#include "service/account_rules.hpp"
+#include "service/audit.hpp"
+#include "store/db.hpp"
+#include "store/stations_repo.hpp"
+
+namespace kw::service {
+
+namespace {
+
+MqttCredentials credentials(const app::Context& ctx, const std::string& code, std::string password) {
+    return MqttCredentials{ctx.config.mqtt.host, ctx.config.mqtt.port, code, std::move(password), code};
+}
+
+std::string target(std::int64_t charger_id) { return "charger:" + std::to_string(charger_id); }
+
+}  // namespace
+
+std::string generate_mqtt_password() {
+    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    constexpr unsigned kSize = sizeof(kAlphabet) - 1;  // 62
+    constexpr unsigned kLimit = 256 - (256 % kSize);   // 248: bytes >= this would bias the result
+    std::string out;
+    while (out.size() < kMqttPasswordLength) {
+        unsigned char buf[32];
+        if (RAND_bytes(buf, sizeof buf) != 1) throw Error(Errc::internal, "no random bytes");
+        for (unsigned char b : buf) {
+            if (b >= kLimit) continue;
+            out += kAlphabet[b % kSize];
+            if (out.size() == kMqttPasswordLength) break;
+        }
+    }
+    return out;
+}
+
+std::string hash_mqtt_password(const std::string& password) {
+    std::string salt = random_hex(8);
+    return "sha256$" + salt + "$" + sha256_hex(salt + password);
+}
+
+bool verify_mqtt_password(const std::string& encoded, const std::string& password) {
+    if (encoded.rfind("sha256$", 0) != 0) return false;
+    std::size_t dollar = encoded.find('$', 7);
+    if (dollar == std::string::npos) return false;
+    std::string salt = encoded.substr(7, dollar - 7);
+    std::string expected = encoded.substr(dollar + 1);
+    std::string actual = sha256_hex(salt + password);
+    if (salt.empty() || expected.size() != actual.size()) return false;
+    return CRYPTO_memcmp(expected.data(), actual.data(), actual.size()) == 0;
+}
+
+domain::ConnectorCounts ChargerView::counts() const {
+    domain::ConnectorCounts c;
+    for (const ConnectorView& v : connectors) c.add(v.bucket);
+    return c;
+}
+
+std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
+                                       std::vector<store::ChargerRow> rows, bool with_last_seen) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> codes;
+    for (const auto& r : rows) {
+        ids.push_back(r.id);
+        codes.push_back(r.code);
+    }
+    std::map<std::int64_t, std::vector<store::ConnectorRow>> connectors;
+    for (auto& c : store::connectors_of(sql, ids)) connectors[c.charger_id].push_back(c);
+
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+    auto online = live.online(codes);
+    std::vector<ChargerView> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) {
+        ChargerView v;
+        v.online = online[r.code];
+        if (with_last_seen) v.last_seen = live.charger(r.code).last_seen;
+        const auto& conns = connectors[r.id];
+        std::vector<live::ConnectorLive> states;
+        if (v.online && !conns.empty()) states = live.connectors(r.code, conns.back().number);
+        for (const auto& c : conns) {
+            ConnectorView cv;
+            cv.number = c.number;
+            cv.max_w = c.max_w;
+            if (v.online && c.number >= 1 && static_cast<std::size_t>(c.number) <= states.size()) {
+                const live::ConnectorLive& s = states[c.number - 1];
+                cv.status = s.status;
+                cv.power_w = s.power_w;
+                cv.energy_wh = s.energy_wh;
+                cv.soc = s.soc;
+            } else {
+                cv.status = "offline";
+            }
+            cv.bucket = domain::bucket_of(cv.status, v.online);
+            v.connectors.push_back(std::move(cv));
+        }
+        v.row = std::move(r);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::int64_t employee_id,
+                                                        const NewCharger& c) {
+    std::string password = generate_mqtt_password();
+    std::int64_t id = 0;
+    {
+        auto s = ctx.db.session();
+        soci::transaction tr(*s);
+        if (!store::find_station(*s, c.station_id))
+            throw Error(Errc::bad_request, "station " + std::to_string(c.station_id) + " does not exist");
+        store::ChargerRow row;
+        row.code = c.code;
+        row.station_id = c.station_id;
+        row.name = c.name;
+        row.kind = c.kind;
+        row.rated_w = c.rated_w;
+        row.mqtt_password_hash = hash_mqtt_password(password);
+        UtcMs now = ctx.clock.now();
+        id = store::insert_charger(*s, row, now);
+        for (const ConnectorSpec& spec : c.connectors)
+            store::insert_connector(*s, id, spec.number, spec.max_w);
+        tr.commit();
+    }
+    // The broker call may take seconds: no SQL session is held meanwhile (SQLite has only one).
+    try {
+        ctx.broker_accounts.upsert_charger(c.code, password);
+    } catch (const std::exception& e) {
+        spdlog::warn("event=charger_create_broker_failed code={} error=\"{}\"", c.code, e.what());
+        auto s = ctx.db.session();
+        soci::transaction tr(*s);
+        store::delete_charger(*s, id);
+        tr.commit();
+        throw Error(Errc::unavailable,
+                    std::string("the MQTT broker did not accept the charger account: ") + e.what());
+    }
+    {
+        auto s = ctx.db.session();
+        soci::transaction tr(*s);
+        boost::json::array numbers;
+        for (const ConnectorSpec& spec : c.connectors) numbers.push_back(spec.number);
+        audit(*s, employee_id, "charger.create", target(id),
+              {{"code", c.code},
+               {"station_id", c.station_id},
+               {"kind", c.kind},
+               {"rated_w", c.rated_w},
+               {"connectors", std::move(numbers)}},
+              ctx.clock.now());
+        tr.commit();
+    }
+    spdlog::info("event=charger_created id={} code={} employee_id={}", id, c.code, employee_id);
+    return {id, credentials(ctx, c.code, std::move(password))};
+}
+
+MqttCredentials reset_charger_credentials(app::Context& ctx, std::int64_t employee_id,
+                                          std::int64_t charger_id) {
+    std::string code;
+    {
+        auto s = ctx.db.session();
+        auto row = store::find_charger(*s, charger_id);
+        if (!row) throw Error(Errc::not_found, "no such charger");
+        code = row->code;
+    }
+    std::string password = generate_mqtt_password();
+    ctx.broker_accounts.upsert_charger(code, password);
+    {
+        auto s = ctx.db.session();
+        soci::transaction tr(*s);
+        store::set_mqtt_password_hash(*s, charger_id, hash_mqtt_password(password), ctx.clock.now());
+        audit(*s, employee_id, "charger.reset_credentials", target(charger_id), {{"code", code}},
+              ctx.clock.now());
+        tr.commit();
+    }
+    spdlog::info("event=charger_credentials_reset id={} code={} employee_id={}", charger_id, code,
+                 employee_id);
+    return credentials(ctx, code, std::move(password));
+}
+
+void delete_charger(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id) {
+    std::string code;
+    {
+        auto s = ctx.db.session();
+        auto row = store::find_charger(*s, charger_id);
+        if (!row) throw Error(Errc::not_found, "no such charger");
+        if (store::count_active_orders(*s, charger_id) > 0)
+            throw Error(Errc::conflict, "charger " + row->code + " has an active order");
+        code = row->code;
+    }
+    ctx.broker_accounts.remove_charger(code);
+    {
+        auto s = ctx.db.session();
+        soci::transaction tr(*s);
+        // An order may have started while the broker was being asked; it keeps the charger.
+        if (store::count_active_orders(*s, charger_id) > 0)
+            throw Error(Errc::conflict, "charger " + code + " has an active order");
+        store::delete_charger(*s, charger_id);
+        audit(*s, employee_id, "charger.delete", target(charger_id), {{"code", code}}, ctx.clock.now());
+        tr.commit();
+    }
+    spdlog::info("event=charger_deleted id={} code={} employee_id={}", charger_id, code, employee_id);
+}
+
+}  // namespace kw::service

@@ -1,0 +1,87 @@
+#pragma once
+// The charging network as staff manage it and drivers see it: chargers with their broker
+// credentials, and the live view (online flags and connector status from Redis) joined onto the
+// SQL rows. Worker threads only (SQL, Redis and the broker are called synchronously).
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.hpp"
+#include "domain/station_search.hpp"
+#include "store/chargers_repo.hpp"
+
+namespace kw::service {
+
+// ---- MQTT credentials -----------------------------------------------------------------------
+inline constexpr std::size_t kMqttPasswordLength = 24;
+// 24 random characters of [A-Za-z0-9] (OpenSSL RAND_bytes, rejection sampled).
+std::string generate_mqtt_password();
+// "sha256$<16 hex salt>$<hex of SHA-256(salt + password)>": fast enough for the EMQX auth hook,
+// which runs on every connect; the password itself is random, so a slow hash buys nothing.
+std::string hash_mqtt_password(const std::string& password);
+// Constant-time; false for "" or any other format.
+bool verify_mqtt_password(const std::string& encoded, const std::string& password);
+
+// ---- live views -----------------------------------------------------------------------------
+struct ConnectorView {
+    int number = 0;
+    std::int64_t max_w = 0;
+    std::string status;  // the live status, "offline" while the charger is offline
+    domain::ConnectorBucket bucket = domain::ConnectorBucket::offline;
+    std::int64_t power_w = 0;
+    std::int64_t energy_wh = 0;
+    std::optional<std::int64_t> soc;
+};
+
+struct ChargerView {
+    store::ChargerRow row;
+    bool online = false;
+    UtcMs last_seen = 0;  // only when asked for (one Redis round trip per charger)
+    std::vector<ConnectorView> connectors;
+    domain::ConnectorCounts counts() const;
+};
+
+// Joins connectors (SQL) and live state (Redis: the online flags of all in one round trip, then one
+// round trip per online charger) onto the rows, keeping their order.
+std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
+                                       std::vector<store::ChargerRow> rows, bool with_last_seen = false);
+
+// ---- writes (each adds an audit row) --------------------------------------------------------
+struct ConnectorSpec {
+    int number = 0;
+    std::int64_t max_w = 0;
+};
+
+struct NewCharger {
+    std::string code;
+    std::int64_t station_id = 0;
+    std::string name;
+    std::string kind;  // AC | DC
+    std::int64_t rated_w = 0;
+    std::vector<ConnectorSpec> connectors;  // validated by the caller
+};
+
+struct MqttCredentials {
+    std::string host;
+    std::int64_t port = 0;
+    std::string username;
+    std::string password;  // shown once
+    std::string client_id;
+};
+
+// Inserts the charger and its connectors, then creates its broker account. Station unknown:
+// bad_request; code taken: conflict; broker failure: the rows are removed again and
+// kw::Error(unavailable) is thrown.
+std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::int64_t employee_id,
+                                                        const NewCharger& c);
+// New password: the broker first (unavailable: nothing changed), then the stored hash.
+MqttCredentials reset_charger_credentials(app::Context& ctx, std::int64_t employee_id,
+                                          std::int64_t charger_id);
+// Refused (conflict) while an order on it is active; removes the broker account first
+// (unavailable: nothing changed), then the rows.
+void delete_charger(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id);
+
+}  // namespace kw::service

@@ -1,0 +1,317 @@
+#include "service/orders.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "device/commands.hpp"
+#include "domain/error.hpp"
+#include "domain/tariff.hpp"
+#include "live/redis.hpp"
+#include "live/state.hpp"
+#include "service/audit.hpp"
+#include "service/running.hpp"
+#include "service/wallet.hpp"
+#include "store/charger_refs.hpp"
+#include "store/db.hpp"
+#include "ws/push.hpp"
+
+namespace kw::service {
+
+using domain::OrderState;
+using domain::StopReason;
+
+namespace {
+
+std::string corr(std::int64_t order_id, const char* what) { return "o" + std::to_string(order_id) + "-" + what; }
+
+void send_start(app::Context& ctx, const std::string& code, const store::Order& o) {
+    ctx.commands.send(code, {{"cmd", "start"},
+                             {"corr", corr(o.id, "start")},
+                             {"connector", o.connector_no},
+                             {"order_id", o.id},
+                             {"ts", format_utc(ctx.clock.now())}});
+}
+
+void send_stop(app::Context& ctx, const store::Order& o, StopReason reason) {
+    boost::json::object cmd{{"cmd", "stop"},
+                            {"corr", corr(o.id, "stop")},
+                            {"connector", o.connector_no},
+                            {"order_id", o.id},
+                            {"reason", domain::to_string(reason)}};
+    if (o.tx_id) cmd["tx_id"] = *o.tx_id;
+    ctx.commands.send(o.charger_code, cmd);
+}
+
+store::Order load(soci::session& sql, std::int64_t id) {
+    auto o = store::find_order(sql, id);
+    if (!o) throw Error(Errc::not_found, "no such order");
+    return *o;
+}
+
+bool usable_status(const std::string& status) {
+    return status != "faulted" && status != "unavailable" && status != "charging" && status != "suspended" &&
+           status != "finishing";
+}
+
+}  // namespace
+
+store::Order start_order(app::Context& ctx, const StartRequest& req) {
+    domain::validate_limits(req.limits);
+    const UtcMs now = ctx.clock.now();
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+    store::Order order;
+    {
+        auto sql = ctx.db.session();
+        auto charger = store::find_charger_ref(*sql, req.charger_code);
+        if (!charger) throw Error(Errc::not_found, "no such charger: " + req.charger_code);
+        if (req.connector < 1 || !store::connector_exists(*sql, charger->id, req.connector))
+            throw Error(Errc::not_found, "no such connector: " + std::to_string(req.connector));
+        if (!live.charger(charger->code).online) throw Error(Errc::unavailable, "the charger is offline");
+        const auto conn = live.connector(charger->code, req.connector);
+        if (!usable_status(conn.status))
+            throw Error(Errc::conflict, "the connector is " + conn.status);
+
+        soci::transaction tr(*sql);
+        if (req.driver_id != 0) {
+            std::string status;
+            long long balance = 0, id = req.driver_id;
+            *sql << "SELECT status, balance_fen FROM drivers WHERE id = :id", soci::use(id), soci::into(status),
+                soci::into(balance);
+            if (!sql->got_data()) throw Error(Errc::not_found, "no such driver");
+            if (status != "active") throw Error(Errc::forbidden, "the account is disabled");
+            if (balance < ctx.config.orders.min_balance_fen)
+                throw Error(Errc::insufficient_balance,
+                            "balance " + std::to_string(balance) + " fen is below the minimum " +
+                                std::to_string(ctx.config.orders.min_balance_fen) + " fen to start charging");
+        }
+        order.driver_id = req.driver_id;
+        order.station_id = charger->station_id;
+        order.charger_id = charger->id;
+        order.connector_no = req.connector;
+        order.state = "starting";
+        order.schedule_id = req.schedule_id;
+        order.tariff_spec = charger->tariff_spec;
+        order.timezone = charger->timezone;
+        order.limit_wh = req.limits.energy_wh;
+        order.limit_fen = req.limits.amount_fen;
+        order.limit_minutes = req.limits.minutes;
+        order.deadline_at = now + ctx.config.orders.start_timeout_s * 1000;
+        order.created_at = now;
+        order.updated_at = now;
+        order.id = store::insert_order(*sql, order);
+        if (!store::claim_connector(*sql, charger->id, req.connector, order.id))
+            throw Error(Errc::conflict, "the connector is in use");
+        if (req.driver_id != 0 && !store::claim_driver(*sql, req.driver_id, order.id))
+            throw Error(Errc::conflict, "you already have an active charging session");
+        tr.commit();
+        order = load(*sql, order.id);
+    }
+    live.set_connector_order(order.charger_code, order.connector_no, order.id, "");
+    send_start(ctx, order.charger_code, order);
+    spdlog::info("event=order_created order={} driver={} charger={} connector={}", order.id, order.driver_id,
+                 order.charger_code, order.connector_no);
+    push_order(ctx, order);
+    return order;
+}
+
+store::Order request_stop(app::Context& ctx, std::int64_t order_id, StopReason reason) {
+    const UtcMs now = ctx.clock.now();
+    auto sql = ctx.db.session();
+    store::Order o = load(*sql, order_id);
+    const auto state = domain::order_state_from_string(o.state);
+    if (state == OrderState::starting) {
+        cancel_start(ctx, order_id, reason);
+        send_stop(ctx, o, reason);  // the charger may have started already
+        return load(*sql, order_id);
+    }
+    if (state == OrderState::charging) {
+        soci::transaction tr(*sql);
+        bool changed = store::transition(*sql, o.id, "charging", "stopping", std::string(domain::to_string(reason)),
+                                         now + ctx.config.orders.stop_timeout_s * 1000, now);
+        tr.commit();
+        if (!changed) return request_stop(ctx, order_id, reason);  // it moved on meanwhile: look again
+        o = load(*sql, order_id);
+        send_stop(ctx, o, reason);
+        spdlog::info("event=order_stopping order={} reason={}", o.id, domain::to_string(reason));
+        push_order(ctx, o);
+        return o;
+    }
+    if (state == OrderState::stopping) {
+        send_stop(ctx, o, reason);
+        return o;
+    }
+    throw Error(Errc::conflict, "the order is already " + o.state);
+}
+
+void cancel_start(app::Context& ctx, std::int64_t order_id, StopReason reason) {
+    const UtcMs now = ctx.clock.now();
+    auto sql = ctx.db.session();
+    store::Order o = load(*sql, order_id);
+    soci::transaction tr(*sql);
+    if (!store::transition(*sql, o.id, "starting", "cancelled", std::string(domain::to_string(reason)),
+                           std::nullopt, now))
+        return;
+    long long id = o.id, n = now;
+    *sql << "UPDATE orders SET stopped_at = :n, settled_at = :n2 WHERE id = :id", soci::use(n), soci::use(n),
+        soci::use(id);
+    store::release_claims(*sql, o);
+    tr.commit();
+    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(o.charger_code, o.connector_no, 0, "");
+    spdlog::info("event=order_cancelled order={} reason={}", o.id, domain::to_string(reason));
+    if (reason == StopReason::start_timeout) send_stop(ctx, o, reason);
+    push_order(ctx, load(*sql, order_id));
+}
+
+bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const SettleInput& in) {
+    const UtcMs now = ctx.clock.now();
+    if (!domain::is_active(domain::order_state_from_string(o.state))) return false;
+    // Claim the order first: whoever flips it to settled is the one who bills it.
+    if (!store::transition(sql, o.id, o.state, "settled", std::string(domain::to_string(in.reason)), std::nullopt,
+                           now))
+        return false;
+    std::vector<domain::Sample> samples = store::samples(sql, o.id);
+    std::optional<std::int64_t> start_wh = o.meter_start_wh ? o.meter_start_wh : in.start_wh;
+    std::optional<UtcMs> started_at = o.started_at ? o.started_at : in.started_at;
+    if (start_wh && started_at) samples.push_back({*started_at, *start_wh});
+    if (started_at || !samples.empty()) samples.push_back({in.end_at, in.end_wh});
+    domain::Tariff tariff = domain::parse_tariff(boost::json::parse(o.tariff_spec));
+    domain::Bill bill = domain::bill_session(tariff, o.timezone, samples);
+    if (o.driver_id == 0) {  // maintenance: energy recorded, nothing billed
+        for (auto& seg : bill.segments) seg.electricity_fen = seg.service_fen = 0;
+        bill.electricity_fen = bill.service_fen = bill.total_fen = 0;
+    }
+    std::int64_t paid = 0;
+    if (o.driver_id != 0 && bill.total_fen > 0) {
+        std::int64_t balance = service::balance(sql, o.driver_id);
+        paid = std::min(balance, bill.total_fen);
+        if (paid < bill.total_fen)
+            spdlog::warn("event=order_underpaid order={} total_fen={} paid_fen={}", o.id, bill.total_fen, paid);
+        if (paid > 0)
+            change_balance(sql, o.driver_id, -paid, "charge", o.id, std::nullopt, std::nullopt,
+                           "charging session " + std::to_string(o.id), now);
+    }
+    store::Settlement s;
+    s.state = "settled";
+    s.stop_reason = std::string(domain::to_string(in.reason));
+    s.tx_id = in.tx_id;
+    s.meter_start_wh = start_wh;
+    s.started_at = started_at;
+    s.meter_end_wh = in.end_wh;
+    s.stopped_at = in.end_at;
+    s.bill = bill;
+    s.paid_fen = paid;
+    store::write_settlement(sql, o.id, s, now);
+    store::release_claims(sql, o);
+    spdlog::info("event=order_settled order={} reason={} energy_wh={} total_fen={} paid_fen={}", o.id,
+                 s.stop_reason, bill.energy_wh, bill.total_fen, paid);
+    return true;
+}
+
+void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, StopReason reason) {
+    auto sql = ctx.db.session();
+    store::Order o = load(*sql, order_id);
+    if (!domain::is_active(domain::order_state_from_string(o.state))) return;
+    if (o.state == "starting") {
+        cancel_start(ctx, order_id, reason);
+        return;
+    }
+    // The freshest reading: Redis (every sample) if it belongs to this order, else SQL's last persisted.
+    SettleInput in;
+    in.reason = reason;
+    in.end_wh = o.meter_last_wh.value_or(o.meter_start_wh.value_or(0));
+    in.end_at = o.meter_last_at.value_or(o.started_at.value_or(o.created_at));
+    if (auto last = running_last_sample(ctx, o.id); last && last->at >= in.end_at) {
+        in.end_wh = last->wh;
+        in.end_at = last->at;
+    }
+    bool done = false;
+    {
+        soci::transaction tr(*sql);
+        done = settle(ctx, *sql, o, in);
+        tr.commit();
+    }
+    if (!done) return;
+    running_end(ctx, o);
+    push_order(ctx, load(*sql, order_id));
+}
+
+store::Order refund_order(app::Context& ctx, std::int64_t order_id, std::int64_t amount_fen, const std::string& reason,
+                          std::int64_t employee_id) {
+    if (amount_fen <= 0) throw Error(Errc::bad_request, "field 'amount_fen' must be positive");
+    if (reason.empty()) throw Error(Errc::bad_request, "field 'reason' is required");
+    const UtcMs now = ctx.clock.now();
+    auto sql = ctx.db.session();
+    soci::transaction tr(*sql);
+    store::Order o = load(*sql, order_id);
+    if (o.state != "settled") throw Error(Errc::conflict, "only settled orders can be refunded");
+    if (o.driver_id == 0) throw Error(Errc::conflict, "a maintenance session has nothing to refund");
+    if (o.refunded_fen + amount_fen > o.paid_fen)
+        throw Error(Errc::conflict, "refund exceeds what was paid: paid " + std::to_string(o.paid_fen) +
+                                        " fen, refunded " + std::to_string(o.refunded_fen) + " fen");
+    // Guarded update: a concurrent refund cannot push refunded past paid.
+    long long id = o.id, a = amount_fen, n = now;
+    soci::statement st = (sql->prepare << "UPDATE orders SET refunded_fen = refunded_fen + :a, updated_at = :n "
+                                          "WHERE id = :id AND refunded_fen + :a2 <= paid_fen",
+                          soci::use(a), soci::use(n), soci::use(id), soci::use(a));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) throw Error(Errc::conflict, "refund exceeds what was paid");
+    change_balance(*sql, o.driver_id, amount_fen, "refund", o.id, std::nullopt, employee_id, reason, now);
+    audit(*sql, employee_id, "order.refund", "order:" + std::to_string(o.id),
+          {{"amount_fen", amount_fen}, {"reason", reason}}, now);
+    tr.commit();
+    o = load(*sql, order_id);
+    push_order(ctx, o);
+    return o;
+}
+
+boost::json::object order_json(app::Context& ctx, const store::Order& o, bool live) {
+    auto opt = [](const std::optional<std::int64_t>& v) -> boost::json::value {
+        return v ? boost::json::value(*v) : boost::json::value(nullptr);
+    };
+    auto time = [](const std::optional<std::int64_t>& v) -> boost::json::value {
+        return v ? boost::json::value(format_utc(*v)) : boost::json::value(nullptr);
+    };
+    boost::json::object j{
+        {"id", o.id},
+        {"state", o.state},
+        {"stop_reason", o.stop_reason ? boost::json::value(*o.stop_reason) : boost::json::value(nullptr)},
+        {"driver_id", o.driver_id},
+        {"station", {{"id", o.station_id}, {"name", o.station_name}}},
+        {"charger_code", o.charger_code},
+        {"connector", o.connector_no},
+        {"tx_id", o.tx_id ? boost::json::value(*o.tx_id) : boost::json::value(nullptr)},
+        {"schedule_id", opt(o.schedule_id)},
+        {"limits", {{"energy_wh", opt(o.limit_wh)}, {"amount_fen", opt(o.limit_fen)}, {"minutes", opt(o.limit_minutes)}}},
+        {"meter_start_wh", opt(o.meter_start_wh)},
+        {"energy_wh", o.energy_wh},
+        {"electricity_fen", o.electricity_fen},
+        {"service_fen", o.service_fen},
+        {"total_fen", o.total_fen},
+        {"paid_fen", o.paid_fen},
+        {"refunded_fen", o.refunded_fen},
+        {"created_at", format_utc(o.created_at)},
+        {"started_at", time(o.started_at)},
+        {"stopped_at", time(o.stopped_at)},
+        {"settled_at", time(o.settled_at)},
+        {"tariff", boost::json::parse(o.tariff_spec)},
+        {"timezone", o.timezone},
+    };
+    if (o.breakdown) {
+        auto b = boost::json::parse(*o.breakdown);
+        j["segments"] = b.as_object()["segments"];
+    } else {
+        j["segments"] = boost::json::array();
+    }
+    if (live && domain::is_active(domain::order_state_from_string(o.state))) {
+        if (auto r = running_snapshot(ctx, o)) j["live"] = *r;
+    }
+    return j;
+}
+
+void push_order(app::Context& ctx, const store::Order& o) {
+    const std::string data = boost::json::serialize(order_json(ctx, o, true));
+    ctx.push.publish("order:" + std::to_string(o.id), "order", data);
+    ctx.push.publish("dashboard", "order", data);
+}
+
+}  // namespace kw::service

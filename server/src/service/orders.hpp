@@ -1,0 +1,66 @@
+#pragma once
+// The charging session flow: start, stop, settle. Everything that changes an order goes through
+// here, whether a driver, staff, a charger event or the sweeper caused it. Each change is a
+// conditional UPDATE inside a transaction, so two server instances (or a charger event racing the
+// sweeper) can never apply the same change twice. Worker threads only.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "app/context.hpp"
+#include "domain/order_state.hpp"
+#include "domain/schedule.hpp"
+#include "store/orders_repo.hpp"
+
+namespace kw::service {
+
+struct StartRequest {
+    std::int64_t driver_id = 0;  // 0: maintenance start by staff (never billed)
+    std::string charger_code;
+    int connector = 0;
+    domain::StopLimits limits;
+    std::optional<std::int64_t> schedule_id;
+};
+
+// Checks driver (active, balance >= orders.min_balance_fen, no other active order), charger
+// (exists, online), connector (exists, not faulted/unavailable, not held by another order), creates
+// the order in state starting and sends the start command. Throws kw::Error.
+store::Order start_order(app::Context& ctx, const StartRequest& request);
+
+// Driver/staff/limit/balance stop. starting -> cancelled (no charge); charging -> stopping + stop
+// command; stopping: the command is sent again. Terminal orders: conflict.
+store::Order request_stop(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
+
+// Closes an active order at its last known meter value (charger rebooted, offline too long,
+// stop not confirmed in time). No-op if the order is no longer active.
+void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
+
+// Cancels a starting order whose start was never confirmed. No-op if it is no longer starting.
+void cancel_start(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
+
+// Refund part or all of a settled order's paid amount to the wallet (ledger row + audit row).
+store::Order refund_order(app::Context& ctx, std::int64_t order_id, std::int64_t amount_fen,
+                          const std::string& reason, std::int64_t employee_id);
+
+// Settles an active order inside the caller's transaction: bills the persisted samples plus the
+// given start and end readings, debits the wallet (never below zero), releases the connector.
+// Returns false (and changes nothing) if the order was no longer active.
+struct SettleInput {
+    UtcMs end_at = 0;
+    std::int64_t end_wh = 0;
+    domain::StopReason reason = domain::StopReason::other;
+    std::optional<std::string> tx_id;
+    std::optional<std::int64_t> start_wh;   // from the charger's ended event, if the start was missed
+    std::optional<UtcMs> started_at;
+};
+bool settle(app::Context& ctx, soci::session& sql, const store::Order& order, const SettleInput& in);
+
+// The order as the API shows it; live adds the running values of an active order from Redis.
+boost::json::object order_json(app::Context& ctx, const store::Order& order, bool live);
+
+// Pushes the order's current state to "order:<id>" and the dashboard.
+void push_order(app::Context& ctx, const store::Order& order);
+
+}  // namespace kw::service

@@ -1,0 +1,125 @@
+#include "service/running.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <map>
+
+#include "domain/schedule.hpp"
+#include "domain/tariff.hpp"
+#include "live/redis.hpp"
+
+namespace kw::service {
+
+namespace {
+
+std::string key(app::Context& ctx, std::int64_t order_id) {
+    return ctx.config.redis.prefix + "order:" + std::to_string(order_id);
+}
+
+std::int64_t to_int(const std::string& s) {
+    std::int64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
+
+std::map<std::string, std::string> hgetall(app::Context& ctx, std::int64_t order_id) {
+    auto reply = ctx.redis.command({"HGETALL", key(ctx, order_id)});
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) out[reply.elements[i].str] = reply.elements[i + 1].str;
+    return out;
+}
+
+std::string opt_str(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); }
+
+}  // namespace
+
+void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
+                   std::int64_t balance_fen) {
+    ctx.redis.command({"HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at",
+                       std::to_string(started_at), "last_wh", std::to_string(start_wh), "last_at",
+                       std::to_string(started_at), "persisted_at", std::to_string(started_at), "est_mfen", "0",
+                       "power_w", "0", "soc", "", "balance_fen", std::to_string(balance_fen), "driver_id",
+                       std::to_string(o.driver_id), "limit_wh", opt_str(o.limit_wh), "limit_fen",
+                       opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
+                       "tz", o.timezone, "stop_sent", ""});
+    // A forgotten key must not live forever: refreshed by every sample.
+    ctx.redis.command({"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)});
+}
+
+RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at, std::int64_t wh,
+                             std::int64_t power_w, std::optional<std::int64_t> soc) {
+    RunningUpdate out;
+    auto f = hgetall(ctx, order_id);
+    if (f.empty() || f["start_at"].empty()) return out;
+    out.known = true;
+    const std::int64_t start_wh = to_int(f["start_wh"]), last_wh = to_int(f["last_wh"]);
+    const UtcMs start_at = to_int(f["start_at"]), last_at = to_int(f["last_at"]), persisted_at = to_int(f["persisted_at"]);
+    std::int64_t est_mfen = to_int(f["est_mfen"]);
+    if (at <= last_at) {  // stale or repeated sample: nothing to add
+        out.energy_wh = last_wh - start_wh;
+        out.cost_fen = est_mfen / 1000;
+        return out;
+    }
+    const domain::Tariff tariff = domain::parse_tariff(boost::json::parse(f["tariff"]));
+    const std::string& tz = f["tz"];
+    const std::int64_t delta = std::max<std::int64_t>(0, wh - last_wh);
+    const domain::Price price = domain::price_at(tariff, tz, last_at + (at - last_at) / 2);
+    // Wh x (1/10000 yuan per kWh) = Wh x price / 100000 fen = Wh x price / 100 milli-fen.
+    est_mfen += delta * (price.electricity + price.service) / 100;
+    out.energy_wh = std::max<std::int64_t>(0, wh - start_wh);
+    out.cost_fen = est_mfen / 1000;
+
+    const bool boundary = !domain::period_boundaries(tariff, tz, last_at, at).empty();
+    const bool interval_due = at - persisted_at >= ctx.config.orders.persist_interval_s * 1000;
+    if (boundary) out.persist_previous = RunningSample{last_at, last_wh};
+    out.persist_current = boundary || interval_due;
+
+    domain::StopLimits limits;
+    if (!f["limit_wh"].empty()) limits.energy_wh = to_int(f["limit_wh"]);
+    if (!f["limit_fen"].empty()) limits.amount_fen = to_int(f["limit_fen"]);
+    if (!f["limit_minutes"].empty()) limits.minutes = to_int(f["limit_minutes"]);
+    switch (domain::limit_reached(limits, out.energy_wh, out.cost_fen, start_at, at)) {
+        case domain::LimitHit::energy: out.stop = domain::StopReason::limit_energy; break;
+        case domain::LimitHit::amount: out.stop = domain::StopReason::limit_amount; break;
+        case domain::LimitHit::time: out.stop = domain::StopReason::limit_time; break;
+        case domain::LimitHit::none: break;
+    }
+    const std::int64_t driver_id = to_int(f["driver_id"]);
+    const domain::Price now_price = domain::price_at(tariff, tz, at);
+    if (!out.stop && driver_id != 0 &&
+        domain::should_stop_for_balance(to_int(f["balance_fen"]), out.cost_fen, power_w,
+                                        now_price.electricity + now_price.service,
+                                        static_cast<int>(ctx.config.orders.balance_lookahead_s)))
+        out.stop = domain::StopReason::balance_exhausted;
+    if (out.stop && !f["stop_sent"].empty()) out.stop.reset();  // asked once already
+
+    std::vector<std::string> set = {"HSET", key(ctx, order_id), "last_wh", std::to_string(wh), "last_at",
+                                    std::to_string(at), "est_mfen", std::to_string(est_mfen), "power_w",
+                                    std::to_string(power_w), "soc", soc ? std::to_string(*soc) : std::string()};
+    if (out.persist_current) set.insert(set.end(), {"persisted_at", std::to_string(at)});
+    if (out.stop) set.insert(set.end(), {"stop_sent", std::string(domain::to_string(*out.stop))});
+    ctx.redis.command(set);
+    return out;
+}
+
+std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t order_id) {
+    auto f = hgetall(ctx, order_id);
+    if (f.empty() || f["last_at"].empty()) return std::nullopt;
+    return RunningSample{to_int(f["last_at"]), to_int(f["last_wh"])};
+}
+
+std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& o) {
+    auto f = hgetall(ctx, o.id);
+    if (f.empty() || f["start_at"].empty()) return std::nullopt;
+    boost::json::object j{{"energy_wh", std::max<std::int64_t>(0, to_int(f["last_wh"]) - to_int(f["start_wh"]))},
+                          {"cost_fen", to_int(f["est_mfen"]) / 1000},
+                          {"power_w", to_int(f["power_w"])},
+                          {"at", format_utc(to_int(f["last_at"]))}};
+    j["soc"] = f["soc"].empty() ? boost::json::value(nullptr) : boost::json::value(to_int(f["soc"]));
+    return j;
+}
+
+void running_end(app::Context& ctx, const store::Order& o) { ctx.redis.command({"DEL", key(ctx, o.id)}); }
+
+}  // namespace kw::service

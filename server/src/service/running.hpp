@@ -1,0 +1,40 @@
+#pragma once
+// The running state of an active session, kept in Redis hash <prefix>order:<id> (so any instance
+// can continue it): start reading, latest reading, estimated cost so far, when a billing sample was
+// last persisted, and the limits/balance to stop at. Updated on the charger's strand for every meter
+// sample; the exact bill is computed at settlement from the persisted samples (service/orders.cpp).
+#include <cstdint>
+#include <optional>
+
+#include <boost/json/object.hpp>
+
+#include "app/context.hpp"
+#include "domain/order_state.hpp"
+#include "store/orders_repo.hpp"
+
+namespace kw::service {
+
+struct RunningSample {
+    UtcMs at = 0;
+    std::int64_t wh = 0;
+};
+
+void running_begin(app::Context& ctx, const store::Order& order, std::int64_t start_wh, UtcMs started_at,
+                   std::int64_t balance_fen);
+
+struct RunningUpdate {
+    bool known = false;            // false: no running state (order not started or already ended)
+    std::int64_t energy_wh = 0;    // session energy so far
+    std::int64_t cost_fen = 0;     // estimate: sum of energy x price at each interval's midpoint
+    std::optional<RunningSample> persist_previous;  // persist these billing samples (boundary crossed)
+    bool persist_current = false;
+    std::optional<domain::StopReason> stop;  // a limit or the balance says stop now (reported once)
+};
+RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at, std::int64_t wh,
+                             std::int64_t power_w, std::optional<std::int64_t> soc);
+
+std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t order_id);
+std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& order);
+void running_end(app::Context& ctx, const store::Order& order);
+
+}  // namespace kw::service

@@ -1,0 +1,82 @@
+#include "service/sweeper.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/error.hpp"
+#include "live/redis.hpp"
+#include "live/state.hpp"
+#include "service/orders.hpp"
+#include "service/schedules.hpp"
+#include "store/db.hpp"
+#include "ws/push.hpp"
+
+namespace kw::service {
+
+namespace {
+
+template <class F>
+void guarded(const char* what, F&& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        spdlog::error("event=sweep_failed step={} error=\"{}\"", what, e.what());
+    }
+}
+
+}  // namespace
+
+void sweep(app::Context& ctx) {
+    const UtcMs now = ctx.clock.now();
+    const auto& cfg = ctx.config.orders;
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+
+    guarded("start_timeouts", [&] {
+        std::vector<std::int64_t> ids;
+        {
+            auto sql = ctx.db.session();
+            ids = store::overdue_orders(*sql, "starting", now, 100);
+        }
+        for (auto id : ids) {
+            spdlog::info("event=order_start_timeout order={}", id);
+            cancel_start(ctx, id, domain::StopReason::start_timeout);
+        }
+    });
+    guarded("stop_timeouts", [&] {
+        std::vector<std::int64_t> ids;
+        {
+            auto sql = ctx.db.session();
+            ids = store::overdue_orders(*sql, "stopping", now, 100);
+        }
+        for (auto id : ids) {
+            spdlog::warn("event=order_stop_timeout order={}", id);
+            settle_at_last_meter(ctx, id, domain::StopReason::stop_timeout);
+        }
+    });
+    guarded("presence", [&] {
+        const UtcMs cutoff = now - cfg.heartbeat_s * cfg.missed_heartbeats * 1000;
+        for (const std::string& code : live.silent_since(cutoff)) {
+            if (!live.mark_offline(code)) continue;  // another instance reported it
+            spdlog::info("event=charger_offline code={} reason=missed_heartbeats", code);
+            auto reply = ctx.redis.command({"HGET", ctx.config.redis.prefix + "charger:" + code, "station_id"});
+            const std::string data = "{\"charger_code\":\"" + code + "\",\"online\":false,\"reason\":\"missed_heartbeats\"}";
+            ctx.push.publish("charger:" + code, "offline", data);
+            if (!reply.str.empty()) ctx.push.publish("station:" + reply.str, "offline", data);
+            ctx.push.publish("dashboard", "offline", data);
+        }
+    });
+    guarded("offline_sessions", [&] {
+        std::vector<store::Order> silent;
+        {
+            auto sql = ctx.db.session();
+            silent = store::silent_active_orders(*sql, now - cfg.offline_settle_s * 1000, 100);
+        }
+        for (const auto& o : silent) {
+            if (live.charger(o.charger_code).online) continue;  // online, just not sending meter values
+            spdlog::warn("event=order_charger_offline order={} code={}", o.id, o.charger_code);
+            settle_at_last_meter(ctx, o.id, domain::StopReason::charger_offline);
+        }
+    });
+    guarded("schedules", [&] { fire_due_schedules(ctx); });
+}
+
+}  // namespace kw::service
