@@ -158,7 +158,15 @@ auto Redis::with_connection(Fn&& fn) {
             throw;
         }
         std::optional<IoFailure> failure;
-        auto result = fn(c, failure);
+        auto result = [&] {
+            try {
+                return fn(c, failure);
+            } catch (...) {
+                redisFree(c);
+                release(nullptr);
+                throw;
+            }
+        }();
         if (!failure) {
             release(c);
             return result;

@@ -3,7 +3,7 @@
 // threads: every call blocks for a round trip, up to timeout_ms). Thread-safe; a call takes one
 // connection from the pool for its duration and waits (up to timeout_ms) when all are busy.
 // Connections are opened lazily, so constructing it never blocks; call command({"PING"}) at start-up
-// to fail fast.
+// to fail fast. hiredis 0.14 writes with write(2): the process must ignore SIGPIPE.
 #include <condition_variable>
 #include <mutex>
 #include <string>

@@ -42,7 +42,7 @@ TEST(AccountsAdmin, OperatorAdjustsABalanceAndTheAuditLogRecordsIt) {
 
     auto ledger = stack.http().get(driver_path(id, "/ledger"), op);
     KW_EXPECT_STATUS(ledger, 200);
-    const auto& row = ledger.json().at("items").at(0);
+    const json::value row = ledger.json().at("items").at(0);
     EXPECT_EQ(row.at("id").as_int64(), ledger_id);
     EXPECT_EQ(str(row, "reason"), "adjust");
     EXPECT_EQ(row.at("employee_id").as_int64(), op_id);

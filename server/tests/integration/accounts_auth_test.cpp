@@ -156,7 +156,7 @@ TEST(AccountsAuth, StaffLoginAndProfileListTheRolesPermissions) {
     Stack stack;
     auto admin = staff_login(stack, Stack::kAdminLogin, Stack::kAdminPassword);
     KW_EXPECT_STATUS(admin, 200);
-    const auto& e = admin.json().at("employee");
+    const json::value e = admin.json().at("employee");
     EXPECT_EQ(str(e, "login"), Stack::kAdminLogin);
     EXPECT_EQ(str(e, "role"), "admin");
     EXPECT_TRUE(e.at("enabled").as_bool());

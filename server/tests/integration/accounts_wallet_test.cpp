@@ -56,7 +56,7 @@ TEST(AccountsWallet, SandboxTopupCreditsExactlyOnce) {
 
     auto ledger = stack.http().get("/api/v1/wallet/ledger", token);
     ASSERT_EQ(ledger.json().at("total").as_int64(), 1);
-    const auto& row = ledger.json().at("items").at(0);
+    const json::value row = ledger.json().at("items").at(0);
     EXPECT_EQ(str(row, "reason"), "topup");
     EXPECT_EQ(row.at("delta_fen").as_int64(), 5000);
     EXPECT_EQ(row.at("balance_after_fen").as_int64(), 5000);

@@ -155,6 +155,22 @@ TEST(RedisClient, ReconnectsAfterRedisRestartAndFailsAsUnavailableWhileDown) {
     EXPECT_EQ(redis.command({"INCR", "kw:c"}).integer, 1);
 }
 
+TEST(RedisClient, SlowReplyTimesOutAsUnavailableAndTheNextCallWorks) {
+    RedisServer server;
+    RedisConfig cfg = config_for(server, 1);
+    cfg.timeout_ms = 300;
+    Redis redis(cfg);
+    auto started = std::chrono::steady_clock::now();
+    try {
+        redis.command({"BLPOP", "kw:empty", "3"});  // the server answers after 3 s
+        FAIL() << "expected kw::Error";
+    } catch (const kw::Error& e) {
+        EXPECT_EQ(e.errc(), Errc::unavailable);
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);  // gave up long before the 3 s reply
+    EXPECT_EQ(redis.command({"PING"}).str, "PONG");
+}
+
 TEST(RedisClient, PasswordAndDatabaseAreApplied) {
     RedisServer server("s3cret");
     RedisConfig cfg = config_for(server);

@@ -90,6 +90,8 @@ public:
         init_library_once();
         if (opts_.protocol_version != 5 && opts_.protocol_version != 4)
             throw std::invalid_argument("mqtt: protocol_version must be 5 or 4");
+        if (opts_.keepalive_s < 5 || opts_.keepalive_s > 65535)
+            throw std::invalid_argument("mqtt: keepalive_s must be 5..65535");
         if (!opts_.clean_start && opts_.client_id.empty())
             throw std::invalid_argument("mqtt: clean_start=false needs a client_id");
         {

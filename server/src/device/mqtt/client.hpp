@@ -35,7 +35,9 @@ struct Options {
     std::string client_id;  // empty: MQTT 5 lets the broker assign one, 3.1.1 gets a random one
     std::string username, password;
     int protocol_version = 5;  // 5 or 4 (= 3.1.1)
-    int keepalive_s = 30;      // also bounds how long a TCP connect + CONNACK may take
+    int keepalive_s = 30;      // >= 5; also bounds how long a TCP connect + CONNACK may take
+    // false keeps the broker session across reconnects on 3.1.1 only: on MQTT 5 it would need a
+    // session-expiry property, which libmosquitto 2.0's async connect cannot send.
     bool clean_start = true;
     std::string will_topic, will_payload;  // no will when will_topic is empty
     int will_qos = 1;

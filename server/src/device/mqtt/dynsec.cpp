@@ -110,7 +110,7 @@ std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands) {
     return out;
 }
 
-void DynsecAccounts::setup(const std::string& server_username) {
+bool DynsecAccounts::setup(const std::string& server_username) {
     client_.subscribe(kDynsecResponseTopic, 1);
     auto first =
         run({json::object{{"command", "createRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}},
@@ -145,7 +145,9 @@ void DynsecAccounts::setup(const std::string& server_username) {
             if (!e.empty()) refused(std::string(a.at("command").as_string()) + " " + kServerRole, e);
         }
     }
-    spdlog::info("event=dynsec_setup server_username={} role={}", server_username, kServerRole);
+    spdlog::info("event=dynsec_setup server_username={} role={} role_added={}", server_username, kServerRole,
+                 !has_role);
+    return !has_role;
 }
 
 void DynsecAccounts::upsert_charger(const std::string& code, const std::string& password) {

@@ -59,8 +59,10 @@ class DynsecAccounts final : public BrokerAccounts {
 
     // Idempotent; call after every connect from a worker thread. Subscribes to the response topic,
     // creates (or refreshes) role kw-server and gives it to server_username, which must be a dynsec
-    // client. Throws kw::Error(unavailable) when the broker refuses or does not answer.
-    void setup(const std::string& server_username);
+    // client. Returns true when the account got the role just now: the broker refused the kw/...
+    // subscriptions it made before, so make them again. Throws kw::Error(unavailable) when the
+    // broker refuses or does not answer.
+    bool setup(const std::string& server_username);
 
     // Creates role kw-charger-<code> and client <code> (client id <code>), or, when they exist,
     // refreshes the role's ACLs and sets the password. Throws kw::Error(unavailable).
