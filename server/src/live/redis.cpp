@@ -1,14 +1,13 @@
 #include "live/redis.hpp"
 
+#include <hiredis/hiredis.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <optional>
-
-#include <hiredis/hiredis.h>
-#include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
 
@@ -93,8 +92,10 @@ Redis::~Redis() {
 
 redisContext* Redis::acquire() {
     std::unique_lock lock(mutex_);
-    if (!available_.wait_for(lock, std::chrono::milliseconds(config_.timeout_ms), [&] { return !idle_.empty(); }))
-        throw Error(Errc::unavailable, "redis: no free connection within " + std::to_string(config_.timeout_ms) + " ms");
+    if (!available_.wait_for(lock, std::chrono::milliseconds(config_.timeout_ms),
+                             [&] { return !idle_.empty(); }))
+        throw Error(Errc::unavailable,
+                    "redis: no free connection within " + std::to_string(config_.timeout_ms) + " ms");
     redisContext* c = idle_.back();
     idle_.pop_back();
     return c;
@@ -110,7 +111,8 @@ void Redis::release(redisContext* c) {
 
 redisContext* Redis::connect() {
     std::string where = config_.host + ":" + std::to_string(config_.port);
-    redisContext* c = redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.timeout_ms));
+    redisContext* c =
+        redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.timeout_ms));
     if (!c) throw Error(Errc::unavailable, "redis " + where + ": cannot allocate a connection");
     if (c->err) {
         std::string msg = c->errstr;
@@ -151,7 +153,8 @@ auto Redis::with_connection(Fn&& fn) {
             }
             if (!c) {
                 c = connect();
-                if (!last_error.empty()) spdlog::info("event=redis_reconnected host={}:{}", config_.host, config_.port);
+                if (!last_error.empty())
+                    spdlog::info("event=redis_reconnected host={}:{}", config_.host, config_.port);
             }
         } catch (...) {
             release(nullptr);
@@ -179,7 +182,8 @@ auto Redis::with_connection(Fn&& fn) {
         if (failure->timeout) break;
     }
     release(nullptr);
-    throw Error(Errc::unavailable, "redis " + config_.host + ":" + std::to_string(config_.port) + ": " + last_error);
+    throw Error(Errc::unavailable,
+                "redis " + config_.host + ":" + std::to_string(config_.port) + ": " + last_error);
 }
 
 RedisReply Redis::command(const std::vector<std::string>& argv) {

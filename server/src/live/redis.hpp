@@ -34,7 +34,7 @@ struct RedisReply {
 };
 
 class Redis {
-public:
+  public:
     explicit Redis(RedisConfig config);
     ~Redis();
     Redis(const Redis&) = delete;
@@ -50,7 +50,7 @@ public:
 
     const RedisConfig& config() const { return config_; }
 
-private:
+  private:
     template <class Fn>
     auto with_connection(Fn&& fn);
     redisContext* acquire();

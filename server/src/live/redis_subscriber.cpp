@@ -1,21 +1,20 @@
 #include "live/redis_subscriber.hpp"
 
 #include <fcntl.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstring>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <vector>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
-#include <spdlog/spdlog.h>
 
 namespace kw::live {
 
@@ -39,7 +38,7 @@ std::string reply_text(const redisReply* r) {
 }  // namespace
 
 class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
-public:
+  public:
     Impl(asio::any_io_executor ex, RedisConfig config)
         : ex_(std::move(ex)), cfg_(std::move(config)), reconnect_timer_(ex_), connect_timer_(ex_) {}
 
@@ -89,13 +88,13 @@ public:
         if (ac_) send_subscribe(channel);
     }
 
-private:
+  private:
     void connect_now() {
         if (!running_ || ac_) return;
         redisAsyncContext* ac = redisAsyncConnect(cfg_.host.c_str(), cfg_.port);
         if (!ac || ac->err) {
-            spdlog::debug("event=redis_subscriber_connect_failed host={}:{} error=\"{}\"", cfg_.host, cfg_.port,
-                          ac ? ac->errstr : "out of memory");
+            spdlog::debug("event=redis_subscriber_connect_failed host={}:{} error=\"{}\"", cfg_.host,
+                          cfg_.port, ac ? ac->errstr : "out of memory");
             if (ac) redisAsyncFree(ac);
             schedule_reconnect();
             return;
@@ -140,7 +139,8 @@ private:
         connect_timer_.expires_after(std::chrono::milliseconds(cfg_.timeout_ms));
         connect_timer_.async_wait([self = shared_from_this(), gen = gen_](error_code e) {
             if (e || gen != self->gen_ || self->connected_ || !self->ac_) return;
-            spdlog::warn("event=redis_subscriber_connect_timeout host={}:{}", self->cfg_.host, self->cfg_.port);
+            spdlog::warn("event=redis_subscriber_connect_timeout host={}:{}", self->cfg_.host,
+                         self->cfg_.port);
             self->close_now();
             if (self->running_) self->schedule_reconnect();
         });
@@ -175,13 +175,15 @@ private:
         if (!sd_ || !ac_) return;
         if (want_read_ && !read_waiting_) {
             read_waiting_ = true;
-            sd_->async_wait(asio::posix::descriptor_base::wait_read,
-                            [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, false); });
+            sd_->async_wait(
+                asio::posix::descriptor_base::wait_read,
+                [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, false); });
         }
         if (want_write_ && !write_waiting_) {
             write_waiting_ = true;
-            sd_->async_wait(asio::posix::descriptor_base::wait_write,
-                            [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, true); });
+            sd_->async_wait(
+                asio::posix::descriptor_base::wait_write,
+                [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, true); });
         }
     }
 
@@ -208,7 +210,8 @@ private:
         if (!running_) return;
         int shift = std::min(attempts_, 16);
         ++attempts_;
-        long long base = std::min<long long>(kReconnectMaxMs, static_cast<long long>(kReconnectMinMs) << shift);
+        long long base =
+            std::min<long long>(kReconnectMaxMs, static_cast<long long>(kReconnectMinMs) << shift);
         long long delay = base / 2 + std::uniform_int_distribution<long long>(0, base - base / 2)(rng());
         reconnect_timer_.expires_after(std::chrono::milliseconds(delay));
         reconnect_timer_.async_wait([self = shared_from_this(), rgen = ++reconnect_gen_](error_code ec) {
@@ -243,15 +246,15 @@ private:
         }
         self->connected_ = true;
         self->attempts_ = 0;
-        spdlog::info("event=redis_subscriber_connected host={}:{} channels={}", self->cfg_.host, self->cfg_.port,
-                     self->channels_.size());
+        spdlog::info("event=redis_subscriber_connected host={}:{} channels={}", self->cfg_.host,
+                     self->cfg_.port, self->channels_.size());
     }
 
     static void on_disconnect_cb(const redisAsyncContext* ac, int status) {
         auto* self = static_cast<Impl*>(ac->data);
         if (status != REDIS_OK)
-            spdlog::warn("event=redis_subscriber_lost host={}:{} error=\"{}\"", self->cfg_.host, self->cfg_.port,
-                         ac->errstr ? ac->errstr : "");
+            spdlog::warn("event=redis_subscriber_lost host={}:{} error=\"{}\"", self->cfg_.host,
+                         self->cfg_.port, ac->errstr ? ac->errstr : "");
         if (self->ac_ == ac) self->on_closed();
     }
 
@@ -259,8 +262,8 @@ private:
         auto* self = static_cast<Impl*>(p);
         auto* r = static_cast<redisReply*>(reply);
         if (!r || r->type != REDIS_REPLY_ERROR) return;
-        spdlog::error("event=redis_subscriber_auth_failed host={}:{} error=\"{}\"", self->cfg_.host, self->cfg_.port,
-                      reply_text(r));
+        spdlog::error("event=redis_subscriber_auth_failed host={}:{} error=\"{}\"", self->cfg_.host,
+                      self->cfg_.port, reply_text(r));
         self->attempts_ = 16;  // a wrong password does not fix itself quickly
         redisAsyncDisconnect(ac);
     }

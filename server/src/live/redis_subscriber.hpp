@@ -9,18 +9,17 @@
 // The io_context must outlive the subscriber; the destructor detaches the callback at once and posts
 // the close.
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
 
 #include "live/redis.hpp"
 
 namespace kw::live {
 
 class RedisSubscriber {
-public:
+  public:
     RedisSubscriber(boost::asio::any_io_executor ex, RedisConfig config);
     ~RedisSubscriber();
     RedisSubscriber(const RedisSubscriber&) = delete;
@@ -36,7 +35,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -1,7 +1,10 @@
 // MqttClient against a real Mosquitto (dynamic security on, no anonymous access).
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -9,10 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 #include "device/mqtt/client.hpp"
 #include "services.hpp"
@@ -26,7 +25,7 @@ using kw::test::Mosquitto;
 
 // An io_context run by one background thread for the duration of a test.
 class IoThread {
-public:
+  public:
     IoThread()
         : guard_(ioc_.get_executor()), thread_([this] {
               ioc_.run();
@@ -41,7 +40,7 @@ public:
     }
     boost::asio::any_io_executor executor() { return ioc_.get_executor(); }
 
-private:
+  private:
     boost::asio::io_context ioc_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
     std::atomic<bool> done_{false};
@@ -50,7 +49,7 @@ private:
 
 // Messages received by a client, readable from the test thread.
 class Inbox {
-public:
+  public:
     void add(const Message& m) {
         std::lock_guard lock(mutex_);
         messages_.push_back(m);
@@ -65,7 +64,8 @@ public:
     }
     std::size_t count_topic(const std::string& topic) {
         std::lock_guard lock(mutex_);
-        return std::count_if(messages_.begin(), messages_.end(), [&](const Message& m) { return m.topic == topic; });
+        return std::count_if(messages_.begin(), messages_.end(),
+                             [&](const Message& m) { return m.topic == topic; });
     }
     std::size_t count_payload_prefix(const std::string& prefix) {
         std::lock_guard lock(mutex_);
@@ -73,13 +73,13 @@ public:
                              [&](const Message& m) { return m.payload.rfind(prefix, 0) == 0; });
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::vector<Message> messages_;
 };
 
 class MqttClientTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { broker_.create_client("kw", "kw-secret", Mosquitto::all_topics()); }
 
     Options options(const std::string& client_id, int protocol = 5) {
@@ -151,7 +151,10 @@ TEST_F(MqttClientTest, CorrelationDataAndResponseTopicRoundTripOnMqtt5) {
     auto pub = make(options("pub"));
     ASSERT_TRUE(wait_subscribed(*pub.client, *sub.inbox, "kw/v1/probe/cmd"));
 
-    std::string correlation("\x00\xff" "corr-42", 9);
+    std::string correlation(
+        "\x00\xff"
+        "corr-42",
+        9);
     pub.client->publish("kw/v1/CP1/cmd", "{\"op\":\"start\"}", 1, false, correlation, "kw/v1/CP1/cmd/resp");
     ASSERT_TRUE(eventually([&] { return sub.inbox->count_topic("kw/v1/CP1/cmd") == 1; }));
     for (const auto& m : sub.inbox->all()) {
@@ -216,14 +219,17 @@ TEST_F(MqttClientTest, SharedSubscriptionDeliversEachMessageToExactlyOneSubscrib
     ASSERT_TRUE(eventually(
         [&] {
             pub.client->publish("kw/v1/probe/boot", "probe", 0);
-            return a.inbox->count_topic("kw/v1/probe/boot") > 0 && b.inbox->count_topic("kw/v1/probe/boot") > 0;
+            return a.inbox->count_topic("kw/v1/probe/boot") > 0 &&
+                   b.inbox->count_topic("kw/v1/probe/boot") > 0;
         },
         10s, 50ms));
 
     const int n = 200;
-    for (int i = 0; i < n; ++i) pub.client->publish("kw/v1/CP" + std::to_string(i) + "/boot", "boot-" + std::to_string(i), 1);
-    ASSERT_TRUE(eventually(
-        [&] { return a.inbox->count_payload_prefix("boot-") + b.inbox->count_payload_prefix("boot-") >= n; }));
+    for (int i = 0; i < n; ++i)
+        pub.client->publish("kw/v1/CP" + std::to_string(i) + "/boot", "boot-" + std::to_string(i), 1);
+    ASSERT_TRUE(eventually([&] {
+        return a.inbox->count_payload_prefix("boot-") + b.inbox->count_payload_prefix("boot-") >= n;
+    }));
     ASSERT_TRUE(eventually([&] { return pub.client->pending() == 0; }));
 
     std::multiset<std::string> seen;
@@ -231,7 +237,8 @@ TEST_F(MqttClientTest, SharedSubscriptionDeliversEachMessageToExactlyOneSubscrib
         for (const auto& m : inbox->all())
             if (m.payload.rfind("boot-", 0) == 0) seen.insert(m.payload);
     EXPECT_EQ(seen.size(), static_cast<std::size_t>(n));  // no duplicates...
-    for (int i = 0; i < n; ++i) EXPECT_EQ(seen.count("boot-" + std::to_string(i)), 1u) << i;  // ...none missing
+    for (int i = 0; i < n; ++i)
+        EXPECT_EQ(seen.count("boot-" + std::to_string(i)), 1u) << i;  // ...none missing
     EXPECT_GT(a.inbox->count_payload_prefix("boot-"), 0u);
     EXPECT_GT(b.inbox->count_payload_prefix("boot-"), 0u);
 }
@@ -246,7 +253,8 @@ TEST_F(MqttClientTest, TwoThousandQos1MessagesAllArriveThroughAFullInflightWindo
     const int n = 2000;
     std::string filler(200, 'x');
     for (int i = 0; i < n; ++i) pub.client->publish("kw/bulk/data", std::to_string(i) + ":" + filler, 1);
-    ASSERT_TRUE(eventually([&] { return sub.inbox->count_topic("kw/bulk/data") >= static_cast<std::size_t>(n); }, 30s))
+    ASSERT_TRUE(eventually(
+        [&] { return sub.inbox->count_topic("kw/bulk/data") >= static_cast<std::size_t>(n); }, 30s))
         << "received " << sub.inbox->count_topic("kw/bulk/data");
     EXPECT_TRUE(eventually([&] { return pub.client->pending() == 0; }));
     std::set<int> ids;
@@ -264,8 +272,10 @@ TEST_F(MqttClientTest, BurstLargerThanTheSocketBufferIsWrittenOut) {
 
     // 16 MB queued at once: writes hit EAGAIN and must resume when the socket drains.
     const int n = 256;
-    for (int i = 0; i < n; ++i) pub.client->publish("kw/big/data", std::string(64 * 1024, static_cast<char>('a' + i % 26)), 1);
-    ASSERT_TRUE(eventually([&] { return sub.inbox->count_topic("kw/big/data") >= static_cast<std::size_t>(n); }, 30s))
+    for (int i = 0; i < n; ++i)
+        pub.client->publish("kw/big/data", std::string(64 * 1024, static_cast<char>('a' + i % 26)), 1);
+    ASSERT_TRUE(
+        eventually([&] { return sub.inbox->count_topic("kw/big/data") >= static_cast<std::size_t>(n); }, 30s))
         << "received " << sub.inbox->count_topic("kw/big/data");
     EXPECT_TRUE(eventually([&] { return pub.client->pending() == 0; }));
 }
@@ -302,7 +312,8 @@ TEST_F(MqttClientTest, WrongPasswordIsRefusedAndRetriedWithoutCrashing) {
     EXPECT_TRUE(eventually([&] {
         std::string log = kw::test::read_file(broker_.log_path());
         std::size_t refusals = 0;
-        for (auto pos = log.find("not authorised"); pos != std::string::npos; pos = log.find("not authorised", pos + 1))
+        for (auto pos = log.find("not authorised"); pos != std::string::npos;
+             pos = log.find("not authorised", pos + 1))
             ++refusals;
         return refusals >= 3;
     }));
@@ -327,28 +338,37 @@ TEST_F(MqttClientTest, ManyClientsShareOneThreadWithOneSocketEach) {
         o.dup_fd = false;  // one io thread: the simulator's setting
         clients.push_back(make(o, {"kw/many/" + std::to_string(i) + "/cmd"}));
     }
-    ASSERT_TRUE(eventually([&] {
-        return std::all_of(clients.begin(), clients.end(), [](const Probe& p) { return p.client->connected(); });
-    }, 30s));
+    ASSERT_TRUE(eventually(
+        [&] {
+            return std::all_of(clients.begin(), clients.end(),
+                               [](const Probe& p) { return p.client->connected(); });
+        },
+        30s));
     // One socket per client: libmosquitto's wake-up socketpair is not created.
     EXPECT_LE(open_fds() - before, n + 10);
 
     auto pub = make(options("pub"));
     auto everyone_hears = [&](const std::string& payload) {
         auto heard = [&](const Probe& p) { return p.inbox->count_payload_prefix(payload) > 0; };
-        return eventually([&] {
-            for (int i = 0; i < n; ++i)
-                if (!heard(clients[i])) pub.client->publish("kw/many/" + std::to_string(i) + "/cmd", payload, 1);
-            return std::all_of(clients.begin(), clients.end(), heard);
-        }, 30s, 200ms);
+        return eventually(
+            [&] {
+                for (int i = 0; i < n; ++i)
+                    if (!heard(clients[i]))
+                        pub.client->publish("kw/many/" + std::to_string(i) + "/cmd", payload, 1);
+                return std::all_of(clients.begin(), clients.end(), heard);
+            },
+            30s, 200ms);
     };
     ASSERT_TRUE(everyone_hears("go"));
 
     // A broker restart: all of them come back on their own and subscribe again.
     broker_.restart();
-    ASSERT_TRUE(eventually([&] {
-        return std::all_of(clients.begin(), clients.end(), [](const Probe& p) { return *p.connects >= 2; });
-    }, 30s));
+    ASSERT_TRUE(eventually(
+        [&] {
+            return std::all_of(clients.begin(), clients.end(),
+                               [](const Probe& p) { return *p.connects >= 2; });
+        },
+        30s));
     EXPECT_TRUE(everyone_hears("again"));
     EXPECT_LE(open_fds() - before, n + 10);
 }

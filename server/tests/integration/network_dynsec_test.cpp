@@ -1,7 +1,6 @@
 // DynsecAccounts against a real Mosquitto 2.0 with the dynamic-security plugin: the accounts it
 // creates really connect, are confined to their own topics, and are gone after removal.
 #include <gtest/gtest.h>
-#include <mosquitto.h>
 
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
@@ -17,6 +16,7 @@
 #include "device/mqtt/client.hpp"
 #include "device/mqtt/dynsec.hpp"
 #include "domain/error.hpp"
+#include "network_support.hpp"
 #include "services.hpp"
 
 namespace kw::device::mqtt {
@@ -25,6 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 using kw::test::eventually;
 using kw::test::Mosquitto;
+using kw::test::SyncClient;
 
 class IoThread {
   public:
@@ -63,65 +64,6 @@ class Inbox {
   private:
     std::mutex mutex_;
     std::vector<kw::mqtt::Message> messages_;
-};
-
-// A blocking MQTT 5 client on plain libmosquitto, to read CONNACK/PUBACK/SUBACK reason codes.
-class SyncClient {
-  public:
-    SyncClient(int port, const std::string& client_id, const std::string& user, const std::string& password) {
-        mosquitto_lib_init();
-        mosq_ = mosquitto_new(client_id.c_str(), true, this);
-        mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-        mosquitto_username_pw_set(mosq_, user.c_str(), password.c_str());
-        mosquitto_connect_v5_callback_set(mosq_,
-                                          [](mosquitto*, void* self, int rc, int, const mosquitto_property*) {
-                                              static_cast<SyncClient*>(self)->connack_ = rc;
-                                          });
-        mosquitto_publish_v5_callback_set(mosq_,
-                                          [](mosquitto*, void* self, int, int rc, const mosquitto_property*) {
-                                              static_cast<SyncClient*>(self)->puback_ = rc;
-                                          });
-        mosquitto_subscribe_v5_callback_set(
-            mosq_, [](mosquitto*, void* self, int, int count, const int* granted, const mosquitto_property*) {
-                static_cast<SyncClient*>(self)->suback_ = count > 0 ? granted[0] : -1;
-            });
-        if (mosquitto_connect(mosq_, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS)
-            loop_until([&] { return connack_.has_value(); });
-    }
-    ~SyncClient() {
-        mosquitto_disconnect(mosq_);
-        mosquitto_destroy(mosq_);
-    }
-    // CONNACK reason code (0 = accepted); nullopt if none arrived.
-    std::optional<int> connack() const { return connack_; }
-    std::optional<int> publish_qos1(const std::string& topic, const std::string& payload) {
-        puback_.reset();
-        mosquitto_publish_v5(mosq_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
-                             1, false, nullptr);
-        loop_until([&] { return puback_.has_value(); });
-        return puback_;
-    }
-    std::optional<int> subscribe(const std::string& pattern) {
-        suback_.reset();
-        mosquitto_subscribe_v5(mosq_, nullptr, pattern.c_str(), 1, 0, nullptr);
-        loop_until([&] { return suback_.has_value(); });
-        return suback_;
-    }
-
-  private:
-    template <typename Pred>
-    void loop_until(Pred done) {
-        auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (!done() && std::chrono::steady_clock::now() < deadline) {
-            if (mosquitto_loop(mosq_, 50, 1) != MOSQ_ERR_SUCCESS) {
-                if (done()) return;
-                std::this_thread::sleep_for(10ms);
-            }
-        }
-    }
-
-    mosquitto* mosq_ = nullptr;
-    std::optional<int> connack_, puback_, suback_;
 };
 
 class DynsecTest : public ::testing::Test {

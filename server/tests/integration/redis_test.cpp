@@ -1,17 +1,18 @@
 // Redis (pooled sync client) and RedisSubscriber against a real redis-server.
+#include "live/redis.hpp"
+
+#include <gtest/gtest.h>
+
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-
 #include "domain/error.hpp"
-#include "live/redis.hpp"
 #include "live/redis_subscriber.hpp"
 #include "services.hpp"
 
@@ -34,7 +35,7 @@ RedisConfig config_for(const RedisServer& server, int pool_size = 4) {
 }
 
 class IoThread {
-public:
+  public:
     IoThread()
         : guard_(ioc_.get_executor()), thread_([this] {
               ioc_.run();
@@ -48,7 +49,7 @@ public:
     }
     boost::asio::any_io_executor executor() { return ioc_.get_executor(); }
 
-private:
+  private:
     boost::asio::io_context ioc_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
     std::atomic<bool> done_{false};
@@ -56,7 +57,7 @@ private:
 };
 
 class Received {
-public:
+  public:
     void add(const std::string& channel, const std::string& payload) {
         std::lock_guard lock(mutex_);
         messages_.emplace_back(channel, payload);
@@ -66,7 +67,7 @@ public:
         return std::count(messages_.begin(), messages_.end(), std::make_pair(channel, payload));
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::vector<std::pair<std::string, std::string>> messages_;
 };
@@ -218,14 +219,19 @@ TEST(RedisSubscriberTest, ReceivesPublishedMessagesAndResubscribesAfterRestart) 
     IoThread io;
     auto received = std::make_shared<Received>();
     RedisSubscriber sub(io.executor(), config_for(server));
-    sub.on_message([received](const std::string& ch, const std::string& payload) { received->add(ch, payload); });
+    sub.on_message(
+        [received](const std::string& ch, const std::string& payload) { received->add(ch, payload); });
     sub.subscribe("kw:ws:orders");
     sub.start();
     sub.subscribe("kw:ws:chargers");  // added while (maybe) connected
 
     // PUBLISH answers with the number of subscribers that got it.
     auto publish_until_heard = [&](const std::string& ch, const std::string& payload) {
-        return eventually([&] { return redis.command({"PUBLISH", ch, payload}).integer == 1; }, 15s, 50ms) &&
+        return eventually(
+                   [&] {
+                       return redis.command({"PUBLISH", ch, payload}).integer == 1;
+                   },
+                   15s, 50ms) &&
                eventually([&] { return received->count(ch, payload) > 0; });
     };
     ASSERT_TRUE(publish_until_heard("kw:ws:orders", "o1"));

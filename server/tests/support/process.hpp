@@ -26,7 +26,7 @@ void remove_tree(const std::string& path);
 // Owns a temp dir: removed by the destructor, except when the running test has failed (then kept and
 // the path printed) or KW_KEEP_TEST_DIRS is set.
 class TempDir {
-public:
+  public:
     explicit TempDir(const std::string& prefix);
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -34,7 +34,7 @@ public:
     const std::string& path() const { return path_; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -50,7 +50,7 @@ std::string file_tail(const std::string& path, std::size_t max_bytes = 4000);
 // A child process in its own session (so terminating it also ends what it spawned), stdin from
 // /dev/null, stdout+stderr appended to log_path, no other inherited fds. The destructor terminates it.
 class Process {
-public:
+  public:
     using Env = std::vector<std::pair<std::string, std::string>>;
     // exe: a path, or a name found with find_binary. Throws if it cannot be executed.
     Process(std::string exe, std::vector<std::string> args, std::string log_path, Env extra_env = {});
@@ -73,7 +73,7 @@ public:
     std::string log_tail(std::size_t max_bytes = 4000) const { return file_tail(log_path_, max_bytes); }
     const std::string& exe() const { return exe_; }
 
-private:
+  private:
     bool reap(bool block);
 
     std::string exe_;

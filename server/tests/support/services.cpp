@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-
 #include <stdexcept>
 
 namespace kw::test {
@@ -18,9 +17,10 @@ constexpr auto kStartTimeout = 20s;
 std::string dynsec_plugin_path() {
     const char* fixed = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
     if (::access(fixed, R_OK) == 0) return fixed;
-    for (const char* pattern : {"/usr/lib/*/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
-                                "/usr/local/lib/mosquitto_dynamic_security.so",
-                                "/usr/lib*/mosquitto/mosquitto_dynamic_security.so"}) {
+    for (const char* pattern :
+         {"/usr/lib/*/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
+          "/usr/local/lib/mosquitto_dynamic_security.so",
+          "/usr/lib*/mosquitto/mosquitto_dynamic_security.so"}) {
         glob_t g{};
         if (::glob(pattern, 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
             std::string found = g.gl_pathv[0];
@@ -44,7 +44,8 @@ std::unique_ptr<Process> start_on_port(const std::string& what, int& port, bool 
     for (int attempt = 0; attempt < 4; ++attempt) {
         if (attempt > 0 && port_may_change) port = free_port();
         auto proc = make(port);
-        bool up = eventually([&] { return !proc->running() || wait_for_port(port, 0ms); }, kStartTimeout, 10ms);
+        bool up =
+            eventually([&] { return !proc->running() || wait_for_port(port, 0ms); }, kStartTimeout, 10ms);
         if (up && proc->running()) return proc;
         if (proc->running()) break;  // alive but not listening: a real problem, not a port clash
         if (!port_may_change) break;
@@ -60,13 +61,14 @@ Mosquitto::Mosquitto() : dir_("kw-mosquitto-") {
     std::string ctrl_log = dir_.file("mosquitto_ctrl.log");
     int rc = run_program("mosquitto_ctrl", {"dynsec", "init", dynsec_file(), admin_user(), admin_password()},
                          ctrl_log, 30s);
-    if (rc != 0) throw std::runtime_error("mosquitto_ctrl dynsec init failed; log " + ctrl_log + ":\n" +
-                                          file_tail(ctrl_log));
+    if (rc != 0)
+        throw std::runtime_error("mosquitto_ctrl dynsec init failed; log " + ctrl_log + ":\n" +
+                                 file_tail(ctrl_log));
     port_ = free_port();
     proc_ = start_on_port("mosquitto", port_, true, log_path(), [this](int) {
         write_config();
-        return std::make_unique<Process>("mosquitto", std::vector<std::string>{"-c", dir_.file("mosquitto.conf")},
-                                         log_path());
+        return std::make_unique<Process>(
+            "mosquitto", std::vector<std::string>{"-c", dir_.file("mosquitto.conf")}, log_path());
     });
 }
 
@@ -92,8 +94,8 @@ void Mosquitto::start() {
     if (running()) return;
     proc_.reset();
     proc_ = start_on_port("mosquitto", port_, false, log_path(), [this](int) {
-        return std::make_unique<Process>("mosquitto", std::vector<std::string>{"-c", dir_.file("mosquitto.conf")},
-                                         log_path());
+        return std::make_unique<Process>(
+            "mosquitto", std::vector<std::string>{"-c", dir_.file("mosquitto.conf")}, log_path());
     });
 }
 
@@ -108,7 +110,7 @@ void Mosquitto::restart() {
 }
 
 void Mosquitto::dynsec(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"-h", "127.0.0.1", "-p", std::to_string(port_), "-u", admin_user(),
+    std::vector<std::string> argv{"-h", "127.0.0.1",      "-p",    std::to_string(port_), "-u", admin_user(),
                                   "-P", admin_password(), "dynsec"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::string log = dir_.file("mosquitto_ctrl.log");
@@ -144,9 +146,13 @@ Mosquitto::Acls Mosquitto::all_topics() {
 RedisServer::RedisServer(std::string password) : dir_("kw-redis-"), password_(std::move(password)) {
     port_ = free_port();
     proc_ = start_on_port("redis-server", port_, true, log_path(), [this](int port) {
-        std::vector<std::string> args{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", dir_.path(), "--daemonize", "no",
-                                      "--loglevel", "notice"};
+        std::vector<std::string> args{"--port",       std::to_string(port),
+                                      "--bind",       "127.0.0.1",
+                                      "--save",       "",
+                                      "--appendonly", "no",
+                                      "--dir",        dir_.path(),
+                                      "--daemonize",  "no",
+                                      "--loglevel",   "notice"};
         if (!password_.empty()) {
             args.push_back("--requirepass");
             args.push_back(password_);
@@ -161,9 +167,13 @@ void RedisServer::start() {
     if (running()) return;
     proc_.reset();
     proc_ = start_on_port("redis-server", port_, false, log_path(), [this](int port) {
-        std::vector<std::string> args{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", dir_.path(), "--daemonize", "no",
-                                      "--loglevel", "notice"};
+        std::vector<std::string> args{"--port",       std::to_string(port),
+                                      "--bind",       "127.0.0.1",
+                                      "--save",       "",
+                                      "--appendonly", "no",
+                                      "--dir",        dir_.path(),
+                                      "--daemonize",  "no",
+                                      "--loglevel",   "notice"};
         if (!password_.empty()) {
             args.push_back("--requirepass");
             args.push_back(password_);
@@ -187,9 +197,13 @@ void RedisServer::restart() {
 namespace {
 
 // Settings shared by install and server: a small redo log is most of the start-up time saved.
-const std::vector<std::string> kMariaDbFast{"--innodb-log-file-size=8M", "--innodb-buffer-pool-size=32M",
-                                            "--skip-name-resolve", "--skip-log-bin", "--performance-schema=OFF",
-                                            "--innodb-flush-log-at-trx-commit=0", "--skip-innodb-doublewrite",
+const std::vector<std::string> kMariaDbFast{"--innodb-log-file-size=8M",
+                                            "--innodb-buffer-pool-size=32M",
+                                            "--skip-name-resolve",
+                                            "--skip-log-bin",
+                                            "--performance-schema=OFF",
+                                            "--innodb-flush-log-at-trx-commit=0",
+                                            "--skip-innodb-doublewrite",
                                             "--character-set-server=utf8mb4",
                                             "--collation-server=utf8mb4_unicode_ci"};
 
@@ -205,7 +219,7 @@ void install_mariadb(const std::string& datadir, const std::string& log) {
 // copying ~25 MB beats running the bootstrap for every test. Created under a temporary name and
 // renamed into place, so concurrent test processes never see half of one.
 std::string mariadb_template() {
-    struct stat st{};
+    struct stat st {};
     ::stat(find_binary("mariadbd").c_str(), &st);
     const char* tmp = std::getenv("TMPDIR");
     std::string base = (tmp && *tmp) ? tmp : "/tmp";
@@ -238,9 +252,13 @@ MariaDb::MariaDb() : dir_("kw-mariadb-") {
 
     port_ = free_port();
     proc_ = start_on_port("mariadbd", port_, true, log_path(), [&](int port) {
-        std::vector<std::string> args{"--no-defaults", "--user=root", "--datadir=" + dir_.file("data"),
-                                      "--port=" + std::to_string(port), "--socket=" + socket(),
-                                      "--bind-address=127.0.0.1", "--pid-file=" + dir_.file("mariadbd.pid")};
+        std::vector<std::string> args{"--no-defaults",
+                                      "--user=root",
+                                      "--datadir=" + dir_.file("data"),
+                                      "--port=" + std::to_string(port),
+                                      "--socket=" + socket(),
+                                      "--bind-address=127.0.0.1",
+                                      "--pid-file=" + dir_.file("mariadbd.pid")};
         args.insert(args.end(), fast.begin(), fast.end());
         return std::make_unique<Process>("mariadbd", std::move(args), log_path());
     });
@@ -254,7 +272,8 @@ void MariaDb::stop() {
 }
 
 void MariaDb::sql(const std::string& statements, const std::string& db) {
-    std::vector<std::string> args{"--no-defaults", "-h", "127.0.0.1", "-P", std::to_string(port_), "-u", "root"};
+    std::vector<std::string> args{"--no-defaults",       "-h", "127.0.0.1", "-P",
+                                  std::to_string(port_), "-u", "root"};
     if (!db.empty()) args.push_back("--database=" + db);
     args.push_back("-e");
     args.push_back(statements);

@@ -16,7 +16,7 @@ namespace kw::test {
 // Mosquitto with the dynamic-security plugin: no anonymous access; clients are created with
 // create_client() (which goes through the broker like an operator would, with mosquitto_ctrl).
 class Mosquitto {
-public:
+  public:
     using Acls = std::vector<std::pair<std::string, std::string>>;  // {acltype, topic filter}, all "allow"
 
     Mosquitto();
@@ -46,7 +46,7 @@ public:
     // when it fails.
     void dynsec(const std::vector<std::string>& args);
 
-private:
+  private:
     void write_config();
 
     TempDir dir_;
@@ -56,7 +56,7 @@ private:
 
 // redis-server without persistence.
 class RedisServer {
-public:
+  public:
     explicit RedisServer(std::string password = {});
     ~RedisServer();
     RedisServer(const RedisServer&) = delete;
@@ -71,7 +71,7 @@ public:
     void start();  // after stop()
     bool running() const { return proc_ && proc_->running(); }
 
-private:
+  private:
     TempDir dir_;
     std::string password_;
     int port_ = 0;
@@ -81,7 +81,7 @@ private:
 // A private MariaDB server (mariadb-install-db into the temp dir, then mariadbd tuned for tests:
 // small log, no doublewrite, no flush per commit). root has no password over TCP 127.0.0.1.
 class MariaDb {
-public:
+  public:
     MariaDb();
     ~MariaDb();
     MariaDb(const MariaDb&) = delete;
@@ -96,7 +96,7 @@ public:
     void sql(const std::string& statements, const std::string& db = {});
     void stop();
 
-private:
+  private:
     TempDir dir_;
     int port_ = 0;
     std::unique_ptr<Process> proc_;

@@ -1,12 +1,18 @@
 #include "device/mqtt/client.hpp"
 
 #include <fcntl.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -17,13 +23,6 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <mosquitto.h>
-#include <mqtt_protocol.h>
-#include <spdlog/spdlog.h>
 
 namespace kw::mqtt {
 namespace {
@@ -81,12 +80,9 @@ std::minstd_rand& rng() {
 std::string error_string(int rc) { return mosquitto_strerror(rc); }
 
 class MqttClient::Impl : public std::enable_shared_from_this<Impl> {
-public:
+  public:
     Impl(asio::any_io_executor ex, Options options)
-        : ex_(std::move(ex)),
-          opts_(std::move(options)),
-          misc_timer_(ex_),
-          reconnect_timer_(ex_) {
+        : ex_(std::move(ex)), opts_(std::move(options)), misc_timer_(ex_), reconnect_timer_(ex_) {
         init_library_once();
         if (opts_.protocol_version != 5 && opts_.protocol_version != 4)
             throw std::invalid_argument("mqtt: protocol_version must be 5 or 4");
@@ -96,8 +92,8 @@ public:
             throw std::invalid_argument("mqtt: clean_start=false needs a client_id");
         {
             RefuseSocketpair no_pair;
-            mosq_ = mosquitto_new(opts_.client_id.empty() ? nullptr : opts_.client_id.c_str(), opts_.clean_start,
-                                  this);
+            mosq_ = mosquitto_new(opts_.client_id.empty() ? nullptr : opts_.client_id.c_str(),
+                                  opts_.clean_start, this);
         }
         if (!mosq_) throw std::runtime_error(std::string("mqtt: mosquitto_new: ") + std::strerror(errno));
         mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION,
@@ -108,7 +104,8 @@ public:
             mosquitto_username_pw_set(mosq_, opts_.username.c_str(),
                                       opts_.password.empty() ? nullptr : opts_.password.c_str());
         if (!opts_.will_topic.empty()) {
-            int rc = mosquitto_will_set(mosq_, opts_.will_topic.c_str(), static_cast<int>(opts_.will_payload.size()),
+            int rc = mosquitto_will_set(mosq_, opts_.will_topic.c_str(),
+                                        static_cast<int>(opts_.will_payload.size()),
                                         opts_.will_payload.data(), opts_.will_qos, opts_.will_retain);
             if (rc != MOSQ_ERR_SUCCESS) {
                 mosquitto_destroy(mosq_);
@@ -165,8 +162,8 @@ public:
         if (connected_) {
             int rc = mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
             if (rc != MOSQ_ERR_SUCCESS)
-                spdlog::warn("event=mqtt_subscribe_failed client_id={} pattern={} rc={}", opts_.client_id, pattern,
-                             error_string(rc));
+                spdlog::warn("event=mqtt_subscribe_failed client_id={} pattern={} rc={}", opts_.client_id,
+                             pattern, error_string(rc));
             after_io();
         }
     }
@@ -240,7 +237,7 @@ public:
         misc_timer_.cancel();
     }
 
-private:
+  private:
     // ---- connection lifecycle ----
 
     void connect_now() {
@@ -250,8 +247,8 @@ private:
         {
             RefuseSocketpair no_pair;
             rc = configured_ ? mosquitto_reconnect_async(mosq_)
-                             : mosquitto_connect_bind_async(mosq_, opts_.host.c_str(), opts_.port, opts_.keepalive_s,
-                                                            nullptr);
+                             : mosquitto_connect_bind_async(mosq_, opts_.host.c_str(), opts_.port,
+                                                            opts_.keepalive_s, nullptr);
             saved_errno = errno;
         }
         if (rc == MOSQ_ERR_SUCCESS || rc == MOSQ_ERR_CONN_PENDING) configured_ = true;
@@ -271,7 +268,8 @@ private:
         // io_context another socket could get that number and be registered before we release ours.
         int dup_fd = opts_.dup_fd ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : fd;
         if (dup_fd < 0) {
-            spdlog::error("event=mqtt_dup_failed client_id={} error=\"{}\"", opts_.client_id, std::strerror(errno));
+            spdlog::error("event=mqtt_dup_failed client_id={} error=\"{}\"", opts_.client_id,
+                          std::strerror(errno));
             ::shutdown(fd, SHUT_RDWR);
             mosquitto_loop_read(mosq_, 1);  // lets mosquitto notice and close its fd
             schedule_reconnect();
@@ -283,7 +281,8 @@ private:
         if (ec) {
             if (opts_.dup_fd) ::close(dup_fd);
             sd_.reset();
-            spdlog::error("event=mqtt_assign_failed client_id={} error=\"{}\"", opts_.client_id, ec.message());
+            spdlog::error("event=mqtt_assign_failed client_id={} error=\"{}\"", opts_.client_id,
+                          ec.message());
             schedule_reconnect();
             return;
         }
@@ -320,13 +319,15 @@ private:
         if (!sd_) return;
         if (!read_waiting_) {
             read_waiting_ = true;
-            sd_->async_wait(asio::posix::descriptor_base::wait_read,
-                            [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, false); });
+            sd_->async_wait(
+                asio::posix::descriptor_base::wait_read,
+                [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, false); });
         }
         if (!write_waiting_ && mosquitto_want_write(mosq_)) {
             write_waiting_ = true;
-            sd_->async_wait(asio::posix::descriptor_base::wait_write,
-                            [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, true); });
+            sd_->async_wait(
+                asio::posix::descriptor_base::wait_write,
+                [self = shared_from_this(), gen = gen_](error_code ec) { self->on_ready(gen, ec, true); });
         }
     }
 
@@ -392,7 +393,8 @@ private:
             std::string reason = self->opts_.protocol_version == 5 ? mosquitto_reason_string(rc)
                                                                    : mosquitto_connack_string(rc);
             spdlog::warn("event=mqtt_connect_refused client_id={} user={} host={}:{} reason=\"{}\"",
-                         self->opts_.client_id, self->opts_.username, self->opts_.host, self->opts_.port, reason);
+                         self->opts_.client_id, self->opts_.username, self->opts_.host, self->opts_.port,
+                         reason);
             // Refusals (bad credentials, banned) do not clear up in milliseconds: back off to the maximum.
             self->attempts_ = 16;
             return;  // the broker closes the connection; after_io() sees it and schedules the retry
@@ -404,8 +406,8 @@ private:
         for (const auto& [pattern, qos] : self->subs_) {
             int src = mosquitto_subscribe(self->mosq_, nullptr, pattern.c_str(), qos);
             if (src != MOSQ_ERR_SUCCESS)
-                spdlog::warn("event=mqtt_subscribe_failed client_id={} pattern={} rc={}", self->opts_.client_id,
-                             pattern, error_string(src));
+                spdlog::warn("event=mqtt_subscribe_failed client_id={} pattern={} rc={}",
+                             self->opts_.client_id, pattern, error_string(src));
         }
         self->invoke(self->on_connected_);
     }
@@ -420,12 +422,13 @@ private:
         if (rc == 0)
             spdlog::debug("event=mqtt_disconnected client_id={}", self->opts_.client_id);
         else
-            spdlog::info("event=mqtt_connection_lost client_id={} host={}:{} rc=\"{}\"", self->opts_.client_id,
-                         self->opts_.host, self->opts_.port, error_string(rc));
+            spdlog::info("event=mqtt_connection_lost client_id={} host={}:{} rc=\"{}\"",
+                         self->opts_.client_id, self->opts_.host, self->opts_.port, error_string(rc));
         self->invoke(self->on_disconnected_, rc);
     }
 
-    static void on_message_cb(mosquitto*, void* obj, const mosquitto_message* m, const mosquitto_property* props) {
+    static void on_message_cb(mosquitto*, void* obj, const mosquitto_message* m,
+                              const mosquitto_property* props) {
         auto* self = static_cast<Impl*>(obj);
         Message msg;
         msg.topic = m->topic ? m->topic : "";
@@ -436,7 +439,8 @@ private:
         if (props) {
             void* data = nullptr;
             std::uint16_t len = 0;
-            if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &data, &len, false) && data) {
+            if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &data, &len, false) &&
+                data) {
                 msg.correlation_data.assign(static_cast<const char*>(data), len);
                 std::free(data);
             }
@@ -455,8 +459,8 @@ private:
         if (self->pending_mids_.erase(mid)) {
             self->pending_count_ = static_cast<int>(self->pending_mids_.size());
             if (reason_code >= 0x80)
-                spdlog::warn("event=mqtt_publish_rejected client_id={} mid={} reason=\"{}\"", self->opts_.client_id,
-                             mid, mosquitto_reason_string(reason_code));
+                spdlog::warn("event=mqtt_publish_rejected client_id={} mid={} reason=\"{}\"",
+                             self->opts_.client_id, mid, mosquitto_reason_string(reason_code));
         }
     }
 
@@ -510,11 +514,13 @@ void MqttClient::start() {
 }
 
 void MqttClient::subscribe(std::string pattern, int qos) {
-    impl_->post([pattern = std::move(pattern), qos](Impl& impl) mutable { impl.do_subscribe(std::move(pattern), qos); });
+    impl_->post([pattern = std::move(pattern), qos](Impl& impl) mutable {
+        impl.do_subscribe(std::move(pattern), qos);
+    });
 }
 
-void MqttClient::publish(std::string topic, std::string payload, int qos, bool retain, std::string correlation_data,
-                         std::string response_topic) {
+void MqttClient::publish(std::string topic, std::string payload, int qos, bool retain,
+                         std::string correlation_data, std::string response_topic) {
     impl_->post([topic = std::move(topic), payload = std::move(payload), qos, retain,
                  correlation_data = std::move(correlation_data),
                  response_topic = std::move(response_topic)](Impl& impl) {

@@ -11,12 +11,11 @@
 // executor. Set the on_* callbacks before start(). The io_context must outlive the client. The
 // destructor detaches the callbacks at once and posts a graceful DISCONNECT; it is safe to destroy
 // the client from inside one of its own callbacks.
+#include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
 
 namespace kw::mqtt {
 
@@ -43,8 +42,8 @@ struct Options {
     int will_qos = 1;
     bool will_retain = false;
     int reconnect_min_ms = 500, reconnect_max_ms = 10000;
-    int max_inflight = 100;     // QoS>0 messages sent but not yet acknowledged
-    int max_queued = 10000;     // QoS>0 messages not yet acknowledged (incl. in flight); more are dropped
+    int max_inflight = 100;  // QoS>0 messages sent but not yet acknowledged
+    int max_queued = 10000;  // QoS>0 messages not yet acknowledged (incl. in flight); more are dropped
     // Watch a dup of mosquitto's socket: safe with any executor, costs one fd. false watches mosquitto's
     // own fd and releases it the moment mosquitto closes it; only for an io_context run by ONE thread
     // (the simulator's 10,000 clients), where no other socket can be registered in between.
@@ -52,14 +51,14 @@ struct Options {
 };
 
 class MqttClient {
-public:
+  public:
     MqttClient(boost::asio::any_io_executor ex, Options options);
     ~MqttClient();
     MqttClient(const MqttClient&) = delete;
     MqttClient& operator=(const MqttClient&) = delete;
 
     void on_message(std::function<void(const Message&)> cb);
-    void on_connected(std::function<void()> cb);          // after each successful CONNACK
+    void on_connected(std::function<void()> cb);           // after each successful CONNACK
     void on_disconnected(std::function<void(int rc)> cb);  // rc: 0 after stop(), a MOSQ_ERR_* otherwise
 
     // Non-blocking connect; keeps retrying with backoff until stop()/kill().
@@ -85,7 +84,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <random>
+#include <thread>
 
 #include "domain/error.hpp"
 
@@ -110,44 +111,75 @@ std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands) {
     return out;
 }
 
-bool DynsecAccounts::setup(const std::string& server_username) {
-    client_.subscribe(kDynsecResponseTopic, 1);
-    auto first =
-        run({json::object{{"command", "createRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}},
-             json::object{{"command", "getClient"}, {"username", server_username}}});
-    json::array more;
-    std::string role_error = error_of(first.at(0));
-    if (role_error == "Role already exists") {
-        more.push_back(
-            json::object{{"command", "modifyRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}});
-    } else if (!role_error.empty()) {
-        refused("createRole " + std::string(kServerRole), role_error);
-    }
-    std::string client_error = error_of(first.at(1));
-    if (!client_error.empty()) refused("getClient " + server_username, client_error);
-    bool has_role = false;
-    const json::value* data = first.at(1).if_contains("data");
+namespace {
+
+// Whether a getClient answer lists the role.
+bool lists_role(const DynsecAccounts::Answer& answer, std::string_view role) {
+    const json::value* data = answer.if_contains("data");
     const json::value* client = data && data->is_object() ? data->as_object().if_contains("client") : nullptr;
     const json::value* roles =
         client && client->is_object() ? client->as_object().if_contains("roles") : nullptr;
-    if (roles && roles->is_array()) {
-        for (const json::value& r : roles->get_array()) {
-            const json::value* name = r.is_object() ? r.as_object().if_contains("rolename") : nullptr;
-            if (name && name->is_string() && name->get_string() == kServerRole) has_role = true;
+    if (!roles || !roles->is_array()) return false;
+    for (const json::value& r : roles->get_array()) {
+        const json::value* name = r.is_object() ? r.as_object().if_contains("rolename") : nullptr;
+        if (name && name->is_string() && name->get_string() == role) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+bool DynsecAccounts::setup(const std::string& server_username) {
+    client_.subscribe(kDynsecResponseTopic, 1);
+    const json::object get_client{{"command", "getClient"}, {"username", server_username}};
+    auto first =
+        run({json::object{{"command", "createRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}},
+             get_client});
+    std::string role_error = error_of(first.at(0));
+    if (role_error == "Role already exists") {
+        // Brings an older role up to date; connected clients keep their connection.
+        auto answer = run({json::object{
+            {"command", "modifyRole"}, {"rolename", kServerRole}, {"acls", server_role_acls()}}});
+        if (std::string e = error_of(answer.at(0)); !e.empty())
+            refused("modifyRole " + std::string(kServerRole), e);
+    } else if (!role_error.empty()) {
+        refused("createRole " + std::string(kServerRole), role_error);
+    }
+    if (std::string e = error_of(first.at(1)); !e.empty()) refused("getClient " + server_username, e);
+    if (lists_role(first.at(1), kServerRole)) {
+        spdlog::info("event=dynsec_setup server_username={} role={} role_added=false", server_username,
+                     kServerRole);
+        return false;
+    }
+
+    // Mosquitto 2.0 disconnects every connection of a client whose roles change, and this account is
+    // the one asking: the answer may be lost or come back as "Internal error". Trust getClient instead.
+    std::string add_error;
+    try {
+        add_error = error_of(
+            run({json::object{
+                    {"command", "addClientRole"}, {"username", server_username}, {"rolename", kServerRole}}})
+                .at(0));
+    } catch (const Error& e) {
+        add_error = e.what();
+    }
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto deadline = std::chrono::steady_clock::now() + timeout_;
+        while (!client_.connected() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        try {
+            auto check = run({get_client});
+            if (lists_role(check.at(0), kServerRole)) {
+                spdlog::info("event=dynsec_setup server_username={} role={} role_added=true", server_username,
+                             kServerRole);
+                return true;
+            }
+            break;  // a definite answer without the role
+        } catch (const Error&) {
+            // Still reconnecting: ask again.
         }
     }
-    if (!has_role)
-        more.push_back(json::object{
-            {"command", "addClientRole"}, {"username", server_username}, {"rolename", kServerRole}});
-    if (!more.empty()) {
-        for (const Answer& a : run(std::move(more))) {
-            std::string e = error_of(a);
-            if (!e.empty()) refused(std::string(a.at("command").as_string()) + " " + kServerRole, e);
-        }
-    }
-    spdlog::info("event=dynsec_setup server_username={} role={} role_added={}", server_username, kServerRole,
-                 !has_role);
-    return !has_role;
+    refused("addClientRole " + std::string(kServerRole), add_error.empty() ? "role not given" : add_error);
 }
 
 void DynsecAccounts::upsert_charger(const std::string& code, const std::string& password) {

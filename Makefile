@@ -1,0 +1,42 @@
+# Kilowatt: a thin wrapper around CMake and the scripts in scripts/.
+#   make run     install dependencies (Debian 12), build, start a local demo (scripts/run.sh)
+#   make test    install dependencies, build, run every test (scripts/test.sh)
+#   make build   configure (once) and build into $(BUILD_DIR)
+#   make deps    install the Debian packages (scripts/deps.sh)
+#   make clean   remove $(BUILD_DIR)
+# Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo).
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+export BUILD_DIR BUILD_TYPE
+
+# ccache: keep object files reusable from another checkout of the repository (a CI clone in a new
+# folder hits the cache filled by an earlier build).
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
+
+# The steps of `run` and `test` happen in order even under `make -j`.
+.NOTPARALLEL:
+.PHONY: all deps configure build run test clean
+
+all: build
+
+deps:
+	scripts/deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: configure
+	ninja -C $(BUILD_DIR)
+
+run: deps build
+	scripts/run.sh
+
+test: deps build
+	scripts/test.sh
+
+clean:
+	rm -rf $(BUILD_DIR)

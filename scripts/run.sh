@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# Runs a complete local Kilowatt: Mosquitto (dynamic security) + Redis + kilowatt with demo data +
+# kilowatt-sim driving the demo chargers. Everything lives under var/ (gitignored); logs in var/log/.
+# Ctrl-C stops the simulator, the server, Redis and Mosquitto, in that order, and exits 0.
+#
+# Environment (all optional):
+#   BUILD_DIR        where the binaries are (default build)
+#   VAR_DIR          state and logs (default var)
+#   KW_SERVER_PORT   HTTP port (default 8080)      KW_MQTT_PORT   broker port (default 1883)
+#   KW_REDIS_PORT    Redis port (default 6379)     SIM_CONTROL_PORT  simulator control (default 7070)
+# A port given explicitly must be free; a default port that is taken is replaced by a free one.
+# Any other KW_SECTION_KEY variable goes to the server as usual (see docs/operations.md).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
+VAR=$(realpath -m "${VAR_DIR:-var}")
+LOG="$VAR/log"
+SERVER_BIN="$BUILD_DIR/server/kilowatt"
+SIM_BIN="$BUILD_DIR/sim/kilowatt-sim"
+PATH="$PATH:/usr/sbin:/sbin"
+
+say() { printf 'run.sh: %s\n' "$*"; }
+die() {
+    printf 'run.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+for bin in "$SERVER_BIN" "$SIM_BIN"; do
+    [[ -x "$bin" ]] || die "$bin not found: run 'make build' first (or 'make run')"
+done
+for prog in mosquitto mosquitto_ctrl redis-server python3 curl; do
+    command -v "$prog" >/dev/null || die "$prog not found: run scripts/deps.sh"
+done
+mkdir -p "$LOG/previous" "$VAR/mosquitto" "$VAR/redis" "$VAR/run"
+# Each run starts with fresh logs; the last run's are kept in var/log/previous/.
+for f in "$LOG"/*.log "$LOG"/*.out; do
+    if [[ -e "$f" ]]; then mv -f "$f" "$LOG/previous/"; fi
+done
+
+# ------------------------------------------------------------------------------------------ ports
+port_free() {
+    python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+EOF
+}
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# pick_port NAME EXPLICIT DEFAULT: the explicit port if given (it must be free), else the default,
+# else any free port.
+pick_port() {
+    local name=$1 explicit=$2 default=$3
+    if [[ -n "$explicit" ]]; then
+        port_free "$explicit" || die "$name port $explicit (set in the environment) is in use"
+        echo "$explicit"
+    elif port_free "$default"; then
+        echo "$default"
+    else
+        local p
+        p=$(free_port)
+        say "$name port $default is in use; using $p" >&2
+        echo "$p"
+    fi
+}
+wait_port() {  # wait_port PORT PID SECONDS
+    local deadline=$((SECONDS + $3))
+    while ((SECONDS < deadline)); do
+        kill -0 "$2" 2>/dev/null || return 1
+        if ! port_free "$1"; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# ------------------------------------------------------------------------------------ processes
+# Each service runs in its own session (setsid), so the terminal's Ctrl-C reaches only this script,
+# which then stops them in order. pid files let the next run clean up after a killed script.
+declare -A PIDS=()
+ORDER=(sim kilowatt redis mosquitto)  # stop order
+
+stop_one() {  # stop_one NAME SECONDS
+    local name=$1 pid=${PIDS[$1]:-}
+    [[ -n "$pid" ]] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local deadline=$((SECONDS + $2))
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then
+            say "$name did not stop in $2 s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+    rm -f "$VAR/run/$name.pid"
+    unset "PIDS[$name]"
+}
+stop_all() {
+    local name
+    for name in "${ORDER[@]}"; do
+        if [[ -n "${PIDS[$name]:-}" ]]; then
+            say "stopping $name"
+            case $name in
+                kilowatt) stop_one "$name" 30 ;;
+                *) stop_one "$name" 10 ;;
+            esac
+        fi
+    done
+}
+on_signal() {
+    trap '' INT TERM
+    echo
+    stop_all
+    say "stopped"
+    exit 0
+}
+on_exit() {
+    local rc=$?
+    trap '' INT TERM
+    stop_all
+    exit "$rc"
+}
+trap on_signal INT TERM
+trap on_exit EXIT
+
+# start NAME LOGFILE PROGRAM ARGS...: starts PROGRAM in the background with its output in LOGFILE.
+start() {
+    local name=$1 logfile=$2
+    shift 2
+    setsid "$@" >>"$logfile" 2>&1 </dev/null &
+    PIDS[$name]=$!
+    echo "$!" >"$VAR/run/$name.pid"
+}
+# A service left running by a run.sh that was killed with SIGKILL: stop it (matched by pid file and
+# program name, so an unrelated process that reused the pid is left alone).
+for pidfile in "$VAR"/run/*.pid; do
+    [[ -e "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    name=$(basename "$pidfile" .pid)
+    if [[ "$pid" =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]]; then
+        cmd=$(tr '\0' ' ' </proc/"$pid"/cmdline)
+        case "$name:$cmd" in
+            sim:*kilowatt-sim* | kilowatt:*kilowatt* | redis:*redis-server* | mosquitto:*mosquitto*)
+                say "stopping $name (pid $pid) left from an earlier run"
+                PIDS[$name]=$pid
+                ;;
+        esac
+    fi
+    rm -f "$pidfile"
+done
+stop_all
+log_tail() { tail -n 30 "$1" 2>/dev/null | sed 's/^/    /' >&2 || true; }
+
+HTTP_PORT=$(pick_port HTTP "${KW_SERVER_PORT:-}" 8080)
+MQTT_PORT=$(pick_port MQTT "${KW_MQTT_PORT:-}" 1883)
+REDIS_PORT=$(pick_port Redis "${KW_REDIS_PORT:-}" 6379)
+SIM_PORT=$(pick_port "simulator control" "${SIM_CONTROL_PORT:-}" 7070)
+
+# ---------------------------------------------------------------------------------------- Mosquitto
+# The server's account is the dynamic-security admin; its password is made once and kept in var/.
+DYNSEC="$VAR/mosquitto/dynamic-security.json"
+MQTT_USER=kilowatt
+MQTT_PASSWORD_FILE="$VAR/mosquitto/kilowatt.password"
+if [[ ! -s "$DYNSEC" || ! -s "$MQTT_PASSWORD_FILE" ]]; then
+    [[ -e "$DYNSEC" ]] && mv "$DYNSEC" "$DYNSEC.old"  # its admin password was lost: start over
+    (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$MQTT_PASSWORD_FILE")
+    mosquitto_ctrl dynsec init "$DYNSEC" "$MQTT_USER" "$(cat "$MQTT_PASSWORD_FILE")" \
+        >>"$LOG/mosquitto_ctrl.log" 2>&1 || { log_tail "$LOG/mosquitto_ctrl.log"; die "mosquitto_ctrl dynsec init failed"; }
+    say "created the broker's dynamic-security file with admin '$MQTT_USER'"
+fi
+MQTT_PASSWORD=$(cat "$MQTT_PASSWORD_FILE")
+PLUGIN=""
+for candidate in /usr/lib/*/mosquitto_dynamic_security.so /usr/lib/mosquitto_dynamic_security.so \
+    /usr/local/lib/mosquitto_dynamic_security.so /usr/lib*/mosquitto/mosquitto_dynamic_security.so; do
+    if [[ -r "$candidate" ]]; then
+        PLUGIN=$candidate
+        break
+    fi
+done
+[[ -n "$PLUGIN" ]] || die "mosquitto_dynamic_security.so not found (package mosquitto)"
+{
+    echo "# Written by scripts/run.sh on every start; edit the script, not this file."
+    echo "per_listener_settings false"
+    echo "listener $MQTT_PORT 127.0.0.1"
+    echo "allow_anonymous false"
+    if [[ $(id -u) -eq 0 ]]; then echo "user root"; fi
+    echo "plugin $PLUGIN"
+    echo "plugin_opt_config_file $DYNSEC"
+    echo "persistence true"
+    echo "persistence_location $VAR/mosquitto/"
+    echo "log_dest file $LOG/mosquitto.log"
+    printf 'log_type %s\n' error warning notice information
+    echo "connection_messages true"
+    echo "log_timestamp_format %Y-%m-%dT%H:%M:%S"
+    echo "max_queued_messages 100000"
+} >"$VAR/mosquitto/mosquitto.conf"
+start mosquitto "$LOG/mosquitto.out" mosquitto -c "$VAR/mosquitto/mosquitto.conf"
+wait_port "$MQTT_PORT" "${PIDS[mosquitto]}" 20 || {
+    log_tail "$LOG/mosquitto.log"
+    log_tail "$LOG/mosquitto.out"
+    die "mosquitto did not start (logs $LOG/mosquitto.log, $LOG/mosquitto.out)"
+}
+say "mosquitto on 127.0.0.1:$MQTT_PORT"
+
+# -------------------------------------------------------------------------------------------- Redis
+# Live data only (presence, latest meter values, tokens): no persistence, so a restart logs
+# everyone out and the chargers report their state again.
+start redis "$LOG/redis.log" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
+    --save "" --appendonly no --daemonize no --loglevel notice
+wait_port "$REDIS_PORT" "${PIDS[redis]}" 20 || {
+    log_tail "$LOG/redis.log"
+    die "redis-server did not start (log $LOG/redis.log)"
+}
+say "redis on 127.0.0.1:$REDIS_PORT"
+
+# ----------------------------------------------------------------------------------------- kilowatt
+CSV="$VAR/demo-chargers.csv"
+rm -f "$CSV"  # written again at every start (new passwords), so the sim always gets valid ones
+SERVER_ARGS=(
+    --demo "--demo.chargers_csv=$CSV" --auth.bootstrap_admin=admin:Admin1234
+    "--database.url=sqlite:$VAR/kilowatt.db" --server.address=127.0.0.1 "--server.port=$HTTP_PORT"
+    "--server.public_url=http://127.0.0.1:$HTTP_PORT"
+    --redis.host=127.0.0.1 "--redis.port=$REDIS_PORT"
+    --mqtt.host=127.0.0.1 "--mqtt.port=$MQTT_PORT" --mqtt.broker=mosquitto
+    "--mqtt.username=$MQTT_USER" "--mqtt.password=$MQTT_PASSWORD"
+)
+# The web apps, once built by their issues, are served from these folders.
+[[ -f web/admin/dist/index.html ]] && SERVER_ARGS+=("--server.admin_root=$ROOT/web/admin/dist")
+[[ -f web/app/dist/index.html ]] && SERVER_ARGS+=("--server.app_root=$ROOT/web/app/dist")
+start kilowatt "$LOG/kilowatt.log" "$SERVER_BIN" "${SERVER_ARGS[@]}"
+deadline=$((SECONDS + 60))
+until curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/healthz" 2>/dev/null; do
+    if ! kill -0 "${PIDS[kilowatt]}" 2>/dev/null || ((SECONDS >= deadline)); then
+        log_tail "$LOG/kilowatt.log"
+        die "kilowatt did not become healthy (log $LOG/kilowatt.log)"
+    fi
+    sleep 0.2
+done
+say "kilowatt on http://127.0.0.1:$HTTP_PORT (healthy)"
+# The demo chargers' credentials: written once the broker accounts are set up.
+deadline=$((SECONDS + 60))
+until [[ -s "$CSV" ]] && grep -qE 'event=demo_(seeded|credentials_reissued)' "$LOG/kilowatt.log"; do
+    if ! kill -0 "${PIDS[kilowatt]}" 2>/dev/null || ((SECONDS >= deadline)) ||
+        grep -q 'event=demo_seed_failed' "$LOG/kilowatt.log"; then
+        log_tail "$LOG/kilowatt.log"
+        die "kilowatt did not write the demo chargers to $CSV (log $LOG/kilowatt.log)"
+    fi
+    sleep 0.2
+done
+
+# ------------------------------------------------------------------------------------ kilowatt-sim
+start sim "$LOG/sim.log" "$SIM_BIN" --broker-host 127.0.0.1 --broker-port "$MQTT_PORT" --chargers "$CSV" \
+    --meter-interval 5 --control-port "$SIM_PORT"
+sleep 1
+kill -0 "${PIDS[sim]}" 2>/dev/null || {
+    log_tail "$LOG/sim.log"
+    die "kilowatt-sim did not start (log $LOG/sim.log)"
+}
+say "kilowatt-sim: $(($(wc -l <"$CSV") - 1)) chargers, control on 127.0.0.1:$SIM_PORT"
+
+API="http://127.0.0.1:$HTTP_PORT"
+cat <<EOF
+
+  Kilowatt is running.
+
+  API           $API/api/v1/        health: $API/healthz
+  WebSocket     ws://127.0.0.1:$HTTP_PORT/api/v1/ws?token=<token>
+  Admin console $API/admin/          (served once web/admin is built)
+  Driver app    $API/app/            (served once web/app is built)
+  MQTT broker   127.0.0.1:$MQTT_PORT   Redis 127.0.0.1:$REDIS_PORT   Database $VAR/kilowatt.db
+
+  Accounts
+    driver      13800138000 / Demo1234      (200 yuan balance)
+    admin       admin / Admin1234
+    operator    operator / Operator1234
+    maintainer  maintainer / Maint1234
+
+  Try it (another terminal):
+    T=\$(curl -s $API/api/v1/auth/driver/login -H 'Content-Type: application/json' \\
+          -d '{"phone":"13800138000","password":"Demo1234"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    curl -s "$API/api/v1/stations/nearby?lng=121.47&lat=31.23" -H "Authorization: Bearer \$T"
+    curl -s "$API/api/v1/chargers/by-qr?content=SH-AC-01/1" -H "Authorization: Bearer \$T"
+    curl -s $API/api/v1/orders -H "Authorization: Bearer \$T" -H 'Content-Type: application/json' \\
+          -d '{"charger_code":"SH-AC-01","connector":1}'            # start charging: note the "id"
+    watch -n 5 "curl -s $API/api/v1/orders/<id> -H 'Authorization: Bearer \$T'"   # energy and cost grow
+    curl -s -X POST $API/api/v1/orders/<id>/stop -H "Authorization: Bearer \$T"   # stop; then settled
+    staff:  curl -s $API/api/v1/auth/staff/login -H 'Content-Type: application/json' \\
+          -d '{"login":"admin","password":"Admin1234"}'
+
+  Simulator control (sim/README.md), e.g. a fault on SH-DC-01 connector 2:
+    exec 3<>/dev/tcp/127.0.0.1/$SIM_PORT; echo 'fault SH-DC-01 2 overheat' >&3; head -n1 <&3; exec 3>&-
+
+  Logs: $LOG/{kilowatt,sim,mosquitto,redis}.log      Ctrl-C stops everything.
+
+EOF
+
+# Wait until Ctrl-C (the trap exits 0) or until one of the processes dies on its own (exit 1).
+while true; do
+    wait -n || true
+    for name in "${ORDER[@]}"; do
+        pid=${PIDS[$name]:-}
+        if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid" 2>/dev/null && rc=0 || rc=$?
+            unset "PIDS[$name]"
+            rm -f "$VAR/run/$name.pid"
+            case $name in
+                sim) logfile=$LOG/sim.log ;; kilowatt) logfile=$LOG/kilowatt.log ;;
+                redis) logfile=$LOG/redis.log ;; mosquitto) logfile=$LOG/mosquitto.log ;;
+            esac
+            log_tail "$logfile"
+            die "$name exited on its own (status $rc; log $logfile); stopping the rest"
+        fi
+    done
+done

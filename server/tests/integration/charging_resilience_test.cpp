@@ -1,0 +1,290 @@
+// The promises that matter when things go wrong: exactly-once events, timeouts, offline chargers,
+// restarts and crashes. Real server, broker, Redis, SQLite and simulator.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "charging_helpers.hpp"
+#include "domain/clock.hpp"
+#include "test_charger.hpp"
+
+namespace kw::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+constexpr long long kElectricity = 10000, kService = 5000;
+
+struct Net {
+    Stack& stack;
+    ChargerCredentials charger;
+    std::string driver;
+};
+
+Net setup(Stack& stack, const std::string& code, long long topup = 50000, const std::string& kind = "AC") {
+    const long long tariff = stack.create_tariff(flat_tariff(kElectricity, kService));
+    const long long station = stack.create_station(tariff);
+    auto charger = stack.create_charger(station, code, kind, 1, kind == "AC" ? 7000 : 60000);
+    const std::string driver = stack.driver_token("1390000" + std::to_string(1000 + code.size() * 7 % 9000));
+    if (topup > 0) stack.topup(driver, topup);
+    return {stack, charger, driver};
+}
+
+long long start(Net& n) {
+    auto r = n.stack.http().post("/api/v1/orders", order_body(n.charger.code), n.driver);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().at("id").as_int64() : 0;
+}
+
+bool is(const json::object& o, const char* state) { return o.at("state") == state; }
+
+int ledger_rows(Stack& stack, const std::string& token, const char* reason) {
+    int rows = 0;
+    const json::value ledger = stack.http().get("/api/v1/wallet/ledger?page_size=100", token).json();
+    for (const auto& row : ledger.at("items").as_array())
+        if (row.at("reason") == reason) ++rows;
+    return rows;
+}
+
+TEST(ChargingResilience, ReplayedAndDuplicatedTxEventsAreAppliedOnce) {
+    Stack stack;
+    Net n = setup(stack, "RES-DUP");
+    auto sim = stack.start_sim({n.charger}, {"--meter-interval", "1", "--speed", "30"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long before = sim_register(*sim, n.charger.code);
+    const long long id = start(n);
+    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    // Hold tx events, end the session at the charger, drop the connection, come back: the ended
+    // event is replayed after reconnect.
+    sim->control("hold-tx " + n.charger.code + " on");
+    std::this_thread::sleep_for(1500ms);
+    sim->control("stop-local " + n.charger.code + " 1");
+    sim->control("kill " + n.charger.code);
+    ASSERT_TRUE(stack.wait_online(n.charger.code, false));
+    sim->control("hold-tx " + n.charger.code + " off");
+    sim->control("reconnect " + n.charger.code);
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled);
+    EXPECT_EQ(str(settled.at("stop_reason")), "charger_local");
+    const long long energy = sim_register(*sim, n.charger.code) - before;
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), energy);
+    const long long balance = stack.balance(n.driver);
+
+    // Every tx event again, acknowledged ones included: nothing changes.
+    sim->control("duplicate-tx " + n.charger.code);
+    ASSERT_TRUE(eventually([&] { return stack.server_log().find("event=tx_duplicate") != std::string::npos; }, 10s));
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(stack.balance(n.driver), balance);
+    EXPECT_EQ(ledger_rows(stack, n.driver, "charge"), 1);
+    EXPECT_EQ(stack.http().get("/api/v1/orders/" + std::to_string(id), n.driver).json().at("total_fen"),
+              settled.at("total_fen"));
+}
+
+TEST(ChargingResilience, StopWhoseStartWasNeverSeenStillSettles) {
+    Stack stack;
+    Net n = setup(stack, "RES-NOSTART");
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    auto cmd = charger.wait_command("start");
+    ASSERT_TRUE(cmd);
+    EXPECT_EQ(cmd->at("order_id").as_int64(), id);
+    charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
+    // The started event is lost; only ended arrives, carrying the start data.
+    const std::string started_at = format_utc(kw::SystemClock().now() - 60'000);
+    charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-1"}, {"seq", 2}, {"connector", 1}, {"order_id", id},
+                                {"meter_start_wh", 100000}, {"started_at", started_at}, {"meter_wh", 103456},
+                                {"reason", "local"}});
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled) << stack.server_log();
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 3456);
+    EXPECT_EQ(settled.at("total_fen").as_int64(), fee_fen(3456, kElectricity) + fee_fen(3456, kService));
+    auto ack = charger.wait_command("tx_ack");
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(str(ack->at("tx_id")), "T-1");
+}
+
+TEST(ChargingResilience, UnacknowledgedStartIsCancelledAtNoCharge) {
+    Stack stack(StackOptions{false, {"--orders.start_timeout_s=2"}});
+    Net n = setup(stack, "RES-NOACK");
+    auto sim = stack.start_sim({n.charger});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    sim->control("drop-next-acks " + n.charger.code + " 1");
+    const long long balance = stack.balance(n.driver);
+    const long long id = start(n);
+    auto cancelled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "cancelled"); }, 15s);
+    ASSERT_TRUE(is(cancelled, "cancelled")) << json::serialize(cancelled);
+    EXPECT_EQ(str(cancelled.at("stop_reason")), "start_timeout");
+    EXPECT_EQ(cancelled.at("total_fen").as_int64(), 0);
+    EXPECT_EQ(stack.balance(n.driver), balance);
+    // The connector is free again: a new session can start.
+    const long long again = start(n);
+    auto charging = stack.wait_order(n.driver, again, [](const json::object& o) { return is(o, "charging"); });
+    EXPECT_TRUE(is(charging, "charging")) << json::serialize(charging);
+}
+
+TEST(ChargingResilience, ChargerGoesOfflineByLastWill) {
+    Stack stack;
+    Net n = setup(stack, "RES-WILL", 0);
+    auto sim = stack.start_sim({n.charger});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    sim->control("kill " + n.charger.code);
+    // Heartbeat TTL is 90 s by default: going offline within seconds proves the will did it.
+    EXPECT_TRUE(stack.wait_online(n.charger.code, false, 10s));
+    EXPECT_NE(stack.server_log().find("event=charger_offline code=RES-WILL reason=connection_lost"), std::string::npos);
+    sim->control("reconnect " + n.charger.code);
+    EXPECT_TRUE(stack.wait_online(n.charger.code, true, 15s));
+}
+
+TEST(ChargingResilience, ChargerGoesOfflineByMissedHeartbeats) {
+    Stack stack(StackOptions{false, {"--orders.heartbeat_s=1", "--orders.missed_heartbeats=2"}});
+    Net n = setup(stack, "RES-SILENT", 0);
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    // Connected, but no more heartbeats: offline after 2 missed ones, no will involved.
+    EXPECT_TRUE(stack.wait_online(n.charger.code, false, 10s));
+    EXPECT_TRUE(charger.connected());
+    // The TTL hides it at once; the sweeper then reports the transition (and pushes it) once.
+    EXPECT_TRUE(eventually([&] { return stack.server_log().find("reason=missed_heartbeats") != std::string::npos; }, 5s));
+    charger.publish_json("heartbeat", {});
+    EXPECT_TRUE(stack.wait_online(n.charger.code, true, 5s));
+}
+
+TEST(ChargingResilience, ScheduleFiresAfterServerRestartExactlyOnce) {
+    Stack stack;
+    Net n = setup(stack, "RES-SCHED");
+    auto sim = stack.start_sim({n.charger});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const std::string at = format_utc(kw::SystemClock().now() + 4000);
+    auto created = stack.http().post(
+        "/api/v1/schedules",
+        json::serialize(json::object{{"charger_code", n.charger.code}, {"connector", 1}, {"start_at", at},
+                                     {"limits", {{"energy_wh", 500}}}}),
+        n.driver);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const long long schedule = created.json().at("id").as_int64();
+    ASSERT_EQ(stack.stop_server(), 0);
+    std::this_thread::sleep_for(5s);  // the start time passes while no server runs
+    stack.start_server();
+    json::object fired;
+    ASSERT_TRUE(eventually(
+        [&] {
+            auto list = stack.http().get("/api/v1/schedules", n.driver).json();
+            fired = list.at("items").as_array().at(0).as_object();
+            return fired.at("state") == "fired";
+        },
+        15s))
+        << json::serialize(fired);
+    EXPECT_EQ(fired.at("id").as_int64(), schedule);
+    const long long order_id = fired.at("order_id").as_int64();
+    auto order = stack.wait_order(n.driver, order_id, [](const json::object& o) { return is(o, "charging"); });
+    EXPECT_TRUE(is(order, "charging"));
+    EXPECT_EQ(order.at("schedule_id").as_int64(), schedule);
+    std::this_thread::sleep_for(2s);  // more sweeps: still one order
+    EXPECT_EQ(stack.http().get("/api/v1/orders", n.driver).json().at("total").as_int64(), 1);
+}
+
+TEST(ChargingResilience, ScheduleOnOfflineChargerFailsWithReason) {
+    Stack stack;
+    Net n = setup(stack, "RES-SCHOFF");
+    const std::string at = format_utc(kw::SystemClock().now() + 1000);
+    auto created = stack.http().post(
+        "/api/v1/schedules",
+        json::serialize(json::object{{"charger_code", n.charger.code}, {"connector", 1}, {"start_at", at}}), n.driver);
+    ASSERT_EQ(created.status, 201) << created.body;
+    json::object s;
+    ASSERT_TRUE(eventually(
+        [&] {
+            s = stack.http().get("/api/v1/schedules", n.driver).json().at("items").as_array().at(0).as_object();
+            return s.at("state") == "failed";
+        },
+        10s));
+    EXPECT_NE(str(s.at("fail_reason")).find("offline"), std::string::npos) << json::serialize(s);
+}
+
+TEST(ChargingResilience, ServerKilledMidSessionSettlesWithRightEnergyAfterRestart) {
+    Stack stack;
+    Net n = setup(stack, "RES-CRASH");
+    auto sim = stack.start_sim({n.charger}, {"--meter-interval", "1", "--speed", "30"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long before = sim_register(*sim, n.charger.code);
+    const long long id = start(n);
+    stack.wait_order(n.driver, id, [](const json::object& o) {
+        return is(o, "charging") && o.contains("live") && o.at("live").at("energy_wh").as_int64() > 100;
+    });
+    stack.kill_server();
+    std::this_thread::sleep_for(2s);  // the charger keeps charging while the server is down
+    stack.start_server();
+    auto stop = stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", n.driver);
+    ASSERT_EQ(stop.status, 200) << stop.body;
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled);
+    const long long energy = sim_register(*sim, n.charger.code) - before;
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), energy);
+    EXPECT_EQ(settled.at("total_fen").as_int64(), fee_fen(energy, kElectricity) + fee_fen(energy, kService));
+    EXPECT_EQ(stack.balance(n.driver), 50000 - settled.at("total_fen").as_int64());
+}
+
+TEST(ChargingResilience, ChargerRebootMidSessionClosesAtLastKnownMeterValue) {
+    Stack stack;
+    Net n = setup(stack, "RES-REBOOT");
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot("boot-A");
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    auto cmd = charger.wait_command("start");
+    ASSERT_TRUE(cmd);
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "R-1"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
+                                {"meter_wh", 5000}});
+    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    charger.publish_json("meter", {{"connector", 1}, {"energy_wh", 6500}, {"power_w", 7000}});
+    ASSERT_TRUE(eventually([&] {
+        auto o = stack.http().get("/api/v1/orders/" + std::to_string(id), n.driver).json().as_object();
+        return o.contains("live") && o.at("live").at("energy_wh").as_int64() == 1500;
+    }));
+    charger.boot("boot-B");  // it restarted and lost the session
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled);
+    EXPECT_EQ(str(settled.at("stop_reason")), "charger_rebooted");
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 1500);
+}
+
+TEST(ChargingResilience, SessionOnChargerOfflineTooLongIsSettled) {
+    Stack stack(StackOptions{false, {"--orders.offline_settle_s=2"}});
+    Net n = setup(stack, "RES-GONE");
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    ASSERT_TRUE(charger.wait_command("start"));
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "G-1"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
+                                {"meter_wh", 1000}});
+    charger.publish_json("meter", {{"connector", 1}, {"energy_wh", 1800}, {"power_w", 7000}});
+    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    charger.kill();
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); }, 20s);
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled);
+    EXPECT_EQ(str(settled.at("stop_reason")), "charger_offline");
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 800);
+}
+
+TEST(ChargingResilience, SessionStopsItselfBeforeTheBalanceRunsOut) {
+    Stack stack;
+    Net n = setup(stack, "RES-MONEY", 300, "DC");  // 3 yuan at 1.5 yuan/kWh: about 2 kWh
+    auto sim = stack.start_sim({n.charger}, {"--meter-interval", "1", "--speed", "20"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); }, 60s);
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled);
+    EXPECT_EQ(str(settled.at("stop_reason")), "balance_exhausted");
+    EXPECT_LE(settled.at("total_fen").as_int64(), 300);
+    EXPECT_EQ(settled.at("paid_fen").as_int64(), settled.at("total_fen").as_int64());
+    EXPECT_GE(stack.balance(n.driver), 0);
+    EXPECT_GT(settled.at("energy_wh").as_int64(), 1000);
+}
+
+}  // namespace
+}  // namespace kw::test
