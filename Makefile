@@ -22,7 +22,7 @@ export CCACHE_NOHASHDIR ?= true
 all: build
 
 deps:
-	scripts/deps.sh
+	bash scripts/deps.sh
 
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
@@ -33,10 +33,10 @@ build: configure
 	ninja -C $(BUILD_DIR)
 
 run: deps build
-	scripts/run.sh
+	bash scripts/run.sh
 
 test: deps build
-	scripts/test.sh
+	bash scripts/test.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

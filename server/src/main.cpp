@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 #include <unistd.h>
 
@@ -222,6 +223,7 @@ int run(const kw::app::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // hiredis writes with plain write(): a dropped Redis must not kill us
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
     try {
         const Args args = parse_args(argc, argv);

@@ -87,6 +87,7 @@ void Charger::connect() {
     o.will_retain = false;
     o.reconnect_min_ms = 1000;
     o.reconnect_max_ms = 10000;
+    o.dup_fd = false;  // the simulator runs one io thread: one fd per charger, so 10,000 fit the fd limit
     client_ = std::make_unique<mqtt::MqttClient>(ex_, std::move(o));
     client_->on_connected([this, gen] { on_connected(gen); });
     client_->on_disconnected([this, gen](int rc) { on_disconnected(gen, rc); });

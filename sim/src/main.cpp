@@ -124,10 +124,10 @@ int main(int argc, char** argv) {
     }
     raise_open_files_limit();
     if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-                     rl.rlim_cur < 4 * specs.size() + 32)
+                     rl.rlim_cur < specs.size() + 64)
         spdlog::warn(
             "event=nofile_limit_low limit={} chargers={} needed={} hint=\"ulimit -n or LimitNOFILE\"",
-            rl.rlim_cur, specs.size(), 4 * specs.size() + 32);
+            rl.rlim_cur, specs.size(), specs.size() + 64);
 
     boost::asio::io_context io{1};
     Fleet fleet(io.get_executor(), std::move(specs), settings, connect_rate);

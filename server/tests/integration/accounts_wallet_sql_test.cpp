@@ -49,10 +49,8 @@ protected:
         return b;
     }
 
-    std::int64_t ledger_rows() {
-        auto s = db_->session();
-        return store::count_ledger(*s, driver_);
-    }
+    // SQLite has one pooled connection: callers pass the session they already hold.
+    std::int64_t ledger_rows(soci::session& sql) { return store::count_ledger(sql, driver_); }
 
     TempDir dir_{"kw-wallet-sql"};
     std::unique_ptr<MariaDb> mariadb_;
@@ -93,7 +91,7 @@ TEST_P(WalletSql, InsufficientBalanceThrowsAndChangesNothing) {
     }
     auto s = db_->session();
     EXPECT_EQ(balance(*s, driver_), 500);
-    EXPECT_EQ(ledger_rows(), 1);
+    EXPECT_EQ(ledger_rows(*s), 1);
 }
 
 TEST_P(WalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLedger) {
@@ -107,14 +105,14 @@ TEST_P(WalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLedger) {
     }
     auto s = db_->session();
     EXPECT_EQ(balance(*s, driver_), 500);
-    EXPECT_EQ(ledger_rows(), 1);
+    EXPECT_EQ(ledger_rows(*s), 1);
     EXPECT_EQ(store::count_audit(*s, {}), 0);
 }
 
 TEST_P(WalletSql, ZeroChangeIsRecordedAndUnknownDriverIsNotFound) {
     EXPECT_EQ(change(0, "charge"), 0);
-    EXPECT_EQ(ledger_rows(), 1);
     auto s = db_->session();
+    EXPECT_EQ(ledger_rows(*s), 1);
     try {
         soci::transaction tx(*s);
         change_balance(*s, driver_ + 99, 100, "topup", std::nullopt, std::nullopt, std::nullopt, "", kNow);
@@ -145,7 +143,7 @@ TEST_P(WalletSql, ConcurrentDebitsNeverOverdrawOrLoseUpdates) {
     EXPECT_EQ(ok.load(), 33);  // 33 * 30 = 990 <= 1000 < 34 * 30
     auto s = db_->session();
     EXPECT_EQ(balance(*s, driver_), 1000 - 30 * ok.load());
-    EXPECT_EQ(ledger_rows(), 1 + ok.load());
+    EXPECT_EQ(ledger_rows(*s), 1 + ok.load());
     long long sum = 0;
     for (const auto& row : store::list_ledger(*s, driver_, 100, 0)) sum += row.delta_fen;
     EXPECT_EQ(sum, balance(*s, driver_));

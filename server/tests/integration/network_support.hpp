@@ -130,6 +130,24 @@ inline long long seed_alarm(const std::string& db_url, long long charger_id, int
     return id;
 }
 
+// A charger that says hello over MQTT like kilowatt-sim would: boot, heartbeat, every connector's status.
+inline bool bring_online(int broker_port, const std::string& code, const std::string& password,
+                         int connectors, const std::string& status = "available") {
+    SyncClient c(broker_port, code, code, password);
+    if (c.connack() != std::optional<int>(0)) return false;
+    const std::string ts = "2026-06-01T01:00:00Z";
+    c.publish_qos1(
+        "kw/v1/" + code + "/boot",
+        "{\"vendor\":\"Acme\",\"model\":\"T1\",\"firmware\":\"1.0\",\"kind\":\"AC\",\"rated_w\":7000,"
+        "\"connectors\":" +
+            std::to_string(connectors) + ",\"boot_id\":\"b1\",\"ts\":\"" + ts + "\"}");
+    c.publish_qos1("kw/v1/" + code + "/heartbeat", "{\"ts\":\"" + ts + "\"}");
+    for (int n = 1; n <= connectors; ++n)
+        c.publish_qos1("kw/v1/" + code + "/status", "{\"connector\":" + std::to_string(n) + ",\"status\":\"" +
+                                                        status + "\",\"error\":\"\",\"ts\":\"" + ts + "\"}");
+    return true;
+}
+
 inline long long now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())

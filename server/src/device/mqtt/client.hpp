@@ -3,8 +3,9 @@
 // its own: the socket is watched with a stream_descriptor (on a dup of mosquitto's fd, so mosquitto
 // may close its fd at any time without confusing the reactor), and mosquitto_loop_misc runs on a 1 s
 // timer. Reconnects by itself with jittered exponential backoff and re-sends every subscription.
-// File descriptors: one socket per client (+1 with Options::dup_fd). libmosquitto's wake-up socketpair,
-// only used by mosquitto_loop_start, is not created (see client.cpp), so 10,000 clients fit in 20,000 fds.
+// File descriptors: 2 per client by default (the socket and its dup), 1 with Options::dup_fd = false.
+// libmosquitto's wake-up socketpair, only used by mosquitto_loop_start, is not created (see
+// client.cpp); so 10,000 simulated chargers with dup_fd = false fit under a 20,000 fd limit.
 //
 // Threads: every callback runs on the executor (pass a strand if the io_context has several
 // threads). publish/subscribe/start/stop/kill may be called from any thread: they post to the

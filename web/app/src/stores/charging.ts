@@ -1,0 +1,143 @@
+// The charging session on screen: starts it, follows it live over the WebSocket (order:<id>), stops
+// it and keeps the final bill. Survives a reload (the route holds the id, GET /orders/{id} reloads
+// it) and a dropped socket: after every reconnect, and every few seconds while the socket is down,
+// the order is fetched again, and every update is folded by mergeOrder/applyMeter so nothing is
+// counted twice or lost. A start that fails on the network is looked up in /orders/current before
+// the driver may try again, so a lost answer never leads to a second session. Main thread only.
+import { isApiError } from '@kilowatt/api/http'
+import * as ordersApi from '@kilowatt/api/orders'
+import type { LiveStatus } from '@kilowatt/api/ws'
+import type { LiveMessage, Order, OrderMeterEvent, StartOrderInput } from '@kilowatt/api/types'
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { applyMeter, isActive, mergeOrder } from '../lib/live-order'
+import { liveSocket } from '../live'
+
+export const POLL_MS = 5000
+
+export const useChargingStore = defineStore('charging', () => {
+  const order = ref<Order | null>(null)
+  const liveStatus = ref<LiveStatus>('idle')
+  const loadError = ref<unknown>(null)
+  let watchingId: number | null = null
+  let stopWatching: (() => void)[] = []
+  let pollTimer: ReturnType<typeof setInterval> | null = null
+
+  function accept(next: Order): void {
+    if (watchingId !== null && next.id !== watchingId) return
+    order.value = mergeOrder(order.value, next)
+  }
+
+  function onMessage(m: LiveMessage): void {
+    if (m.event === 'order') accept(m.data as unknown as Order)
+    else if (m.event === 'meter') {
+      const next = applyMeter(order.value, m.data as unknown as OrderMeterEvent)
+      if (next) order.value = next
+    }
+  }
+
+  async function reload(): Promise<Order | null> {
+    const id = watchingId
+    if (id === null) return null
+    try {
+      const fresh = await ordersApi.getOrder(id)
+      if (watchingId === id) {
+        accept(fresh)
+        loadError.value = null
+      }
+      return fresh
+    } catch (e) {
+      if (watchingId === id) loadError.value = e
+      return null
+    }
+  }
+
+  function updatePolling(): void {
+    const needed = watchingId !== null && liveStatus.value !== 'open' && isActive(order.value?.state)
+    if (needed && !pollTimer) pollTimer = setInterval(() => void reload(), POLL_MS)
+    if (!needed && pollTimer) {
+      clearInterval(pollTimer)
+      pollTimer = null
+    }
+  }
+
+  // Follows order `id`: subscribes first, then loads, so no update falls between the two.
+  async function watch(id: number): Promise<Order | null> {
+    if (watchingId !== id) {
+      unwatch()
+      watchingId = id
+      const socket = liveSocket()
+      stopWatching.push(socket.subscribe(`order:${id}`, onMessage))
+      // onStatus calls back at once with the current status; every later 'open' is a (re)connect
+      // after which anything pushed while we were away is only in the database: fetch again.
+      let registering = true
+      stopWatching.push(
+        socket.onStatus((s) => {
+          liveStatus.value = s
+          if (s === 'open' && !registering) void reload()
+          updatePolling()
+        }),
+      )
+      registering = false
+    }
+    const o = await reload()
+    updatePolling()
+    return o
+  }
+
+  function unwatch(): void {
+    for (const f of stopWatching) f()
+    stopWatching = []
+    watchingId = null
+    order.value = null
+    loadError.value = null
+    if (pollTimer) clearInterval(pollTimer)
+    pollTimer = null
+  }
+
+  async function stop(): Promise<Order> {
+    if (!order.value) throw new Error('no order')
+    const stopped = await ordersApi.stopOrder(order.value.id)
+    accept(stopped)
+    updatePolling()
+    return stopped
+  }
+
+  // Starts a session. If the answer is lost (network, timeout), the order may still have been
+  // created: /orders/current tells, and that order is returned instead of trying again.
+  async function start(input: StartOrderInput): Promise<Order> {
+    const since = Date.now() - 60_000
+    try {
+      return await ordersApi.startOrder(input)
+    } catch (e) {
+      if (!isApiError(e) || (e.code !== 'network' && e.code !== 'timeout')) throw e
+      const found = await findStarted(input, since)
+      if (found) return found
+      throw e
+    }
+  }
+
+  async function findStarted(input: StartOrderInput, since: number): Promise<Order | null> {
+    try {
+      const { items } = await ordersApi.currentOrders()
+      return (
+        items.find(
+          (o) =>
+            o.charger_code === input.charger_code &&
+            o.connector === input.connector &&
+            Date.parse(o.created_at) >= since,
+        ) ?? null
+      )
+    } catch {
+      return null
+    }
+  }
+
+  // The driver's running session, if any (for the "you are charging" banner).
+  async function current(): Promise<Order | null> {
+    const { items } = await ordersApi.currentOrders()
+    return items[0] ?? null
+  }
+
+  return { order, liveStatus, loadError, watch, unwatch, reload, stop, start, current }
+})

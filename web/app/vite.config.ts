@@ -1,0 +1,65 @@
+/// <reference types="vitest" />
+import { createHash } from 'node:crypto'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig, type Plugin } from 'vite'
+
+const publicDir = fileURLToPath(new URL('./public', import.meta.url))
+
+function publicFiles(dir: string): string[] {
+  const out: string[] = []
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name)
+    if (statSync(full).isDirectory()) out.push(...publicFiles(full))
+    else out.push(relative(publicDir, full).split('\\').join('/'))
+  }
+  return out
+}
+
+// Writes sw.js next to index.html with the build's file list, so the service worker precaches the
+// whole shell (HTML, hashed scripts/styles, manifest, icons) at install and serves it offline. The
+// worker itself is src/sw/sw.js; its cache name changes with every build's file list.
+function serviceWorker(): Plugin {
+  let source = ''
+  return {
+    name: 'kilowatt-service-worker',
+    apply: 'build',
+    async buildStart() {
+      const { readFile } = await import('node:fs/promises')
+      source = await readFile(fileURLToPath(new URL('./src/sw/sw.js', import.meta.url)), 'utf8')
+      this.addWatchFile(fileURLToPath(new URL('./src/sw/sw.js', import.meta.url)))
+    },
+    generateBundle(_options, bundle) {
+      const files = new Set<string>(['./', 'index.html'])
+      for (const name of Object.keys(bundle)) if (!name.endsWith('.map')) files.add(name)
+      for (const name of publicFiles(publicDir)) files.add(name)
+      const list = [...files].sort()
+      const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12)
+      const code = source
+        .replace('self.__KW_PRECACHE__', JSON.stringify(list))
+        .replace('self.__KW_VERSION__', JSON.stringify(version))
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: code })
+    },
+  }
+}
+
+export default defineConfig({
+  base: '/app/',
+  plugins: [vue(), serviceWorker()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 900,
+  },
+  server: {
+    proxy: {
+      '/api': { target: process.env.KW_API ?? 'http://127.0.0.1:8080', ws: true },
+    },
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+  },
+})
