@@ -24,30 +24,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using kw::test::eventually;
+using kw::test::IoThread;
 using kw::test::Mosquitto;
 using kw::test::SyncClient;
-
-class IoThread {
-  public:
-    IoThread()
-        : guard_(ioc_.get_executor()), thread_([this] {
-              ioc_.run();
-              done_ = true;
-          }) {}
-    ~IoThread() {
-        guard_.reset();
-        eventually([this] { return done_.load(); }, 5s, 5ms);
-        ioc_.stop();
-        thread_.join();
-    }
-    boost::asio::any_io_executor executor() { return ioc_.get_executor(); }
-
-  private:
-    boost::asio::io_context ioc_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-    std::atomic<bool> done_{false};
-    std::thread thread_;
-};
 
 class Inbox {
   public:

@@ -63,7 +63,7 @@ export default {
     limitAmountCents: 'At most 2 decimals',
     limitMinutesWhole: 'Whole minutes only',
     limitMinutesMax: 'At most 1440 minutes',
-    amountInvalid: 'Enter ¥1–5000, at most 2 decimals',
+    amountInvalid: 'Enter ¥1–10000, at most 2 decimals',
   },
   errors: {
     bad_request: 'Invalid request: {message}',

@@ -63,7 +63,7 @@ export default {
     limitAmountCents: '金额最多两位小数',
     limitMinutesWhole: '时长请输入整数分钟',
     limitMinutesMax: '时长最多 1440 分钟',
-    amountInvalid: '请输入 1–5000 元的金额，最多两位小数',
+    amountInvalid: '请输入 1–10000 元的金额，最多两位小数',
   },
   errors: {
     bad_request: '请求有误：{message}',

@@ -1,0 +1,70 @@
+import type { Order } from '@kilowatt/api/types'
+import { describe, expect, it } from 'vitest'
+import { applyMeter, mergeOrder, shownCostFen, shownEnergyWh } from './live-order'
+
+function order(over: Partial<Order> = {}): Order {
+  return {
+    id: 7,
+    state: 'charging',
+    stop_reason: null,
+    driver_id: 1,
+    station: { id: 1, name: 'S' },
+    charger_code: 'SH-AC-01',
+    connector: 1,
+    tx_id: null,
+    schedule_id: null,
+    limits: {},
+    meter_start_wh: 0,
+    energy_wh: 0,
+    electricity_fen: 0,
+    service_fen: 0,
+    total_fen: 0,
+    paid_fen: 0,
+    refunded_fen: 0,
+    created_at: '2026-06-01T01:00:00Z',
+    started_at: '2026-06-01T01:00:01Z',
+    stopped_at: null,
+    settled_at: null,
+    tariff: { prices: {}, periods: [] },
+    timezone: 'Asia/Shanghai',
+    segments: [],
+    ...over,
+  }
+}
+
+const meter = (at: string, energy: number) => ({ order_id: 7, energy_wh: energy, cost_fen: energy / 10, power_w: 7000, soc: null, at })
+
+describe('live order folding', () => {
+  it('applies newer meter readings and ignores stale or foreign ones', () => {
+    const a = applyMeter(order(), meter('2026-06-01T01:00:10Z', 20))!
+    expect(a.live?.energy_wh).toBe(20)
+    const b = applyMeter(a, meter('2026-06-01T01:00:20Z', 40))!
+    expect(b.live?.energy_wh).toBe(40)
+    expect(applyMeter(b, meter('2026-06-01T01:00:15Z', 30))).toBeNull()
+    expect(applyMeter(b, { ...meter('2026-06-01T01:00:30Z', 50), order_id: 8 })).toBeNull()
+    expect(applyMeter(order({ state: 'settled' }), meter('2026-06-01T01:00:30Z', 50))).toBeNull()
+  })
+
+  it('never moves an order back to an earlier state', () => {
+    const settled = order({ state: 'settled', total_fen: 123, settled_at: '2026-06-01T01:10:00Z' })
+    expect(mergeOrder(settled, order({ state: 'charging' }))).toBe(settled)
+    expect(mergeOrder(order({ state: 'stopping' }), order({ state: 'charging' })).state).toBe('stopping')
+    expect(mergeOrder(order({ state: 'charging' }), settled)).toBe(settled)
+    expect(mergeOrder(null, settled)).toBe(settled)
+  })
+
+  it('keeps a newer live reading than the one an order push carries', () => {
+    const shown = applyMeter(order(), meter('2026-06-01T01:00:20Z', 40))!
+    const pushed = order({ live: { energy_wh: 20, cost_fen: 2, power_w: 7000, soc: null, at: '2026-06-01T01:00:10Z' } })
+    expect(mergeOrder(shown, pushed).live?.energy_wh).toBe(40)
+  })
+
+  it('shows the running reading while active and the bill after', () => {
+    const running = applyMeter(order(), meter('2026-06-01T01:00:20Z', 40))!
+    expect(shownEnergyWh(running)).toBe(40)
+    expect(shownCostFen(running)).toBe(4)
+    const settled = order({ state: 'settled', energy_wh: 41, total_fen: 5 })
+    expect(shownEnergyWh(settled)).toBe(41)
+    expect(shownCostFen(settled)).toBe(5)
+  })
+})
