@@ -79,10 +79,35 @@ std::string bearer_token_of(std::string_view authorization) {
     return std::string(token);
 }
 
+// True if the raw path has a "." or ".." segment, also when dots or slashes are percent-encoded.
+// Checked on the raw target so that no decoding or normalisation step can hide a climb out of a root.
+bool has_dot_segment(std::string_view raw_path) {
+    std::string plain;
+    for (std::size_t i = 0; i < raw_path.size(); ++i) {
+        if (raw_path[i] == '%' && i + 2 < raw_path.size()) {
+            const char a = raw_path[i + 1], b = static_cast<char>(std::tolower(raw_path[i + 2]));
+            if (a == '2' && b == 'e') { plain += '.'; i += 2; continue; }
+            if (a == '2' && b == 'f') { plain += '/'; i += 2; continue; }
+            if (a == '5' && b == 'c') { plain += '/'; i += 2; continue; }
+        }
+        plain += raw_path[i] == '\\' ? '/' : raw_path[i];
+    }
+    std::size_t pos = 0;
+    while (pos <= plain.size()) {
+        std::size_t end = plain.find('/', pos);
+        if (end == std::string::npos) end = plain.size();
+        std::string_view seg(plain.data() + pos, end - pos);
+        if (seg == "." || seg == "..") return true;
+        pos = end + 1;
+    }
+    return false;
+}
+
 // Beast's request -> the application's Request; nullopt if the target is not a usable origin-form.
 std::optional<Request> to_request(BeastRequest& req, const std::string& remote_address) {
     auto url = boost::urls::parse_origin_form(req.target());
     if (!url) return std::nullopt;
+    if (has_dot_segment(url->encoded_path())) return std::nullopt;
     Request out;
     out.path = url->path();
     if (out.path.find('\0') != std::string::npos) return std::nullopt;

@@ -39,11 +39,16 @@ std::optional<Principal> decode_principal(std::string_view text) {
     std::string_view kind = text.substr(0, colon);
     std::string_view digits = text.substr(colon + 1);
     Principal p;
-    if (kind == "driver") p.role = Role::driver;
-    else if (kind == "admin") p.role = Role::admin;
-    else if (kind == "operator") p.role = Role::operator_;
-    else if (kind == "maintainer") p.role = Role::maintainer;
-    else return std::nullopt;
+    if (kind == "driver")
+        p.role = Role::driver;
+    else if (kind == "admin")
+        p.role = Role::admin;
+    else if (kind == "operator")
+        p.role = Role::operator_;
+    else if (kind == "maintainer")
+        p.role = Role::maintainer;
+    else
+        return std::nullopt;
     if (digits.empty() || digits.front() == '+' || digits.front() == '-') return std::nullopt;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), p.id);
     if (ec != std::errc() || ptr != digits.data() + digits.size() || p.id <= 0) return std::nullopt;
@@ -67,7 +72,8 @@ std::string normalize_display_name(std::string_view text, const char* field, std
     std::size_t chars = 0;
     for (char c : text) {
         auto b = static_cast<unsigned char>(c);
-        if (b < 0x20 || b == 0x7f) bad(std::string("field '") + field + "' must not contain control characters");
+        if (b < 0x20 || b == 0x7f)
+            bad(std::string("field '") + field + "' must not contain control characters");
         if ((b & 0xc0) != 0x80) ++chars;  // count UTF-8 lead bytes, not continuation bytes
     }
     if (chars > max_chars)

@@ -1,7 +1,8 @@
 #include "service/accounts.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 
 #include "domain/error.hpp"
 #include "domain/permissions.hpp"
@@ -25,7 +26,8 @@ const std::string& dummy_hash() {
 }
 
 void require_staff_role(Role role) {
-    if (role == Role::driver) throw Error(Errc::bad_request, "field 'role' must be admin, operator or maintainer");
+    if (role == Role::driver)
+        throw Error(Errc::bad_request, "field 'role' must be admin, operator or maintainer");
 }
 
 std::string default_nickname(const std::string& phone) {
@@ -56,7 +58,8 @@ std::int64_t insert_driver_hashed(soci::session& sql, const std::string& phone, 
 
 std::int64_t create_driver(soci::session& sql, const std::string& phone, const std::string& password,
                            const std::string& nickname, UtcMs now) {
-    if (!domain::valid_cn_mobile(phone)) throw Error(Errc::bad_request, "field 'phone' is not a valid mobile number");
+    if (!domain::valid_cn_mobile(phone))
+        throw Error(Errc::bad_request, "field 'phone' is not a valid mobile number");
     domain::validate_password(password);
     std::string nick = normalize_display_name(nickname, "nickname");
     return insert_driver_hashed(sql, phone, hash_password(password), nick, now);
@@ -102,7 +105,8 @@ void bootstrap_admin(app::Context& ctx, const std::string& login_colon_password)
 
 DriverSession register_driver(app::Context& ctx, const std::string& phone, const std::string& password,
                               const std::optional<std::string>& nickname) {
-    if (!domain::valid_cn_mobile(phone)) throw Error(Errc::bad_request, "field 'phone' is not a valid mobile number");
+    if (!domain::valid_cn_mobile(phone))
+        throw Error(Errc::bad_request, "field 'phone' is not a valid mobile number");
     domain::validate_password(password);
     std::string nick = normalize_display_name(nickname ? *nickname : default_nickname(phone), "nickname");
     const std::string hash = hash_password(password);  // before taking the (possibly only) SQL connection
@@ -207,8 +211,8 @@ BalanceChange adjust_balance(app::Context& ctx, std::int64_t actor_id, std::int6
     soci::transaction tx(sql);
     const UtcMs now = ctx.clock.now();
     load_driver(sql, driver_id);  // 404 before 402
-    BalanceChange change =
-        apply_balance_change(sql, driver_id, delta_fen, "adjust", std::nullopt, std::nullopt, actor_id, note, now);
+    BalanceChange change = apply_balance_change(sql, driver_id, delta_fen, "adjust", std::nullopt,
+                                                std::nullopt, actor_id, note, now);
     audit(sql, actor_id, "driver.adjust_balance", driver_target(driver_id),
           {{"delta_fen", delta_fen},
            {"balance_after_fen", change.balance_fen},
@@ -298,7 +302,8 @@ void reset_employee_password(app::Context& ctx, std::int64_t actor_id, std::int6
         const UtcMs now = ctx.clock.now();
         row = load_employee(sql, employee_id);
         store::set_employee_password(sql, employee_id, hash, now);
-        audit(sql, actor_id, "employee.reset_password", employee_target(employee_id), {{"login", row.login}}, now);
+        audit(sql, actor_id, "employee.reset_password", employee_target(employee_id), {{"login", row.login}},
+              now);
         tx.commit();
     }
     revoke_all_tokens(ctx, Principal{domain::role_from_string(row.role), employee_id});

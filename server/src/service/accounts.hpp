@@ -3,11 +3,11 @@
 // drivers and employees (each audited in the same transaction as the change). Passwords are hashed
 // here (service/auth.hpp) and never leave this layer. Worker threads only: blocking SQL, Redis and
 // ~20 MiB argon2id per hash; hashing is done before a pooled SQL session is taken where possible.
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <soci/soci.h>
 
 #include "app/context.hpp"
 #include "domain/principal.hpp"
@@ -47,7 +47,8 @@ DriverSession login_driver(app::Context& ctx, const std::string& phone, const st
 StaffSession login_staff(app::Context& ctx, const std::string& login, const std::string& password);
 
 // Admin actions on drivers. kw::Error(not_found) for an unknown driver.
-store::DriverRow set_driver_enabled(app::Context& ctx, std::int64_t actor_id, std::int64_t driver_id, bool enabled);
+store::DriverRow set_driver_enabled(app::Context& ctx, std::int64_t actor_id, std::int64_t driver_id,
+                                    bool enabled);
 BalanceChange adjust_balance(app::Context& ctx, std::int64_t actor_id, std::int64_t driver_id,
                              std::int64_t delta_fen, const std::string& reason);
 

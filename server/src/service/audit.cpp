@@ -1,7 +1,8 @@
 #include "service/audit.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
 
 #include "store/audit_repo.hpp"
 
@@ -9,7 +10,8 @@ namespace kw::service {
 
 void audit(soci::session& sql, std::int64_t employee_id, const std::string& action, const std::string& target,
            const boost::json::object& detail, UtcMs now) {
-    std::int64_t id = store::insert_audit(sql, employee_id, action, target, boost::json::serialize(detail), now);
+    std::int64_t id =
+        store::insert_audit(sql, employee_id, action, target, boost::json::serialize(detail), now);
     spdlog::info("event=audit id={} employee_id={} action={} target={}", id, employee_id, action, target);
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // The audit trail of staff actions. Every admin write calls audit() inside the same transaction as
 // the change it records, so the row exists exactly when the change does. Worker threads only.
-#include <cstdint>
-#include <string>
+#include <soci/soci.h>
 
 #include <boost/json/object.hpp>
-#include <soci/soci.h>
+#include <cstdint>
+#include <string>
 
 #include "domain/clock.hpp"
 

@@ -41,7 +41,8 @@ std::string token_key(const app::Context& ctx, const std::string& token_hash) {
 
 std::string token_set_key(const app::Context& ctx, const Principal& who) {
     // Keyed by "employee", not the role, so a role change still finds the tokens of the old role.
-    return ctx.config.redis.prefix + "tokens:" + (who.is_staff() ? "employee:" : "driver:") + std::to_string(who.id);
+    return ctx.config.redis.prefix + "tokens:" + (who.is_staff() ? "employee:" : "driver:") +
+           std::to_string(who.id);
 }
 
 std::int64_t ttl_s(const app::Context& ctx, const Principal& who) {
@@ -50,7 +51,8 @@ std::int64_t ttl_s(const app::Context& ctx, const Principal& who) {
 
 std::vector<unsigned char> random_bytes(std::size_t n) {
     std::vector<unsigned char> out(n);
-    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw Error(Errc::internal, "random number generator failed");
+    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1)
+        throw Error(Errc::internal, "random number generator failed");
     return out;
 }
 
@@ -71,9 +73,10 @@ std::string hash_password(const std::string& password) {
     std::size_t encoded_len =
         argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltBytes, kHashBytes, Argon2_id);
     std::string encoded(encoded_len, '\0');
-    int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(), salt.data(),
-                                   salt.size(), kHashBytes, encoded.data(), encoded.size());
-    if (rc != ARGON2_OK) throw Error(Errc::internal, std::string("argon2id failed: ") + argon2_error_message(rc));
+    int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(),
+                                   salt.data(), salt.size(), kHashBytes, encoded.data(), encoded.size());
+    if (rc != ARGON2_OK)
+        throw Error(Errc::internal, std::string("argon2id failed: ") + argon2_error_message(rc));
     encoded.resize(encoded.find('\0'));  // encoded_len counts the terminating NUL
     return encoded;
 }
@@ -125,7 +128,8 @@ void revoke_all_tokens(app::Context& ctx, const Principal& who) {
     for (const auto& m : members.elements) dels.push_back({"DEL", token_key(ctx, m.str)});
     dels.push_back({"DEL", set_key});
     check_all(ctx.redis.pipeline(dels));
-    spdlog::info("event=tokens_revoked principal={} count={}", encode_principal(who), members.elements.size());
+    spdlog::info("event=tokens_revoked principal={} count={}", encode_principal(who),
+                 members.elements.size());
 }
 
 }  // namespace kw::service

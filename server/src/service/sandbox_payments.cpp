@@ -6,7 +6,8 @@ namespace kw::service {
 
 std::string SandboxPayments::sign(std::int64_t topup_id, std::int64_t amount_fen,
                                   const std::string& provider_ref) const {
-    return hmac_sha256_hex(secret_, std::to_string(topup_id) + "|" + std::to_string(amount_fen) + "|" + provider_ref);
+    return hmac_sha256_hex(secret_,
+                           std::to_string(topup_id) + "|" + std::to_string(amount_fen) + "|" + provider_ref);
 }
 
 PaymentProvider::Created SandboxPayments::create(std::int64_t topup_id, std::int64_t amount_fen) {

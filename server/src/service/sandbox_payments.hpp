@@ -9,7 +9,7 @@
 namespace kw::service {
 
 class SandboxPayments final : public PaymentProvider {
-public:
+  public:
     explicit SandboxPayments(std::string secret) : secret_(std::move(secret)) {}
 
     std::string name() const override { return "sandbox"; }
@@ -18,7 +18,7 @@ public:
     Created create(std::int64_t topup_id, std::int64_t amount_fen) override;
     std::string sign(std::int64_t topup_id, std::int64_t amount_fen, const std::string& provider_ref) const;
 
-private:
+  private:
     std::string secret_;
 };
 

@@ -1,5 +1,6 @@
 #include "service/sweeper.hpp"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
@@ -58,7 +59,8 @@ void sweep(app::Context& ctx) {
             if (!live.mark_offline(code)) continue;  // another instance reported it
             spdlog::info("event=charger_offline code={} reason=missed_heartbeats", code);
             auto reply = ctx.redis.command({"HGET", ctx.config.redis.prefix + "charger:" + code, "station_id"});
-            const std::string data = "{\"charger_code\":\"" + code + "\",\"online\":false,\"reason\":\"missed_heartbeats\"}";
+            const std::string data = boost::json::serialize(
+                boost::json::object{{"charger_code", code}, {"online", false}, {"reason", "missed_heartbeats"}});
             ctx.push.publish("charger:" + code, "offline", data);
             if (!reply.str.empty()) ctx.push.publish("station:" + reply.str, "offline", data);
             ctx.push.publish("dashboard", "offline", data);

@@ -29,8 +29,9 @@ std::string fit_note(const std::string& note) {
 
 BalanceChange apply_balance_change(soci::session& sql, std::int64_t driver_id, std::int64_t delta_fen,
                                    const std::string& reason, std::optional<std::int64_t> order_id,
-                                   std::optional<std::int64_t> topup_id, std::optional<std::int64_t> employee_id,
-                                   const std::string& note, UtcMs now) {
+                                   std::optional<std::int64_t> topup_id,
+                                   std::optional<std::int64_t> employee_id, const std::string& note,
+                                   UtcMs now) {
     if (!known_reason(reason)) throw Error(Errc::internal, "unknown ledger reason: " + reason);
     // A zero change still gets its ledger row (a free session is still a charge), but MySQL would
     // report "0 rows affected" for an UPDATE that changes nothing, so it skips the UPDATE.
@@ -38,7 +39,8 @@ BalanceChange apply_balance_change(soci::session& sql, std::int64_t driver_id, s
         auto current = store::read_balance(sql, driver_id);
         if (!current) throw Error(Errc::not_found, "no such driver");
         throw Error(Errc::insufficient_balance, "the balance of " + std::to_string(*current) +
-                                                    " fen does not cover " + std::to_string(-delta_fen) + " fen");
+                                                    " fen does not cover " + std::to_string(-delta_fen) +
+                                                    " fen");
     }
     auto after = store::read_balance(sql, driver_id);
     if (!after) throw Error(Errc::not_found, "no such driver");
@@ -53,8 +55,8 @@ BalanceChange apply_balance_change(soci::session& sql, std::int64_t driver_id, s
     row.note = fit_note(note);
     row.created_at = now;
     BalanceChange out{*after, store::insert_ledger(sql, row)};
-    spdlog::info("event=balance_changed driver_id={} delta_fen={} balance_fen={} reason={} ledger_id={}", driver_id,
-                 delta_fen, out.balance_fen, reason, out.ledger_id);
+    spdlog::info("event=balance_changed driver_id={} delta_fen={} balance_fen={} reason={} ledger_id={}",
+                 driver_id, delta_fen, out.balance_fen, reason, out.ledger_id);
     return out;
 }
 
@@ -78,8 +80,8 @@ CreatedTopup create_topup(app::Context& ctx, std::int64_t driver_id, std::int64_
     auto s = ctx.db.session();
     soci::session& sql = *s;
     // The provider's reference needs our id, so the row starts with a unique placeholder reference.
-    std::int64_t id = store::insert_topup(sql, driver_id, amount_fen, provider, "new_" + random_hex(16),
-                                          ctx.clock.now());
+    std::int64_t id =
+        store::insert_topup(sql, driver_id, amount_fen, provider, "new_" + random_hex(16), ctx.clock.now());
     CreatedTopup out;
     try {
         PaymentProvider::Created created = ctx.payments.create(id, amount_fen);
@@ -110,12 +112,12 @@ PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int6
     if (!store::mark_topup_paid(sql, topup_id, now))
         throw Error(Errc::conflict, "this top-up is already " + row->state);
     PaidTopup out;
-    out.balance_fen = change_balance(sql, driver_id, row->amount_fen, "topup", std::nullopt, topup_id, std::nullopt,
-                                     "sandbox " + row->provider_ref, now);
+    out.balance_fen = change_balance(sql, driver_id, row->amount_fen, "topup", std::nullopt, topup_id,
+                                     std::nullopt, "sandbox " + row->provider_ref, now);
     out.topup = *store::find_topup(sql, topup_id);
     tx.commit();
-    spdlog::info("event=topup_paid topup_id={} driver_id={} amount_fen={} balance_fen={}", topup_id, driver_id,
-                 row->amount_fen, out.balance_fen);
+    spdlog::info("event=topup_paid topup_id={} driver_id={} amount_fen={} balance_fen={}", topup_id,
+                 driver_id, row->amount_fen, out.balance_fen);
     return out;
 }
 

@@ -2,18 +2,19 @@
 // The driver's wallet: the only code that changes drivers.balance_fen, always together with a
 // wallet_ledger row, inside the caller's open soci::transaction (charging settles orders through
 // it in its own transactions). Worker threads only.
+#include <soci/soci.h>
+
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include <soci/soci.h>
-
-#include <boost/json/object.hpp>
-
 #include "domain/clock.hpp"
 #include "store/wallet_repo.hpp"
 
-namespace kw::app { struct Context; }
+namespace kw::app {
+struct Context;
+}
 
 namespace kw::service {
 
@@ -33,8 +34,9 @@ struct BalanceChange {
 };
 BalanceChange apply_balance_change(soci::session& sql, std::int64_t driver_id, std::int64_t delta_fen,
                                    const std::string& reason, std::optional<std::int64_t> order_id,
-                                   std::optional<std::int64_t> topup_id, std::optional<std::int64_t> employee_id,
-                                   const std::string& note, UtcMs now);
+                                   std::optional<std::int64_t> topup_id,
+                                   std::optional<std::int64_t> employee_id, const std::string& note,
+                                   UtcMs now);
 
 // The current balance; kw::Error(not_found) if there is no such driver.
 std::int64_t balance(soci::session& sql, std::int64_t driver_id);

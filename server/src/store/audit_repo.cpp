@@ -1,8 +1,8 @@
 #include "store/audit_repo.hpp"
 
-#include <limits>
-
 #include <soci/boost-optional.h>
+
+#include <limits>
 
 #include "domain/error.hpp"
 
@@ -59,10 +59,10 @@ std::vector<AuditRow> list_audit(soci::session& sql, const AuditFilter& filter, 
         (sql.prepare << "SELECT a.id, a.employee_id, e.login, a.action, a.target, a.detail, a.created_at "
                         "FROM audit_log a LEFT JOIN employees e ON e.id = a.employee_id " +
                             std::string(kWhere) + "ORDER BY a.id DESC LIMIT :n OFFSET :m",
-         soci::into(id), soci::into(employee), soci::into(login), soci::into(row.action), soci::into(row.target),
-         soci::into(row.detail), soci::into(created), soci::use(b.no_employee), soci::use(b.employee_id),
-         soci::use(b.no_action), soci::use(b.action), soci::use(b.from), soci::use(b.to), soci::use(n),
-         soci::use(m));
+         soci::into(id), soci::into(employee), soci::into(login), soci::into(row.action),
+         soci::into(row.target), soci::into(row.detail), soci::into(created), soci::use(b.no_employee),
+         soci::use(b.employee_id), soci::use(b.no_action), soci::use(b.action), soci::use(b.from),
+         soci::use(b.to), soci::use(n), soci::use(m));
     st.execute();
     std::vector<AuditRow> out;
     while (st.fetch()) {
@@ -79,7 +79,8 @@ std::int64_t count_audit(soci::session& sql, const AuditFilter& filter) {
     FilterBinds b(filter);
     long long n = 0;
     sql << "SELECT COUNT(*) FROM audit_log a " + std::string(kWhere), soci::into(n), soci::use(b.no_employee),
-        soci::use(b.employee_id), soci::use(b.no_action), soci::use(b.action), soci::use(b.from), soci::use(b.to);
+        soci::use(b.employee_id), soci::use(b.no_action), soci::use(b.action), soci::use(b.from),
+        soci::use(b.to);
     return n;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // SQL for the append-only audit_log. Plain functions on a caller's session (worker threads only).
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "domain/clock.hpp"
 

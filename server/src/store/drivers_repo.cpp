@@ -60,7 +60,8 @@ std::int64_t insert_driver(soci::session& sql, const std::string& phone, const s
     long long t = now;
     std::string status = "active";
     try {
-        sql << "INSERT INTO drivers (phone, password_hash, nickname, status, balance_fen, created_at, updated_at) "
+        sql << "INSERT INTO drivers (phone, password_hash, nickname, status, balance_fen, created_at, "
+               "updated_at) "
                "VALUES (:phone, :hash, :nickname, :status, 0, :c, :u)",
             soci::use(phone), soci::use(password_hash), soci::use(nickname), soci::use(status), soci::use(t),
             soci::use(t);
@@ -77,10 +78,10 @@ std::int64_t insert_driver(soci::session& sql, const std::string& phone, const s
 std::optional<DriverRow> find_driver(soci::session& sql, std::int64_t id) {
     DriverRow row;
     long long rid = 0, balance = 0, created = 0, updated = 0, key = id;
-    soci::statement st = (sql.prepare << std::string(kColumns) + "WHERE id = :id", soci::into(rid),
-                          soci::into(row.phone), soci::into(row.password_hash), soci::into(row.nickname),
-                          soci::into(row.status), soci::into(balance), soci::into(created), soci::into(updated),
-                          soci::use(key));
+    soci::statement st =
+        (sql.prepare << std::string(kColumns) + "WHERE id = :id", soci::into(rid), soci::into(row.phone),
+         soci::into(row.password_hash), soci::into(row.nickname), soci::into(row.status), soci::into(balance),
+         soci::into(created), soci::into(updated), soci::use(key));
     return fetch_one(st, row, rid, balance, created, updated);
 }
 
@@ -89,15 +90,16 @@ std::optional<DriverRow> find_driver_by_phone(soci::session& sql, const std::str
     long long rid = 0, balance = 0, created = 0, updated = 0;
     soci::statement st = (sql.prepare << std::string(kColumns) + "WHERE phone = :phone", soci::into(rid),
                           soci::into(row.phone), soci::into(row.password_hash), soci::into(row.nickname),
-                          soci::into(row.status), soci::into(balance), soci::into(created), soci::into(updated),
-                          soci::use(phone));
+                          soci::into(row.status), soci::into(balance), soci::into(created),
+                          soci::into(updated), soci::use(phone));
     return fetch_one(st, row, rid, balance, created, updated);
 }
 
 bool set_driver_status(soci::session& sql, std::int64_t id, const std::string& status, UtcMs now) {
     long long key = id, t = now;
-    soci::statement st = (sql.prepare << "UPDATE drivers SET status = :status, updated_at = :t WHERE id = :id",
-                          soci::use(status), soci::use(t), soci::use(key));
+    soci::statement st =
+        (sql.prepare << "UPDATE drivers SET status = :status, updated_at = :t WHERE id = :id",
+         soci::use(status), soci::use(t), soci::use(key));
     st.execute(true);
     // MySQL reports 0 affected rows when nothing changed, so confirm existence separately.
     if (st.get_affected_rows() > 0) return true;
@@ -113,8 +115,9 @@ std::vector<DriverRow> list_drivers(soci::session& sql, const DriverFilter& filt
     DriverRow row;
     long long rid = 0, balance = 0, created = 0, updated = 0;
     soci::statement st =
-        (sql.prepare << "SELECT id, phone, nickname, status, balance_fen, created_at, updated_at FROM drivers " +
-                            std::string(kWhere) + "ORDER BY id DESC LIMIT :n OFFSET :m",
+        (sql.prepare
+             << "SELECT id, phone, nickname, status, balance_fen, created_at, updated_at FROM drivers " +
+                    std::string(kWhere) + "ORDER BY id DESC LIMIT :n OFFSET :m",
          soci::into(rid), soci::into(row.phone), soci::into(row.nickname), soci::into(row.status),
          soci::into(balance), soci::into(created), soci::into(updated), soci::use(b.no_q),
          soci::use(b.phone_prefix), soci::use(b.nick_part), soci::use(b.no_status), soci::use(b.status),
@@ -142,7 +145,8 @@ std::int64_t count_drivers(soci::session& sql, const DriverFilter& filter) {
 DriverOrderCounts count_driver_orders(soci::session& sql, std::int64_t driver_id) {
     long long key = driver_id, total = 0, active = 0;
     sql << "SELECT COUNT(*) FROM orders WHERE driver_id = :id", soci::into(total), soci::use(key);
-    sql << "SELECT COUNT(*) FROM orders WHERE driver_id = :id AND state IN ('starting', 'charging', 'stopping')",
+    sql << "SELECT COUNT(*) FROM orders WHERE driver_id = :id AND state IN ('starting', 'charging', "
+           "'stopping')",
         soci::into(active), soci::use(key);
     return {total, active};
 }

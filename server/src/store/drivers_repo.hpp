@@ -1,12 +1,12 @@
 #pragma once
 // SQL for the drivers table. Plain functions on a caller's session (worker threads only); the
 // caller decides the transaction. balance_fen is changed only by service/wallet.cpp.
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "domain/clock.hpp"
 

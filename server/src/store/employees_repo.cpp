@@ -41,7 +41,8 @@ std::int64_t insert_employee(soci::session& sql, const std::string& login, const
     try {
         sql << "INSERT INTO employees (login, password_hash, name, role, enabled, created_at, updated_at) "
                "VALUES (:login, :hash, :name, :role, 1, :c, :u)",
-            soci::use(login), soci::use(password_hash), soci::use(name), soci::use(role), soci::use(t), soci::use(t);
+            soci::use(login), soci::use(password_hash), soci::use(name), soci::use(role), soci::use(t),
+            soci::use(t);
     } catch (const soci::soci_error&) {
         if (login_taken(sql, login)) throw Error(Errc::conflict, "this login is already taken");
         throw;
@@ -54,10 +55,10 @@ std::int64_t insert_employee(soci::session& sql, const std::string& login, const
 std::optional<EmployeeRow> find_employee(soci::session& sql, std::int64_t id) {
     long long key = id;
     Fetched f;
-    soci::statement st = (sql.prepare << std::string(kColumns) + "WHERE id = :id", soci::into(f.id),
-                          soci::into(f.row.login), soci::into(f.row.password_hash), soci::into(f.row.name),
-                          soci::into(f.row.role), soci::into(f.enabled), soci::into(f.created),
-                          soci::into(f.updated), soci::use(key));
+    soci::statement st =
+        (sql.prepare << std::string(kColumns) + "WHERE id = :id", soci::into(f.id), soci::into(f.row.login),
+         soci::into(f.row.password_hash), soci::into(f.row.name), soci::into(f.row.role),
+         soci::into(f.enabled), soci::into(f.created), soci::into(f.updated), soci::use(key));
     st.execute(true);
     if (!st.got_data()) return std::nullopt;
     return f.take();
@@ -83,14 +84,15 @@ std::int64_t count_all_employees(soci::session& sql) {
 void update_employee(soci::session& sql, const EmployeeRow& row, UtcMs now) {
     long long key = row.id, t = now;
     int enabled = row.enabled ? 1 : 0;
-    sql << "UPDATE employees SET name = :name, role = :role, enabled = :enabled, updated_at = :t WHERE id = :id",
+    sql << "UPDATE employees SET name = :name, role = :role, enabled = :enabled, updated_at = :t WHERE id = "
+           ":id",
         soci::use(row.name), soci::use(row.role), soci::use(enabled), soci::use(t), soci::use(key);
 }
 
 void set_employee_password(soci::session& sql, std::int64_t id, const std::string& password_hash, UtcMs now) {
     long long key = id, t = now;
-    sql << "UPDATE employees SET password_hash = :hash, updated_at = :t WHERE id = :id", soci::use(password_hash),
-        soci::use(t), soci::use(key);
+    sql << "UPDATE employees SET password_hash = :hash, updated_at = :t WHERE id = :id",
+        soci::use(password_hash), soci::use(t), soci::use(key);
 }
 
 std::vector<EmployeeRow> list_employees(soci::session& sql, const std::optional<std::string>& q,
@@ -103,8 +105,8 @@ std::vector<EmployeeRow> list_employees(soci::session& sql, const std::optional<
         (sql.prepare << "SELECT id, login, name, role, enabled, created_at, updated_at FROM employees " +
                             std::string(kWhere) + "ORDER BY id LIMIT :n OFFSET :m",
          soci::into(f.id), soci::into(f.row.login), soci::into(f.row.name), soci::into(f.row.role),
-         soci::into(f.enabled), soci::into(f.created), soci::into(f.updated), soci::use(no_q), soci::use(part),
-         soci::use(part), soci::use(n), soci::use(m));
+         soci::into(f.enabled), soci::into(f.created), soci::into(f.updated), soci::use(no_q),
+         soci::use(part), soci::use(part), soci::use(n), soci::use(m));
     st.execute();
     std::vector<EmployeeRow> out;
     while (st.fetch()) out.push_back(f.take());

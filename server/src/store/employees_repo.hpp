@@ -1,12 +1,12 @@
 #pragma once
 // SQL for the employees table (staff of the admin console). Plain functions on a caller's session
 // (worker threads only); the caller decides the transaction.
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "domain/clock.hpp"
 

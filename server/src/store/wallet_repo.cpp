@@ -22,10 +22,9 @@ boost::optional<long long> to(const std::optional<std::int64_t>& v) {
 
 bool add_to_balance(soci::session& sql, std::int64_t driver_id, std::int64_t delta_fen, UtcMs now) {
     long long id = driver_id, d = delta_fen, t = now;
-    soci::statement st =
-        (sql.prepare << "UPDATE drivers SET balance_fen = balance_fen + :d, updated_at = :t "
-                        "WHERE id = :id AND balance_fen + :d2 >= 0",
-         soci::use(d), soci::use(t), soci::use(id), soci::use(d));
+    soci::statement st = (sql.prepare << "UPDATE drivers SET balance_fen = balance_fen + :d, updated_at = :t "
+                                         "WHERE id = :id AND balance_fen + :d2 >= 0",
+                          soci::use(d), soci::use(t), soci::use(id), soci::use(d));
     st.execute(true);
     return st.get_affected_rows() > 0;
 }
@@ -38,8 +37,10 @@ std::optional<std::int64_t> read_balance(soci::session& sql, std::int64_t driver
 }
 
 std::int64_t insert_ledger(soci::session& sql, const LedgerRow& row) {
-    long long driver = row.driver_id, delta = row.delta_fen, after = row.balance_after_fen, t = row.created_at;
-    boost::optional<long long> order = to(row.order_id), topup = to(row.topup_id), employee = to(row.employee_id);
+    long long driver = row.driver_id, delta = row.delta_fen, after = row.balance_after_fen,
+              t = row.created_at;
+    boost::optional<long long> order = to(row.order_id), topup = to(row.topup_id),
+                               employee = to(row.employee_id);
     sql << "INSERT INTO wallet_ledger (driver_id, delta_fen, balance_after_fen, reason, order_id, topup_id, "
            "employee_id, note, created_at) VALUES (:driver, :delta, :after, :reason, :order_id, :topup_id, "
            ":employee_id, :note, :t)",
@@ -57,8 +58,9 @@ std::vector<LedgerRow> list_ledger(soci::session& sql, std::int64_t driver_id, s
     boost::optional<long long> order, topup, employee;
     LedgerRow row;
     soci::statement st =
-        (sql.prepare << "SELECT id, delta_fen, balance_after_fen, reason, order_id, topup_id, employee_id, note, "
-                        "created_at FROM wallet_ledger WHERE driver_id = :id ORDER BY id DESC LIMIT :n OFFSET :m",
+        (sql.prepare
+             << "SELECT id, delta_fen, balance_after_fen, reason, order_id, topup_id, employee_id, note, "
+                "created_at FROM wallet_ledger WHERE driver_id = :id ORDER BY id DESC LIMIT :n OFFSET :m",
          soci::into(id), soci::into(delta), soci::into(after), soci::into(row.reason), soci::into(order),
          soci::into(topup), soci::into(employee), soci::into(row.note), soci::into(created), soci::use(key),
          soci::use(n), soci::use(m));
@@ -109,7 +111,8 @@ std::optional<TopupRow> find_topup(soci::session& sql, std::int64_t id) {
     sql << "SELECT id, driver_id, amount_fen, provider, provider_ref, state, created_at, paid_at FROM topups "
            "WHERE id = :id",
         soci::into(rid), soci::into(driver), soci::into(amount), soci::into(row.provider),
-        soci::into(row.provider_ref), soci::into(row.state), soci::into(created), soci::into(paid), soci::use(key);
+        soci::into(row.provider_ref), soci::into(row.state), soci::into(created), soci::into(paid),
+        soci::use(key);
     if (!sql.got_data()) return std::nullopt;
     row.id = rid;
     row.driver_id = driver;

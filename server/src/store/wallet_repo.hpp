@@ -2,12 +2,12 @@
 // SQL for the wallet: the drivers.balance_fen column (guarded update), the append-only
 // wallet_ledger and the topups table. Plain functions on a caller's session (worker threads only).
 // service/wallet.cpp is the only caller that changes a balance, always inside a transaction.
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "domain/clock.hpp"
 

@@ -90,7 +90,8 @@ TEST(AccountsAdmin, InvalidAdjustmentsAreRejected) {
     KW_EXPECT_STATUS(adjust(stack, id, 100, admin, ""), 400);
     KW_EXPECT_STATUS(adjust(stack, id, 100, admin, "  "), 400);
     KW_EXPECT_STATUS(adjust(stack, id, 100, admin, std::string(256, 'r')), 400);
-    KW_EXPECT_STATUS(stack.http().post(driver_path(id, "/balance-adjustments"), body({{"delta_fen", 100}}), admin), 400);
+    KW_EXPECT_STATUS(
+        stack.http().post(driver_path(id, "/balance-adjustments"), body({{"delta_fen", 100}}), admin), 400);
     KW_EXPECT_STATUS(stack.http().post(driver_path(id, "/balance-adjustments"), "{", admin), 400);
     KW_EXPECT_STATUS(adjust(stack, id + 1000, 100, admin), 404);
     KW_EXPECT_STATUS(adjust(stack, id, 10'000'000, admin), 201);
@@ -113,14 +114,15 @@ TEST(AccountsAdmin, OperatorIsForbiddenOnEmployeesAndAudit) {
     Stack stack;
     const std::string op = stack.staff_token("operator");
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/employees", op), 403);
-    KW_EXPECT_STATUS(stack.http().post("/api/v1/admin/employees",
-                                       body({{"login", "sneaky"}, {"password", "Sneaky-pass1"}, {"name", "S"},
-                                             {"role", "admin"}}),
-                                       op),
-                     403);
-    KW_EXPECT_STATUS(stack.http().put("/api/v1/admin/employees/1", body({{"enabled", false}}), op), 403);
     KW_EXPECT_STATUS(
-        stack.http().post("/api/v1/admin/employees/1/reset-password", body({{"password", "Hijack-pass1"}}), op), 403);
+        stack.http().post(
+            "/api/v1/admin/employees",
+            body({{"login", "sneaky"}, {"password", "Sneaky-pass1"}, {"name", "S"}, {"role", "admin"}}), op),
+        403);
+    KW_EXPECT_STATUS(stack.http().put("/api/v1/admin/employees/1", body({{"enabled", false}}), op), 403);
+    KW_EXPECT_STATUS(stack.http().post("/api/v1/admin/employees/1/reset-password",
+                                       body({{"password", "Hijack-pass1"}}), op),
+                     403);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/audit", op), 403);
     // Operators do manage drivers.
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/drivers", op), 200);
@@ -182,9 +184,9 @@ TEST(AccountsAdmin, InvalidOrDuplicateEmployeesAreRejected) {
     const std::string admin = stack.admin_token();
     auto make = [&](const std::string& login, const std::string& password, const std::string& role,
                     const std::string& name = "N") {
-        return stack.http().post("/api/v1/admin/employees",
-                                 body({{"login", login}, {"password", password}, {"name", name}, {"role", role}}),
-                                 admin);
+        return stack.http().post(
+            "/api/v1/admin/employees",
+            body({{"login", login}, {"password", password}, {"name", name}, {"role", role}}), admin);
     };
     KW_EXPECT_STATUS(make("dup", "Good-pass1", "operator"), 201);
     auto dup = make("dup", "Other-pass2", "maintainer");
@@ -213,7 +215,8 @@ TEST(AccountsAdmin, AdminCannotDisableOrDemoteThemself) {
     KW_EXPECT_STATUS(stack.http().put(path, body({{"enabled", false}}), admin), 409);
     KW_EXPECT_STATUS(stack.http().put(path, body({{"role", "operator"}}), admin), 409);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/employees", admin), 200);
-    auto renamed = stack.http().put(path, body({{"name", "Chief"}, {"role", "admin"}, {"enabled", true}}), admin);
+    auto renamed =
+        stack.http().put(path, body({{"name", "Chief"}, {"role", "admin"}, {"enabled", true}}), admin);
     KW_EXPECT_STATUS(renamed, 200);
     EXPECT_EQ(str(renamed.json(), "name"), "Chief");
     EXPECT_EQ(str(renamed.json(), "role"), "admin");
@@ -230,14 +233,16 @@ TEST(AccountsAdmin, DisablingOrChangingTheRoleOfAnEmployeeRevokesTheirTokens) {
     const std::string maint_token = str(staff_login(stack, "maint1", "Maint-pass1").json(), "token");
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/drivers", ops_token), 200);
 
-    auto off = stack.http().put("/api/v1/admin/employees/" + std::to_string(ops), body({{"enabled", false}}), admin);
+    auto off =
+        stack.http().put("/api/v1/admin/employees/" + std::to_string(ops), body({{"enabled", false}}), admin);
     KW_EXPECT_STATUS(off, 200);
     EXPECT_FALSE(off.json().at("enabled").as_bool());
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/drivers", ops_token), 401);
     KW_EXPECT_STATUS(staff_login(stack, "ops1", "Ops-pass11"), 403);
 
     // A promoted maintainer must log in again to act with the new role.
-    auto up = stack.http().put("/api/v1/admin/employees/" + std::to_string(maint), body({{"role", "operator"}}), admin);
+    auto up = stack.http().put("/api/v1/admin/employees/" + std::to_string(maint),
+                               body({{"role", "operator"}}), admin);
     KW_EXPECT_STATUS(up, 200);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/me", maint_token), 401);
     const std::string promoted = str(staff_login(stack, "maint1", "Maint-pass1").json(), "token");
@@ -266,16 +271,20 @@ TEST(AccountsAdmin, DriverSearchDetailAndFilters) {
     EXPECT_EQ(str(all.json().at("items").at(0), "phone"), "15900001111");   // staff see the full phone
 
     EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=1381234", admin).json().at("total").as_int64(), 2);
-    EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=5678", admin).json().at("total").as_int64(), 0);  // prefix only
+    EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=5678", admin).json().at("total").as_int64(),
+              0);  // prefix only
     EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=Wang", admin).json().at("total").as_int64(), 1);
     EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=50%25", admin).json().at("total").as_int64(), 1);
-    EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=l_", admin).json().at("total").as_int64(), 1);  // "carol_"
+    EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=l_", admin).json().at("total").as_int64(),
+              1);  // "carol_"
 
     KW_EXPECT_STATUS(stack.http().post(driver_path(carol_id, "/disable"), "", admin), 200);
     auto disabled = stack.http().get("/api/v1/admin/drivers?status=disabled", admin);
     ASSERT_EQ(disabled.json().at("total").as_int64(), 1);
     EXPECT_EQ(disabled.json().at("items").at(0).at("id").as_int64(), carol_id);
-    EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?status=active&q=138", admin).json().at("total").as_int64(), 2);
+    EXPECT_EQ(
+        stack.http().get("/api/v1/admin/drivers?status=active&q=138", admin).json().at("total").as_int64(),
+        2);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/admin/drivers?status=gone", admin), 400);
     auto paged = stack.http().get("/api/v1/admin/drivers?page=2&page_size=2", admin);
     EXPECT_EQ(paged.json().at("items").as_array().size(), 1u);
@@ -316,7 +325,8 @@ TEST(AccountsAdmin, AuditLogFiltersByEmployeeActionAndTime) {
     ASSERT_EQ(by_op.size(), 1u);
     EXPECT_EQ(by_op.at(0).at("detail").at("delta_fen").as_int64(), 500);
     EXPECT_EQ(audit_items(stack, "?action=driver.adjust_balance").size(), 2u);
-    EXPECT_EQ(audit_items(stack, "?action=driver.adjust_balance&employee_id=" + std::to_string(op_id)).size(), 1u);
+    EXPECT_EQ(audit_items(stack, "?action=driver.adjust_balance&employee_id=" + std::to_string(op_id)).size(),
+              1u);
     EXPECT_TRUE(audit_items(stack, "?from=2999-01-01T00:00:00Z").empty());
     EXPECT_TRUE(audit_items(stack, "?to=2000-01-01T00:00:00Z").empty());
     EXPECT_EQ(audit_items(stack, "?from=2000-01-01T00:00:00Z&to=2999-01-01T00:00:00Z").size(), all.size());
@@ -354,7 +364,12 @@ TEST(AccountsAdmin, AccountsFlowWorksOnMariaDb) {
     EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=DROP", admin).json().at("total").as_int64(), 1);
     EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=0%25", admin).json().at("total").as_int64(), 1);
     EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?q=139", admin).json().at("total").as_int64(), 1);
-    EXPECT_EQ(stack.http().get("/api/v1/admin/drivers?page_size=1&page=2", admin).json().at("items").as_array().size(),
+    EXPECT_EQ(stack.http()
+                  .get("/api/v1/admin/drivers?page_size=1&page=2", admin)
+                  .json()
+                  .at("items")
+                  .as_array()
+                  .size(),
               1u);
 
     stack.topup(token, 2000);
@@ -364,9 +379,9 @@ TEST(AccountsAdmin, AccountsFlowWorksOnMariaDb) {
     EXPECT_EQ(ledger_sum(stack, "/api/v1/wallet/ledger", token), 1500);
 
     create_employee(stack, "ops1", "Ops-pass11", "operator");
-    auto dup = stack.http().post("/api/v1/admin/employees",
-                                 body({{"login", "ops1"}, {"password", "Ops-pass11"}, {"name", "n"}, {"role", "operator"}}),
-                                 admin);
+    auto dup = stack.http().post(
+        "/api/v1/admin/employees",
+        body({{"login", "ops1"}, {"password", "Ops-pass11"}, {"name", "n"}, {"role", "operator"}}), admin);
     KW_EXPECT_STATUS(dup, 409);
     EXPECT_EQ(stack.http().get("/api/v1/admin/employees?q=ops", admin).json().at("total").as_int64(), 1);
     EXPECT_EQ(audit_items(stack, "?action=driver.adjust_balance&employee_id=1").size(), 1u);

@@ -48,7 +48,8 @@ TEST(AccountsAuth, DriverRegistersLogsInReadsProfileAndLogsOut) {
 
 TEST(AccountsAuth, NicknameDefaultsFromThePhone) {
     Stack stack;
-    auto r = stack.http().post("/api/v1/auth/driver/register", body({{"phone", "13900001234"}, {"password", kPassword}}));
+    auto r = stack.http().post("/api/v1/auth/driver/register",
+                               body({{"phone", "13900001234"}, {"password", kPassword}}));
     KW_EXPECT_STATUS(r, 201);
     EXPECT_EQ(str(r.json().at("driver"), "nickname"), "用户1234");
 }
@@ -68,12 +69,14 @@ TEST(AccountsAuth, InvalidRegistrationsAreBadRequests) {
     Stack stack;
     auto& http = stack.http();
     const std::string path = "/api/v1/auth/driver/register";
-    for (const char* phone : {"12812345678", "1381234567", "138123456789", "+8613812345678", "1381234567a", ""}) {
+    for (const char* phone :
+         {"12812345678", "1381234567", "138123456789", "+8613812345678", "1381234567a", ""}) {
         auto r = register_driver(stack, phone, kPassword);
         KW_EXPECT_STATUS(r, 400);
         EXPECT_EQ(str(r.json(), "code"), "bad_request") << phone;
     }
-    for (const char* weak : {"short1", "onlyletters", "1234567890", ""}) KW_EXPECT_STATUS(register_driver(stack, "13812345678", weak), 400);
+    for (const char* weak : {"short1", "onlyletters", "1234567890", ""})
+        KW_EXPECT_STATUS(register_driver(stack, "13812345678", weak), 400);
     KW_EXPECT_STATUS(register_driver(stack, "13812345678", std::string(65, 'a') + "1"), 400);
     KW_EXPECT_STATUS(http.post(path, "{not json"), 400);
     KW_EXPECT_STATUS(http.post(path, "[]"), 400);
@@ -115,7 +118,8 @@ TEST(AccountsAuth, DisabledDriverCannotLogInAndTheirTokenStopsWorking) {
     const std::string token2 = str(second.json(), "token");
     KW_EXPECT_STATUS(stack.http().get("/api/v1/wallet", token), 200);
 
-    auto off = stack.http().post("/api/v1/admin/drivers/" + std::to_string(id) + "/disable", "", stack.admin_token());
+    auto off = stack.http().post("/api/v1/admin/drivers/" + std::to_string(id) + "/disable", "",
+                                 stack.admin_token());
     KW_EXPECT_STATUS(off, 200);
     EXPECT_EQ(str(off.json(), "status"), "disabled");
 
@@ -128,7 +132,8 @@ TEST(AccountsAuth, DisabledDriverCannotLogInAndTheirTokenStopsWorking) {
     KW_EXPECT_STATUS(driver_login(stack, "13812345678", "Wr0ngPassword"), 401);
 
     KW_EXPECT_STATUS(
-        stack.http().post("/api/v1/admin/drivers/" + std::to_string(id) + "/enable", "", stack.admin_token()), 200);
+        stack.http().post("/api/v1/admin/drivers/" + std::to_string(id) + "/enable", "", stack.admin_token()),
+        200);
     KW_EXPECT_STATUS(driver_login(stack, "13812345678", kPassword), 200);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/me", token), 401);  // old tokens stay revoked
 }

@@ -1,8 +1,7 @@
 #pragma once
 // Small helpers shared by the accounts_* integration tests.
-#include <string>
-
 #include <boost/json.hpp>
+#include <string>
 
 #include "stack.hpp"
 
@@ -32,15 +31,18 @@ inline HttpResult staff_login(Stack& stack, const std::string& login, const std:
 // Creates an employee as admin and returns its id.
 inline long long create_employee(Stack& stack, const std::string& login, const std::string& password,
                                  const std::string& role, const std::string& name = "Someone") {
-    auto r = stack.http().post("/api/v1/admin/employees",
-                               body({{"login", login}, {"password", password}, {"name", name}, {"role", role}}),
-                               stack.admin_token());
-    if (r.status != 201) throw std::runtime_error("create employee: " + std::to_string(r.status) + " " + r.body);
+    auto r =
+        stack.http().post("/api/v1/admin/employees",
+                          body({{"login", login}, {"password", password}, {"name", name}, {"role", role}}),
+                          stack.admin_token());
+    if (r.status != 201)
+        throw std::runtime_error("create employee: " + std::to_string(r.status) + " " + r.body);
     return r.json().at("id").as_int64();
 }
 
 // Sum of every delta in the driver's ledger, read page by page (newest first).
-inline long long ledger_sum(Stack& stack, const std::string& path, const std::string& token, long long* rows = nullptr) {
+inline long long ledger_sum(Stack& stack, const std::string& path, const std::string& token,
+                            long long* rows = nullptr) {
     long long sum = 0, count = 0;
     for (int page = 1;; ++page) {
         auto r = stack.http().get(path + "?page_size=100&page=" + std::to_string(page), token);

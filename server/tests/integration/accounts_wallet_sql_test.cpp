@@ -27,8 +27,8 @@ using kw::test::TempDir;
 constexpr UtcMs kNow = 1'780'000'000'000;
 
 // One database per test: SQLite in a temp dir, or a private MariaDB server.
-class WalletSql : public ::testing::TestWithParam<bool> {
-protected:
+class AccountsWalletSql : public ::testing::TestWithParam<bool> {
+  protected:
     void SetUp() override {
         if (GetParam()) {
             mariadb_ = std::make_unique<MariaDb>();
@@ -44,7 +44,8 @@ protected:
     std::int64_t change(std::int64_t delta, const std::string& reason = "adjust") {
         auto s = db_->session();
         soci::transaction tx(*s);
-        auto b = change_balance(*s, driver_, delta, reason, std::nullopt, std::nullopt, std::nullopt, "", kNow);
+        auto b =
+            change_balance(*s, driver_, delta, reason, std::nullopt, std::nullopt, std::nullopt, "", kNow);
         tx.commit();
         return b;
     }
@@ -58,12 +59,13 @@ protected:
     std::int64_t driver_ = 0;
 };
 
-TEST_P(WalletSql, ChangeBalanceWritesTheLedgerRowWithTheBalanceAfter) {
+TEST_P(AccountsWalletSql, ChangeBalanceWritesTheLedgerRowWithTheBalanceAfter) {
     EXPECT_EQ(change(1000, "topup"), 1000);
     {
         auto s = db_->session();
         soci::transaction tx(*s);
-        auto b = change_balance(*s, driver_, -250, "charge", 77, std::nullopt, std::nullopt, "order 77", kNow + 1);
+        auto b =
+            change_balance(*s, driver_, -250, "charge", 77, std::nullopt, std::nullopt, "order 77", kNow + 1);
         EXPECT_EQ(b, 750);
         tx.commit();
     }
@@ -81,7 +83,7 @@ TEST_P(WalletSql, ChangeBalanceWritesTheLedgerRowWithTheBalanceAfter) {
     EXPECT_EQ(rows[1].balance_after_fen, 1000);
 }
 
-TEST_P(WalletSql, InsufficientBalanceThrowsAndChangesNothing) {
+TEST_P(AccountsWalletSql, InsufficientBalanceThrowsAndChangesNothing) {
     change(500, "topup");
     try {
         change(-501, "charge");
@@ -94,7 +96,7 @@ TEST_P(WalletSql, InsufficientBalanceThrowsAndChangesNothing) {
     EXPECT_EQ(ledger_rows(*s), 1);
 }
 
-TEST_P(WalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLedger) {
+TEST_P(AccountsWalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLedger) {
     change(500, "topup");
     {
         auto s = db_->session();
@@ -109,7 +111,7 @@ TEST_P(WalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLedger) {
     EXPECT_EQ(store::count_audit(*s, {}), 0);
 }
 
-TEST_P(WalletSql, ZeroChangeIsRecordedAndUnknownDriverIsNotFound) {
+TEST_P(AccountsWalletSql, ZeroChangeIsRecordedAndUnknownDriverIsNotFound) {
     EXPECT_EQ(change(0, "charge"), 0);
     auto s = db_->session();
     EXPECT_EQ(ledger_rows(*s), 1);
@@ -122,7 +124,7 @@ TEST_P(WalletSql, ZeroChangeIsRecordedAndUnknownDriverIsNotFound) {
     }
 }
 
-TEST_P(WalletSql, ConcurrentDebitsNeverOverdrawOrLoseUpdates) {
+TEST_P(AccountsWalletSql, ConcurrentDebitsNeverOverdrawOrLoseUpdates) {
     change(1000, "topup");
     std::atomic<int> ok{0}, refused{0};
     std::vector<std::thread> threads;
@@ -149,7 +151,7 @@ TEST_P(WalletSql, ConcurrentDebitsNeverOverdrawOrLoseUpdates) {
     EXPECT_EQ(sum, balance(*s, driver_));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, WalletSql, ::testing::Values(false, true),
+INSTANTIATE_TEST_SUITE_P(Backends, AccountsWalletSql, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "MariaDb" : "Sqlite"; });
 
 }  // namespace

@@ -2,6 +2,10 @@
 // only by their owner), and the ledger always adding up to the balance.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "accounts_helpers.hpp"
 
 namespace kw::test {
@@ -74,7 +78,8 @@ TEST(AccountsWallet, TopupAmountOutsideTheRangeIsRejected) {
     KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 50.5}}), token), 400);
     KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups", "{}", token), 400);
     KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 100}}), token), 201);
-    KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 1'000'000}}), token), 201);
+    KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 1'000'000}}), token),
+                     201);
 }
 
 TEST(AccountsWallet, DriverCannotPayOrSeeAnotherDriversTopup) {
@@ -98,7 +103,8 @@ TEST(AccountsWallet, DriverCannotPayOrSeeAnotherDriversTopup) {
 TEST(AccountsWallet, StaffCannotUseTheDriverWallet) {
     Stack stack;
     KW_EXPECT_STATUS(stack.http().get("/api/v1/wallet", stack.admin_token()), 403);
-    KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 500}}), stack.admin_token()), 403);
+    KW_EXPECT_STATUS(
+        stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 500}}), stack.admin_token()), 403);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/wallet"), 401);
 }
 
@@ -124,8 +130,9 @@ TEST(AccountsWallet, LedgerSumsEqualTheBalanceAndAreNewestFirst) {
     long long rows = 0;
     EXPECT_EQ(ledger_sum(stack, "/api/v1/wallet/ledger", token, &rows), expected);
     EXPECT_EQ(rows, 25);
-    EXPECT_EQ(ledger_sum(stack, "/api/v1/admin/drivers/" + std::to_string(driver) + "/ledger", stack.admin_token()),
-              expected);
+    EXPECT_EQ(
+        ledger_sum(stack, "/api/v1/admin/drivers/" + std::to_string(driver) + "/ledger", stack.admin_token()),
+        expected);
 
     auto page1 = stack.http().get("/api/v1/wallet/ledger?page_size=5", token).json();
     auto page2 = stack.http().get("/api/v1/wallet/ledger?page_size=5&page=2", token).json();
@@ -142,6 +149,44 @@ TEST(AccountsWallet, LedgerSumsEqualTheBalanceAndAreNewestFirst) {
     }
     KW_EXPECT_STATUS(stack.http().get("/api/v1/wallet/ledger?page=0", token), 400);
     KW_EXPECT_STATUS(stack.http().get("/api/v1/wallet/ledger?page_size=101", token), 400);
+}
+
+// Several clients pay the same top-up at once: one wins, the others get 409, one credit.
+void concurrent_pays_credit_once(Stack& stack) {
+    const std::string token = stack.driver_token("13812345678");
+    const long long id = create_topup(stack, token, 4200);
+    std::atomic<int> ok{0}, conflict{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&] {
+            HttpClient client("127.0.0.1", stack.http_port());
+            int status = client.post(pay_path(id), "{}", token).status;
+            if (status == 200)
+                ++ok;
+            else if (status == 409)
+                ++conflict;
+            else
+                ++other;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(conflict.load(), 5);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(stack.balance(token), 4200);
+    EXPECT_EQ(stack.http().get("/api/v1/wallet/ledger", token).json().at("total").as_int64(), 1);
+}
+
+TEST(AccountsWallet, ConcurrentSandboxPaysCreditOnce) {
+    Stack stack;
+    concurrent_pays_credit_once(stack);
+}
+
+TEST(AccountsWallet, ConcurrentSandboxPaysCreditOnceOnMariaDb) {
+    StackOptions options;
+    options.mariadb = true;
+    Stack stack(options);
+    concurrent_pays_credit_once(stack);
 }
 
 TEST(AccountsWallet, SandboxPayIs404WhenTheSandboxIsOff) {

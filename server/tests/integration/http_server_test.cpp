@@ -299,7 +299,7 @@ TEST_F(HttpServerTest, PathTraversalOutOfAWebAppIsRefused) {
                                "/app/..%2fsecret.txt", "/app/./index.html", "/app/%00index.html"}) {
         SCOPED_TRACE(target);
         auto r = c.get(target);
-        EXPECT_EQ(r.status, 400);
+        EXPECT_EQ(r.status, 400) << r.body;
         EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos);
         EXPECT_EQ(r.body.find("root:"), std::string::npos);
     }

@@ -258,8 +258,9 @@ TEST_F(ChargerApi, AdminListFiltersByTextStationAndLiveState) {
         auto r = stack_.http().get("/api/v1/admin/chargers" + q, stack_.admin_token());
         EXPECT_EQ(r.status, 200) << r.body;
         std::vector<std::string> codes;
-        for (const auto& i : r.json().at("items").as_array()) codes.push_back(str(i.at("code")));
-        return std::make_pair(codes, r.json().at("total").as_int64());
+        json::value j = r.json();
+        for (const auto& i : j.at("items").as_array()) codes.push_back(str(i.at("code")));
+        return std::make_pair(codes, j.at("total").as_int64());
     };
     EXPECT_EQ(list("").second, 3);
     EXPECT_EQ(list("?page_size=2").first.size(), 2u);

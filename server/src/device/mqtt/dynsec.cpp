@@ -80,7 +80,8 @@ void DynsecAccounts::on_response(const kw::mqtt::Message& m) {
     if (matched) cv_.notify_all();
 }
 
-std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands) {
+std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands,
+                                                        std::optional<std::chrono::milliseconds> timeout) {
     if (!client_.connected()) throw Error(Errc::unavailable, "MQTT broker is not connected");
     std::vector<std::string> ids;
     {
@@ -94,18 +95,31 @@ std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands) {
     }
     client_.publish(kDynsecTopic, json::serialize(json::object{{"commands", std::move(commands)}}), 1);
     std::unique_lock lock(mu_);
-    bool answered = cv_.wait_for(lock, timeout_, [&] {
+    auto all_answered = [&] {
         for (const std::string& id : ids)
             if (!pending_.at(id)) return false;
         return true;
-    });
+    };
+    // Answers are published once: if the connection drops meanwhile they are lost, so stop waiting
+    // (this also lets a shutdown, which disconnects first, end promptly).
+    const auto deadline = std::chrono::steady_clock::now() + timeout.value_or(timeout_);
+    bool answered = false, lost = false;
+    while (!(answered = all_answered()) && std::chrono::steady_clock::now() < deadline) {
+        if (!client_.connected()) {
+            lost = true;
+            break;
+        }
+        cv_.wait_until(lock,
+                       std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+    }
     std::vector<Answer> out;
     for (const std::string& id : ids) {
         auto node = pending_.extract(id);
         if (node.mapped()) out.push_back(std::move(*node.mapped()));
     }
     if (!answered) {
-        spdlog::warn("event=dynsec_timeout timeout_ms={}", timeout_.count());
+        if (lost) throw Error(Errc::unavailable, "the connection to the MQTT broker was lost");
+        spdlog::warn("event=dynsec_timeout timeout_ms={}", timeout.value_or(timeout_).count());
         throw Error(Errc::unavailable, "the broker did not answer the dynamic-security command in time");
     }
     return out;
@@ -163,12 +177,16 @@ bool DynsecAccounts::setup(const std::string& server_username) {
     } catch (const Error& e) {
         add_error = e.what();
     }
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        auto deadline = std::chrono::steady_clock::now() + timeout_;
-        while (!client_.connected() && std::chrono::steady_clock::now() < deadline)
+    // Ask again, briefly each time, until the reconnected account gets an answer.
+    const auto deadline = std::chrono::steady_clock::now() + 2 * timeout_;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!client_.connected()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            continue;
+        }
         try {
-            auto check = run({get_client});
+            auto check = run({get_client},
+                             std::min<std::chrono::milliseconds>(timeout_, std::chrono::milliseconds(500)));
             if (lists_role(check.at(0), kServerRole)) {
                 spdlog::info("event=dynsec_setup server_username={} role={} role_added=true", server_username,
                              kServerRole);
@@ -176,7 +194,7 @@ bool DynsecAccounts::setup(const std::string& server_username) {
             }
             break;  // a definite answer without the role
         } catch (const Error&) {
-            // Still reconnecting: ask again.
+            // The connection was being replaced: ask again.
         }
     }
     refused("addClientRole " + std::string(kServerRole), add_error.empty() ? "role not given" : add_error);

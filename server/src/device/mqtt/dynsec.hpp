@@ -72,8 +72,10 @@ class DynsecAccounts final : public BrokerAccounts {
 
     // One answer of the plugin: {"command", "error" (absent when it worked), "data", ...}.
     using Answer = boost::json::object;
-    // Sends the commands in one message and waits for every answer, in order.
-    std::vector<Answer> run(boost::json::array commands);
+    // Sends the commands in one message and waits for every answer, in order (up to timeout, default:
+    // the constructor's).
+    std::vector<Answer> run(boost::json::array commands,
+                            std::optional<std::chrono::milliseconds> timeout = {});
 
   private:
     kw::mqtt::MqttClient& client_;

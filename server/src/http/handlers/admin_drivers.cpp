@@ -59,12 +59,14 @@ Response admin_driver_ledger(Call& call) {
 
 Response admin_driver_disable(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    return json_response(driver_json(service::set_driver_enabled(call.ctx, call.principal().id, id, false), true));
+    return json_response(
+        driver_json(service::set_driver_enabled(call.ctx, call.principal().id, id, false), true));
 }
 
 Response admin_driver_enable(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    return json_response(driver_json(service::set_driver_enabled(call.ctx, call.principal().id, id, true), true));
+    return json_response(
+        driver_json(service::set_driver_enabled(call.ctx, call.principal().id, id, true), true));
 }
 
 Response admin_driver_adjust_balance(Call& call) {
@@ -73,8 +75,8 @@ Response admin_driver_adjust_balance(Call& call) {
     auto delta = require_int(body, "delta_fen");
     auto reason = require_string(body, "reason", 255);
     auto change = service::adjust_balance(call.ctx, call.principal().id, id, delta, reason);
-    return json_response(boost::json::object{{"balance_fen", change.balance_fen}, {"ledger_id", change.ledger_id}},
-                         201);
+    return json_response(
+        boost::json::object{{"balance_fen", change.balance_fen}, {"ledger_id", change.ledger_id}}, 201);
 }
 
 }  // namespace kw::http::handlers

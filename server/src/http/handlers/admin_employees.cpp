@@ -29,7 +29,8 @@ Response admin_employees_list(Call& call) {
     auto q = query_string(call.req, "q");
     auto s = call.ctx.db.session();
     boost::json::array items;
-    for (const auto& row : store::list_employees(*s, q, page.size, page.offset())) items.push_back(employee_json(row));
+    for (const auto& row : store::list_employees(*s, q, page.size, page.offset()))
+        items.push_back(employee_json(row));
     return json_response(page_body(std::move(items), store::count_employees(*s, q), page));
 }
 

@@ -1,4 +1,6 @@
 // Auth routes: driver register/login, staff login, logout, the caller's profile.
+#include "service/auth.hpp"
+
 #include <boost/json.hpp>
 
 #include "domain/error.hpp"
@@ -6,7 +8,6 @@
 #include "http/handlers/accounts_json.hpp"
 #include "http/handlers/handlers.hpp"
 #include "service/accounts.hpp"
-#include "service/auth.hpp"
 #include "store/db.hpp"
 
 namespace kw::http::handlers {

@@ -1,9 +1,10 @@
 // Wallet routes for drivers: balance, ledger, top-ups (sandbox provider).
+#include "service/wallet.hpp"
+
 #include <boost/json.hpp>
 
 #include "http/handlers/accounts_json.hpp"
 #include "http/handlers/handlers.hpp"
-#include "service/wallet.hpp"
 #include "store/db.hpp"
 #include "store/wallet_repo.hpp"
 

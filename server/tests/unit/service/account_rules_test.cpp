@@ -20,8 +20,8 @@ TEST(PrincipalEncoding, RoundTripsEveryRole) {
 }
 
 TEST(PrincipalEncoding, RejectsMalformedValues) {
-    for (const char* bad : {"", "driver", "driver:", "driver:0", "driver:-1", "driver:+1", "driver:1x", "root:1",
-                            "operator_:1", "DRIVER:1", "driver:99999999999999999999", ":1"}) {
+    for (const char* bad : {"", "driver", "driver:", "driver:0", "driver:-1", "driver:+1", "driver:1x",
+                            "root:1", "operator_:1", "DRIVER:1", "driver:99999999999999999999", ":1"}) {
         EXPECT_FALSE(decode_principal(bad).has_value()) << bad;
     }
 }
@@ -33,8 +33,9 @@ TEST(EmployeeLogin, AcceptsAllowedCharactersAndLengths) {
 }
 
 TEST(EmployeeLogin, RejectsShortLongAndOddCharacters) {
-    for (std::string bad : {std::string("ab"), std::string(51, 'a'), std::string("has space"),
-                            std::string("x'); DROP TABLE employees;--"), std::string("名字abc"), std::string("a/b")}) {
+    for (std::string bad :
+         {std::string("ab"), std::string(51, 'a'), std::string("has space"),
+          std::string("x'); DROP TABLE employees;--"), std::string("名字abc"), std::string("a/b")}) {
         EXPECT_THROW(validate_employee_login(bad), Error) << bad;
     }
 }

@@ -1,0 +1,39 @@
+// Applies a live charger event (dashboard / charger / station channels) to a charger shown on a
+// page. Returns true when something changed.
+import type { Charger, LiveMessage } from '@kilowatt/api/types';
+
+export function applyChargerEvent(charger: Charger, message: LiveMessage): boolean {
+  const data = message.data as Record<string, unknown>;
+  if (data.charger_code !== charger.code) return false;
+  switch (message.event) {
+    case 'online':
+    case 'boot':
+      charger.online = true;
+      if (message.event === 'boot') {
+        if (typeof data.firmware === 'string') charger.firmware = data.firmware;
+        if (typeof data.model === 'string') charger.model = data.model;
+        if (typeof data.vendor === 'string') charger.vendor = data.vendor;
+      }
+      return true;
+    case 'offline':
+      charger.online = false;
+      for (const c of charger.connectors) c.status = 'offline';
+      return true;
+    case 'status': {
+      const c = charger.connectors.find((x) => x.number === data.connector);
+      if (!c || typeof data.status !== 'string') return false;
+      c.status = data.status;
+      charger.online = true;
+      return true;
+    }
+    case 'meter': {
+      const c = charger.connectors.find((x) => x.number === data.connector);
+      if (!c) return false;
+      if (typeof data.power_w === 'number') c.power_w = data.power_w;
+      if (typeof data.soc === 'number' || data.soc === null) c.soc = data.soc as number | null;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
