@@ -39,9 +39,7 @@ function qrVideo(text, file) {
 }
 
 before(async () => {
-  console.log('before start', new Date().toISOString());
   stack = await startStack({ demo: true });
-  console.log('stack up', new Date().toISOString());
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-cam-'));
   const video = path.join(tmp, 'qr.y4m');
   qrVideo(`${stack.baseUrl}/app/c/${CHARGER}/1`, video);
@@ -51,7 +49,6 @@ before(async () => {
 });
 
 after(async () => {
-  console.log('after start', new Date().toISOString());
   await browser?.close();
   await stack?.stop();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -30,6 +30,7 @@
 #include "service/sandbox_payments.hpp"
 #include "service/sweeper.hpp"
 #include "store/db.hpp"
+#include "ws/cluster_push.hpp"
 #include "ws/hub.hpp"
 
 extern char** environ;
@@ -97,6 +98,12 @@ int run(const kw::app::Config& config) {
     redis_config.pool_size = static_cast<int>(config.redis.pool_size);
     kw::live::Redis redis(redis_config);
     kw::ws::Hub hub(io.get_executor());
+    std::unique_ptr<kw::ws::ClusterPush> cluster;
+    if (config.server.cluster) {
+        cluster = std::make_unique<kw::ws::ClusterPush>(io.get_executor(), redis, redis_config, config.redis.prefix, hub);
+        cluster->start();
+    }
+    kw::ws::Push& push = cluster ? static_cast<kw::ws::Push&>(*cluster) : hub;
 
     kw::mqtt::Options mqtt_options;
     mqtt_options.host = config.mqtt.host;
@@ -118,7 +125,7 @@ int run(const kw::app::Config& config) {
         accounts = std::make_unique<kw::device::mqtt::NoBrokerAccounts>();
     }
     kw::service::SandboxPayments payments(config.payments.sandbox_secret);
-    kw::app::Context ctx{config, clock, db, redis, hub, commands, *accounts, payments};
+    kw::app::Context ctx{config, clock, db, redis, push, commands, *accounts, payments};
 
     kw::device::mqtt::Inbox inbox(ctx, workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
         if (dynsec && m.topic == kw::device::mqtt::kDynsecResponseTopic) dynsec->on_response(m);
@@ -204,7 +211,10 @@ int run(const kw::app::Config& config) {
         sweep_timer.cancel();
         stopper = std::thread([&] {
             server.stop(std::chrono::seconds(config.server.shutdown_grace_s));
-            net::post(io, [&] { mqtt.stop(); });
+            net::post(io, [&] {
+                mqtt.stop();
+                if (cluster) cluster->stop();
+            });
             for (int i = 0; i < 40 && mqtt.connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
             io.stop();
         });

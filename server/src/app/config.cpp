@@ -31,7 +31,7 @@ const std::map<std::string, Key>& keys() {
     static const std::map<std::string, Key> table = {
         KW_S(server, address), KW_I(server, port), KW_I(server, workers), KW_I(server, io_threads),
         KW_I(server, body_limit), KW_I(server, shutdown_grace_s), KW_S(server, public_url),
-        KW_S(server, admin_root), KW_S(server, app_root), KW_S(server, instance_id),
+        KW_S(server, admin_root), KW_S(server, app_root), KW_S(server, instance_id), KW_B(server, cluster),
         KW_S(database, url), KW_I(database, pool_size),
         KW_S(redis, host), KW_I(redis, port), KW_S(redis, password), KW_I(redis, db), KW_S(redis, prefix),
         KW_I(redis, pool_size),

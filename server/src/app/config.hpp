@@ -20,6 +20,7 @@ struct Config {
         std::string admin_root;                 // built admin console; empty: not served
         std::string app_root;                   // built driver app; empty: not served
         std::string instance_id;                // empty: hostname-pid
+        bool cluster = false;                   // several instances: WebSocket pushes go through Redis
     } server;
     struct Database {
         std::string url = "sqlite:var/kilowatt.db";

@@ -274,8 +274,17 @@ TEST_F(ChargerApi, AdminListFiltersByTextStationAndLiveState) {
     auto off = list("?online=false&page_size=1&page=2");
     EXPECT_EQ(off.second, 2);
     EXPECT_EQ(off.first, std::vector<std::string>{"LIST-C"});
-    auto item =
-        stack_.http().get("/api/v1/admin/chargers?q=LIST-A", stack_.admin_token()).json().at("items").at(0);
+    json::value item;
+    // Boot and status messages are applied independently of the heartbeat that made it online.
+    ASSERT_TRUE(eventually([&] {
+        item = stack_.http()
+                   .get("/api/v1/admin/chargers?q=LIST-A", stack_.admin_token())
+                   .json()
+                   .at("items")
+                   .at(0);
+        return str(item.at("connectors").at(0).at("status")) == "available" &&
+               str(item.at("vendor")) == "Acme";
+    })) << json::serialize(item);
     EXPECT_TRUE(item.at("online").as_bool());
     EXPECT_TRUE(item.at("last_seen").is_string());
     EXPECT_EQ(str(item.at("vendor")), "Acme");

@@ -88,9 +88,9 @@ std::string Stack::server_log() const {
     return out;
 }
 
-void Stack::start_server() {
+std::vector<std::string> Stack::server_args(int http_port) const {
     std::vector<std::string> args = {
-        "--server.port=" + std::to_string(http_port_),
+        "--server.port=" + std::to_string(http_port),
         "--database.url=" + db_url_,
         "--redis.port=" + std::to_string(redis_.port()),
         "--mqtt.port=" + std::to_string(broker_.port()),
@@ -103,6 +103,24 @@ void Stack::start_server() {
         "--log.level=debug",
     };
     args.insert(args.end(), options_.server_flags.begin(), options_.server_flags.end());
+    return args;
+}
+
+std::unique_ptr<Process> Stack::start_extra_server(int http_port, const std::string& name) {
+    auto args = server_args(http_port);
+    args.push_back("--server.instance_id=" + name);
+    const std::string log = dir_.file("kilowatt-" + name + ".log");
+    auto proc = std::make_unique<Process>(KW_SERVER_BIN, args, log);
+    if (!wait_for_port(http_port, std::chrono::seconds(20)))
+        throw std::runtime_error("extra kilowatt did not start: " + proc->log_tail());
+    if (!eventually([&] { return read_file(log).find("event=broker_accounts_ready") != std::string::npos; },
+                    std::chrono::seconds(20)))
+        throw std::runtime_error("extra kilowatt did not set up broker accounts: " + proc->log_tail());
+    return proc;
+}
+
+void Stack::start_server() {
+    std::vector<std::string> args = server_args(http_port_);
     if (server_) ++restarts_;
     const std::string log = dir_.file("kilowatt-" + std::to_string(restarts_) + ".log");
     server_ = std::make_unique<Process>(KW_SERVER_BIN, args, log);

@@ -64,6 +64,8 @@ public:
     int stop_server();   // SIGTERM, waits, returns the exit code
     void kill_server();  // SIGKILL: a crash
     bool server_running();
+    // Another server instance on the same broker, Redis and database (for scale-out tests).
+    std::unique_ptr<Process> start_extra_server(int http_port, const std::string& name);
 
     static constexpr const char* kAdminLogin = "admin";
     static constexpr const char* kAdminPassword = "Admin-pass1";
@@ -95,6 +97,7 @@ public:
                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 private:
+    std::vector<std::string> server_args(int http_port) const;
     StackOptions options_;
     TempDir dir_;
     Mosquitto broker_;

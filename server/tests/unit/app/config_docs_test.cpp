@@ -1,5 +1,6 @@
 // docs/operations.md cannot drift from the code: its configuration reference table lists every key
-// of kw::app::config_keys() with the real default, and no key that does not exist.
+// of kw::app::config_keys() with the real default, and no key that does not exist. The example
+// config in deploy/ stays loadable.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -74,6 +75,15 @@ TEST(ConfigDocs, EveryDocumentedKeyExists) {
     for (const auto& [key, value] : config_keys(Config{})) known.insert(key);
     for (const auto& [key, row] : reference_rows(read_doc()))
         EXPECT_TRUE(known.count(key)) << kDocPath << " documents " << key << ", which is not a config key";
+}
+
+// The production example in deploy/ must start: every key in it exists and every value is valid.
+TEST(ConfigDocs, DeployExampleConfigLoads) {
+    const std::string path = std::string(KW_SOURCE_DIR) + "/deploy/kilowatt.toml";
+    Config c;
+    EXPECT_NO_THROW(c = load_config(path, {}, nullptr)) << path;
+    EXPECT_EQ(c.database.url.rfind("mysql://", 0), 0u) << "the example should show MariaDB";
+    EXPECT_FALSE(c.payments.sandbox) << "the example should turn the sandbox payments off";
 }
 
 }  // namespace
