@@ -4,11 +4,13 @@
 #include "charging_helpers.hpp"
 
 namespace kw::test {
+constexpr long long kElectricity = 6424, kService = 6000;  // 1/10000 yuan per kWh
+}
+
+namespace kw::test {
 namespace {
 
 namespace json = boost::json;
-
-constexpr long long kElectricity = 6424, kService = 6000;
 
 struct Backend {
     bool mariadb;
@@ -94,6 +96,38 @@ TEST_P(ScanToCharge, FullSessionIsBilledExactlyAndPushedLive) {
 INSTANTIATE_TEST_SUITE_P(Backends, ScanToCharge,
                          ::testing::Values(Backend{false, "SQLite"}, Backend{true, "MariaDB"}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace kw::test
+
+namespace kw::test {
+namespace {
+
+// A charger speaking MQTT 3.1.1 (no correlation properties) charges and settles the same way.
+TEST(Mqtt311Charger, SessionStartsStopsAndSettles) {
+    Stack stack;
+    const long long station = stack.create_station(stack.create_tariff(flat_tariff(kElectricity, kService)));
+    auto charger = stack.create_charger(station, "E2E-311", "DC", 1, 60000);
+    auto sim = stack.start_sim({charger}, {"--mqtt-version", "4", "--meter-interval", "1", "--speed", "10"});
+    ASSERT_TRUE(stack.wait_online(charger.code)) << sim->log_tail();
+    const std::string driver = stack.driver_token("13800000311");
+    stack.topup(driver, 20000);
+    const long long before = sim_register(*sim, charger.code);
+    auto start = stack.http().post("/api/v1/orders", order_body(charger.code), driver);
+    ASSERT_EQ(start.status, 201) << start.body;
+    const long long id = start.json().at("id").as_int64();
+    auto charging = stack.wait_order(driver, id, [](const boost::json::object& o) {
+        return o.at("state") == "charging" && o.contains("live") && o.at("live").at("energy_wh").as_int64() > 100;
+    });
+    ASSERT_EQ(str(charging.at("state")), "charging");
+    EXPECT_FALSE(charging.at("live").at("soc").is_null());  // DC chargers report state of charge
+    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", driver).status, 200);
+    auto settled = stack.wait_order(driver, id, [](const boost::json::object& o) { return o.at("state") == "settled"; });
+    ASSERT_EQ(str(settled.at("state")), "settled");
+    const long long energy = sim_register(*sim, charger.code) - before;
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), energy);
+    EXPECT_EQ(settled.at("total_fen").as_int64(), fee_fen(energy, kElectricity) + fee_fen(energy, kService));
+}
 
 }  // namespace
 }  // namespace kw::test
