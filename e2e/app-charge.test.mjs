@@ -32,7 +32,7 @@ after(async () => {
 function phoneContext() {
   return browser.newContext({
     viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 2,
+    deviceScaleFactor: 1,
     isMobile: true,
     hasTouch: true,
     locale: 'zh-CN',
@@ -103,6 +103,23 @@ test('a new driver finds the station, scans, charges, stops and gets the exact b
   assert.equal(await first.getAttribute('data-station-id'), String(nearest.id));
   assert.match(await first.locator('[data-test=distance]').innerText(), /^\d+ m$/);
   await shot(page, 'app-04-list');
+
+  // Filters and search (the API only: no map tiles are needed).
+  await page.locator('[data-test=filter-dc]').click();
+  await page.locator('[data-test=filter-available]').click();
+  await first.waitFor();
+  assert.equal(await first.getAttribute('data-station-id'), String(nearest.id));
+  await page.locator('[data-test=filter-dc]').click();
+  await page.locator('[data-test=filter-available]').click();
+  await page.locator('[data-test=search] input').fill('北京');
+  await page.locator('[data-test=search] input').press('Enter');
+  await page.locator('[data-test=station-list] [data-test=station-item]').getByText('北京国贸充电站').waitFor();
+  assert.equal(await page.locator('[data-test=station-list] [data-test=station-item]').count(), 1);
+  assert.match(await first.locator('[data-test=distance]').innerText(), /^\d+ km$/);
+  await shot(page, 'app-04b-search');
+  await page.locator('[data-test=search] input').fill('');
+  await page.locator('[data-test=search] input').press('Enter');
+  await page.locator('[data-test=station-list] [data-test=station-item]').getByText(nearest.name).waitFor();
 
   // ---- the station sheet: prices, periods, connectors, navigation links with GCJ-02
   await first.click();

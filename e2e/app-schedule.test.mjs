@@ -63,7 +63,7 @@ async function shot(page, name, options) {
 test('a driver scans with the camera, schedules a session that starts by itself, and cancels another', async () => {
   const context = await browser.newContext({
     viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 2,
+    deviceScaleFactor: 1,
     isMobile: true,
     hasTouch: true,
     locale: 'zh-CN',

@@ -159,6 +159,12 @@ Config load_config(const std::string& toml_path, const std::vector<std::string>&
         auto us = name.find('_');
         if (us == std::string::npos) continue;
         std::string key = name.substr(0, us) + "." + name.substr(us + 1);
+        // KW_<section>_... of a section we do not have belongs to something else (e.g. test tools);
+        // within our sections an unknown key is a typo and stops the start.
+        const std::string section = name.substr(0, us) + ".";
+        const bool our_section = std::any_of(keys().begin(), keys().end(),
+                                             [&](const auto& k) { return k.first.rfind(section, 0) == 0; });
+        if (!our_section) continue;
         if (keys().count(key) == 0) bad("KW_" + entry.substr(3, eq - 3), "unknown environment key");
         set_config_value(config, key, value);
     }

@@ -267,10 +267,11 @@ TEST_F(StationApi, NearbyFiltersByOpeningHoursKindAndLiveAvailability) {
 
     // The AC charger comes online with both connectors available.
     ASSERT_TRUE(bring_online(stack_.broker().port(), ac.code, ac.password, 2));
+    json::array live;
     ASSERT_TRUE(eventually([&] {
-        return names(nearby(at + "&available_only=true")) == std::vector<std::string>{"ac"};
+        live = nearby(at + "&available_only=true");
+        return names(live) == std::vector<std::string>{"ac"} && live[0].at("connectors").at("available") == 2;
     })) << stack_.server_log();
-    auto live = nearby(at + "&available_only=true");
     EXPECT_EQ(live[0].at("connectors").at("available").as_int64(), 2);
     EXPECT_EQ(live[0].at("connectors").at("offline").as_int64(), 0);
     EXPECT_TRUE(nearby(at + "&available_only=true&dc_only=true").empty());

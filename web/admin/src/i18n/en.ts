@@ -464,6 +464,7 @@ export default {
     action: 'Action',
     target: 'Target',
     detail: 'Details',
+    system: 'System',
     actionPlaceholder: 'All actions',
     employeePlaceholder: 'All employees',
     actions: {

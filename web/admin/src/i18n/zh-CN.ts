@@ -464,6 +464,7 @@ export default {
     action: '操作',
     target: '对象',
     detail: '详情',
+    system: '系统',
     actionPlaceholder: '全部操作',
     employeePlaceholder: '全部员工',
     actions: {

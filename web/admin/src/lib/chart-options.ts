@@ -21,7 +21,7 @@ export function liveLineOption(
       valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(opts.decimals ?? 2)} ${opts.unit}` : String(v)),
     },
     xAxis: { type: 'time', axisLabel: { formatter: (v: number) => formatClock(v) } },
-    yAxis: { type: 'value', name: opts.unit, min: opts.min, max: opts.max, scale: opts.min === undefined },
+    yAxis: { type: 'value', min: opts.min, max: opts.max, scale: opts.min === undefined },
     series: keys.map((k) => ({
       name: opts.label ? opts.label(k) : k,
       type: 'line',

@@ -15,6 +15,7 @@ export default {
     loadFailed: 'Could not load. Tap to retry',
     language: 'Language',
   },
+  lang: { zh: '中文', en: 'English' },
   tabs: { map: 'Find', orders: 'Orders', scan: 'Scan', schedules: 'Schedule', me: 'Me' },
   auth: {
     title: 'Sign in to Kilowatt',

@@ -15,6 +15,7 @@ export default {
     loadFailed: '加载失败，点击重试',
     language: '语言',
   },
+  lang: { zh: '中文', en: 'English' },
   tabs: { map: '找桩', orders: '订单', scan: '扫码', schedules: '预约', me: '我的' },
   auth: {
     title: '登录千瓦充电',

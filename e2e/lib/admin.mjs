@@ -1,0 +1,70 @@
+// Helpers for the admin console journeys (e2e/admin-*.test.mjs): a browser page at 1280x800 in
+// Asia/Shanghai, sign-in through the login form, Element Plus selects and confirmation boxes.
+import assert from 'node:assert/strict';
+import { accounts, screenshot } from './stack.mjs';
+
+/**
+ * A new page in its own context (fresh localStorage). Uncaught page errors are collected in
+ * page.kwErrors; assertNoPageErrors(page) fails the test on any.
+ */
+export async function newAdminPage(browser, { width = 1280, height = 800, locale = 'zh-CN' } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    timezoneId: 'Asia/Shanghai',
+    locale,
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.kwErrors = [];
+  page.on('pageerror', (e) => page.kwErrors.push(e.message));
+  return page;
+}
+
+export function assertNoPageErrors(page) {
+  assert.deepEqual(page.kwErrors, [], `uncaught errors in the page: ${page.kwErrors.join('; ')}`);
+}
+
+/** Signs in through the login form and waits for the layout. who: admin | operator | maintainer. */
+export async function login(page, stack, who = 'admin', path = '') {
+  const { login: name, password } = accounts[who];
+  await page.goto(stack.adminUrl + path);
+  await page.getByTestId('login-name').fill(name);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Opens an Element Plus select (locator of the .el-select) and clicks the option with this text. */
+export async function selectOption(page, select, text) {
+  await select.click();
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await option.click();
+}
+
+/** Clicks OK in the visible ElMessageBox (confirm / prompt). */
+export async function confirmBox(page) {
+  const box = page.locator('.el-message-box:visible');
+  await box.waitFor();
+  await box.locator('.el-button--primary').click();
+  await box.waitFor({ state: 'hidden' });
+}
+
+/** The text of the visible success/error toasts. */
+export async function toastTexts(page) {
+  return page.locator('.el-message').allInnerTexts();
+}
+
+/** Waits for a toast of the given type (success | error | warning) and returns its text. */
+export async function waitForToast(page, type = 'success') {
+  const toast = page.locator(`.el-message--${type}`).last();
+  await toast.waitFor();
+  return toast.innerText();
+}
+
+/** Screenshot under e2e/output/ after fonts and transitions settle. */
+export async function shot(page, name) {
+  await page.evaluate(() => document.fonts?.ready);
+  await page.waitForTimeout(350);
+  return screenshot(page, name);
+}
