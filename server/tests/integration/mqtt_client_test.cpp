@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "io_thread.hpp"
 #include "device/mqtt/client.hpp"
 #include "services.hpp"
 
@@ -23,29 +24,7 @@ using namespace std::chrono_literals;
 using kw::test::eventually;
 using kw::test::Mosquitto;
 
-// An io_context run by one background thread for the duration of a test.
-class IoThread {
-  public:
-    IoThread()
-        : guard_(ioc_.get_executor()), thread_([this] {
-              ioc_.run();
-              done_ = true;
-          }) {}
-    ~IoThread() {
-        // Destroyed clients have posted their DISCONNECT; let it run, then stop whatever still waits.
-        guard_.reset();
-        eventually([this] { return done_.load(); }, 5s, 5ms);
-        ioc_.stop();
-        thread_.join();
-    }
-    boost::asio::any_io_executor executor() { return ioc_.get_executor(); }
-
-  private:
-    boost::asio::io_context ioc_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-    std::atomic<bool> done_{false};
-    std::thread thread_;
-};
+using kw::test::IoThread;
 
 // Messages received by a client, readable from the test thread.
 class Inbox {

@@ -13,33 +13,13 @@
 #include <string>
 #include <thread>
 
+#include "io_thread.hpp"
 #include "process.hpp"
 #include "store/db.hpp"
 
 namespace kw::test {
 
-// An io_context run by one background thread for the duration of a test (for kw::mqtt::MqttClient).
-class IoThread {
-  public:
-    IoThread()
-        : guard_(ioc_.get_executor()), thread_([this] {
-              ioc_.run();
-              done_ = true;
-          }) {}
-    ~IoThread() {
-        guard_.reset();
-        eventually([this] { return done_.load(); }, std::chrono::seconds(5), std::chrono::milliseconds(5));
-        ioc_.stop();
-        thread_.join();
-    }
-    boost::asio::any_io_executor executor() { return ioc_.get_executor(); }
-
-  private:
-    boost::asio::io_context ioc_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-    std::atomic<bool> done_{false};
-    std::thread thread_;
-};
+using kw::test::IoThread;
 
 // A blocking MQTT 5 client on plain libmosquitto, to read CONNACK/PUBACK/SUBACK reason codes.
 class SyncClient {

@@ -1,4 +1,5 @@
 // Redis (pooled sync client) and RedisSubscriber against a real redis-server.
+#include "io_thread.hpp"
 #include "live/redis.hpp"
 
 #include <gtest/gtest.h>
@@ -34,27 +35,7 @@ RedisConfig config_for(const RedisServer& server, int pool_size = 4) {
     return c;
 }
 
-class IoThread {
-  public:
-    IoThread()
-        : guard_(ioc_.get_executor()), thread_([this] {
-              ioc_.run();
-              done_ = true;
-          }) {}
-    ~IoThread() {
-        guard_.reset();
-        eventually([this] { return done_.load(); }, 5s, 5ms);
-        ioc_.stop();
-        thread_.join();
-    }
-    boost::asio::any_io_executor executor() { return ioc_.get_executor(); }
-
-  private:
-    boost::asio::io_context ioc_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-    std::atomic<bool> done_{false};
-    std::thread thread_;
-};
+using kw::test::IoThread;
 
 class Received {
   public:
