@@ -123,7 +123,8 @@ void seed_demo(app::Context& ctx, const std::string& csv_path) {
             c.name = std::string(k.kind) + " " + k.suffix;
             c.kind = k.kind;
             c.rated_w = k.rated_w;
-            for (int n = 1; n <= k.connectors; ++n) c.connectors.push_back({n, k.rated_w / k.connectors});
+            // Each gun may deliver the charger's full power alone (the simulator does); sharing is the charger's business.
+            for (int n = 1; n <= k.connectors; ++n) c.connectors.push_back({n, k.rated_w});
             auto [id, mqtt] = create_charger(ctx, 0, c);
             creds.push_back({c.code, mqtt.password, k.kind, k.connectors, k.rated_w});
         }
