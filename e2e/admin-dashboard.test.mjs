@@ -9,17 +9,13 @@ let stack;
 let browser;
 
 before(async () => {
-  console.log('before', new Date().toISOString());
   stack = await startStack({ demo: true });
   browser = await launchBrowser();
 });
 
 after(async () => {
-  console.log('after', new Date().toISOString());
   await browser?.close();
-  console.log('browser closed', new Date().toISOString());
   await stack?.stop();
-  console.log('stack stopped', new Date().toISOString());
 });
 
 const kpi = (page, id) => page.getByTestId(`kpi-${id}`).getByTestId('kpi-value').innerText();
@@ -87,6 +83,28 @@ test('the dashboard shows the numbers of the API and follows a new session live'
   await shot(page, 'admin-dashboard-en');
   assertNoPageErrors(page);
   await page.context().close();
+});
+
+test('the console fills a 1920 screen and fits 1280 without a page scrollbar', async () => {
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 800],
+  ]) {
+    const page = await newAdminPage(browser, { width, height });
+    await login(page, stack, 'admin', 'chargers');
+    await page.getByTestId('chargers-table').locator('.el-table__row').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${width}px: the page is ${overflow}px wider than the window`);
+    const tableWidth = await page.getByTestId('chargers-table').evaluate((el) => el.getBoundingClientRect().width);
+    assert.ok(tableWidth > width - 320, `${width}px: the table uses the width (${tableWidth}px)`);
+    if (width === 1920) {
+      await page.locator('[data-menu="/"]').click();
+      await page.getByTestId('kpi-chargers-online').waitFor();
+      await shot(page, 'admin-dashboard-1920');
+    }
+    assertNoPageErrors(page);
+    await page.context().close();
+  }
 });
 
 test('a revoked token sends the employee back to the login page once, then back to the page', async () => {

@@ -18,6 +18,12 @@ after(async () => {
   await stack?.stop();
 });
 
+// Waits for toasts and dialogs to be gone so screenshots show the page itself.
+async function shot(page, name, options) {
+  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+  await screenshot(page, name, options);
+}
+
 test('the app shell loads offline from the service worker and says it is offline', async () => {
   const context = await browser.newContext({
     viewport: { width: 375, height: 812 },
@@ -67,7 +73,7 @@ test('the app shell loads offline from the service worker and says it is offline
   await page.locator('[data-test=offline-banner]').getByText('当前处于离线状态').waitFor();
   await page.locator('.van-search').waitFor(); // the map page's shell rendered
   await page.locator('.van-tabbar').waitFor();
-  await screenshot(page, 'app-30-offline');
+  await shot(page, 'app-30-offline');
 
   // Another screen of the app, opened by URL while offline.
   await page.goto(`${stack.appUrl}orders`);

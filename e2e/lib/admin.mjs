@@ -55,16 +55,27 @@ export async function toastTexts(page) {
   return page.locator('.el-message').allInnerTexts();
 }
 
-/** Waits for a toast of the given type (success | error | warning) and returns its text. */
-export async function waitForToast(page, type = 'success') {
-  const toast = page.locator(`.el-message--${type}`).last();
+/**
+ * Waits for a toast of the given type (success | error | warning), with text matching `pattern`
+ * when given (an earlier toast may still be showing), and returns its text.
+ */
+export async function waitForToast(page, type = 'success', pattern = undefined) {
+  const toast = page.locator(`.el-message--${type}`, pattern ? { hasText: pattern } : {}).last();
   await toast.waitFor();
   return toast.innerText();
 }
 
-/** Screenshot under e2e/output/ after fonts and transitions settle. */
-export async function shot(page, name) {
+/**
+ * Screenshot under e2e/output/ after fonts and transitions settle. Toasts are hidden for the
+ * picture (toasts: true keeps them).
+ */
+export async function shot(page, name, { toasts = false } = {}) {
   await page.evaluate(() => document.fonts?.ready);
   await page.waitForTimeout(350);
-  return screenshot(page, name);
+  const style = toasts ? null : await page.addStyleTag({ content: '.el-message { visibility: hidden !important; }' });
+  try {
+    return await screenshot(page, name);
+  } finally {
+    await style?.evaluate((el) => el.remove());
+  }
 }

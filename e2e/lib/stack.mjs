@@ -160,8 +160,13 @@ class Child {
   async stop(graceMs = 10000) {
     if (this.exited) return;
     this.proc.kill('SIGTERM');
-    const timer = sleep(graceMs).then(() => 'timeout');
-    if ((await Promise.race([this.exitPromise, timer])) === 'timeout') {
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([this.exitPromise, timeout]);
+    clearTimeout(timer); // a pending grace timer would keep the test process alive
+    if (outcome === 'timeout') {
       this.proc.kill('SIGKILL');
       await this.exitPromise;
     }

@@ -144,7 +144,9 @@ int run(const kw::app::Config& config) {
                 broker_ready = true;
                 spdlog::info("event=broker_accounts_ready");
             } catch (const std::exception& e) {
-                spdlog::error("event=broker_setup_failed error=\"{}\"", e.what());
+                // Expected once on a fresh broker: giving our own account its role makes Mosquitto
+                // drop our connection; setup runs again after the reconnect.
+                spdlog::warn("event=broker_setup_retry error=\"{}\"", e.what());
             }
         });
     });
@@ -169,7 +171,6 @@ int run(const kw::app::Config& config) {
     kw::http::Server server(io, workers.get_executor(), http_config,
                             [&ctx](kw::http::Request& req) { return kw::http::dispatch(ctx, req); }, hub, ws);
     server.start();
-    spdlog::info("event=http_listening address={} port={}", config.server.address, server.port());
 
     // Demo data needs the broker accounts (chargers get MQTT credentials): seed once they are ready.
     if (config.demo.seed) {

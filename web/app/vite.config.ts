@@ -48,6 +48,11 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   base: '/app/',
   plugins: [vue(), serviceWorker()],
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -209,7 +209,8 @@ const std::vector<std::string> kMariaDbFast{"--innodb-log-file-size=8M",
 
 void install_mariadb(const std::string& datadir, const std::string& log) {
     std::vector<std::string> args{"--no-defaults", "--user=root", "--datadir=" + datadir,
-                                  "--auth-root-authentication-method=normal", "--skip-test-db"};
+                                  "--auth-root-authentication-method=normal", "--skip-test-db",
+                                  "--force" /* no resolvable localhost needed */};
     args.insert(args.end(), kMariaDbFast.begin(), kMariaDbFast.end());
     int rc = run_program("mariadb-install-db", args, log, 120s);
     if (rc != 0) throw std::runtime_error("mariadb-install-db failed; log " + log + ":\n" + file_tail(log));

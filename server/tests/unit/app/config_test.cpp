@@ -166,6 +166,11 @@ TEST(Config, OtherEnvironmentVariablesAreIgnored) {
     EXPECT_NO_THROW(load("", {}, {"KWX_SERVER_PORT=1", "SERVER_PORT=1", "LANG=C.UTF-8"}));
 }
 
+TEST(Config, KwVariablesOfForeignSectionsAreIgnored) {
+    Config c = load("", {}, {"KW_VAR_DIR=/tmp/x", "KW_TEST_TIMEOUT=5", "KW_SERVER_PORT=8085"});
+    EXPECT_EQ(c.server.port, 8085);
+}
+
 TEST(Config, UnknownKeyInFlagStopsNamingTheKey) {
     std::string message = error_of([] { load("", {"orders.start_timeout=5"}, {}); });
     EXPECT_NE(message.find("orders.start_timeout"), std::string::npos) << message;

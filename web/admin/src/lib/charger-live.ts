@@ -9,6 +9,8 @@ export function applyChargerEvent(charger: Charger, message: LiveMessage): boole
     case 'online':
     case 'boot':
       charger.online = true;
+      // both follow a message from the charger just now (the staff view shows "last heartbeat")
+      if ('last_seen' in charger) (charger as { last_seen: string | null }).last_seen = new Date().toISOString();
       if (message.event === 'boot') {
         if (typeof data.firmware === 'string') charger.firmware = data.firmware;
         if (typeof data.model === 'string') charger.model = data.model;

@@ -87,7 +87,7 @@ export default {
   },
   map: {
     title: 'Find a charger',
-    searchPlaceholder: 'Search stations by name or address',
+    searchPlaceholder: 'Search stations',
     mapView: 'Map',
     listView: 'List',
     filterAvailable: 'Available',
@@ -182,6 +182,7 @@ export default {
     starting: 'Starting…',
     notAvailable: 'This connector is {status} right now',
     chargerOffline: 'The charger is offline right now',
+    noConnector: 'Charger {code} has no connector {n}',
     plugHint: 'Make sure the cable is plugged in',
   },
   charging: {
@@ -299,6 +300,7 @@ export default {
     title: 'Top up',
     amount: 'Amount',
     custom: 'Other amount (yuan)',
+    customPlaceholder: '¥1–10000, e.g. 88',
     pay: 'Pay {amount}',
     sandbox: 'Sandbox payment: test environment, no real money moves',
     creating: 'Creating the payment…',

@@ -182,6 +182,7 @@ export default {
     starting: '正在启动…',
     notAvailable: '该充电枪当前{status}，暂时无法充电',
     chargerOffline: '充电桩离线，暂时无法充电',
+    noConnector: '充电桩 {code} 没有 {n} 号枪',
     plugHint: '请确认已插好充电枪',
   },
   charging: {
@@ -299,6 +300,7 @@ export default {
     title: '钱包充值',
     amount: '充值金额',
     custom: '其他金额（元）',
+    customPlaceholder: '1–10000 元，例如 88',
     pay: '立即支付 {amount}',
     sandbox: '沙箱支付：测试环境，不会产生真实扣款',
     creating: '正在创建支付…',

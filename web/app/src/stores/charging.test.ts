@@ -2,7 +2,7 @@ import { setFetch, setToken } from '@kilowatt/api/http'
 import type { Order } from '@kilowatt/api/types'
 import { LiveSocket } from '@kilowatt/api/ws'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setLiveSocket } from '../live'
 import { FakeServer, FakeSocket, settle } from '../test/fakes'
 import { useChargingStore } from './charging'
@@ -94,6 +94,33 @@ describe('charging store', () => {
     // A late push of the running order does not bring it back.
     FakeSocket.last().push('order:7', 'order', order({ state: 'charging' }))
     expect(store.order?.state).toBe('settled')
+  })
+
+  it('fetches a starting order every few seconds, even with the socket up, until it runs', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      let current = order({ state: 'starting', started_at: null })
+      server.on('GET /orders/7', () => ({ status: 200, body: current }))
+      const store = useChargingStore()
+      await store.watch(7)
+      expect(store.liveStatus).toBe('open')
+      vi.advanceTimersByTime(3000)
+      await settle()
+      expect(server.count('GET /orders/7')).toBe(2)
+      current = order({ state: 'charging' }) // the push of this change was missed
+      vi.advanceTimersByTime(3000)
+      await settle()
+      expect(store.order?.state).toBe('charging')
+      const n = server.count('GET /orders/7')
+      vi.advanceTimersByTime(3000 * 3)
+      await settle()
+      expect(server.count('GET /orders/7')).toBe(n) // running and live: only the rare safety fetch
+      vi.advanceTimersByTime(20000)
+      await settle()
+      expect(server.count('GET /orders/7')).toBe(n + 1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('finds the session a lost start answer created instead of starting a second one', async () => {

@@ -1,8 +1,8 @@
 // The charging session on screen: starts it, follows it live over the WebSocket (order:<id>), stops
 // it and keeps the final bill. Survives a reload (the route holds the id, GET /orders/{id} reloads
-// it) and a dropped socket: after every reconnect, and every few seconds while the socket is down,
-// the order is fetched again, and every update is folded by mergeOrder/applyMeter so nothing is
-// counted twice or lost. A start that fails on the network is looked up in /orders/current before
+// it) and a dropped socket: after every reconnect, every few seconds while the socket is down or the
+// order waits on the charger, and now and then anyway, the order is fetched again; every update is
+// folded by mergeOrder/applyMeter so nothing is counted twice or lost. A start that fails on the network is looked up in /orders/current before
 // the driver may try again, so a lost answer never leads to a second session. Main thread only.
 import { isApiError } from '@kilowatt/api/http'
 import * as ordersApi from '@kilowatt/api/orders'
@@ -13,7 +13,9 @@ import { ref } from 'vue'
 import { applyMeter, isActive, mergeOrder } from '../lib/live-order'
 import { liveSocket } from '../live'
 
-export const POLL_MS = 5000
+export const POLL_MS = 5000 // socket down
+export const TRANSITION_POLL_MS = 3000 // starting / stopping
+export const SAFETY_POLL_MS = 20000 // socket up, charging
 
 export const useChargingStore = defineStore('charging', () => {
   const order = ref<Order | null>(null)
@@ -22,6 +24,7 @@ export const useChargingStore = defineStore('charging', () => {
   let watchingId: number | null = null
   let stopWatching: (() => void)[] = []
   let pollTimer: ReturnType<typeof setInterval> | null = null
+  let pollEvery: number | null = null
 
   function accept(next: Order): void {
     if (watchingId !== null && next.id !== watchingId) return
@@ -29,7 +32,10 @@ export const useChargingStore = defineStore('charging', () => {
   }
 
   function onMessage(m: LiveMessage): void {
-    if (m.event === 'order') accept(m.data as unknown as Order)
+    if (m.event === 'order') {
+      accept(m.data as unknown as Order)
+      updatePolling()
+    }
     else if (m.event === 'meter') {
       const next = applyMeter(order.value, m.data as unknown as OrderMeterEvent)
       if (next) order.value = next
@@ -52,13 +58,22 @@ export const useChargingStore = defineStore('charging', () => {
     }
   }
 
+  // How often to fetch the order besides the pushes: often while the socket is down or the order
+  // waits on the charger (starting/stopping), rarely otherwise (a missed push is never final).
+  function pollInterval(): number | null {
+    const o = order.value
+    if (watchingId === null || (o && !isActive(o.state))) return null
+    if (liveStatus.value !== 'open') return POLL_MS
+    if (!o || o.state === 'starting' || o.state === 'stopping') return TRANSITION_POLL_MS
+    return SAFETY_POLL_MS
+  }
+
   function updatePolling(): void {
-    const needed = watchingId !== null && liveStatus.value !== 'open' && isActive(order.value?.state)
-    if (needed && !pollTimer) pollTimer = setInterval(() => void reload(), POLL_MS)
-    if (!needed && pollTimer) {
-      clearInterval(pollTimer)
-      pollTimer = null
-    }
+    const wanted = pollInterval()
+    if (wanted === pollEvery) return
+    if (pollTimer) clearInterval(pollTimer)
+    pollTimer = wanted === null ? null : setInterval(() => void reload().then(updatePolling), wanted)
+    pollEvery = wanted
   }
 
   // Follows order `id`: subscribes first, then loads, so no update falls between the two.
@@ -93,6 +108,7 @@ export const useChargingStore = defineStore('charging', () => {
     loadError.value = null
     if (pollTimer) clearInterval(pollTimer)
     pollTimer = null
+    pollEvery = null
   }
 
   async function stop(): Promise<Order> {
