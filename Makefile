@@ -1,7 +1,7 @@
 # Kilowatt: a thin wrapper around CMake and the scripts in scripts/.
 #   make run     install dependencies (Debian 12), build, start a local demo (scripts/run.sh)
 #   make test    install dependencies, build, run every test (scripts/test.sh)
-#   make build   configure (once) and build into $(BUILD_DIR)
+#   make build   configure (once) and build into $(BUILD_DIR); build the web apps into web/*/dist
 #   make deps    install the Debian packages (scripts/deps.sh)
 #   make clean   remove $(BUILD_DIR)
 # Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo).
@@ -31,6 +31,7 @@ configure: $(BUILD_DIR)/build.ninja
 
 build: configure
 	ninja -C $(BUILD_DIR)
+	bash scripts/web.sh
 
 run: deps build
 	bash scripts/run.sh

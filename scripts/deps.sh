@@ -21,8 +21,12 @@ RUNTIME_PACKAGES=(
     tzdata ca-certificates procps iproute2 python3 curl
 )
 # ---- Web (admin console, driver app, e2e journeys) ------------------------------------------------
-# The web issues add their packages here (nodejs npm chromium ...). Nothing yet.
-WEB_PACKAGES=()
+# Node.js builds the two Vue apps (Debian 12's nodejs 18 is enough: the web toolchain is pinned to
+# versions that support it); Debian's chromium runs the browser journeys through playwright-core;
+# a CJK font makes the Chinese pages readable in the screenshots.
+WEB_PACKAGES=(nodejs chromium fonts-wqy-microhei)
+# Debian's nodejs ships npm separately; a NodeSource nodejs (already bundling npm) conflicts with it.
+if ! command -v npm >/dev/null 2>&1; then WEB_PACKAGES+=(npm); fi
 # ---------------------------------------------------------------------------------------------------
 
 PACKAGES=("${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${WEB_PACKAGES[@]}")

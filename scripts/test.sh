@@ -32,5 +32,7 @@ read -r -a extra <<<"${CTEST_ARGS:-}"
 set +e
 ctest --test-dir "$BUILD_DIR" -j"${CTEST_PARALLEL:-2}" --output-on-failure --timeout 600 "${extra[@]}"
 rc=$?
+# The web apps: unit tests (vitest) and browser journeys against the real stack.
+bash scripts/web.sh test || rc=$((rc == 0 ? 1 : rc))
 set -e
 exit "$rc"
