@@ -356,11 +356,17 @@ export async function startStack(options = {}) {
       const headers = { Accept: 'application/json' };
       if (token) headers.Authorization = `Bearer ${token}`;
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const r = await fetch(`${baseUrl}/api/v1${apiPath}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      let r;
+      try {
+        r = await fetch(`${baseUrl}/api/v1${apiPath}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(30000),
+        });
+      } catch (e) {
+        throw new Error(`${method} ${apiPath}: ${e.name === 'TimeoutError' ? 'no answer in 30 s' : e.message}`);
+      }
       const text = await r.text();
       let parsed;
       try {

@@ -24,3 +24,27 @@ describe('translations', () => {
     }
   });
 });
+
+describe('templates', () => {
+  it('hold no Chinese text of their own (every string goes through vue-i18n)', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const full = join(dir, name);
+        if (statSync(full).isDirectory()) walk(full);
+        else if (name.endsWith('.vue')) files.push(full);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const template = text.slice(text.indexOf('<template>'), text.lastIndexOf('</template>'));
+      expect(template, file).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});

@@ -25,5 +25,6 @@ export function downloadText(filename: string, text: string, type = 'text/csv;ch
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  // a busy browser may start the download late: keep the blob for a while
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
