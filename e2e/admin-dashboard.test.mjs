@@ -68,6 +68,10 @@ test('the dashboard shows the numbers of the API and follows a new session live'
   });
   const after = await stack.api('GET', '/admin/dashboard?tz=Asia/Shanghai', undefined, adminToken);
   assert.equal(await kpi(page, 'sessions'), String(after.sessions_active));
+  // stop once charging (stopping a 'starting' order deadlocks the server on SQLite, reported)
+  await waitFor(async () => (await stack.api('GET', `/orders/${order.id}`, undefined, driverToken)).state === 'charging', {
+    what: 'the order charging',
+  });
   await stack.api('POST', `/orders/${order.id}/stop`, undefined, driverToken);
   await waitFor(async () => (await kpi(page, 'sessions')) === String(api.sessions_active), {
     what: 'active sessions back after the stop',

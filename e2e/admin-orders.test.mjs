@@ -115,6 +115,11 @@ test('the filtered order list exports to CSV', async () => {
   // a second order, by the same driver elsewhere, stays out of the filter
   const driverToken = await stack.driverToken();
   const other = await stack.api('POST', '/orders', { charger_code: 'BJ-AC-01', connector: 1 }, driverToken);
+  // stop it once charging: stopping an order still 'starting' deadlocks the server on SQLite
+  // (service::request_stop holds the one pooled session while cancel_start asks for another)
+  await waitFor(async () => (await stack.api('GET', `/orders/${other.id}`, undefined, driverToken)).state === 'charging', {
+    what: 'the other order charging',
+  });
   await stack.api('POST', `/orders/${other.id}/stop`, undefined, driverToken);
   await page.goto(`${stack.adminUrl}orders?charger_code=${CODE}&state=settled`);
   await page.getByTestId('orders-table').waitFor();

@@ -115,22 +115,30 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
 }
 
 store::Order request_stop(app::Context& ctx, std::int64_t order_id, StopReason reason) {
-    const UtcMs now = ctx.clock.now();
-    auto sql = ctx.db.session();
-    store::Order o = load(*sql, order_id);
+    // Never hold a pooled session while calling something that takes one: SQLite's pool has one.
+    auto load_now = [&] {
+        auto sql = ctx.db.session();
+        return load(*sql, order_id);
+    };
+    store::Order o = load_now();
     const auto state = domain::order_state_from_string(o.state);
     if (state == OrderState::starting) {
         cancel_start(ctx, order_id, reason);
         send_stop(ctx, o, reason);  // the charger may have started already
-        return load(*sql, order_id);
+        return load_now();
     }
     if (state == OrderState::charging) {
-        soci::transaction tr(*sql);
-        bool changed = store::transition(*sql, o.id, "charging", "stopping", std::string(domain::to_string(reason)),
-                                         now + ctx.config.orders.stop_timeout_s * 1000, now);
-        tr.commit();
+        const UtcMs now = ctx.clock.now();
+        bool changed = false;
+        {
+            auto sql = ctx.db.session();
+            soci::transaction tr(*sql);
+            changed = store::transition(*sql, o.id, "charging", "stopping", std::string(domain::to_string(reason)),
+                                        now + ctx.config.orders.stop_timeout_s * 1000, now);
+            tr.commit();
+        }
         if (!changed) return request_stop(ctx, order_id, reason);  // it moved on meanwhile: look again
-        o = load(*sql, order_id);
+        o = load_now();
         send_stop(ctx, o, reason);
         spdlog::info("event=order_stopping order={} reason={}", o.id, domain::to_string(reason));
         push_order(ctx, o);
@@ -208,13 +216,17 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
 }
 
 void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, StopReason reason) {
-    auto sql = ctx.db.session();
-    store::Order o = load(*sql, order_id);
+    store::Order o;
+    {
+        auto sql = ctx.db.session();
+        o = load(*sql, order_id);
+    }
     if (!domain::is_active(domain::order_state_from_string(o.state))) return;
     if (o.state == "starting") {
-        cancel_start(ctx, order_id, reason);
+        cancel_start(ctx, order_id, reason);  // takes its own session: none may be held here
         return;
     }
+    auto sql = ctx.db.session();
     // The freshest reading: Redis (every sample) if it belongs to this order, else SQL's last persisted.
     SettleInput in;
     in.reason = reason;

@@ -288,3 +288,33 @@ TEST(ChargingResilience, SessionStopsItselfBeforeTheBalanceRunsOut) {
 
 }  // namespace
 }  // namespace kw::test
+
+namespace kw::test {
+namespace {
+
+// A driver who stops before the charger confirmed the start gets a cancelled order at no charge,
+// and the server keeps answering (SQLite has a single connection: nothing may wait on itself).
+TEST(ChargingResilience, StopBeforeTheChargerConfirmedCancelsAtNoCharge) {
+    Stack stack;
+    Net n = setup(stack, "RES-EARLY");
+    auto sim = stack.start_sim({n.charger});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    sim->control("drop-next-acks " + n.charger.code + " 1");
+    const long long id = start(n);
+    auto stop = stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", n.driver);
+    ASSERT_EQ(stop.status, 200) << stop.body;
+    EXPECT_EQ(str(stop.json().at("state")), "cancelled");
+    EXPECT_EQ(str(stop.json().at("stop_reason")), "driver");
+    EXPECT_EQ(stack.balance(n.driver), 50000);
+    EXPECT_EQ(stack.http().get("/api/v1/me", n.driver).status, 200);
+    // Staff force stop of a starting order works the same way.
+    sim->control("drop-next-acks " + n.charger.code + " 1");
+    const long long second = start(n);
+    auto forced = stack.http().post("/api/v1/admin/orders/" + std::to_string(second) + "/force-stop", "{}",
+                                    stack.admin_token());
+    ASSERT_EQ(forced.status, 200) << forced.body;
+    EXPECT_EQ(str(forced.json().at("state")), "cancelled");
+}
+
+}  // namespace
+}  // namespace kw::test
