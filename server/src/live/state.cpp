@@ -57,6 +57,7 @@ ChargerLive LiveState::charger(const std::string& code) {
     auto f = fields(replies.at(1));
     out.last_seen = to_int(f["last_seen"]);
     out.boot_id = f["boot_id"];
+    out.station_id = to_int(f["station_id"]);
     return out;
 }
 
@@ -102,8 +103,10 @@ std::vector<std::string> LiveState::silent_since(UtcMs cutoff) {
     return out;
 }
 
-void LiveState::set_boot(const std::string& code, const std::string& boot_id, UtcMs now) {
-    redis_.command({"HSET", key("charger", code), "boot_id", boot_id, "boot_at", std::to_string(now)});
+void LiveState::set_boot(const std::string& code, const std::string& boot_id, UtcMs now, std::int64_t station_id,
+                         const std::string& vendor, const std::string& model, const std::string& firmware) {
+    redis_.command({"HSET", key("charger", code), "boot_id", boot_id, "boot_at", std::to_string(now), "station_id",
+                    std::to_string(station_id), "vendor", vendor, "model", model, "firmware", firmware});
 }
 
 void LiveState::set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at) {

@@ -2,7 +2,7 @@
 // Live charger state in Redis, the single truth for "is it online, what is it doing now":
 //   <prefix>online:<code>            "1" with a TTL of heartbeat_s * missed_heartbeats; gone = offline
 //   <prefix>presence                 sorted set code -> last heartbeat ms (finds chargers that went silent)
-//   <prefix>charger:<code>           hash: boot_id, last_seen, vendor, model, firmware
+//   <prefix>charger:<code>           hash: boot_id, boot_at, station_id, last_seen, vendor, model, firmware
 //   <prefix>conn:<code>:<n>          hash: status, power_w, energy_wh, voltage_v, current_a, soc, at,
 //                                    order_id, tx_id
 // Cheap to construct (holds references); used from worker threads.
@@ -33,7 +33,8 @@ struct ConnectorLive {
 struct ChargerLive {
     bool online = false;
     UtcMs last_seen = 0;
-    std::string boot_id;
+    std::string boot_id;          // empty: never booted here (unknown to live state)
+    std::int64_t station_id = 0;  // recorded at boot
 };
 
 class LiveState {
@@ -53,7 +54,8 @@ public:
     bool mark_offline(const std::string& code);
     // Chargers whose last heartbeat is older than cutoff.
     std::vector<std::string> silent_since(UtcMs cutoff);
-    void set_boot(const std::string& code, const std::string& boot_id, UtcMs now);
+    void set_boot(const std::string& code, const std::string& boot_id, UtcMs now, std::int64_t station_id,
+                  const std::string& vendor, const std::string& model, const std::string& firmware);
     void set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at);
     void set_connector_meter(const std::string& code, int number, const ConnectorLive& sample);
     void set_connector_order(const std::string& code, int number, std::int64_t order_id, const std::string& tx_id);

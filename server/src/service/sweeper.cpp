@@ -58,11 +58,11 @@ void sweep(app::Context& ctx) {
         for (const std::string& code : live.silent_since(cutoff)) {
             if (!live.mark_offline(code)) continue;  // another instance reported it
             spdlog::info("event=charger_offline code={} reason=missed_heartbeats", code);
-            auto reply = ctx.redis.command({"HGET", ctx.config.redis.prefix + "charger:" + code, "station_id"});
+            const std::int64_t station_id = live.charger(code).station_id;
             const std::string data = boost::json::serialize(
                 boost::json::object{{"charger_code", code}, {"online", false}, {"reason", "missed_heartbeats"}});
             ctx.push.publish("charger:" + code, "offline", data);
-            if (!reply.str.empty()) ctx.push.publish("station:" + reply.str, "offline", data);
+            if (station_id > 0) ctx.push.publish("station:" + std::to_string(station_id), "offline", data);
             ctx.push.publish("dashboard", "offline", data);
         }
     });

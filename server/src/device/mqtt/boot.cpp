@@ -28,9 +28,7 @@ void handle_boot(app::Context& ctx, const std::string& code, const boost::json::
     }
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
     const std::string previous = live.charger(code).boot_id;
-    live.set_boot(code, boot_id, now);
-    ctx.redis.command({"HSET", ctx.config.redis.prefix + "charger:" + code, "station_id",
-                       std::to_string(charger.station_id), "vendor", vendor, "model", model, "firmware", firmware});
+    live.set_boot(code, boot_id, now, charger.station_id, vendor, model, firmware);
     live.mark_seen(code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
     // A new boot id while sessions were running: the charger restarted and lost them. Close them at
     // their last known reading; an ended event it still holds is replayed later and applied once.

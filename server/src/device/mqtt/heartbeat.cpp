@@ -11,7 +11,7 @@ namespace kw::device::mqtt {
 void handle_heartbeat(app::Context& ctx, const std::string& code, const boost::json::object&) {
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
     const auto before = live.charger(code);
-    std::int64_t station_id = 0;
+    std::int64_t station_id = before.station_id;
     if (before.boot_id.empty()) {
         // Never booted here (or Redis lost it): only a known charger may be marked online.
         station_id = known_charger(ctx, code).station_id;
@@ -19,10 +19,6 @@ void handle_heartbeat(app::Context& ctx, const std::string& code, const boost::j
     live.mark_seen(code, ctx.clock.now(), ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
     if (!before.online) {
         spdlog::info("event=charger_online code={}", code);
-        if (station_id == 0) {
-            auto reply = ctx.redis.command({"HGET", ctx.config.redis.prefix + "charger:" + code, "station_id"});
-            station_id = reply.str.empty() ? 0 : std::stoll(reply.str);
-        }
         push_charger_event(ctx, code, station_id, 0, "online", {{"online", true}});
     }
 }

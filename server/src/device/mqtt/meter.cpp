@@ -31,12 +31,10 @@ void handle_meter(app::Context& ctx, const std::string& code, const boost::json:
     sample.at = message_time(ctx, p);
 
     // A charger must have booted (with a known code) before its meter values count.
-    const std::string charger_key = ctx.config.redis.prefix + "charger:" + code;
-    auto info = ctx.redis.pipeline({{"HGET", charger_key, "boot_id"}, {"HGET", charger_key, "station_id"}});
-    if (info.at(0).str.empty()) throw Error(Errc::conflict, "meter values before boot");
-    const std::int64_t station_id = info.at(1).str.empty() ? 0 : std::stoll(info.at(1).str);
-
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+    const live::ChargerLive charger = live.charger(code);
+    if (charger.boot_id.empty()) throw Error(Errc::conflict, "meter values before boot");
+    const std::int64_t station_id = charger.station_id;
     const int n = static_cast<int>(connector);
     live.set_connector_meter(code, n, sample);
     boost::json::object data{{"power_w", sample.power_w},

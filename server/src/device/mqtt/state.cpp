@@ -15,8 +15,7 @@ void handle_state(app::Context& ctx, const std::string& code, const boost::json:
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
     if (!live.mark_offline(code)) return;
     spdlog::info("event=charger_offline code={} reason={}", code, reason);
-    auto reply = ctx.redis.command({"HGET", ctx.config.redis.prefix + "charger:" + code, "station_id"});
-    push_charger_event(ctx, code, reply.str.empty() ? 0 : std::stoll(reply.str), 0, "offline",
+    push_charger_event(ctx, code, live.charger(code).station_id, 0, "offline",
                        {{"online", false}, {"reason", reason}});
 }
 
