@@ -45,7 +45,7 @@ const std::map<std::string, Key>& keys() {
         KW_I(orders, sweep_interval_ms),
         KW_B(payments, sandbox), KW_S(payments, sandbox_secret),
         KW_S(log, level),
-        KW_B(demo, seed), KW_S(demo, chargers_csv),
+        KW_B(demo, seed), KW_S(demo, chargers_csv), KW_B(demo, allow_mysql),
     };
     return table;
 }

@@ -71,6 +71,7 @@ struct Config {
     struct Demo {
         bool seed = false;                      // seed demo data into an empty database
         std::string chargers_csv;               // where to write the demo chargers' credentials
+        bool allow_mysql = false;               // seed a MySQL/MariaDB database too (normally refused)
     } demo;
 };
 
