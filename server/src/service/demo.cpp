@@ -31,6 +31,16 @@ constexpr const char* kDemoTariff = R"({
               ["11:30","13:00","sharp"], ["13:00","17:00","flat"], ["17:00","21:00","peak"],
               ["21:00","23:00","flat"], ["23:00","24:00","valley"]]})";
 
+constexpr const char* kDemoTariffName = "分时电价 (演示)";
+
+struct DemoKind {
+    const char* suffix;
+    const char* kind;
+    std::int64_t rated_w;
+    int connectors;
+};
+constexpr DemoKind kKinds[] = {{"AC-01", "AC", 7000, 1}, {"AC-02", "AC", 7000, 1}, {"DC-01", "DC", 120000, 2}};
+
 struct DemoStation {
     const char* prefix;
     const char* name;
@@ -146,10 +156,28 @@ void seed_demo(app::Context& ctx, const std::string& csv_path) {
         refresh_demo_credentials(ctx, csv_path);
         return;
     }
-    if (!empty)
+    if (!empty) {
+        // Seeded before demo_rows existed (an older `make run` database): recognised by the demo's
+        // tariff name, its stations and the demo codes in them, and marked; nothing else is.
+        std::vector<std::string> codes;
+        for (const auto& s : kStations)
+            for (const DemoKind& k : kKinds) codes.push_back(std::string(s.prefix) + "-" + k.suffix);
+        int adopted = 0;
+        {
+            auto sql = ctx.db.session();
+            soci::transaction tr(*sql);
+            adopted = store::adopt_unmarked_demo(*sql, kDemoTariffName, codes);
+            tr.commit();
+        }
+        if (adopted > 0) {
+            spdlog::info("event=demo_rows_adopted chargers={}", adopted);
+            refresh_demo_credentials(ctx, csv_path);
+            return;
+        }
         throw Error(Errc::conflict,
                     "demo.seed seeds only an empty database, and this one holds tariffs, stations, chargers, "
                     "drivers or orders the demo did not create");
+    }
 
     const UtcMs now = ctx.clock.now();
     std::vector<Credentials> creds;
@@ -160,7 +188,7 @@ void seed_demo(app::Context& ctx, const std::string& csv_path) {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
         const std::int64_t tariff_id =
-            store::insert_tariff(*sql, "分时电价 (演示)", boost::json::serialize(boost::json::parse(kDemoTariff)), now);
+            store::insert_tariff(*sql, kDemoTariffName, boost::json::serialize(boost::json::parse(kDemoTariff)), now);
         store::mark_demo_row(*sql, "tariff", tariff_id);
         for (const auto& s : kStations) {
             store::StationRow row;
@@ -181,14 +209,8 @@ void seed_demo(app::Context& ctx, const std::string& csv_path) {
         store::mark_demo_row(*sql, "employee", create_employee(*sql, "maintainer", "Maint1234", "演示运维", Role::maintainer, now));
         tr.commit();
     }
-    struct Kind {
-        const char* suffix;
-        const char* kind;
-        std::int64_t rated_w;
-        int connectors;
-    };
     for (std::size_t i = 0; i < std::size(kStations); ++i) {
-        for (const Kind& k : {Kind{"AC-01", "AC", 7000, 1}, Kind{"AC-02", "AC", 7000, 1}, Kind{"DC-01", "DC", 120000, 2}}) {
+        for (const DemoKind& k : kKinds) {
             NewCharger c;
             c.code = std::string(kStations[i].prefix) + "-" + k.suffix;
             c.station_id = station_ids[i];

@@ -1,5 +1,7 @@
 #include "store/demo_repo.hpp"
 
+#include <algorithm>
+
 namespace kw::store {
 
 bool network_is_empty(soci::session& sql) {
@@ -19,6 +21,39 @@ bool demo_seeded(soci::session& sql) {
 void mark_demo_row(soci::session& sql, const std::string& kind, std::int64_t row_id) {
     long long id = row_id;
     sql << "INSERT INTO demo_rows (kind, row_id) VALUES (:k, :id)", soci::use(kind), soci::use(id);
+}
+
+int adopt_unmarked_demo(soci::session& sql, const std::string& tariff_name, const std::vector<std::string>& codes) {
+    std::vector<long long> tariffs, stations;
+    std::vector<std::pair<long long, std::string>> chargers;
+    {
+        long long id = 0;
+        soci::statement st = (sql.prepare << "SELECT id FROM tariffs WHERE name = :n", soci::into(id),
+                              soci::use(tariff_name));
+        st.execute(false);
+        while (st.fetch()) tariffs.push_back(id);
+    }
+    for (long long t : tariffs) {
+        long long id = 0;
+        soci::statement st =
+            (sql.prepare << "SELECT id FROM stations WHERE tariff_id = :t", soci::into(id), soci::use(t));
+        st.execute(false);
+        while (st.fetch()) stations.push_back(id);
+    }
+    for (long long station : stations) {
+        long long id = 0;
+        std::string code;
+        soci::statement st = (sql.prepare << "SELECT id, code FROM chargers WHERE station_id = :s", soci::into(id),
+                              soci::into(code), soci::use(station));
+        st.execute(false);
+        while (st.fetch())
+            if (std::find(codes.begin(), codes.end(), code) != codes.end()) chargers.emplace_back(id, code);
+    }
+    if (chargers.empty()) return 0;
+    for (long long t : tariffs) mark_demo_row(sql, "tariff", t);
+    for (long long s : stations) mark_demo_row(sql, "station", s);
+    for (const auto& c : chargers) mark_demo_row(sql, "charger", c.first);
+    return static_cast<int>(chargers.size());
 }
 
 std::vector<DemoCharger> demo_chargers(soci::session& sql) {

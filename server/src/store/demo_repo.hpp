@@ -16,6 +16,11 @@ bool network_is_empty(soci::session& sql);
 bool demo_seeded(soci::session& sql);
 void mark_demo_row(soci::session& sql, const std::string& kind, std::int64_t row_id);
 
+// A database the demo seeded before demo_rows existed: marks the tariff(s) named tariff_name, the
+// stations using them and, in those stations, the chargers whose code is one of codes. Returns the
+// number of chargers marked (0: nothing recognised, nothing marked).
+int adopt_unmarked_demo(soci::session& sql, const std::string& tariff_name, const std::vector<std::string>& codes);
+
 struct DemoCharger {
     std::int64_t id = 0;
     std::string code;

@@ -76,6 +76,32 @@ TEST(DemoSeed, RestartWithDemoKeepsAnOperatorsChargerAndTheDemoChargersCredentia
     EXPECT_EQ(list.at("total").as_int64(), 10);
 }
 
+// A `make run` database from before demo_rows existed: its demo rows are recognised (demo tariff,
+// its stations, the demo codes there) and nothing else is touched.
+TEST(DemoSeed, DatabaseSeededBeforeDemoRowsExistedIsAdoptedAndOnlyItsDemoChargersConsidered) {
+    TempDir dir("kw-demo");
+    const std::string csv = dir.file("demo-chargers.csv");
+    Stack stack(StackOptions{.server_flags = {"--demo.seed=true", "--demo.chargers_csv=" + csv}});
+    ASSERT_TRUE(eventually([&] { return count(stack.server_log(), "event=demo_seeded") == 1; }, 60s))
+        << stack.server_log();
+    const auto demo = read_demo_csv(csv);
+    const long long station = stack.create_station(stack.create_tariff(flat_tariff(10000, 5000)));
+    const auto own = stack.create_charger(station, "OPS-3");
+    stack.stop_server();
+    {
+        store::Db db(store::DbConfig{stack.db_url(), 1});
+        auto s = db.session();
+        *s << "DELETE FROM demo_rows";
+    }
+    std::filesystem::remove(csv);
+    stack.start_server();
+    ASSERT_TRUE(eventually([&] { return count(stack.server_log(), "event=demo_credentials_reissued chargers=9 kept=0") == 1; }, 60s))
+        << stack.server_log();
+    EXPECT_EQ(count(stack.server_log(), "event=demo_rows_adopted chargers=9"), 1);
+    EXPECT_EQ(connack(stack, own.code, own.password), std::optional<int>(0));
+    EXPECT_EQ(read_demo_csv(csv).count(own.code), 0u);
+}
+
 TEST(DemoSeed, DatabaseTheDemoDidNotSeedIsRefusedAndLeftAlone) {
     TempDir dir("kw-demo");
     const std::string csv = dir.file("demo-chargers.csv");
