@@ -52,7 +52,7 @@ const std::map<std::string, Key>& keys() {
         KW_B(sms, sandbox), KW_S(sms, sandbox_outbox), KW_I(sms, code_ttl_s), KW_I(sms, resend_s),
         KW_I(sms, max_attempts),
         KW_S(log, level),
-        KW_B(demo, seed), KW_S(demo, chargers_csv),
+        KW_B(demo, seed), KW_S(demo, chargers_csv), KW_B(demo, allow_mysql),
     };
     return table;
 }

@@ -94,6 +94,7 @@ struct Config {
     struct Demo {
         bool seed = false;                      // seed demo data; turns payments.sandbox and sms.sandbox on
         std::string chargers_csv;               // where to write the demo chargers' credentials
+        bool allow_mysql = false;               // seed a MySQL/MariaDB database too (normally refused)
     } demo;
 };
 

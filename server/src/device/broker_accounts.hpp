@@ -10,7 +10,8 @@ namespace kw::device {
 class BrokerAccounts {
 public:
     virtual ~BrokerAccounts() = default;
-    // Creates or replaces the charger's broker account. Throws kw::Error(unavailable) on failure.
+    // Creates or replaces the charger's broker account. Throws kw::Error(conflict) when the name
+    // belongs to a broker account that is not one of our chargers, kw::Error(unavailable) on failure.
     virtual void upsert_charger(const std::string& code, const std::string& password) = 0;
     virtual void remove_charger(const std::string& code) = 0;
 };

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "domain/error.hpp"
+#include "domain/money.hpp"
 #include "domain/validate.hpp"
 
 namespace kw::domain {
@@ -26,9 +27,12 @@ date::sys_time<milliseconds> sys_ms(UtcMs t) { return date::sys_time<millisecond
 
 UtcMs to_utc_ms(date::sys_time<milliseconds> tp) { return tp.time_since_epoch().count(); }
 
-// Non-negative num / den rounded half up; 128-bit so that Wh x ms or Wh x price cannot overflow.
+// Non-negative num / den rounded half up; 128-bit so that Wh x ms or Wh x price cannot overflow,
+// and a quotient beyond 64 bits (forged meter values) is refused rather than wrapped.
 std::int64_t div_round_half_up(__int128 num, __int128 den) {
-    return static_cast<std::int64_t>((2 * num + den) / (2 * den));
+    const __int128 q = (2 * num + den) / (2 * den);
+    if (q > INT64_MAX || q < INT64_MIN) throw Error(Errc::bad_request, "bill amount is out of range (integer overflow)");
+    return static_cast<std::int64_t>(q);
 }
 
 const Period& period_for_minute(const Tariff& tariff, int minute) {
@@ -278,7 +282,7 @@ Bill bill_session(const Tariff& tariff, const std::string& iana_tz, const std::v
     std::vector<std::int64_t> reading(s.size());
     reading[0] = s[0].wh;
     for (std::size_t i = 1; i < s.size(); ++i) {
-        reading[i] = reading[i - 1] + std::max<std::int64_t>(0, s[i].wh - s[i - 1].wh);
+        reading[i] = checked_add(reading[i - 1], std::max<std::int64_t>(0, s[i].wh - s[i - 1].wh), "session energy");
     }
     auto reading_at = [&](UtcMs t) -> std::int64_t {
         auto it = std::lower_bound(s.begin(), s.end(), t, [](const Sample& a, UtcMs v) { return a.at < v; });
@@ -307,15 +311,14 @@ Bill bill_session(const Tariff& tariff, const std::string& iana_tz, const std::v
         seg.energy_wh = end_reading - start_reading;
         start_reading = end_reading;
         const Price& price = price_of(tariff, seg.kind);
-        seg.electricity_fen =
-            div_round_half_up(static_cast<__int128>(seg.energy_wh) * price.electricity, 100000);
-        seg.service_fen = div_round_half_up(static_cast<__int128>(seg.energy_wh) * price.service, 100000);
-        bill.energy_wh += seg.energy_wh;
-        bill.electricity_fen += seg.electricity_fen;
-        bill.service_fen += seg.service_fen;
+        seg.electricity_fen = mul_div_round_half_up(seg.energy_wh, price.electricity, 100000, "electricity fee");
+        seg.service_fen = mul_div_round_half_up(seg.energy_wh, price.service, 100000, "service fee");
+        bill.energy_wh = checked_add(bill.energy_wh, seg.energy_wh, "session energy");
+        bill.electricity_fen = checked_add(bill.electricity_fen, seg.electricity_fen, "electricity fee");
+        bill.service_fen = checked_add(bill.service_fen, seg.service_fen, "service fee");
         bill.segments.push_back(seg);
     }
-    bill.total_fen = bill.electricity_fen + bill.service_fen;
+    bill.total_fen = checked_add(bill.electricity_fen, bill.service_fen, "session total");
     return bill;
 }
 

@@ -55,6 +55,34 @@ void validate_charger_code(std::string_view code) {
     }
 }
 
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void check_charger_code_not_reserved(std::string_view code, std::string_view server_username,
+                                     std::string_view server_client_id) {
+    constexpr std::string_view kDefaultClientIdPrefix = "kilowatt-";
+    if (!code.empty() && code.front() == '$') bad("charger code must not start with '$' (reserved by the broker)");
+    auto reserved = [&](const std::string& why) {
+        throw Error(Errc::conflict, "charger code '" + std::string(code) + "' is reserved: " + why);
+    };
+    if (!server_username.empty() && iequals(code, server_username))
+        reserved("it is the server's own MQTT username");
+    if (!server_client_id.empty() && iequals(code, server_client_id)) reserved("it is the server's MQTT client id");
+    if (code.size() >= kDefaultClientIdPrefix.size() &&
+        iequals(code.substr(0, kDefaultClientIdPrefix.size()), kDefaultClientIdPrefix))
+        reserved("'kilowatt-' is the prefix of the server instances' MQTT client ids");
+}
+
 const date::time_zone& find_zone(const std::string& iana_tz) {
     if (iana_tz.empty()) bad("timezone must not be empty");
     try {

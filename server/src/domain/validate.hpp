@@ -27,6 +27,14 @@ std::string mask_phone(std::string_view phone);
 // broker username, so '/', '+', '#' and anything else are refused.
 void validate_charger_code(std::string_view code);
 
+// A valid code may still name one of the server's own broker identities. Refused with
+// kw::Error(conflict): the server's broker username in any case (the charger's account would
+// replace the server's), its client id (a charger connecting with it would push the server off the
+// broker) and the default client-id prefix "kilowatt-" (every instance without mqtt.client_id uses
+// kilowatt-<instance>). Codes starting with '$' (broker-internal names) are bad_request.
+void check_charger_code_not_reserved(std::string_view code, std::string_view server_username,
+                                     std::string_view server_client_id);
+
 // The IANA zone (e.g. "Asia/Shanghai") from the OS tzdb; unknown names throw bad_request.
 const date::time_zone& find_zone(const std::string& iana_tz);
 void validate_timezone(const std::string& iana_tz);

@@ -9,6 +9,7 @@
 
 #include "device/broker_accounts.hpp"
 #include "domain/error.hpp"
+#include "domain/validate.hpp"
 #include "live/state.hpp"
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
@@ -112,6 +113,7 @@ std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
 
 std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::int64_t employee_id,
                                                         const NewCharger& c) {
+    domain::check_charger_code_not_reserved(c.code, ctx.config.mqtt.username, ctx.config.mqtt.client_id);
     std::string password = generate_mqtt_password();
     std::int64_t id = 0;
     {
@@ -141,6 +143,8 @@ std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::
         soci::transaction tr(*s);
         store::delete_charger(*s, id);
         tr.commit();
+        // The code names a broker account that is not ours: the caller must pick another code.
+        if (auto* k = dynamic_cast<const Error*>(&e); k && k->errc() == Errc::conflict) throw;
         throw Error(Errc::unavailable,
                     std::string("the MQTT broker did not accept the charger account: ") + e.what());
     }

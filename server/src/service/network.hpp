@@ -73,7 +73,8 @@ struct MqttCredentials {
 };
 
 // Inserts the charger and its connectors, then creates its broker account. Station unknown:
-// bad_request; code taken: conflict; broker failure: the rows are removed again and
+// bad_request; code taken, reserved (domain::check_charger_code_not_reserved) or naming a broker
+// account that is not one of our chargers: conflict; broker failure: the rows are removed again and
 // kw::Error(unavailable) is thrown.
 std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::int64_t employee_id,
                                                         const NewCharger& c);

@@ -5,6 +5,7 @@
 
 #include "device/commands.hpp"
 #include "domain/error.hpp"
+#include "domain/meter.hpp"
 #include "domain/tariff.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
@@ -12,6 +13,7 @@
 #include "service/running.hpp"
 #include "service/wallet.hpp"
 #include "store/charger_refs.hpp"
+#include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 #include "ws/push.hpp"
 
@@ -180,8 +182,31 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
     std::vector<domain::Sample> samples = store::samples(sql, o.id);
     std::optional<std::int64_t> start_wh = o.meter_start_wh ? o.meter_start_wh : in.start_wh;
     std::optional<UtcMs> started_at = o.started_at ? o.started_at : in.started_at;
+    domain::Sample end{in.end_at, in.end_wh};
+    if (in.reported_by_charger) {
+        // A charger's ended event may carry anything: bound it by the order and the connector.
+        domain::SessionFacts facts;
+        facts.created_at = o.created_at;
+        if (o.meter_start_wh && o.started_at) facts.recorded_start = domain::Sample{*o.started_at, *o.meter_start_wh};
+        for (const domain::Sample& x : samples)
+            if (!facts.last_accepted || x.at >= facts.last_accepted->at) facts.last_accepted = x;
+        facts.max_w = store::connector_max_w(sql, o.charger_id, o.connector_no);
+        std::optional<domain::Sample> reported_start;
+        if (start_wh && started_at) reported_start = domain::Sample{*started_at, *start_wh};
+        const domain::SessionEnds ends = domain::session_ends(facts, reported_start, end);
+        if (ends.start_raised || ends.end_lowered || (started_at && ends.start && ends.start->at != *started_at))
+            spdlog::warn("event=tx_ended_clamped order={} start_wh={}->{} started_at={}->{} end_wh={}->{}", o.id,
+                         start_wh.value_or(-1), ends.start ? ends.start->wh : -1,
+                         started_at ? format_utc(*started_at) : "-", ends.start ? format_utc(ends.start->at) : "-",
+                         in.end_wh, ends.end.wh);
+        if (ends.start) {
+            start_wh = ends.start->wh;
+            started_at = ends.start->at;
+        }
+        end = ends.end;
+    }
     if (start_wh && started_at) samples.push_back({*started_at, *start_wh});
-    if (started_at || !samples.empty()) samples.push_back({in.end_at, in.end_wh});
+    if (started_at || !samples.empty()) samples.push_back(end);
     domain::Tariff tariff = domain::parse_tariff(boost::json::parse(o.tariff_spec));
     domain::Bill bill = domain::bill_session(tariff, o.timezone, samples);
     if (o.driver_id == 0) {  // maintenance: energy recorded, nothing billed
@@ -204,8 +229,8 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
     s.tx_id = in.tx_id;
     s.meter_start_wh = start_wh;
     s.started_at = started_at;
-    s.meter_end_wh = in.end_wh;
-    s.stopped_at = in.end_at;
+    s.meter_end_wh = end.wh;
+    s.stopped_at = end.at;
     s.bill = bill;
     s.paid_fen = paid;
     store::write_settlement(sql, o.id, s, now);

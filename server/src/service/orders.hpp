@@ -54,6 +54,9 @@ struct SettleInput {
     std::optional<std::string> tx_id;
     std::optional<std::int64_t> start_wh;   // from the charger's ended event, if the start was missed
     std::optional<UtcMs> started_at;
+    // The end and start come from the charger's ended event, not from readings already accepted:
+    // they are bounded by what is known of the session (domain::session_ends).
+    bool reported_by_charger = false;
 };
 bool settle(app::Context& ctx, soci::session& sql, const store::Order& order, const SettleInput& in);
 

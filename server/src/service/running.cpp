@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include "domain/money.hpp"
 #include "domain/schedule.hpp"
 #include "domain/tariff.hpp"
 #include "live/redis.hpp"
@@ -35,14 +36,14 @@ std::string opt_str(const std::optional<std::int64_t>& v) { return v ? std::to_s
 }  // namespace
 
 void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
-                   std::int64_t balance_fen) {
+                   std::int64_t balance_fen, std::int64_t max_w) {
     ctx.redis.command({"HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at",
                        std::to_string(started_at), "last_wh", std::to_string(start_wh), "last_at",
                        std::to_string(started_at), "persisted_at", std::to_string(started_at), "est_mfen", "0",
                        "power_w", "0", "soc", "", "balance_fen", std::to_string(balance_fen), "driver_id",
                        std::to_string(o.driver_id), "limit_wh", opt_str(o.limit_wh), "limit_fen",
                        opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
-                       "tz", o.timezone, "stop_sent", ""});
+                       "tz", o.timezone, "stop_sent", "", "max_w", std::to_string(max_w)});
     // A forgotten key must not live forever: refreshed by every sample.
     ctx.redis.command({"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)});
 }
@@ -56,6 +57,14 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
     const std::int64_t start_wh = to_int(f["start_wh"]), last_wh = to_int(f["last_wh"]);
     const UtcMs start_at = to_int(f["start_at"]), last_at = to_int(f["last_at"]), persisted_at = to_int(f["persisted_at"]);
     std::int64_t est_mfen = to_int(f["est_mfen"]);
+    out.last = RunningSample{last_at, last_wh};
+    // Sessions begun before max_w was kept here have none (0): only the direction is checked.
+    const domain::MeterStep step =
+        domain::check_meter_step({last_at, last_wh}, {at, wh}, f["max_w"].empty() ? 0 : to_int(f["max_w"]));
+    if (step != domain::MeterStep::ok) {
+        out.rejected = step;
+        return out;
+    }
     if (at <= last_at) {  // stale or repeated sample: nothing to add
         out.energy_wh = last_wh - start_wh;
         out.cost_fen = est_mfen / 1000;
@@ -63,10 +72,12 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
     }
     const domain::Tariff tariff = domain::parse_tariff(boost::json::parse(f["tariff"]));
     const std::string& tz = f["tz"];
-    const std::int64_t delta = std::max<std::int64_t>(0, wh - last_wh);
+    const std::int64_t delta = wh - last_wh;  // >= 0: checked above
     const domain::Price price = domain::price_at(tariff, tz, last_at + (at - last_at) / 2);
     // Wh x (1/10000 yuan per kWh) = Wh x price / 100000 fen = Wh x price / 100 milli-fen.
-    est_mfen += delta * (price.electricity + price.service) / 100;
+    est_mfen = domain::checked_add(
+        est_mfen, domain::checked_mul(delta, price.electricity + price.service, "running estimate") / 100,
+        "running estimate");
     out.energy_wh = std::max<std::int64_t>(0, wh - start_wh);
     out.cost_fen = est_mfen / 1000;
 

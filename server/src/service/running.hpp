@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "app/context.hpp"
+#include "domain/meter.hpp"
 #include "domain/order_state.hpp"
 #include "store/orders_repo.hpp"
 
@@ -19,17 +20,24 @@ struct RunningSample {
     std::int64_t wh = 0;
 };
 
+// max_w: the connector's rated power (connectors.max_w), which bounds how fast its register may rise.
 void running_begin(app::Context& ctx, const store::Order& order, std::int64_t start_wh, UtcMs started_at,
-                   std::int64_t balance_fen);
+                   std::int64_t balance_fen, std::int64_t max_w);
 
 struct RunningUpdate {
     bool known = false;            // false: no running state (order not started or already ended)
+    // Set when the reading was refused (it goes backwards or rises faster than max_w allows, see
+    // domain/meter.hpp); then nothing was changed and the reading must not be used anywhere.
+    std::optional<domain::MeterStep> rejected;
+    RunningSample last;            // the last accepted reading (what a rejected one was judged against)
     std::int64_t energy_wh = 0;    // session energy so far
     std::int64_t cost_fen = 0;     // estimate: sum of energy x price at each interval's midpoint
     std::optional<RunningSample> persist_previous;  // persist these billing samples (boundary crossed)
     bool persist_current = false;
     std::optional<domain::StopReason> stop;  // a limit or the balance says stop now (reported once)
 };
+// Judges the reading first; an accepted one is added to the estimate (checked arithmetic: an
+// overflow throws kw::Error(bad_request) and changes nothing).
 RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at, std::int64_t wh,
                              std::int64_t power_w, std::optional<std::int64_t> soc);
 

@@ -277,6 +277,13 @@ bool delete_connector(soci::session& sql, std::int64_t charger_id, int number) {
     return true;
 }
 
+std::int64_t connector_max_w(soci::session& sql, std::int64_t charger_id, int number) {
+    long long c = charger_id, w = 0;
+    sql << "SELECT max_w FROM connectors WHERE charger_id = :c AND number = :n", soci::into(w), soci::use(c),
+        soci::use(number);
+    return sql.got_data() ? w : 0;
+}
+
 std::int64_t count_active_orders(soci::session& sql, std::int64_t charger_id, std::optional<int> connector) {
     long long c = charger_id, n = 0;
     int no_connector = connector ? 0 : 1;

@@ -64,6 +64,8 @@ std::vector<ConnectorRow> connectors_of(soci::session& sql, const std::vector<st
 void insert_connector(soci::session& sql, std::int64_t charger_id, int number, std::int64_t max_w);
 bool update_connector(soci::session& sql, std::int64_t charger_id, int number, std::int64_t max_w);
 bool delete_connector(soci::session& sql, std::int64_t charger_id, int number);
+// The connector's rated power (W); 0 if there is no such connector.
+std::int64_t connector_max_w(soci::session& sql, std::int64_t charger_id, int number);
 
 // Orders in starting/charging/stopping on the charger (on one connector when given).
 std::int64_t count_active_orders(soci::session& sql, std::int64_t charger_id,

@@ -83,7 +83,9 @@ TEST(ChargingResilience, ReplayedAndDuplicatedTxEventsAreAppliedOnce) {
 
 TEST(ChargingResilience, StopWhoseStartWasNeverSeenStillSettles) {
     Stack stack;
-    Net n = setup(stack, "RES-NOSTART");
+    // 60 kW, and the session ends 5 minutes after the order: 3456 Wh is possible (the ended event
+    // alone is believed only as far as max_w x time since the order was created allows).
+    Net n = setup(stack, "RES-NOSTART", 50000, "DC");
     TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
@@ -96,7 +98,7 @@ TEST(ChargingResilience, StopWhoseStartWasNeverSeenStillSettles) {
     const std::string started_at = format_utc(kw::SystemClock().now() - 60'000);
     charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-1"}, {"seq", 2}, {"connector", 1}, {"order_id", id},
                                 {"meter_start_wh", 100000}, {"started_at", started_at}, {"meter_wh", 103456},
-                                {"reason", "local"}});
+                                {"ts", format_utc(kw::SystemClock().now() + 300'000)}, {"reason", "local"}});
     auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
     ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled) << stack.server_log();
     EXPECT_EQ(settled.at("energy_wh").as_int64(), 3456);
@@ -230,7 +232,8 @@ TEST(ChargingResilience, ServerKilledMidSessionSettlesWithRightEnergyAfterRestar
 
 TEST(ChargingResilience, ChargerRebootMidSessionClosesAtLastKnownMeterValue) {
     Stack stack;
-    Net n = setup(stack, "RES-REBOOT");
+    // 60 kW and a reading two minutes on: 1500 Wh is possible (a faster rise would be refused).
+    Net n = setup(stack, "RES-REBOOT", 50000, "DC");
     TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
     charger.boot("boot-A");
     ASSERT_TRUE(stack.wait_online(n.charger.code));
@@ -240,7 +243,8 @@ TEST(ChargingResilience, ChargerRebootMidSessionClosesAtLastKnownMeterValue) {
     charger.publish_json("tx", {{"event", "started"}, {"tx_id", "R-1"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
                                 {"meter_wh", 5000}});
     stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
-    charger.publish_json("meter", {{"connector", 1}, {"energy_wh", 6500}, {"power_w", 7000}});
+    charger.publish_json("meter", {{"connector", 1}, {"energy_wh", 6500}, {"power_w", 45000},
+                                   {"ts", format_utc(kw::SystemClock().now() + 120'000)}});
     ASSERT_TRUE(eventually([&] {
         auto o = stack.http().get("/api/v1/orders/" + std::to_string(id), n.driver).json().as_object();
         return o.contains("live") && o.at("live").at("energy_wh").as_int64() == 1500;
@@ -254,7 +258,7 @@ TEST(ChargingResilience, ChargerRebootMidSessionClosesAtLastKnownMeterValue) {
 
 TEST(ChargingResilience, SessionOnChargerOfflineTooLongIsSettled) {
     Stack stack(StackOptions{false, {"--orders.offline_settle_s=2"}});
-    Net n = setup(stack, "RES-GONE");
+    Net n = setup(stack, "RES-GONE", 50000, "DC");  // 800 Wh a minute on is possible at 60 kW
     TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
@@ -262,7 +266,8 @@ TEST(ChargingResilience, SessionOnChargerOfflineTooLongIsSettled) {
     ASSERT_TRUE(charger.wait_command("start"));
     charger.publish_json("tx", {{"event", "started"}, {"tx_id", "G-1"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
                                 {"meter_wh", 1000}});
-    charger.publish_json("meter", {{"connector", 1}, {"energy_wh", 1800}, {"power_w", 7000}});
+    charger.publish_json("meter", {{"connector", 1}, {"energy_wh", 1800}, {"power_w", 45000},
+                                   {"ts", format_utc(kw::SystemClock().now() + 60'000)}});
     stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
     charger.kill();
     auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); }, 20s);

@@ -4,7 +4,10 @@
 
 #include <boost/json.hpp>
 
+#include "service/network.hpp"
 #include "stack.hpp"
+#include "store/chargers_repo.hpp"
+#include "store/db.hpp"
 
 namespace kw::test {
 namespace {
@@ -19,11 +22,16 @@ class BrokerHooks : public ::testing::Test {
                                                                 "periods":[["00:00","24:00","flat"]]})"));
         charger_ = stack_.create_charger(stack_.create_station(tariff), "HOOK-1");
     }
-    std::string result(const std::string& route, const json::object& body,
-                       const std::string& secret = "hook-Secret1") {
+    json::object answer(const std::string& route, const json::object& body,
+                        const std::string& secret = "hook-Secret1") {
         auto r = stack_.http().post("/api/v1/broker/" + route + "?secret=" + secret, json::serialize(body));
         EXPECT_EQ(r.status, 200) << r.body;
-        return r.status == 200 ? std::string(r.json().at("result").as_string()) : "";
+        return r.status == 200 ? r.json().as_object() : json::object{};
+    }
+    std::string result(const std::string& route, const json::object& body,
+                       const std::string& secret = "hook-Secret1") {
+        json::object a = answer(route, body, secret);
+        return a.contains("result") ? std::string(a.at("result").as_string()) : "";
     }
     std::string auth(const std::string& user, const std::string& password, const std::string& clientid) {
         return result("auth", {{"username", user}, {"password", password}, {"clientid", clientid}});
@@ -68,13 +76,63 @@ TEST_F(BrokerHooks, AclConfinesAChargerToItsOwnTopics) {
     EXPECT_EQ(acl("HOOK-1", "kw/v1/HOOK-1/#", "subscribe"), "deny");
     EXPECT_EQ(acl("HOOK-1", "kw/v1/HOOK-1/heartbeat", "publish", "someone"), "deny");
     EXPECT_EQ(acl("NOPE-1", "kw/v1/NOPE-1/heartbeat", "publish"), "deny");
+    // The server's username alone grants nothing: its rights come from authentication (superuser).
     EXPECT_EQ(acl(stack_.broker().admin_user(), "$share/kilowatt/kw/v1/+/heartbeat", "subscribe", "srv"),
-              "allow");
-    EXPECT_EQ(acl(stack_.broker().admin_user(), "kw/v1/HOOK-1/cmd", "publish", "srv"), "allow");
+              "deny");
+    EXPECT_EQ(acl(stack_.broker().admin_user(), "kw/v1/HOOK-1/cmd", "publish", "srv"), "deny");
     auto r = stack_.http().post(
         "/api/v1/broker/acl?secret=hook-Secret1",
         R"({"username":"HOOK-1","clientid":"HOOK-1","topic":"kw/v1/HOOK-1/x","action":"all"})");
     EXPECT_EQ(r.status, 400);
+}
+
+// Issue 7 on EMQX: superuser is decided by authentication (the server's username AND its password),
+// never by the username alone, and a charger's password never authenticates as the server.
+TEST_F(BrokerHooks, OnlyTheServersOwnPasswordMakesASuperuserAndAChargerNamedAfterTheServerNeverAuthenticates) {
+    const std::string server = stack_.broker().admin_user();
+    json::object ok = answer("auth", {{"username", server}, {"password", stack_.broker().admin_password()},
+                                      {"clientid", "kilowatt-1"}});
+    EXPECT_EQ(ok.at("result"), "allow");
+    EXPECT_EQ(ok.at("is_superuser"), true);
+
+    // The attack through the API is refused ...
+    const std::string maintainer = stack_.staff_token("maintainer");
+    for (const std::string& code : {server, std::string("ADMIN")}) {
+        auto r = stack_.http().post("/api/v1/admin/chargers",
+                                    json::serialize(json::object{{"code", code},
+                                                                 {"station_id", 1},
+                                                                 {"kind", "AC"},
+                                                                 {"rated_w", 7000}}),
+                                    maintainer);
+        EXPECT_EQ(r.status, 409) << code << " -> " << r.body;
+    }
+    // ... and a row made before codes were checked (written here straight into the database) gives
+    // its password no way in: not as the server, not as a charger, and its username no ACL.
+    const std::string legacy_password = "Legacy-Passw0rd-123456";
+    {
+        store::Db db(store::DbConfig{stack_.db_url(), 1});
+        auto s = db.session();
+        store::ChargerRow row;
+        row.code = server;
+        row.station_id = 1;
+        row.name = "legacy";
+        row.kind = "AC";
+        row.rated_w = 7000;
+        row.mqtt_password_hash = service::hash_mqtt_password(legacy_password);
+        store::insert_connector(*s, store::insert_charger(*s, row, 1), 1, 7000);
+    }
+    for (const std::string& clientid : {server, std::string("kilowatt-1")}) {
+        json::object denied = answer("auth", {{"username", server}, {"password", legacy_password}, {"clientid", clientid}});
+        EXPECT_EQ(denied.at("result"), "deny") << json::serialize(denied);
+        EXPECT_FALSE(denied.contains("is_superuser")) << json::serialize(denied);
+    }
+    EXPECT_EQ(acl(server, "kw/v1/" + server + "/heartbeat", "publish"), "deny");
+    EXPECT_EQ(acl(server, "$share/kilowatt/kw/v1/+/tx", "subscribe", "kilowatt-1"), "deny");
+    // Ordinary chargers are unaffected.
+    EXPECT_EQ(auth("HOOK-1", charger_.password, "HOOK-1"), "allow");
+    EXPECT_EQ(answer("auth", {{"username", "HOOK-1"}, {"password", charger_.password}, {"clientid", "HOOK-1"}})
+                  .at("is_superuser"),
+              false);
 }
 
 TEST_F(BrokerHooks, WrongOrMissingSecretIsRefused) {

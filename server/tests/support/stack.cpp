@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <stdexcept>
@@ -282,6 +283,25 @@ ChargerCredentials Stack::create_charger(long long station_id, const std::string
 
 std::unique_ptr<Sim> Stack::start_sim(const std::vector<ChargerCredentials>& chargers,
                                       const std::vector<std::string>& extra) {
+    // With --speed S the simulator's registers rise S times faster than its power, which the server
+    // refuses as impossible (a reading above max_w x elapsed time). Tell the server those connectors
+    // are that powerful (the simulator still reads the real rated_w from its own CSV).
+    double speed = 1;
+    for (std::size_t i = 0; i + 1 < extra.size(); ++i)
+        if (extra[i] == "--speed") speed = std::stod(extra[i + 1]);
+    if (speed > 1) {
+        for (const auto& c : chargers) {
+            if (c.id == 0) continue;  // not created through this stack's API
+            const long long fast = std::min<long long>(1'000'000, static_cast<long long>(c.rated_w * speed) + 1);
+            const std::string path = "/api/v1/admin/chargers/" + std::to_string(c.id);
+            require(http().put(path, json::serialize(json::object{{"rated_w", fast}}), admin_token()), 200,
+                    "raise rated_w for --speed");
+            for (int n = 1; n <= c.connectors; ++n)
+                require(http().put(path + "/connectors/" + std::to_string(n),
+                                   json::serialize(json::object{{"max_w", fast}}), admin_token()),
+                        200, "raise max_w for --speed");
+        }
+    }
     return std::make_unique<Sim>(chargers, broker_.port(), extra, dir_.path());
 }
 

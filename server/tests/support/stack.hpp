@@ -61,6 +61,8 @@ public:
     std::string server_log() const;
 
     void start_server();
+    // The next start_server() uses these (e.g. to restart with other flags on the same database).
+    StackOptions& options() { return options_; }
     int stop_server();   // SIGTERM, waits, returns the exit code
     void kill_server();  // SIGKILL: a crash
     bool server_running();

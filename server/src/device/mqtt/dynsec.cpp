@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <thread>
 
@@ -144,6 +146,10 @@ bool lists_role(const DynsecAccounts::Answer& answer, std::string_view role) {
 }  // namespace
 
 bool DynsecAccounts::setup(const std::string& server_username) {
+    {
+        std::lock_guard lock(mu_);
+        server_username_ = server_username;
+    }
     client_.subscribe(kDynsecResponseTopic, 1);
     const json::object get_client{{"command", "getClient"}, {"username", server_username}};
     auto first =
@@ -200,49 +206,95 @@ bool DynsecAccounts::setup(const std::string& server_username) {
     refused("addClientRole " + std::string(kServerRole), add_error.empty() ? "role not given" : add_error);
 }
 
+namespace {
+
+// A broker client is one of our chargers when it holds exactly its own charger role (and no group):
+// that is how upsert_charger creates it, and nobody but an admin of the broker can give a client a
+// kw-charger-* role. Anything else (the server's account, the dynsec admin, an operator's client)
+// must never be modified or deleted through a charger.
+bool is_our_charger(const DynsecAccounts::Answer& answer, std::string_view code) {
+    const json::value* data = answer.if_contains("data");
+    const json::value* client = data && data->is_object() ? data->as_object().if_contains("client") : nullptr;
+    if (!client || !client->is_object()) return false;
+    const json::value* roles = client->as_object().if_contains("roles");
+    const json::value* groups = client->as_object().if_contains("groups");
+    if (groups && groups->is_array() && !groups->get_array().empty()) return false;
+    if (!roles || !roles->is_array() || roles->get_array().size() != 1) return false;
+    return lists_role(answer, charger_role_name(code));
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+[[noreturn]] void not_ours(const std::string& code, const char* action) {
+    spdlog::warn("event=dynsec_foreign_client code={} action={}", code, action);
+    throw Error(Errc::conflict, "the broker already has an account named '" + code +
+                                    "' that is not a Kilowatt charger; choose another charger code");
+}
+
+}  // namespace
+
+bool DynsecAccounts::is_server_account(const std::string& code) {
+    std::lock_guard lock(mu_);
+    return !server_username_.empty() && iequals(code, server_username_);
+}
+
 void DynsecAccounts::upsert_charger(const std::string& code, const std::string& password) {
+    if (is_server_account(code)) not_ours(code, "upsert");
     const std::string role = charger_role_name(code);
-    auto first =
-        run({json::object{{"command", "createRole"}, {"rolename", role}, {"acls", charger_role_acls(code)}},
-             json::object{{"command", "createClient"},
-                          {"username", code},
-                          {"password", password},
-                          {"clientid", code},
-                          {"roles", json::array{json::object{{"rolename", role}}}}}});
-    json::array more;
+    // Look first: an existing client is changed only when it is one of our chargers.
+    auto got = run({json::object{{"command", "getClient"}, {"username", code}}});
+    std::string get_error = error_of(got.at(0));
+    const bool exists = get_error.empty();
+    if (!exists && get_error != "Client not found") refused("getClient " + code, get_error);
+    if (exists && !is_our_charger(got.at(0), code)) not_ours(code, "upsert");
+
+    auto first = run({json::object{{"command", "createRole"}, {"rolename", role}, {"acls", charger_role_acls(code)}}});
     std::string role_error = error_of(first.at(0));
-    if (role_error == "Role already exists")
-        more.push_back(
-            json::object{{"command", "modifyRole"}, {"rolename", role}, {"acls", charger_role_acls(code)}});
-    else if (!role_error.empty())
+    if (role_error == "Role already exists") {
+        auto answer = run(
+            {json::object{{"command", "modifyRole"}, {"rolename", role}, {"acls", charger_role_acls(code)}}});
+        if (std::string e = error_of(answer.at(0)); !e.empty()) refused("modifyRole " + role, e);
+    } else if (!role_error.empty()) {
         refused("createRole " + role, role_error);
-    std::string client_error = error_of(first.at(1));
-    if (client_error == "Client already exists")
-        more.push_back(json::object{{"command", "modifyClient"},
-                                    {"username", code},
-                                    {"password", password},
-                                    {"clientid", code},
-                                    {"roles", json::array{json::object{{"rolename", role}}}}});
-    else if (!client_error.empty())
-        refused("createClient " + code, client_error);
-    if (!more.empty()) {
-        for (const Answer& a : run(std::move(more))) {
-            std::string e = error_of(a);
-            if (!e.empty()) refused(std::string(a.at("command").as_string()) + " " + code, e);
-        }
     }
-    spdlog::info("event=dynsec_charger_upserted code={}", code);
+    json::object client{{"username", code},
+                        {"password", password},
+                        {"clientid", code},
+                        {"textname", "Kilowatt charger"},
+                        {"roles", json::array{json::object{{"rolename", role}}}}};
+    client["command"] = exists ? "modifyClient" : "createClient";
+    std::string client_error = error_of(run({std::move(client)}).at(0));
+    // Created by someone else since getClient: not ours, leave it alone.
+    if (!exists && client_error == "Client already exists") not_ours(code, "upsert");
+    if (!client_error.empty()) refused(std::string(exists ? "modifyClient " : "createClient ") + code, client_error);
+    spdlog::info("event=dynsec_charger_upserted code={} created={}", code, !exists);
 }
 
 void DynsecAccounts::remove_charger(const std::string& code) {
     const std::string role = charger_role_name(code);
-    auto answers = run({json::object{{"command", "deleteClient"}, {"username", code}},
-                        json::object{{"command", "deleteRole"}, {"rolename", role}}});
-    std::string client_error = error_of(answers.at(0));
-    if (!client_error.empty() && client_error != "Client not found")
-        refused("deleteClient " + code, client_error);
-    std::string role_error = error_of(answers.at(1));
-    if (!role_error.empty() && role_error != "Role not found") refused("deleteRole " + role, role_error);
+    auto got = run({json::object{{"command", "getClient"}, {"username", code}}});
+    std::string get_error = error_of(got.at(0));
+    if (!get_error.empty() && get_error != "Client not found") refused("getClient " + code, get_error);
+    json::array commands;
+    if (get_error.empty()) {
+        // A charger row whose code names someone else's account (created before codes were checked):
+        // the row may go, the account stays.
+        if (!is_server_account(code) && is_our_charger(got.at(0), code))
+            commands.push_back(json::object{{"command", "deleteClient"}, {"username", code}});
+        else
+            spdlog::warn("event=dynsec_foreign_client_kept code={}", code);
+    }
+    commands.push_back(json::object{{"command", "deleteRole"}, {"rolename", role}});
+    auto answers = run(std::move(commands));
+    for (const Answer& a : answers) {
+        std::string e = error_of(a);
+        if (e.empty() || e == "Client not found" || e == "Role not found") continue;
+        refused(std::string(a.at("command").as_string()) + " " + code, e);
+    }
     spdlog::info("event=dynsec_charger_removed code={}", code);
 }
 

@@ -64,10 +64,13 @@ class DynsecAccounts final : public BrokerAccounts {
     // broker refuses or does not answer.
     bool setup(const std::string& server_username);
 
-    // Creates role kw-charger-<code> and client <code> (client id <code>), or, when they exist,
-    // refreshes the role's ACLs and sets the password. Throws kw::Error(unavailable).
+    // Creates role kw-charger-<code> and client <code> (client id <code>), or, when the client exists
+    // and is one of our chargers (exactly that role, no group), refreshes the role's ACLs and sets the
+    // password. A client that is not ours (the server's account, an operator's client) is never
+    // touched: kw::Error(conflict). Broker failures: kw::Error(unavailable).
     void upsert_charger(const std::string& code, const std::string& password) override;
-    // Deletes client and role (the broker disconnects the client). Missing ones are fine.
+    // Deletes the role and, when it is one of our chargers, the client (the broker disconnects it).
+    // Missing ones are fine; someone else's client is kept.
     void remove_charger(const std::string& code) override;
 
     // One answer of the plugin: {"command", "error" (absent when it worked), "data", ...}.
@@ -78,6 +81,10 @@ class DynsecAccounts final : public BrokerAccounts {
                             std::optional<std::chrono::milliseconds> timeout = {});
 
   private:
+    // Whether code is the server's own username (known after setup), in any case: that account is
+    // never changed or deleted through a charger, whatever the broker says about it.
+    bool is_server_account(const std::string& code);
+
     kw::mqtt::MqttClient& client_;
     std::chrono::milliseconds timeout_;
     std::string prefix_;  // random per instance: several servers share the response topic
@@ -85,6 +92,7 @@ class DynsecAccounts final : public BrokerAccounts {
     std::condition_variable cv_;
     std::uint64_t next_ = 0;
     std::map<std::string, std::optional<Answer>> pending_;  // correlationData -> answer
+    std::string server_username_;                           // from setup()
 };
 
 class NoBrokerAccounts final : public BrokerAccounts {

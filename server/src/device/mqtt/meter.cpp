@@ -1,12 +1,13 @@
 // kw/v1/<code>/meter: the hot path. Latest values go to Redis only; a billing sample goes to SQL
 // when a tariff boundary was crossed or persist_interval_s passed; limits and the balance guard may
-// stop the session here.
+// stop the session here. During a session an implausible reading is refused first (domain/meter.hpp).
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "device/mqtt/payload.hpp"
 #include "device/mqtt/topics.hpp"
 #include "domain/error.hpp"
+#include "domain/meter.hpp"
 #include "http/json_body.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
@@ -36,6 +37,23 @@ void handle_meter(app::Context& ctx, const std::string& code, const boost::json:
     if (charger.boot_id.empty()) throw Error(Errc::conflict, "meter values before boot");
     const std::int64_t station_id = charger.station_id;
     const int n = static_cast<int>(connector);
+
+    // During a session the reading is judged before anything uses it: one that goes backwards or
+    // rises faster than the connector's max power is refused and changes nothing (live values,
+    // SQL samples, pushes), so the estimate and the bill count each Wh once.
+    const std::int64_t order_id = live.connector(code, n).order_id;
+    service::RunningUpdate up;
+    if (order_id != 0) {
+        up = service::running_update(ctx, order_id, sample.at, sample.energy_wh, sample.power_w, sample.soc);
+        if (up.rejected) {
+            spdlog::warn(
+                "event=mqtt_rejected charger={} connector={} order={} reason={} energy_wh={} at={} last_wh={} "
+                "last_at={}",
+                code, n, order_id, domain::to_string(*up.rejected), sample.energy_wh, format_utc(sample.at),
+                up.last.wh, format_utc(up.last.at));
+            return;
+        }
+    }
     live.set_connector_meter(code, n, sample);
     boost::json::object data{{"power_w", sample.power_w},
                              {"energy_register_wh", sample.energy_wh},
@@ -45,11 +63,7 @@ void handle_meter(app::Context& ctx, const std::string& code, const boost::json:
     data["soc"] = sample.soc ? boost::json::value(*sample.soc) : boost::json::value(nullptr);
     push_charger_event(ctx, code, station_id, n, "meter", data);
 
-    const std::int64_t order_id = live.connector(code, n).order_id;
-    if (order_id == 0) return;
-    const service::RunningUpdate up =
-        service::running_update(ctx, order_id, sample.at, sample.energy_wh, sample.power_w, sample.soc);
-    if (!up.known) return;
+    if (order_id == 0 || !up.known) return;
     if (up.persist_previous || up.persist_current) {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);

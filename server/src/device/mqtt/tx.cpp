@@ -1,6 +1,7 @@
 // kw/v1/<code>/tx: transaction started/ended. Each (charger, tx_id, seq) is applied exactly once: the
 // tx_events row is written in the same SQL transaction as the effect, and tx_ack is sent only after
 // commit, so a redelivery or a replay after reconnect finds the row and is only acknowledged again.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +14,7 @@
 #include "service/orders.hpp"
 #include "service/running.hpp"
 #include "service/wallet.hpp"
+#include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 
 namespace kw::device::mqtt {
@@ -91,11 +93,15 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
             ack(ctx, code, tx_id, seq);
             return;
         }
-        store::mark_started(*sql, order->id, tx_id, meter_wh, at, now);
-        store::insert_sample(*sql, order->id, at, meter_wh);
+        // No session began before its order existed: an earlier time could only move energy into
+        // other (dearer) tariff periods.
+        const UtcMs started_at = std::max(at, order->created_at);
+        store::mark_started(*sql, order->id, tx_id, meter_wh, started_at, now);
+        store::insert_sample(*sql, order->id, started_at, meter_wh);
         const std::int64_t balance = order->driver_id ? service::balance(*sql, order->driver_id) : 0;
+        const std::int64_t max_w = store::connector_max_w(*sql, charger.id, static_cast<int>(connector));
         tr.commit();
-        service::running_begin(ctx, *order, meter_wh, at, balance);
+        service::running_begin(ctx, *order, meter_wh, started_at, balance, max_w);
         live::LiveState(ctx.redis, ctx.config.redis.prefix)
             .set_connector_order(code, static_cast<int>(connector), order->id, tx_id);
         spdlog::info("event=tx_started code={} order={} tx_id={} meter_wh={}", code, order->id, tx_id, meter_wh);
@@ -105,7 +111,9 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
         in.end_wh = meter_wh;
         in.reason = ended_reason(*order, http::optional_string(p, "reason", 32).value_or("other"));
         in.tx_id = tx_id;
+        in.reported_by_charger = true;
         in.start_wh = http::optional_int(p, "meter_start_wh");
+        if (in.start_wh && *in.start_wh < 0) throw Error(Errc::bad_request, "meter_start_wh out of range");
         if (auto started = http::optional_string(p, "started_at", 40)) in.started_at = parse_utc(*started);
         const bool settled = service::settle(ctx, *sql, *order, in);
         tr.commit();

@@ -2,8 +2,12 @@
 // {username, clientid, topic, action} and reads {"result":"allow"|"deny"}. The routes exist only
 // when mqtt.hook_secret is set (else 404); since handlers see no headers, EMQX passes the secret as
 // ?secret=. Chargers get the same rules as the Mosquitto role (device/mqtt/dynsec.hpp): client id =
-// code, publish under kw/v1/<code>/, subscribe to kw/v1/<code>/cmd. The server account
-// (mqtt.username/password) may do everything.
+// code, publish under kw/v1/<code>/, subscribe to kw/v1/<code>/cmd.
+// The server's account is a superuser, and that is decided by authentication alone: its username
+// AND its configured password (EMQX then skips authorization for the connection). A username alone
+// proves nothing, so the ACL hook grants the server's username nothing, and a charger whose code is
+// reserved (the server's username in any case, created before codes were checked) never
+// authenticates: its password must never open the server's account.
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
@@ -40,9 +44,11 @@ std::string text(const json::object& body, const char* field) {
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-bool is_charger_code(const std::string& s) {
+// A code a charger may authenticate with: well formed and not one of the server's own names.
+bool is_charger_code(const app::Config& config, const std::string& s) {
     try {
         domain::validate_charger_code(s);
+        domain::check_charger_code_not_reserved(s, config.mqtt.username, config.mqtt.client_id);
         return true;
     } catch (const Error&) {
         return false;
@@ -67,7 +73,7 @@ Response broker_auth(Call& call) {
     if (!mqtt.password.empty() && same(username, mqtt.username) && same(password, mqtt.password))
         return result(true, true);
     bool allow = false;
-    if (is_charger_code(username) && clientid == username) {
+    if (is_charger_code(call.ctx.config, username) && clientid == username) {
         auto s = call.ctx.db.session();
         auto row = store::find_charger_by_code(*s, username);
         allow = row && service::verify_mqtt_password(row->mqtt_password_hash, password);
@@ -85,8 +91,8 @@ Response broker_acl(Call& call) {
     const std::string action = text(body, "action");
     if (action != "publish" && action != "subscribe")
         throw Error(Errc::bad_request, "field 'action' must be publish or subscribe");
-    if (!username.empty() && username == call.ctx.config.mqtt.username) return result(true);
-    if (!is_charger_code(username) || clientid != username) return result(false);
+    // The server's account needs no rule here: authentication made it a superuser.
+    if (!is_charger_code(call.ctx.config, username) || clientid != username) return result(false);
     auto kind =
         action == "publish" ? device::mqtt::TopicAction::publish : device::mqtt::TopicAction::subscribe;
     if (!device::mqtt::charger_topic_allowed(username, topic, kind)) return result(false);

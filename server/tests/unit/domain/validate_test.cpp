@@ -135,3 +135,34 @@ TEST(OpeningHours, UnknownZoneIsBadRequest) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string conflict_message(const std::string& code, const std::string& user = "kilowatt",
+                             const std::string& client_id = "") {
+    try {
+        kw::domain::check_charger_code_not_reserved(code, user, client_id);
+    } catch (const kw::Error& e) {
+        return std::string(kw::errc_name(e.errc())) + ": " + e.what();
+    }
+    return "<no exception>";
+}
+
+TEST(ReservedChargerCodeRules, ServerUsernameInAnyCaseIsRefusedWithAConflict) {
+    EXPECT_THAT(conflict_message("kilowatt"), HasSubstr("conflict: charger code 'kilowatt' is reserved"));
+    EXPECT_THAT(conflict_message("KILOWATT"), HasSubstr("server's own MQTT username"));
+    EXPECT_THAT(conflict_message("KiloWatt"), HasSubstr("conflict"));
+    EXPECT_THAT(conflict_message("admin", "admin"), HasSubstr("conflict"));
+    EXPECT_EQ(conflict_message("kilowatt1"), "<no exception>");
+    EXPECT_EQ(conflict_message("KW-SH-0001"), "<no exception>");
+}
+
+TEST(ReservedChargerCodeRules, ServerClientIdsAndBrokerInternalNamesAreRefused) {
+    EXPECT_THAT(conflict_message("kilowatt-host-1234"), HasSubstr("client ids"));
+    EXPECT_THAT(conflict_message("Kilowatt-1"), HasSubstr("conflict"));
+    EXPECT_THAT(conflict_message("srv-a", "kilowatt", "SRV-A"), HasSubstr("client id"));
+    EXPECT_THAT(conflict_message("$SYS"), HasSubstr("bad_request"));
+    EXPECT_EQ(conflict_message("srv-b", "kilowatt", "srv-a"), "<no exception>");
+}
+
+}  // namespace
