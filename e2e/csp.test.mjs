@@ -138,6 +138,7 @@ test('the driver app runs under the CSP: login, registration, the map with its t
   await page.locator('[data-test=send-code]').click();
   await page.locator('.van-toast').getByText('尝试次数过多，请 30 秒后再试').waitFor();
   await page.locator('[data-test=send-code]').getByText(/\d+ 秒后重发/).waitFor();
+  await screenshot(page, 'csp-app-register-429');
   await assertNoViolations(page);
 
   // Logged in (a canned session): the map asks the Amap tile hosts, which the CSP allows (the tiles
