@@ -26,10 +26,15 @@
 #include "service/accounts.hpp"
 #include "service/auth.hpp"
 #include "service/channels.hpp"
+#include "service/account_rules.hpp"
 #include "service/demo.hpp"
+#include "service/password_pool.hpp"
 #include "service/sandbox_payments.hpp"
+#include "service/sms.hpp"
+#include "service/status_cache.hpp"
 #include "service/sweeper.hpp"
 #include "store/db.hpp"
+#include "store/secrets_repo.hpp"
 #include "ws/cluster_push.hpp"
 #include "ws/hub.hpp"
 
@@ -84,12 +89,19 @@ int run(const kw::app::Config& config) {
                  config.database.url.substr(0, config.database.url.find(':')));
 
     net::io_context io(static_cast<int>(config.server.io_threads));
+    // HTTP handlers and charger messages run on separate pools: a burst of requests (logins hashing
+    // passwords, slow reports) never delays billing, and the other way round.
     net::thread_pool workers(static_cast<std::size_t>(config.server.workers));
+    net::thread_pool device_workers(static_cast<std::size_t>(config.server.device_workers));
 
     kw::SystemClock clock;
     kw::store::Db db({config.database.url, static_cast<int>(config.database.pool_size)});
     const int applied = db.migrate();
     spdlog::info("event=migrations_done applied={}", applied);
+    const std::string token_key = [&db] {
+        auto s = db.session();
+        return kw::store::ensure_secret(*s, "token_hmac", kw::service::random_hex(32));
+    }();
     kw::live::RedisConfig redis_config;
     redis_config.host = config.redis.host;
     redis_config.port = static_cast<int>(config.redis.port);
@@ -124,10 +136,29 @@ int run(const kw::app::Config& config) {
     } else {
         accounts = std::make_unique<kw::device::mqtt::NoBrokerAccounts>();
     }
-    kw::service::SandboxPayments payments(config.payments.sandbox_secret);
-    kw::app::Context ctx{config, clock, db, redis, push, commands, *accounts, payments};
+    std::unique_ptr<kw::service::PaymentProvider> payments;
+    if (config.payments.sandbox) {
+        spdlog::warn("event=sandbox_payments_on note=\"any driver can top up for free: development and demo only\"");
+        payments = std::make_unique<kw::service::SandboxPayments>(
+            config.payments.sandbox_secret.empty() ? kw::service::hmac_sha256_hex(token_key, "sandbox-payments")
+                                                   : config.payments.sandbox_secret);
+    } else {
+        payments = std::make_unique<kw::service::NoPayments>();
+    }
+    std::unique_ptr<kw::service::SmsProvider> sms;
+    if (config.sms.sandbox) {
+        spdlog::warn("event=sandbox_sms_on outbox={} note=\"codes are written, not sent: development and demo only\"",
+                     config.sms.sandbox_outbox.empty() ? "-" : config.sms.sandbox_outbox);
+        sms = std::make_unique<kw::service::SandboxSms>(config.sms.sandbox_outbox);
+    } else {
+        sms = std::make_unique<kw::service::NoSms>();
+    }
+    kw::service::PasswordPool passwords(static_cast<int>(config.auth.password_workers), 64);
+    kw::service::StatusCache account_status(config.auth.status_cache_ms);
+    kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
+                         *sms, passwords, account_status, token_key};
 
-    kw::device::mqtt::Inbox inbox(ctx, workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
+    kw::device::mqtt::Inbox inbox(ctx, device_workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
         if (dynsec && m.topic == kw::device::mqtt::kDynsecResponseTopic) dynsec->on_response(m);
     });
     mqtt.on_message([&inbox](const kw::mqtt::Message& m) { inbox.on_message(m); });
@@ -138,7 +169,7 @@ int run(const kw::app::Config& config) {
     mqtt.on_connected([&] {
         spdlog::info("event=mqtt_connected host={}:{}", config.mqtt.host, config.mqtt.port);
         if (!dynsec) return;
-        net::post(workers, [&] {
+        net::post(device_workers, [&] {
             try {
                 dynsec->setup(config.mqtt.username);
                 broker_ready = true;
@@ -163,10 +194,34 @@ int run(const kw::app::Config& config) {
     http_config.body_limit = static_cast<std::size_t>(config.server.body_limit);
     http_config.admin_root = config.server.admin_root;
     http_config.app_root = config.server.app_root;
+    http_config.readiness = [&]() -> std::pair<bool, std::string> {
+        const bool database = db.ping();
+        bool cache = false;
+        try {
+            cache = redis.command({"PING"}).str == "PONG";
+        } catch (const std::exception&) {
+        }
+        const bool broker = mqtt.connected() && broker_ready;
+        const bool ready = database && cache && broker;
+        auto state = [](bool ok) { return ok ? "ok" : "down"; };
+        return {ready, fmt::format(R"({{"status":"{}","checks":{{"database":"{}","redis":"{}","broker":"{}"}}}})",
+                                   ready ? "ready" : "not_ready", state(database), state(cache), state(broker))};
+    };
     kw::http::WsCallbacks ws;
-    ws.authenticate = [&ctx](const std::string& token) { return kw::service::authenticate(ctx, token); };
-    ws.authorize = [&ctx](const kw::Principal& who, const std::string& channel) {
-        return kw::service::authorize_channel(ctx, who, channel);
+    ws.authenticate = [&ctx](const std::string& ticket,
+                             const std::string& bearer) -> std::optional<kw::http::WsIdentity> {
+        std::optional<std::string> session =
+            ticket.empty() ? std::optional(kw::service::session_id(bearer)) : kw::service::redeem_ws_ticket(ctx, ticket);
+        if (!session) return std::nullopt;
+        auto who = kw::service::authenticate_session(ctx, *session);
+        if (!who) return std::nullopt;
+        return kw::http::WsIdentity{*who, *session};
+    };
+    // Every subscription re-checks the session: a revoked or expired one closes the socket.
+    ws.authorize = [&ctx](const kw::http::WsIdentity& identity, const std::string& channel) -> std::string {
+        auto who = kw::service::authenticate_session(ctx, identity.session);
+        if (!who) return "unauthorized";
+        return kw::service::authorize_channel(ctx, *who, channel);
     };
     kw::http::Server server(io, workers.get_executor(), http_config,
                             [&ctx](kw::http::Request& req) { return kw::http::dispatch(ctx, req); }, hub, ws);
@@ -174,7 +229,7 @@ int run(const kw::app::Config& config) {
 
     // Demo data needs the broker accounts (chargers get MQTT credentials): seed once they are ready.
     if (config.demo.seed) {
-        net::post(workers, [&] {
+        net::post(device_workers, [&] {
             for (int i = 0; i < 300 && !broker_ready; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
             try {
                 kw::service::seed_demo(ctx, config.demo.chargers_csv);
@@ -192,7 +247,7 @@ int run(const kw::app::Config& config) {
         sweep_timer.async_wait([&](boost::system::error_code ec) {
             if (ec) return;
             if (!sweeping.exchange(true)) {
-                net::post(workers, [&] {
+                net::post(device_workers, [&] {
                     kw::service::sweep(ctx);
                     sweeping = false;
                 });
@@ -227,6 +282,7 @@ int run(const kw::app::Config& config) {
     for (auto& t : io_threads) t.join();
     if (stopper.joinable()) stopper.join();
     workers.join();
+    device_workers.join();
     spdlog::info("event=stopped");
     return 0;
 }

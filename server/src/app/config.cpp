@@ -29,9 +29,10 @@ struct Key {
 
 const std::map<std::string, Key>& keys() {
     static const std::map<std::string, Key> table = {
-        KW_S(server, address), KW_I(server, port), KW_I(server, workers), KW_I(server, io_threads),
+        KW_S(server, address), KW_I(server, port), KW_I(server, workers), KW_I(server, device_workers), KW_I(server, io_threads),
         KW_I(server, body_limit), KW_I(server, shutdown_grace_s), KW_S(server, public_url),
         KW_S(server, admin_root), KW_S(server, app_root), KW_S(server, instance_id), KW_B(server, cluster),
+        KW_B(server, trust_proxy),
         KW_S(database, url), KW_I(database, pool_size),
         KW_S(redis, host), KW_I(redis, port), KW_S(redis, password), KW_I(redis, db), KW_S(redis, prefix),
         KW_I(redis, pool_size),
@@ -39,11 +40,17 @@ const std::map<std::string, Key>& keys() {
         KW_S(mqtt, client_id), KW_I(mqtt, protocol), KW_S(mqtt, share_group), KW_S(mqtt, broker),
         KW_S(mqtt, hook_secret),
         KW_I(auth, driver_token_ttl_s), KW_I(auth, staff_token_ttl_s), KW_S(auth, bootstrap_admin),
+        KW_I(auth, password_workers), KW_I(auth, ws_ticket_ttl_s), KW_I(auth, status_cache_ms),
+        KW_I(limits, login_free_failures), KW_I(limits, ip_free_failures), KW_I(limits, login_max_delay_s),
+        KW_I(limits, login_window_s), KW_I(limits, sms_per_phone_per_hour), KW_I(limits, sms_per_ip_per_hour),
+        KW_I(limits, register_per_ip_per_hour), KW_I(limits, topups_per_driver_per_hour),
         KW_I(orders, start_timeout_s), KW_I(orders, stop_timeout_s), KW_I(orders, min_balance_fen),
         KW_I(orders, offline_settle_s), KW_I(orders, persist_interval_s),
         KW_I(orders, balance_lookahead_s), KW_I(orders, heartbeat_s), KW_I(orders, missed_heartbeats),
         KW_I(orders, sweep_interval_ms),
-        KW_B(payments, sandbox), KW_S(payments, sandbox_secret),
+        KW_B(payments, sandbox), KW_B(payments, sandbox_allow_mysql), KW_S(payments, sandbox_secret),
+        KW_B(sms, sandbox), KW_S(sms, sandbox_outbox), KW_I(sms, code_ttl_s), KW_I(sms, resend_s),
+        KW_I(sms, max_attempts),
         KW_S(log, level),
         KW_B(demo, seed), KW_S(demo, chargers_csv),
     };
@@ -101,6 +108,7 @@ void set_config_value(Config& config, const std::string& key, const std::string&
 void validate_config(const Config& c) {
     range("server.port", c.server.port, 0, 65535);
     range("server.workers", c.server.workers, 1, 256);
+    range("server.device_workers", c.server.device_workers, 1, 256);
     range("server.io_threads", c.server.io_threads, 1, 64);
     range("server.body_limit", c.server.body_limit, 1024, 16 * 1024 * 1024);
     range("server.shutdown_grace_s", c.server.shutdown_grace_s, 0, 300);
@@ -127,6 +135,24 @@ void validate_config(const Config& c) {
     range("orders.heartbeat_s", c.orders.heartbeat_s, 1, 3600);
     range("orders.missed_heartbeats", c.orders.missed_heartbeats, 1, 100);
     range("orders.sweep_interval_ms", c.orders.sweep_interval_ms, 50, 60'000);
+    range("auth.password_workers", c.auth.password_workers, 1, 64);
+    range("auth.ws_ticket_ttl_s", c.auth.ws_ticket_ttl_s, 5, 600);
+    range("auth.status_cache_ms", c.auth.status_cache_ms, 0, 60'000);
+    range("limits.login_free_failures", c.limits.login_free_failures, 1, 1000);
+    range("limits.ip_free_failures", c.limits.ip_free_failures, 1, 100'000);
+    range("limits.login_max_delay_s", c.limits.login_max_delay_s, 1, 86'400);
+    range("limits.login_window_s", c.limits.login_window_s, 60, 86'400);
+    range("limits.sms_per_phone_per_hour", c.limits.sms_per_phone_per_hour, 1, 1'000'000);
+    range("limits.sms_per_ip_per_hour", c.limits.sms_per_ip_per_hour, 1, 1'000'000);
+    range("limits.register_per_ip_per_hour", c.limits.register_per_ip_per_hour, 1, 1'000'000);
+    range("limits.topups_per_driver_per_hour", c.limits.topups_per_driver_per_hour, 1, 100'000);
+    range("sms.code_ttl_s", c.sms.code_ttl_s, 30, 3600);
+    range("sms.resend_s", c.sms.resend_s, 0, 3600);
+    range("sms.max_attempts", c.sms.max_attempts, 1, 20);
+    // Free money on a production database must be asked for by name, never reached by a default.
+    if (c.payments.sandbox && c.database.url.rfind("mysql://", 0) == 0 && !c.payments.sandbox_allow_mysql)
+        bad("payments.sandbox", "the sandbox payment provider is refused on a MySQL database unless "
+                                "payments.sandbox_allow_mysql = true (test installations only)");
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (std::find(levels.begin(), levels.end(), c.log.level) == levels.end())
         bad("log.level", "must be one of trace, debug, info, warn, error, critical, off");
@@ -172,6 +198,11 @@ Config load_config(const std::string& toml_path, const std::vector<std::string>&
         auto eq = kv.find('=');
         if (eq == std::string::npos) bad(kv, "flag must be --key=value");
         set_config_value(config, kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    // A demo installation pays and verifies phones in the sandboxes; nothing else turns them on.
+    if (config.demo.seed) {
+        config.payments.sandbox = true;
+        config.sms.sandbox = true;
     }
     validate_config(config);
     return config;

@@ -12,7 +12,8 @@ struct Config {
     struct Server {
         std::string address = "127.0.0.1";
         std::int64_t port = 8080;
-        std::int64_t workers = 4;               // threads for blocking work (SQL, Redis, handlers)
+        std::int64_t workers = 4;               // threads for HTTP handlers (blocking SQL, Redis)
+        std::int64_t device_workers = 2;        // threads for charger messages and the sweeper (billing)
         std::int64_t io_threads = 1;
         std::int64_t body_limit = 65536;        // bytes
         std::int64_t shutdown_grace_s = 10;
@@ -21,6 +22,7 @@ struct Config {
         std::string app_root;                   // built driver app; empty: not served
         std::string instance_id;                // empty: hostname-pid
         bool cluster = false;                   // several instances: WebSocket pushes go through Redis
+        bool trust_proxy = false;               // client address from X-Real-IP (set by our nginx) for throttling
     } server;
     struct Database {
         std::string url = "sqlite:var/kilowatt.db";
@@ -49,7 +51,20 @@ struct Config {
         std::int64_t driver_token_ttl_s = 30 * 24 * 3600;
         std::int64_t staff_token_ttl_s = 12 * 3600;
         std::string bootstrap_admin;            // "login:password": created if no employee exists yet
+        std::int64_t password_workers = 2;      // threads hashing passwords (argon2id, 19 MiB each)
+        std::int64_t ws_ticket_ttl_s = 30;      // a WebSocket ticket works once, within this time
+        std::int64_t status_cache_ms = 5000;    // how long an account's enabled/role check is reused
     } auth;
+    struct Limits {                             // throttling (Redis counters), see docs/security.md
+        std::int64_t login_free_failures = 5;   // per account: failures before delays start
+        std::int64_t ip_free_failures = 20;     // per client address
+        std::int64_t login_max_delay_s = 900;   // delays double per failure up to this
+        std::int64_t login_window_s = 900;      // failures are forgotten after this long without one
+        std::int64_t sms_per_phone_per_hour = 5;
+        std::int64_t sms_per_ip_per_hour = 30;
+        std::int64_t register_per_ip_per_hour = 30;
+        std::int64_t topups_per_driver_per_hour = 20;
+    } limits;
     struct Orders {
         std::int64_t start_timeout_s = 30;      // no ack/started by then: cancelled, no charge
         std::int64_t stop_timeout_s = 60;       // no ended by then: settled at the last meter value
@@ -62,14 +77,22 @@ struct Config {
         std::int64_t sweep_interval_ms = 1000;  // timeouts, schedules, presence
     } orders;
     struct Payments {
-        bool sandbox = true;                    // built-in sandbox provider
-        std::string sandbox_secret = "sandbox-secret";
+        bool sandbox = false;                   // built-in sandbox provider (free money!): dev and demo only
+        bool sandbox_allow_mysql = false;       // the sandbox on a MySQL database must be asked for explicitly
+        std::string sandbox_secret;             // signs sandbox payments; empty: derived from the server secret
     } payments;
+    struct Sms {
+        bool sandbox = false;                   // built-in sandbox provider: codes go to a file and the log
+        std::string sandbox_outbox;             // file the sandbox appends {"phone","code",...} lines to
+        std::int64_t code_ttl_s = 300;
+        std::int64_t resend_s = 60;
+        std::int64_t max_attempts = 5;          // wrong codes before the code is burnt
+    } sms;
     struct Log {
         std::string level = "info";
     } log;
     struct Demo {
-        bool seed = false;                      // seed demo data into an empty database
+        bool seed = false;                      // seed demo data; turns payments.sandbox and sms.sandbox on
         std::string chargers_csv;               // where to write the demo chargers' credentials
     } demo;
 };

@@ -1,6 +1,8 @@
 #pragma once
 // What request and message handlers work with. Built and owned by main.cpp; handlers receive a
 // reference. Everything here is safe to use from the worker threads.
+#include <string>
+
 #include "app/config.hpp"
 #include "domain/clock.hpp"
 
@@ -8,7 +10,7 @@ namespace kw::store { class Db; }
 namespace kw::live { class Redis; }
 namespace kw::ws { class Push; }
 namespace kw::device { class Commands; class BrokerAccounts; }
-namespace kw::service { class PaymentProvider; }
+namespace kw::service { class PaymentProvider; class PasswordPool; class StatusCache; class SmsProvider; }
 
 namespace kw::app {
 
@@ -21,6 +23,10 @@ struct Context {
     device::Commands& commands;
     device::BrokerAccounts& broker_accounts;
     service::PaymentProvider& payments;
+    service::SmsProvider& sms;
+    service::PasswordPool& passwords;      // argon2id on its own threads
+    service::StatusCache& account_status;  // account enabled/role re-checks, cached briefly
+    const std::string& token_key;          // signs session records in Redis (server_secrets, shared)
 };
 
 }  // namespace kw::app

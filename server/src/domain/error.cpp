@@ -11,6 +11,8 @@ std::string_view errc_name(Errc errc) {
         case Errc::conflict: return "conflict";
         case Errc::payload_too_large: return "payload_too_large";
         case Errc::insufficient_balance: return "insufficient_balance";
+        case Errc::too_many_requests: return "too_many_requests";
+        case Errc::invalid_sms_code: return "invalid_sms_code";
         case Errc::unavailable: return "unavailable";
         case Errc::internal: return "internal";
     }

@@ -1,6 +1,7 @@
 #pragma once
 // The one error type of the domain and the store. http/errors.cpp alone turns an Errc into an HTTP
 // status and the {code, message} body; the MQTT side logs it and drops the message.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@ enum class Errc {
     conflict,           // state does not allow it: connector busy, duplicate phone, order not active (409)
     payload_too_large,  // body over the limit (413)
     insufficient_balance,  // wallet below the minimum to start (402)
+    too_many_requests,  // throttled: try again after retry_after_s() (429 + Retry-After)
+    invalid_sms_code,   // the SMS verification code is wrong, expired or burnt (400)
     unavailable,        // charger offline, broker down (503)
     internal,           // a bug or a failed dependency (500)
 };
@@ -25,10 +28,15 @@ std::string_view errc_name(Errc errc);
 class Error : public std::runtime_error {
 public:
     Error(Errc errc, std::string message) : std::runtime_error(std::move(message)), errc_(errc) {}
+    Error(Errc errc, std::string message, std::int64_t retry_after_s)
+        : std::runtime_error(std::move(message)), errc_(errc), retry_after_s_(retry_after_s) {}
     Errc errc() const noexcept { return errc_; }
+    // Seconds until a throttled request may be tried again; 0 when it does not apply.
+    std::int64_t retry_after_s() const noexcept { return retry_after_s_; }
 
 private:
     Errc errc_;
+    std::int64_t retry_after_s_ = 0;
 };
 
 }  // namespace kw

@@ -15,6 +15,8 @@ int status_of(Errc errc) {
         case Errc::not_found: return 404;
         case Errc::conflict: return 409;
         case Errc::payload_too_large: return 413;
+        case Errc::too_many_requests: return 429;
+        case Errc::invalid_sms_code: return 400;
         case Errc::unavailable: return 503;
         case Errc::internal: return 500;
     }
@@ -40,7 +42,9 @@ Response error_response(std::exception_ptr error, const Request& req) {
         if (status >= 500)
             spdlog::error("event=http_error method={} path={} code={} message=\"{}\"", req.method, req.path,
                           errc_name(e.errc()), e.what());
-        return body(status, errc_name(e.errc()), e.what());
+        Response r = body(status, errc_name(e.errc()), e.what());
+        if (e.retry_after_s() > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_s()));
+        return r;
     } catch (const soci::soci_error& e) {
         spdlog::error("event=http_db_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
         return body(500, "internal", "database error");

@@ -16,6 +16,7 @@ struct Request {
     std::string body;
     std::string bearer_token;                      // from "Authorization: Bearer X", else empty
     std::string remote_address;
+    std::string real_ip;                           // X-Real-IP as sent; trusted only with server.trust_proxy
 };
 
 struct Response {

@@ -15,11 +15,13 @@ namespace h = handlers;
 const std::vector<Route>& routes() {
     static const std::vector<Route> table = {
         // Accounts
+        {"POST", "/api/v1/auth/sms-code", Access::open, {}, h::sms_code, "Send a phone verification code"},
         {"POST", "/api/v1/auth/driver/register", Access::open, {}, h::driver_register, "Register a driver"},
         {"POST", "/api/v1/auth/driver/login", Access::open, {}, h::driver_login, "Driver login"},
         {"POST", "/api/v1/auth/staff/login", Access::open, {}, h::staff_login, "Staff login"},
         {"POST", "/api/v1/auth/logout", Access::user, {}, h::logout, "Revoke the token"},
         {"GET", "/api/v1/me", Access::user, {}, h::me, "The caller's profile"},
+        {"POST", "/api/v1/ws-ticket", Access::user, {}, h::ws_ticket, "A one-use WebSocket ticket"},
         // Wallet
         {"GET", "/api/v1/wallet", Access::driver, {}, h::wallet_get, "Balance"},
         {"GET", "/api/v1/wallet/ledger", Access::driver, {}, h::wallet_ledger, "Balance changes"},

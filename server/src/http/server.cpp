@@ -35,6 +35,7 @@
 #include "http/static_files.hpp"
 #include "ws/hub.hpp"
 #include "ws/protocol.hpp"
+#include "ws/push.hpp"
 
 namespace kw::http {
 namespace net = boost::asio;
@@ -116,6 +117,7 @@ std::optional<Request> to_request(BeastRequest& req, const std::string& remote_a
     out.body = std::move(req.body());
     out.bearer_token = bearer_token_of(req[bhttp::field::authorization]);
     out.remote_address = remote_address;
+    out.real_ip = std::string(req["X-Real-IP"]);
     return out;
 }
 
@@ -227,7 +229,7 @@ public:
         net::post(executor_, [self = shared_from_this()] {
             self->stopping_ = true;
             if (self->ws_) {
-                self->start_close(websocket::close_code::going_away);
+                self->start_close(websocket::close_reason(websocket::close_code::going_away));
             } else if (self->phase_ == Phase::reading) {
                 self->stream_.cancel();
             }
@@ -250,16 +252,28 @@ private:
 
     net::awaitable<void> serve_http();
     net::awaitable<Response> respond(Request& request);
-    net::awaitable<std::optional<Principal>> authenticate_upgrade(const Request& request);
+    net::awaitable<std::optional<WsIdentity>> authenticate_upgrade(const Request& request);
+    net::awaitable<Response> readiness();
     net::awaitable<void> reply_and_close(int status, std::string_view code, std::string_view message);
     net::awaitable<void> linger_close();
 
-    net::awaitable<void> run_websocket(BeastRequest req, Principal principal);
-    net::awaitable<void> on_ws_message(const std::string& text, const Principal& principal);
+    net::awaitable<void> run_websocket(BeastRequest req, WsIdentity identity);
+    net::awaitable<void> on_ws_message(const std::string& text);
     void enqueue(std::shared_ptr<const std::string> text);
     void enqueue(std::string text) { enqueue(std::make_shared<const std::string>(std::move(text))); }
     void write_next();
-    void start_close(websocket::close_code code);
+    void start_close(websocket::close_reason reason);
+
+public:
+    // The login session was revoked (any thread): close with kWsRevokedCloseCode.
+    void revoke() {
+        net::post(executor_, [self = shared_from_this()] {
+            spdlog::info("event=ws_revoked remote={} principal={}", self->remote_address_, self->identity_.principal.id);
+            self->start_close(websocket::close_reason(static_cast<websocket::close_code>(kWsRevokedCloseCode), "revoked"));
+        });
+    }
+
+private:
 
     // Runs f() on the worker executor; the caller resumes on this connection's strand.
     template <class F>
@@ -283,8 +297,10 @@ private:
     std::deque<std::shared_ptr<const std::string>> queue_;
     bool writing_ = false;
     bool close_requested_ = false;
-    websocket::close_code close_code_ = websocket::close_code::normal;
+    websocket::close_reason close_reason_{websocket::close_code::normal};
     std::set<std::string> channels_;
+    WsIdentity identity_;
+    std::shared_ptr<ws::Hub::Sink> revocation_;  // listens on ws::session_channel(identity_.session)
 };
 
 // ---- Connection: HTTP ------------------------------------------------------------------------
@@ -357,13 +373,13 @@ net::awaitable<void> Connection::serve_http() {
             response = error_response(400, "bad_request", "malformed request target");
             keep_alive = false;
         } else if (request->path == kWebSocketPath && upgrade) {
-            auto principal = co_await authenticate_upgrade(*request);
-            if (principal) {
+            auto identity = co_await authenticate_upgrade(*request);
+            if (identity) {
                 log_access(method, request->path, 101, start);
-                co_await run_websocket(std::move(req), *principal);
+                co_await run_websocket(std::move(req), std::move(*identity));
                 co_return;
             }
-            response = error_response(401, "unauthorized", "missing or invalid token");
+            response = error_response(401, "unauthorized", "missing, used or expired ticket");
         } else {
             response = co_await respond(*request);
         }
@@ -393,6 +409,12 @@ net::awaitable<Response> Connection::respond(Request& request) {
         response.body = R"({"status":"ok"})";
         co_return response;
     }
+    if (path == "/readyz") {
+        if (request.method != "GET" && request.method != "HEAD") {
+            co_return error_response(405, "method_not_allowed", "use GET");
+        }
+        co_return co_await readiness();
+    }
     if (path == kWebSocketPath) co_return error_response(426, "bad_request", "WebSocket upgrade required");
     if (path.rfind("/api/", 0) == 0) {
         try {
@@ -418,16 +440,34 @@ net::awaitable<Response> Connection::respond(Request& request) {
     co_return error_response(404, "not_found", "no such path");
 }
 
-net::awaitable<std::optional<Principal>> Connection::authenticate_upgrade(const Request& request) {
-    std::string token = request.bearer_token;
-    if (auto it = request.query.find("token"); it != request.query.end()) token = it->second;
-    if (token.empty() || !server_->ws_.authenticate) co_return std::nullopt;
+net::awaitable<std::optional<WsIdentity>> Connection::authenticate_upgrade(const Request& request) {
+    std::string ticket;
+    if (auto it = request.query.find("ticket"); it != request.query.end()) ticket = it->second;
+    if ((ticket.empty() && request.bearer_token.empty()) || !server_->ws_.authenticate) co_return std::nullopt;
     try {
-        co_return co_await on_worker([this, &token] { return server_->ws_.authenticate(token); });
+        co_return co_await on_worker(
+            [this, &ticket, &request] { return server_->ws_.authenticate(ticket, request.bearer_token); });
     } catch (const std::exception& e) {
         spdlog::error("event=ws_authenticate_threw error=\"{}\"", e.what());
     }
     co_return std::nullopt;
+}
+
+net::awaitable<Response> Connection::readiness() {
+    Response response;
+    if (!server_->cfg_.readiness) {
+        response.body = R"({"status":"ready"})";
+        co_return response;
+    }
+    try {
+        auto [ready, body] = co_await on_worker([this] { return server_->cfg_.readiness(); });
+        response.status = ready ? 200 : 503;
+        response.body = std::move(body);
+    } catch (const std::exception& e) {
+        spdlog::error("event=readiness_threw error=\"{}\"", e.what());
+        response = error_response(503, "unavailable", "readiness check failed");
+    }
+    co_return response;
 }
 
 net::awaitable<void> Connection::reply_and_close(int status, std::string_view code, std::string_view message) {
@@ -459,7 +499,20 @@ net::awaitable<void> Connection::linger_close() {
 
 // ---- Connection: WebSocket -------------------------------------------------------------------
 
-net::awaitable<void> Connection::run_websocket(BeastRequest req, Principal principal) {
+// Hears a login session's revocation on the hub and closes the connection that belongs to it.
+class RevocationSink final : public ws::Hub::Sink {
+public:
+    explicit RevocationSink(std::weak_ptr<Connection> connection) : connection_(std::move(connection)) {}
+    void send(std::shared_ptr<const std::string>) override {
+        if (auto connection = connection_.lock()) connection->revoke();
+    }
+
+private:
+    std::weak_ptr<Connection> connection_;
+};
+
+net::awaitable<void> Connection::run_websocket(BeastRequest req, WsIdentity identity) {
+    identity_ = std::move(identity);
     ws_.emplace(std::move(stream_));
     beast::get_lowest_layer(*ws_).expires_never();
     // Beast's suggested server settings, but idle after 60 s instead of 300 s: a ping goes out after
@@ -474,8 +527,10 @@ net::awaitable<void> Connection::run_websocket(BeastRequest req, Principal princ
     auto [ec] = co_await ws_->async_accept(req, kAsTuple);
     if (ec) co_return;
     ws_open_ = true;
-    spdlog::debug("event=ws_open remote={} principal={}", remote_address_, principal.id);
-    if (stopping_) start_close(websocket::close_code::going_away);
+    spdlog::debug("event=ws_open remote={} principal={}", remote_address_, identity_.principal.id);
+    revocation_ = std::make_shared<RevocationSink>(weak_from_this());
+    server_->hub_.subscribe(ws::session_channel(identity_.session), revocation_);
+    if (stopping_) start_close(websocket::close_reason(websocket::close_code::going_away));
 
     beast::flat_buffer buffer;
     for (;;) {
@@ -493,18 +548,19 @@ net::awaitable<void> Connection::run_websocket(BeastRequest req, Principal princ
             enqueue(ws::error_message({}, "bad_request", "binary messages are not supported"));
             continue;
         }
-        co_await on_ws_message(text, principal);
+        co_await on_ws_message(text);
     }
 
     ws_open_ = false;
     server_->hub_.remove(this);
+    server_->hub_.remove(revocation_.get());
     channels_.clear();
     queue_.clear();
     beast::get_lowest_layer(*ws_).close();
-    spdlog::debug("event=ws_closed remote={} principal={}", remote_address_, principal.id);
+    spdlog::debug("event=ws_closed remote={} principal={}", remote_address_, identity_.principal.id);
 }
 
-net::awaitable<void> Connection::on_ws_message(const std::string& text, const Principal& principal) {
+net::awaitable<void> Connection::on_ws_message(const std::string& text) {
     ws::ClientOp op = ws::parse_client_message(text);
     switch (op.kind) {
         case ws::ClientOp::Kind::invalid:
@@ -533,13 +589,17 @@ net::awaitable<void> Connection::on_ws_message(const std::string& text, const Pr
     std::string refusal = "forbidden";
     if (server_->ws_.authorize) {
         try {
-            refusal = co_await on_worker([this, &principal, &op] { return server_->ws_.authorize(principal, op.channel); });
+            refusal = co_await on_worker([this, &op] { return server_->ws_.authorize(identity_, op.channel); });
         } catch (const std::exception& e) {
             spdlog::error("event=ws_authorize_threw channel={} error=\"{}\"", op.channel, e.what());
             refusal = "internal";
         }
     }
     if (!ws_open_ || close_requested_) co_return;
+    if (refusal == "unauthorized") {
+        start_close(websocket::close_reason(static_cast<websocket::close_code>(kWsRevokedCloseCode), "revoked"));
+        co_return;
+    }
     if (!refusal.empty()) {
         enqueue(ws::error_message(op.channel, refusal, "subscription refused"));
         co_return;
@@ -569,7 +629,7 @@ void Connection::write_next() {
     if (queue_.empty() || !ws_open_) {
         writing_ = false;
         if (close_requested_ && ws_open_) {
-            ws_->async_close(close_code_, [self = shared_from_this()](beast::error_code) {});
+            ws_->async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
         }
         return;
     }
@@ -587,10 +647,10 @@ void Connection::write_next() {
     });
 }
 
-void Connection::start_close(websocket::close_code code) {
+void Connection::start_close(websocket::close_reason reason) {
     if (!ws_open_ || close_requested_) return;
     close_requested_ = true;
-    close_code_ = code;
+    close_reason_ = std::move(reason);
     queue_.clear();
     if (!writing_) write_next();
 }

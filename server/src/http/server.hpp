@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <cstdint>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -31,6 +33,9 @@ namespace kw::http {
 
 inline constexpr const char* kWebSocketPath = "/api/v1/ws";
 
+// GET /readyz: runs on the worker executor; {ready, JSON body}. Unset: always ready.
+using Readiness = std::function<std::pair<bool, std::string>()>;
+
 struct ServerConfig {
     std::string address = "127.0.0.1";
     int port = 8080;                     // 0 = any free port, see Server::port()
@@ -39,14 +44,29 @@ struct ServerConfig {
     // Directories of the built web apps served at /admin/ and /app/; empty = not served.
     std::string admin_root;
     std::string app_root;
+    Readiness readiness;
 };
+
+// Who a WebSocket session is: the principal, and the opaque id of the login session behind it (the
+// token's hash), used to re-check it before every subscription and to close the socket on revocation.
+struct WsIdentity {
+    kw::Principal principal;
+    std::string session;
+};
+
+// Close code of a WebSocket whose login session was revoked (logout, account disabled, role changed).
+inline constexpr std::uint16_t kWsRevokedCloseCode = 4001;
 
 struct WsCallbacks {
     // Both run on the worker executor (they may block on SQL/Redis).
-    // Token -> principal, or nullopt (the upgrade is refused with 401).
-    std::function<std::optional<kw::Principal>(const std::string& token)> authenticate;
-    // "" if the principal may subscribe to the channel, else an error code ("forbidden", "not_found").
-    std::function<std::string(const kw::Principal&, const std::string& channel)> authorize;
+    // The upgrade's credential -> identity, or nullopt (the upgrade is refused with 401): the one-use
+    // `ticket` query parameter (browsers), else the bearer token of an Authorization header. A token
+    // never travels in the URL, where proxies log it.
+    std::function<std::optional<WsIdentity>(const std::string& ticket, const std::string& bearer_token)>
+        authenticate;
+    // Before every subscription: "" if allowed, else an error code ("forbidden", "not_found");
+    // "unauthorized" (the session was revoked or expired) closes the socket with kWsRevokedCloseCode.
+    std::function<std::string(const WsIdentity&, const std::string& channel)> authorize;
 };
 
 class Server {

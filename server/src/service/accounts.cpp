@@ -9,6 +9,9 @@
 #include "domain/validate.hpp"
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
+#include "service/password_pool.hpp"
+#include "service/throttle.hpp"
+#include "service/verification.hpp"
 #include "store/db.hpp"
 
 namespace kw::service {
@@ -103,13 +106,16 @@ void bootstrap_admin(app::Context& ctx, const std::string& login_colon_password)
     }
 }
 
-DriverSession register_driver(app::Context& ctx, const std::string& phone, const std::string& password,
-                              const std::optional<std::string>& nickname) {
+DriverSession register_driver(app::Context& ctx, const std::string& phone, const std::string& code,
+                              const std::string& password, const std::optional<std::string>& nickname,
+                              const std::string& address) {
     if (!domain::valid_cn_mobile(phone))
         throw Error(Errc::bad_request, "field 'phone' is not a valid mobile number");
     domain::validate_password(password);
     std::string nick = normalize_display_name(nickname ? *nickname : default_nickname(phone), "nickname");
-    const std::string hash = hash_password(password);  // before taking the (possibly only) SQL connection
+    take_hourly_quota(ctx, "register", address, ctx.config.limits.register_per_ip_per_hour);
+    consume_sms_code(ctx, phone, "register", code);
+    const std::string hash = ctx.passwords.hash(password);  // before taking the (possibly only) SQL connection
     DriverSession out;
     {
         auto s = ctx.db.session();
@@ -122,17 +128,21 @@ DriverSession register_driver(app::Context& ctx, const std::string& phone, const
     return out;
 }
 
-DriverSession login_driver(app::Context& ctx, const std::string& phone, const std::string& password) {
+DriverSession login_driver(app::Context& ctx, const std::string& phone, const std::string& password,
+                           const std::string& address) {
+    check_login_allowed(ctx, "driver", phone, address);
     std::optional<store::DriverRow> row;
     if (domain::valid_cn_mobile(phone)) {
         auto s = ctx.db.session();
         row = store::find_driver_by_phone(*s, phone);
     }
-    bool ok = verify_password(row ? row->password_hash : dummy_hash(), password) && row;
+    bool ok = ctx.passwords.verify(row ? row->password_hash : dummy_hash(), password) && row;
     if (!ok) {
+        record_login_failure(ctx, "driver", phone, address);
         spdlog::info("event=login_failed kind=driver phone={}", domain::mask_phone(phone));
         throw Error(Errc::unauthorized, kBadDriverLogin);
     }
+    clear_login_failures(ctx, "driver", phone);
     if (row->status != "active") throw Error(Errc::forbidden, "this account is disabled");
     DriverSession out;
     const Principal who{Role::driver, row->id};
@@ -152,17 +162,28 @@ DriverSession login_driver(app::Context& ctx, const std::string& phone, const st
     return out;
 }
 
-StaffSession login_staff(app::Context& ctx, const std::string& login, const std::string& password) {
+StaffSession login_staff(app::Context& ctx, const std::string& login, const std::string& password,
+                         const std::string& address) {
+    check_login_allowed(ctx, "staff", login, address);
     std::optional<store::EmployeeRow> row;
     {
         auto s = ctx.db.session();
         row = store::find_employee_by_login(*s, login);
     }
-    bool ok = verify_password(row ? row->password_hash : dummy_hash(), password) && row;
+    bool ok = ctx.passwords.verify(row ? row->password_hash : dummy_hash(), password) && row;
     if (!ok) {
+        record_login_failure(ctx, "staff", login, address);
         spdlog::info("event=login_failed kind=staff login_len={}", login.size());
+        // Staff accounts guard money and equipment: an operator reviews failed sign-ins in the audit
+        // log. Only existing logins are recorded (the log is not a list of what strangers typed).
+        if (row) {
+            auto s = ctx.db.session();
+            audit(*s, row->id, "employee.login_failed", employee_target(row->id), {{"address", address}},
+                  ctx.clock.now());
+        }
         throw Error(Errc::unauthorized, kBadStaffLogin);
     }
+    clear_login_failures(ctx, "staff", login);
     if (!row->enabled) throw Error(Errc::forbidden, "this account is disabled");
     StaffSession out;
     const Principal who{domain::role_from_string(row->role), row->id};
@@ -229,7 +250,7 @@ store::EmployeeRow add_employee(app::Context& ctx, std::int64_t actor_id, const 
     domain::validate_password(password);
     require_staff_role(role);
     std::string clean_name = normalize_display_name(name, "name");
-    const std::string hash = hash_password(password);
+    const std::string hash = ctx.passwords.hash(password);
     auto s = ctx.db.session();
     soci::session& sql = *s;
     soci::transaction tx(sql);
@@ -256,7 +277,11 @@ store::EmployeeRow change_employee(app::Context& ctx, std::int64_t actor_id, std
         soci::session& sql = *s;
         soci::transaction tx(sql);
         const UtcMs now = ctx.clock.now();
+        // Taken first, before reading the row: two admins demoting each other at once must queue here.
+        const bool may_remove_admin = changes.role.has_value() || (changes.enabled && !*changes.enabled);
+        const std::int64_t enabled_admins = may_remove_admin ? store::count_enabled_admins_locked(sql) : 0;
         row = load_employee(sql, employee_id);
+        const bool was_active_admin = row.role == "admin" && row.enabled;
         boost::json::object diff;
         if (name && *name != row.name) {
             diff["name"] = {{"from", row.name}, {"to", *name}};
@@ -278,6 +303,8 @@ store::EmployeeRow change_employee(app::Context& ctx, std::int64_t actor_id, std
             row.enabled = *changes.enabled;
             revoke = revoke || !row.enabled;
         }
+        if (was_active_admin && !(row.role == "admin" && row.enabled) && enabled_admins <= 1)
+            throw Error(Errc::conflict, "the last enabled admin cannot be demoted or disabled");
         if (!diff.empty()) {
             store::update_employee(sql, row, now);
             audit(sql, actor_id, "employee.update", employee_target(employee_id), {{"changes", diff}}, now);
@@ -293,7 +320,7 @@ store::EmployeeRow change_employee(app::Context& ctx, std::int64_t actor_id, std
 void reset_employee_password(app::Context& ctx, std::int64_t actor_id, std::int64_t employee_id,
                              const std::string& password) {
     domain::validate_password(password);
-    const std::string hash = hash_password(password);
+    const std::string hash = ctx.passwords.hash(password);
     store::EmployeeRow row;
     {
         auto s = ctx.db.session();

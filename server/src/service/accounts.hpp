@@ -38,13 +38,19 @@ struct StaffSession {
     IssuedToken token;
 };
 
-// nickname absent: "用户" + the phone's last 4 digits.
-DriverSession register_driver(app::Context& ctx, const std::string& phone, const std::string& password,
-                              const std::optional<std::string>& nickname);
+// Registration needs the SMS code sent to the phone (service/verification.hpp); a taken phone is
+// kw::Error(conflict) only after its code was right. Quota: limits.register_per_ip_per_hour per
+// client address. nickname absent: "用户" + the phone's last 4 digits.
+DriverSession register_driver(app::Context& ctx, const std::string& phone, const std::string& code,
+                              const std::string& password, const std::optional<std::string>& nickname,
+                              const std::string& address);
 // Wrong phone and wrong password are the same kw::Error(unauthorized); a disabled account with the
-// right password is kw::Error(forbidden).
-DriverSession login_driver(app::Context& ctx, const std::string& phone, const std::string& password);
-StaffSession login_staff(app::Context& ctx, const std::string& login, const std::string& password);
+// right password is kw::Error(forbidden). Failures are throttled per account and per client address
+// (service/throttle.hpp: kw::Error(too_many_requests)); a staff failure is also audited.
+DriverSession login_driver(app::Context& ctx, const std::string& phone, const std::string& password,
+                           const std::string& address);
+StaffSession login_staff(app::Context& ctx, const std::string& login, const std::string& password,
+                         const std::string& address);
 
 // Admin actions on drivers. kw::Error(not_found) for an unknown driver.
 store::DriverRow set_driver_enabled(app::Context& ctx, std::int64_t actor_id, std::int64_t driver_id,
@@ -60,8 +66,9 @@ struct EmployeeChanges {
     std::optional<Role> role;
     std::optional<bool> enabled;
 };
-// An admin cannot disable or demote themself (conflict). Disabling or changing the role revokes the
-// employee's tokens (a token carries the role it was issued for).
+// An admin cannot disable or demote themself (conflict), and the last enabled admin cannot be
+// disabled or demoted by anyone (conflict, checked under a lock in the same transaction). Disabling
+// or changing the role revokes the employee's tokens (a token carries the role it was issued for).
 store::EmployeeRow change_employee(app::Context& ctx, std::int64_t actor_id, std::int64_t employee_id,
                                    const EmployeeChanges& changes);
 void reset_employee_password(app::Context& ctx, std::int64_t actor_id, std::int64_t employee_id,

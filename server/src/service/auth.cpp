@@ -1,19 +1,28 @@
 // Passwords (argon2id) and session tokens in Redis:
-//   <prefix>token:<sha256 hex of token>   "driver:42" | "admin:1" | ...   EX = the role's token TTL
+//   <prefix>token:<sha256 hex of token>   "<principal>|<HMAC(token_key, hash|principal)>", principal
+//                                         "driver:42" | "admin:1" | ...   EX = the role's token TTL
 //   <prefix>tokens:<driver|employee>:<id> set of that principal's token hashes, so disabling an
 //                                         account (or resetting its password) revokes every token.
+//   <prefix>wsticket:<sha256 of ticket>   the session id it stands for             EX = ws_ticket_ttl_s
 // The plain token is never stored or logged; only its SHA-256 reaches Redis.
 #include "service/auth.hpp"
 
 #include <argon2.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <vector>
 
 #include "domain/error.hpp"
+#include "domain/permissions.hpp"
 #include "live/redis.hpp"
 #include "service/account_rules.hpp"
+#include "service/status_cache.hpp"
+#include "store/db.hpp"
+#include "store/drivers_repo.hpp"
+#include "store/employees_repo.hpp"
+#include "ws/push.hpp"
 
 namespace kw::service {
 
@@ -66,6 +75,49 @@ void check_all(const std::vector<live::RedisReply>& replies) {
     for (const auto& r : replies) checked(r);
 }
 
+std::string signature(const app::Context& ctx, const std::string& session, const std::string& principal) {
+    return hmac_sha256_hex(ctx.token_key, session + "|" + principal);
+}
+
+// "<principal>|<signature>" -> the principal, if the signature is ours for this session.
+std::optional<Principal> verify_record(const app::Context& ctx, const std::string& session,
+                                       const std::string& record) {
+    const auto bar = record.find('|');
+    if (bar == std::string::npos) return std::nullopt;
+    const std::string principal = record.substr(0, bar);
+    const std::string given = record.substr(bar + 1);
+    const std::string expected = signature(ctx, session, principal);
+    if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0) {
+        spdlog::warn("event=session_signature_invalid principal={}", principal);
+        return std::nullopt;
+    }
+    return decode_principal(principal);
+}
+
+// Whether the account behind `who` may still act: a driver that is active, an employee that is
+// enabled and still has the role the token was issued for.
+bool account_may_act(app::Context& ctx, const Principal& who) {
+    const std::string key = encode_principal(who);
+    if (auto cached = ctx.account_status.get(key)) return *cached;
+    bool allowed = false;
+    {
+        auto s = ctx.db.session();
+        if (who.is_staff()) {
+            auto row = store::find_employee(*s, who.id);
+            allowed = row && row->enabled && row->role == domain::to_string(who.role);
+        } else {
+            auto row = store::find_driver(*s, who.id);
+            allowed = row && row->status == "active";
+        }
+    }
+    ctx.account_status.put(key, allowed);
+    return allowed;
+}
+
+void announce_revoked(app::Context& ctx, const std::string& session) {
+    ctx.push.publish(ws::session_channel(session), "revoked", "{}");
+}
+
 }  // namespace
 
 std::string hash_password(const std::string& password) {
@@ -94,7 +146,8 @@ IssuedToken issue_token(app::Context& ctx, const Principal& who) {
     const std::string set_key = token_set_key(ctx, who);
     // The set lives as long as the newest token in it; stale members only cost a DEL of a missing key.
     check_all(ctx.redis.pipeline({
-        {"SET", token_key(ctx, hash), encode_principal(who), "EX", std::to_string(ttl)},
+        {"SET", token_key(ctx, hash), encode_principal(who) + "|" + signature(ctx, hash, encode_principal(who)), "EX",
+         std::to_string(ttl)},
         {"SADD", set_key, hash},
         {"EXPIRE", set_key, std::to_string(ttl)},
     }));
@@ -102,23 +155,32 @@ IssuedToken issue_token(app::Context& ctx, const Principal& who) {
     return out;
 }
 
+std::string session_id(const std::string& token) { return sha256_hex(token); }
+
 std::optional<Principal> authenticate(app::Context& ctx, const std::string& token) {
     if (!looks_like_token(token)) return std::nullopt;
-    auto reply = checked(ctx.redis.command({"GET", token_key(ctx, sha256_hex(token))}));
+    return authenticate_session(ctx, session_id(token));
+}
+
+std::optional<Principal> authenticate_session(app::Context& ctx, const std::string& session) {
+    auto reply = checked(ctx.redis.command({"GET", token_key(ctx, session)}));
     if (reply.is_nil()) return std::nullopt;
-    return decode_principal(reply.str);
+    auto who = verify_record(ctx, session, reply.str);
+    if (!who || !account_may_act(ctx, *who)) return std::nullopt;
+    return who;
 }
 
 void revoke_token(app::Context& ctx, const std::string& token) {
     if (!looks_like_token(token)) return;
-    const std::string hash = sha256_hex(token);
+    const std::string hash = session_id(token);
     const std::string key = token_key(ctx, hash);
     auto reply = checked(ctx.redis.command({"GET", key}));
-    if (auto who = decode_principal(reply.str)) {
+    if (auto who = verify_record(ctx, hash, reply.str)) {
         check_all(ctx.redis.pipeline({{"DEL", key}, {"SREM", token_set_key(ctx, *who), hash}}));
     } else {
         checked(ctx.redis.command({"DEL", key}));
     }
+    announce_revoked(ctx, hash);
 }
 
 void revoke_all_tokens(app::Context& ctx, const Principal& who) {
@@ -128,8 +190,31 @@ void revoke_all_tokens(app::Context& ctx, const Principal& who) {
     for (const auto& m : members.elements) dels.push_back({"DEL", token_key(ctx, m.str)});
     dels.push_back({"DEL", set_key});
     check_all(ctx.redis.pipeline(dels));
+    for (const auto& m : members.elements) announce_revoked(ctx, m.str);
+    if (who.is_staff()) {
+        for (Role role : {Role::admin, Role::operator_, Role::maintainer})
+            ctx.account_status.forget(encode_principal(Principal{role, who.id}));
+    } else {
+        ctx.account_status.forget(encode_principal(who));
+    }
     spdlog::info("event=tokens_revoked principal={} count={}", encode_principal(who),
                  members.elements.size());
+}
+
+WsTicket issue_ws_ticket(app::Context& ctx, const std::string& token) {
+    WsTicket out;
+    out.ticket = random_hex(kTokenBytes);
+    out.expires_in_s = ctx.config.auth.ws_ticket_ttl_s;
+    checked(ctx.redis.command({"SET", ctx.config.redis.prefix + "wsticket:" + sha256_hex(out.ticket),
+                               session_id(token), "EX", std::to_string(out.expires_in_s)}));
+    return out;
+}
+
+std::optional<std::string> redeem_ws_ticket(app::Context& ctx, const std::string& ticket) {
+    if (!looks_like_token(ticket)) return std::nullopt;
+    auto reply = checked(ctx.redis.command({"GETDEL", ctx.config.redis.prefix + "wsticket:" + sha256_hex(ticket)}));
+    if (reply.is_nil() || reply.str.empty()) return std::nullopt;
+    return reply.str;
 }
 
 }  // namespace kw::service

@@ -1,5 +1,8 @@
 #include "service/sandbox_payments.hpp"
 
+#include <openssl/crypto.h>
+
+#include "domain/error.hpp"
 #include "service/account_rules.hpp"
 
 namespace kw::service {
@@ -18,6 +21,16 @@ PaymentProvider::Created SandboxPayments::create(std::int64_t topup_id, std::int
         {"sign", sign(topup_id, amount_fen, out.provider_ref)},
     };
     return out;
+}
+
+bool SandboxPayments::sandbox_sign_valid(std::int64_t topup_id, std::int64_t amount_fen,
+                                         const std::string& provider_ref, const std::string& given) const {
+    const std::string expected = sign(topup_id, amount_fen, provider_ref);
+    return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+PaymentProvider::Created NoPayments::create(std::int64_t, std::int64_t) {
+    throw Error(Errc::unavailable, "no payment provider is configured");
 }
 
 }  // namespace kw::service

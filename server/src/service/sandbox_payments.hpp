@@ -1,6 +1,7 @@
 #pragma once
 // The built-in sandbox payment provider (payments.sandbox = true): creating a payment only makes a
-// reference and a signature; POST /api/v1/wallet/topups/{id}/sandbox-pay then "pays" it. Stateless
+// reference and a signature; POST /api/v1/wallet/topups/{id}/sandbox-pay {"sign"} then "pays" it,
+// only with that signature (so a client cannot pay a top-up it was not handed). Stateless
 // apart from the secret, so any thread may call it.
 #include <string>
 
@@ -17,6 +18,8 @@ class SandboxPayments final : public PaymentProvider {
     // HMAC-SHA256(secret, "<topup_id>|<amount_fen>|<provider_ref>") as a real provider would send.
     Created create(std::int64_t topup_id, std::int64_t amount_fen) override;
     std::string sign(std::int64_t topup_id, std::int64_t amount_fen, const std::string& provider_ref) const;
+    bool sandbox_sign_valid(std::int64_t topup_id, std::int64_t amount_fen, const std::string& provider_ref,
+                            const std::string& sign) const override;
 
   private:
     std::string secret_;

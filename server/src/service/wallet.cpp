@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "service/account_rules.hpp"
 #include "service/payments.hpp"
+#include "service/throttle.hpp"
 #include "store/db.hpp"
 #include "store/wallet_repo.hpp"
 
@@ -76,6 +77,7 @@ std::int64_t balance(soci::session& sql, std::int64_t driver_id) {
 
 CreatedTopup create_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t amount_fen) {
     validate_topup_amount(amount_fen);
+    take_hourly_quota(ctx, "topup", std::to_string(driver_id), ctx.config.limits.topups_per_driver_per_hour);
     const std::string provider = ctx.payments.name();
     auto s = ctx.db.session();
     soci::session& sql = *s;
@@ -100,7 +102,8 @@ CreatedTopup create_topup(app::Context& ctx, std::int64_t driver_id, std::int64_
     return out;
 }
 
-PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t topup_id) {
+PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t topup_id,
+                            const std::string& sign) {
     if (!ctx.config.payments.sandbox) throw Error(Errc::not_found, "the sandbox payment provider is off");
     auto s = ctx.db.session();
     soci::session& sql = *s;
@@ -109,6 +112,8 @@ PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int6
     auto row = store::find_topup(sql, topup_id);
     if (!row || row->driver_id != driver_id) throw Error(Errc::not_found, "no such top-up");
     if (row->provider != "sandbox") throw Error(Errc::conflict, "this top-up is not a sandbox payment");
+    if (!ctx.payments.sandbox_sign_valid(topup_id, row->amount_fen, row->provider_ref, sign))
+        throw Error(Errc::forbidden, "the payment signature does not match this top-up");
     if (!store::mark_topup_paid(sql, topup_id, now))
         throw Error(Errc::conflict, "this top-up is already " + row->state);
     PaidTopup out;

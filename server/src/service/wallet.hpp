@@ -41,7 +41,7 @@ BalanceChange apply_balance_change(soci::session& sql, std::int64_t driver_id, s
 // The current balance; kw::Error(not_found) if there is no such driver.
 std::int64_t balance(soci::session& sql, std::int64_t driver_id);
 
-// Top-ups through ctx.payments. amount 100..1,000,000 fen.
+// Top-ups through ctx.payments. amount 100..1,000,000 fen; at most limits.topups_per_driver_per_hour.
 struct CreatedTopup {
     store::TopupRow topup;
     boost::json::object client_params;
@@ -49,12 +49,14 @@ struct CreatedTopup {
 CreatedTopup create_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t amount_fen);
 
 // The sandbox provider's "payment": pending -> paid and the wallet credited (reason topup), in one
-// transaction, exactly once. not_found if the sandbox is off, the top-up is unknown or another
-// driver's; conflict if it is not pending (already paid) or belongs to another provider.
+// transaction, exactly once, and only with the `sign` create() handed out (forbidden otherwise).
+// not_found if the sandbox is off, the top-up is unknown or another driver's; conflict if it is not
+// pending (already paid) or belongs to another provider.
 struct PaidTopup {
     store::TopupRow topup;
     std::int64_t balance_fen = 0;
 };
-PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t topup_id);
+PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t topup_id,
+                            const std::string& sign);
 
 }  // namespace kw::service

@@ -82,6 +82,17 @@ int Db::migrate() {
     return apply_migrations(*s, dialect_);
 }
 
+bool Db::ping() {
+    try {
+        auto s = session();
+        int one = 0;
+        *s << "SELECT 1", soci::into(one);
+        return one == 1;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 std::int64_t Db::last_insert_id(soci::session& sql) const {
     long long id = 0;
     if (dialect_ == Dialect::sqlite) sql << "SELECT last_insert_rowid()", soci::into(id);

@@ -41,6 +41,9 @@ public:
     // Runs pending migrations; called once at start.
     int migrate();
 
+    // Whether the database answers (SELECT 1); for the readiness check. Never throws.
+    bool ping();
+
     // The id of the row the last INSERT on `sql` created.
     std::int64_t last_insert_id(soci::session& sql) const;
 

@@ -123,3 +123,18 @@ std::int64_t count_employees(soci::session& sql, const std::optional<std::string
 }
 
 }  // namespace kw::store
+
+namespace kw::store {
+
+std::int64_t count_enabled_admins_locked(soci::session& sql) {
+    const bool mysql = sql.get_backend_name() == "mysql";
+    // Locking the rows (not COUNT(*)) is what makes MySQL wait for a concurrent demotion to commit.
+    const std::string query =
+        std::string("SELECT id FROM employees WHERE role = 'admin' AND enabled = 1") + (mysql ? " FOR UPDATE" : "");
+    soci::rowset<long long> rows = (sql.prepare << query);
+    std::int64_t n = 0;
+    for (auto it = rows.begin(); it != rows.end(); ++it) ++n;
+    return n;
+}
+
+}  // namespace kw::store

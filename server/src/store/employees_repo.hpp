@@ -39,3 +39,11 @@ std::vector<EmployeeRow> list_employees(soci::session& sql, const std::optional<
 std::int64_t count_employees(soci::session& sql, const std::optional<std::string>& q);
 
 }  // namespace kw::store
+
+namespace kw::store {
+
+// Enabled admins, read with a lock on MySQL (SELECT … FOR UPDATE) so two transactions demoting or
+// disabling admins at once see each other's change; SQLite serialises writers anyway.
+std::int64_t count_enabled_admins_locked(soci::session& sql);
+
+}  // namespace kw::store

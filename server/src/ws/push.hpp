@@ -5,11 +5,15 @@
 //   "station:<id>"                  everything of the station's chargers
 //   "order:<id>"                    the order's state changes and meter updates
 //   "dashboard"                     network-wide counters changed (staff only)
+//   "session:<token hash>"          internal: the login session was revoked; never client-subscribable
 // A message is a JSON text {"channel":..., "event":..., "data":{...}}. publish() is thread-safe and
 // never blocks; the local implementation is ws::Hub, a Redis-backed one fans out across instances.
 #include <string>
 
 namespace kw::ws {
+
+// The internal channel on which a login session's revocation is announced to its WebSockets.
+inline std::string session_channel(const std::string& session) { return "session:" + session; }
 
 class Push {
 public:

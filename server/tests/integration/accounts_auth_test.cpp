@@ -48,8 +48,10 @@ TEST(AccountsAuth, DriverRegistersLogsInReadsProfileAndLogsOut) {
 
 TEST(AccountsAuth, NicknameDefaultsFromThePhone) {
     Stack stack;
-    auto r = stack.http().post("/api/v1/auth/driver/register",
-                               body({{"phone", "13900001234"}, {"password", kPassword}}));
+    KW_EXPECT_STATUS(stack.http().post("/api/v1/auth/sms-code", body({{"phone", "13900001234"}})), 202);
+    auto r = stack.http().post(
+        "/api/v1/auth/driver/register",
+        body({{"phone", "13900001234"}, {"code", stack.sms_code("13900001234")}, {"password", kPassword}}));
     KW_EXPECT_STATUS(r, 201);
     EXPECT_EQ(str(r.json().at("driver"), "nickname"), "用户1234");
 }

@@ -13,11 +13,10 @@ inline std::string body(const json::object& o) { return json::serialize(o); }
 
 inline std::string str(const json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
 
-// Registers a driver with the stack's default password and a nickname; returns the response.
+// Registers a driver through the SMS code flow; returns the register response.
 inline HttpResult register_driver(Stack& stack, const std::string& phone, const std::string& password,
                                   const std::string& nickname = "tester") {
-    return stack.http().post("/api/v1/auth/driver/register",
-                             body({{"phone", phone}, {"password", password}, {"nickname", nickname}}));
+    return stack.register_driver(phone, password, nickname);
 }
 
 inline HttpResult driver_login(Stack& stack, const std::string& phone, const std::string& password) {

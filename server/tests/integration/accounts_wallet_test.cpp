@@ -13,13 +13,19 @@ namespace {
 
 using namespace accounts;
 
-long long create_topup(Stack& stack, const std::string& token, long long fen) {
+struct Topup {
+    long long id = 0;
+    std::string sign;  // what the provider handed the payer (client_params.sign)
+};
+
+Topup create_topup(Stack& stack, const std::string& token, long long fen) {
     auto r = stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", fen}}), token);
     if (r.status != 201) throw std::runtime_error("create top-up: " + r.body);
-    return r.json().at("id").as_int64();
+    return {r.json().at("id").as_int64(), str(r.json().at("client_params"), "sign")};
 }
 
 std::string pay_path(long long id) { return "/api/v1/wallet/topups/" + std::to_string(id) + "/sandbox-pay"; }
+std::string signed_body(const std::string& sign) { return body({{"sign", sign}}); }
 
 TEST(AccountsWallet, NewDriverHasAnEmptyWallet) {
     Stack stack;
@@ -46,15 +52,16 @@ TEST(AccountsWallet, SandboxTopupCreditsExactlyOnce) {
     EXPECT_EQ(str(c, "provider_ref").rfind("sbx_", 0), 0u);
     EXPECT_TRUE(c.at("client_params").is_object());
     const long long id = c.at("id").as_int64();
+    const std::string sign = str(c.at("client_params"), "sign");
     EXPECT_EQ(stack.balance(token), 0);  // pending is not money yet
 
-    auto paid = stack.http().post(pay_path(id), "{}", token);
+    auto paid = stack.http().post(pay_path(id), signed_body(sign), token);
     KW_EXPECT_STATUS(paid, 200);
     EXPECT_EQ(str(paid.json(), "state"), "paid");
     EXPECT_EQ(paid.json().at("balance_fen").as_int64(), 5000);
     EXPECT_EQ(stack.balance(token), 5000);
 
-    auto again = stack.http().post(pay_path(id), "{}", token);
+    auto again = stack.http().post(pay_path(id), signed_body(sign), token);
     KW_EXPECT_STATUS(again, 409);
     EXPECT_EQ(stack.balance(token), 5000);
 
@@ -86,16 +93,17 @@ TEST(AccountsWallet, DriverCannotPayOrSeeAnotherDriversTopup) {
     Stack stack;
     const std::string a = stack.driver_token("13812345678");
     const std::string b = stack.driver_token("13912345678");
-    const long long id = create_topup(stack, a, 3000);
-    auto stolen = stack.http().post(pay_path(id), "{}", b);
+    const auto topup = create_topup(stack, a, 3000);
+    const long long id = topup.id;
+    auto stolen = stack.http().post(pay_path(id), signed_body(topup.sign), b);
     KW_EXPECT_STATUS(stolen, 404);
     EXPECT_EQ(stack.balance(a), 0);
     EXPECT_EQ(stack.balance(b), 0);
     EXPECT_EQ(stack.http().get("/api/v1/wallet/ledger", b).json().at("total").as_int64(), 0);
-    KW_EXPECT_STATUS(stack.http().post(pay_path(id + 1000), "{}", a), 404);
-    KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups/abc/sandbox-pay", "{}", a), 404);
+    KW_EXPECT_STATUS(stack.http().post(pay_path(id + 1000), signed_body(topup.sign), a), 404);
+    KW_EXPECT_STATUS(stack.http().post("/api/v1/wallet/topups/abc/sandbox-pay", signed_body(topup.sign), a), 404);
     // The owner still can.
-    KW_EXPECT_STATUS(stack.http().post(pay_path(id), "{}", a), 200);
+    KW_EXPECT_STATUS(stack.http().post(pay_path(id), signed_body(topup.sign), a), 200);
     EXPECT_EQ(stack.balance(a), 3000);
     EXPECT_EQ(stack.balance(b), 0);
 }
@@ -154,13 +162,13 @@ TEST(AccountsWallet, LedgerSumsEqualTheBalanceAndAreNewestFirst) {
 // Several clients pay the same top-up at once: one wins, the others get 409, one credit.
 void concurrent_pays_credit_once(Stack& stack) {
     const std::string token = stack.driver_token("13812345678");
-    const long long id = create_topup(stack, token, 4200);
+    const auto topup = create_topup(stack, token, 4200);
     std::atomic<int> ok{0}, conflict{0}, other{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 6; ++i) {
         threads.emplace_back([&] {
             HttpClient client("127.0.0.1", stack.http_port());
-            int status = client.post(pay_path(id), "{}", token).status;
+            int status = client.post(pay_path(topup.id), signed_body(topup.sign), token).status;
             if (status == 200)
                 ++ok;
             else if (status == 409)
@@ -189,14 +197,50 @@ TEST(AccountsWallet, ConcurrentSandboxPaysCreditOnceOnMariaDb) {
     concurrent_pays_credit_once(stack);
 }
 
-TEST(AccountsWallet, SandboxPayIs404WhenTheSandboxIsOff) {
+// Attack: the server started as docs/operations.md shows, without the demo's TOML, used to pay any
+// top-up for free. Now the sandbox is off by default: no top-up can be created or paid.
+TEST(AccountsWallet, WithoutTheSandboxTopupsCannotBeCreatedOrPaid) {
     StackOptions options;
     options.server_flags = {"--payments.sandbox=false"};
     Stack stack(options);
     const std::string token = stack.driver_token("13812345678");
-    const long long id = create_topup(stack, token, 1000);
-    KW_EXPECT_STATUS(stack.http().post(pay_path(id), "{}", token), 404);
+    auto created = stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 1'000'000}}), token);
+    KW_EXPECT_STATUS(created, 503);
+    EXPECT_EQ(str(created.json(), "code"), "unavailable");
+    KW_EXPECT_STATUS(stack.http().post(pay_path(1), signed_body("x"), token), 404);
     EXPECT_EQ(stack.balance(token), 0);
+}
+
+// Attack: pay a top-up with a made-up or missing signature (it used to be ignored).
+TEST(AccountsWallet, SandboxPayNeedsTheSignatureItWasHanded) {
+    Stack stack;
+    const std::string token = stack.driver_token("13812345678");
+    const auto topup = create_topup(stack, token, 100'000);
+    KW_EXPECT_STATUS(stack.http().post(pay_path(topup.id), "{}", token), 400);
+    std::string forged = topup.sign;
+    forged[0] = forged[0] == 'a' ? 'b' : 'a';
+    auto refused = stack.http().post(pay_path(topup.id), signed_body(forged), token);
+    KW_EXPECT_STATUS(refused, 403);
+    EXPECT_EQ(stack.balance(token), 0);
+    KW_EXPECT_STATUS(stack.http().post(pay_path(topup.id), signed_body(topup.sign), token), 200);
+    EXPECT_EQ(stack.balance(token), 100'000);
+}
+
+// Top-up creation is a quota per driver and hour: 429 with Retry-After past it, nothing created.
+TEST(AccountsWallet, TopupCreationIsThrottledPerDriver) {
+    StackOptions options;
+    options.server_flags = {"--limits.topups_per_driver_per_hour=3"};
+    Stack stack(options);
+    const std::string token = stack.driver_token("13812345678");
+    for (int i = 0; i < 3; ++i) create_topup(stack, token, 100);
+    auto refused = stack.http().post("/api/v1/wallet/topups", body({{"amount_fen", 100}}), token);
+    KW_EXPECT_STATUS(refused, 429);
+    EXPECT_EQ(str(refused.json(), "code"), "too_many_requests");
+    const long long wait = std::stoll(refused.header("Retry-After"));
+    EXPECT_GT(wait, 0);
+    EXPECT_LE(wait, 3600);
+    // Another driver is not affected.
+    create_topup(stack, stack.driver_token("13912345678"), 100);
 }
 
 }  // namespace

@@ -130,7 +130,7 @@ TEST(ChargingBadInput, DriverCannotReadStopOrSubscribeToAnotherDriversOrder) {
     EXPECT_EQ(stack.http().get("/api/v1/orders", other).json().at("total").as_int64(), 0);
     EXPECT_EQ(stack.http().get("/api/v1/orders/" + id, s.driver).json().at("state"), "starting");
 
-    WsClient ws("127.0.0.1", stack.http_port(), "/api/v1/ws?token=" + other);
+    WsClient ws("127.0.0.1", stack.http_port(), stack.ws_target(other));
     ws.send(R"({"op":"subscribe","channel":"order:)" + id + R"("})");
     auto answer = ws.receive_json_until([](const json::value& m) { return m.is_object() && m.as_object().contains("op"); }, 5s);
     EXPECT_EQ(answer.at("op"), "error");
@@ -139,7 +139,7 @@ TEST(ChargingBadInput, DriverCannotReadStopOrSubscribeToAnotherDriversOrder) {
     EXPECT_EQ(dash.at("op"), "error");
     EXPECT_EQ(dash.at("code"), "forbidden");
     // Staff may watch any order.
-    WsClient staff("127.0.0.1", stack.http_port(), "/api/v1/ws?token=" + stack.admin_token());
+    WsClient staff("127.0.0.1", stack.http_port(), stack.ws_target(stack.admin_token()));
     staff.send(R"({"op":"subscribe","channel":"order:)" + id + R"("})");
     auto ok = staff.receive_json_until([](const json::value& m) { return m.is_object() && m.as_object().contains("op"); }, 5s);
     EXPECT_EQ(ok.at("op"), "subscribed");

@@ -44,7 +44,7 @@ TEST_P(ScanToCharge, FullSessionIsBilledExactlyAndPushedLive) {
     const long long order_id = start.json().at("id").as_int64();
     EXPECT_EQ(str(start.json().at("state")), "starting");
 
-    WsClient ws("127.0.0.1", stack.http_port(), "/api/v1/ws?token=" + driver);
+    WsClient ws("127.0.0.1", stack.http_port(), stack.ws_target(driver));
     ws.send(R"({"op":"subscribe","channel":"order:)" + std::to_string(order_id) + R"("})");
     auto meter = ws.receive_json_until(
         [](const json::value& m) {

@@ -14,11 +14,15 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
+
 #include "domain/error.hpp"
 #include "http/server.hpp"
 #include "http_client.hpp"
 #include "process.hpp"
 #include "ws/hub.hpp"
+#include "ws/push.hpp"
 
 namespace kw::http {
 namespace {
@@ -43,12 +47,20 @@ public:
         cfg.admin_root = dir_.path() + "/www/admin";
         cfg.app_root = dir_.path() + "/www/app";
         WsCallbacks callbacks;
-        callbacks.authenticate = [](const std::string& token) -> std::optional<Principal> {
-            if (token == "driver-7") return Principal{Role::driver, 7};
-            if (token == "admin-1") return Principal{Role::admin, 1};
+        // Tickets and tokens are the same made-up strings here; the session id is the credential.
+        callbacks.authenticate = [](const std::string& ticket,
+                                    const std::string& bearer) -> std::optional<WsIdentity> {
+            const std::string& credential = ticket.empty() ? bearer : ticket;
+            if (credential == "driver-7") return WsIdentity{Principal{Role::driver, 7}, credential};
+            if (credential == "admin-1") return WsIdentity{Principal{Role::admin, 1}, credential};
             return std::nullopt;
         };
-        callbacks.authorize = [](const Principal& who, const std::string& channel) -> std::string {
+        callbacks.authorize = [this](const WsIdentity& identity, const std::string& channel) -> std::string {
+            {
+                std::lock_guard lock(revoked_mutex_);
+                if (revoked_.count(identity.session)) return "unauthorized";
+            }
+            const Principal& who = identity.principal;
             if (channel.rfind("test:", 0) == 0) return "";
             if (channel == "order:7") return who.id == 7 || who.is_staff() ? "" : "forbidden";
             if (channel == "order:8" || channel == "dashboard") return who.is_staff() ? "" : "forbidden";
@@ -72,6 +84,11 @@ public:
     Server& server() { return *server_; }
     ws::Hub& hub() { return hub_; }
     std::string web_file(const std::string& name) const { return test::read_file(dir_.path() + "/www/" + name); }
+    // Makes authorize() answer "unauthorized" for this session from now on (set before subscribing).
+    void revoke_quietly(const std::string& session) {
+        std::lock_guard lock(revoked_mutex_);
+        revoked_.insert(session);
+    }
 
     std::atomic<int> api_calls{0};
     std::atomic<bool> slow_request_started{false};
@@ -116,6 +133,8 @@ private:
     }
 
     test::TempDir dir_{"kw-http-"};
+    std::mutex revoked_mutex_;
+    std::set<std::string> revoked_;
     boost::asio::io_context io_;
     boost::asio::thread_pool worker_{2};
     ws::Hub hub_;
@@ -131,7 +150,7 @@ protected:
 
     HttpClient client() { return HttpClient(kHost, server_->port()); }
     WsClient ws(const std::string& token) {
-        return WsClient(kHost, server_->port(), std::string(kWebSocketPath) + "?token=" + token);
+        return WsClient(kHost, server_->port(), std::string(kWebSocketPath) + "?ticket=" + token);
     }
 
     std::unique_ptr<TestServer> server_;
@@ -308,7 +327,8 @@ TEST_F(HttpServerTest, PathTraversalOutOfAWebAppIsRefused) {
 // ---- WebSocket -------------------------------------------------------------------------------
 
 TEST_F(HttpServerTest, WebSocketUpgradeWithABadOrMissingTokenIsRefusedWith401) {
-    for (const char* target : {"/api/v1/ws?token=nope", "/api/v1/ws"}) {
+    // A token in the URL (where proxies log it) is not accepted any more: tickets or the header only.
+    for (const char* target : {"/api/v1/ws?ticket=nope", "/api/v1/ws", "/api/v1/ws?token=driver-7"}) {
         SCOPED_TRACE(target);
         try {
             WsClient refused(kHost, server_->port(), target);
@@ -357,6 +377,40 @@ TEST_F(HttpServerTest, PublishReachesOnlySubscribersOfThatChannel) {
 
     auto admin_first = admin.receive_json_until(is_hub_message, 5s);
     EXPECT_EQ(admin_first, json::parse(R"({"channel":"dashboard","event":"counters","data":{"online":3}})"));
+}
+
+// What service/auth publishes on logout, disable or role change closes that session's sockets (4001)
+// on every instance; other sessions stay.
+TEST_F(HttpServerTest, RevocationOnTheSessionChannelClosesThatSessionsWebSocketWith4001) {
+    auto driver = ws("driver-7");
+    auto admin = ws("admin-1");
+    subscribe(driver, "order:7");
+    subscribe(admin, "dashboard");
+    server_->hub().publish(ws::session_channel("driver-7"), "revoked", "{}");
+    EXPECT_TRUE(test::eventually([&] {
+        driver.receive(100ms);
+        return driver.closed();
+    }, 5s));
+    EXPECT_EQ(driver.close_code(), kWsRevokedCloseCode);
+    EXPECT_TRUE(test::eventually([&] { return server_->hub().subscriber_count("order:7") == 0; }, 5s));
+    server_->hub().publish("dashboard", "counters", "{}");
+    EXPECT_EQ(text(admin.receive_json_until(is_hub_message, 5s).at("channel")), "dashboard");
+    EXPECT_FALSE(admin.closed());
+}
+
+// Attack: an operator's socket opened before logout subscribed to `dashboard` after it. Every
+// subscription re-checks the session; a dead one closes the socket instead of subscribing.
+TEST_F(HttpServerTest, SubscribingOnARevokedSessionClosesTheSocketInsteadOfSubscribing) {
+    auto admin = ws("admin-1");
+    subscribe(admin, "order:8");
+    server_->revoke_quietly("admin-1");
+    admin.send(R"({"op":"subscribe","channel":"dashboard"})");
+    EXPECT_TRUE(test::eventually([&] {
+        admin.receive(100ms);
+        return admin.closed();
+    }, 5s));
+    EXPECT_EQ(admin.close_code(), kWsRevokedCloseCode);
+    EXPECT_EQ(server_->hub().subscriber_count("dashboard"), 0u);
 }
 
 TEST_F(HttpServerTest, UnsubscribeStopsDelivery) {
@@ -411,9 +465,9 @@ TEST_F(HttpServerTest, IncomingWebSocketMessageOver4KiBClosesTheConnection) {
 TEST(HttpServer, SlowSubscriberIsDroppedWhenItsQueueOverflowsWhileAReadingOneStays) {
     constexpr int kBatch = 16;
     TestServer server(/*max_queued=*/4 * kBatch);
-    WsClient slow(kHost, server.port(), std::string(kWebSocketPath) + "?token=admin-1");
+    WsClient slow(kHost, server.port(), std::string(kWebSocketPath) + "?ticket=admin-1");
     subscribe(slow, "test:firehose");
-    WsClient reader(kHost, server.port(), std::string(kWebSocketPath) + "?token=admin-1");
+    WsClient reader(kHost, server.port(), std::string(kWebSocketPath) + "?ticket=admin-1");
     subscribe(reader, "test:firehose");
     ASSERT_EQ(server.hub().subscriber_count("test:firehose"), 2u);
 

@@ -25,7 +25,7 @@ TEST(ScaleOut, TwoInstancesShareTheWorkAndBillEverySessionOnce) {
     for (const auto& c : chargers) ASSERT_TRUE(stack.wait_online(c.code)) << c.code;
 
     // A staff member watches every charger through the second instance only.
-    WsClient watcher("127.0.0.1", second_port, "/api/v1/ws?token=" + stack.admin_token());
+    WsClient watcher("127.0.0.1", second_port, stack.ws_target(stack.admin_token()));
     for (const auto& c : chargers) watcher.send(R"({"op":"subscribe","channel":"charger:)" + c.code + R"("})");
 
     // Four drivers start through alternating instances.

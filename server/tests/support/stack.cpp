@@ -1,5 +1,7 @@
 #include "stack.hpp"
 
+#include <sstream>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -93,6 +95,18 @@ std::vector<std::string> Stack::server_args(int http_port) const {
         "--server.port=" + std::to_string(http_port),
         "--database.url=" + db_url_,
         "--redis.port=" + std::to_string(redis_.port()),
+        "--redis.password=" + redis_.password(),
+        // The sandboxes, so tests can top up and register; quotas per client address raised, since
+        // every test client is 127.0.0.1 (the throttling tests lower them again).
+        "--payments.sandbox=true",
+        "--sms.sandbox=true",
+        "--sms.sandbox_outbox=" + sms_outbox(),
+        "--sms.resend_s=0",
+        "--limits.sms_per_phone_per_hour=100000",
+        "--limits.ip_free_failures=1000",
+        "--limits.sms_per_ip_per_hour=100000",
+        "--limits.register_per_ip_per_hour=100000",
+        "--limits.topups_per_driver_per_hour=100000",
         "--mqtt.port=" + std::to_string(broker_.port()),
         "--mqtt.username=" + broker_.admin_user(),
         "--mqtt.password=" + broker_.admin_password(),
@@ -102,6 +116,7 @@ std::vector<std::string> Stack::server_args(int http_port) const {
         "--server.workers=4",
         "--log.level=debug",
     };
+    if (options_.mariadb) args.push_back("--payments.sandbox_allow_mysql=true");
     args.insert(args.end(), options_.server_flags.begin(), options_.server_flags.end());
     return args;
 }
@@ -166,10 +181,35 @@ std::string Stack::staff_token(const std::string& role) {
     return std::string(l.json().at("token").as_string());
 }
 
+std::string Stack::sms_code(const std::string& phone) const {
+    std::string code;
+    std::istringstream lines(read_file(sms_outbox()));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty()) continue;
+        auto j = json::parse(line).as_object();
+        if (j.at("phone").as_string() == phone) code = std::string(j.at("code").as_string());
+    }
+    return code;
+}
+
+HttpResult Stack::register_driver(const std::string& phone, const std::string& password, const std::string& nickname) {
+    auto sent = http().post("/api/v1/auth/sms-code", json::serialize(json::object{{"phone", phone}}));
+    if (sent.status != 202) return sent;
+    return http().post("/api/v1/auth/driver/register",
+                       json::serialize(json::object{
+                           {"phone", phone}, {"code", sms_code(phone)}, {"password", password}, {"nickname", nickname}}));
+}
+
+std::string Stack::ws_target(const std::string& token) {
+    auto r = http().post("/api/v1/ws-ticket", "{}", token);
+    require(r, 201, "ws ticket");
+    return "/api/v1/ws?ticket=" + std::string(r.json().at("ticket").as_string());
+}
+
 std::string Stack::driver_token(const std::string& phone) {
-    auto body = json::serialize(json::object{{"phone", phone}, {"password", kDriverPassword}, {"nickname", "d" + phone.substr(7)}});
-    auto r = http().post("/api/v1/auth/driver/register", body);
-    if (r.status == 409) r = http().post("/api/v1/auth/driver/login", body);
+    auto body = json::serialize(json::object{{"phone", phone}, {"password", kDriverPassword}});
+    auto r = register_driver(phone, kDriverPassword, "d" + phone.substr(7));
+    if (r.status == 409 || r.status == 429) r = http().post("/api/v1/auth/driver/login", body);
     if (r.status != 200 && r.status != 201) require(r, 201, "driver register");
     return std::string(r.json().at("token").as_string());
 }
@@ -184,7 +224,9 @@ void Stack::topup(const std::string& token, long long fen) {
     auto r = http().post("/api/v1/wallet/topups", json::serialize(json::object{{"amount_fen", fen}}), token);
     require(r, 201, "create top-up");
     const long long id = r.json().at("id").as_int64();
-    auto p = http().post("/api/v1/wallet/topups/" + std::to_string(id) + "/sandbox-pay", "{}", token);
+    const std::string sign(r.json().at("client_params").at("sign").as_string());
+    auto p = http().post("/api/v1/wallet/topups/" + std::to_string(id) + "/sandbox-pay",
+                         json::serialize(json::object{{"sign", sign}}), token);
     require(p, 200, "sandbox pay");
 }
 

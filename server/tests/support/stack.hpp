@@ -74,6 +74,13 @@ public:
     std::string admin_token();
     std::string staff_token(const std::string& role);  // creates an employee with that role
     std::string driver_token(const std::string& phone);  // registers the driver (or logs in)
+    // The newest sandbox SMS code sent to the phone ("" if none), read from the server's outbox file.
+    std::string sms_code(const std::string& phone) const;
+    // The whole registration: POST /auth/sms-code, read the code, POST /auth/driver/register.
+    HttpResult register_driver(const std::string& phone, const std::string& password, const std::string& nickname);
+    std::string sms_outbox() const { return dir_.file("sms-outbox.log"); }
+    // "/api/v1/ws?ticket=…" with a fresh one-use ticket for the token (POST /api/v1/ws-ticket).
+    std::string ws_target(const std::string& token);
     long long driver_id(const std::string& token);
     void topup(const std::string& driver_token, long long fen);
     long long balance(const std::string& driver_token);
@@ -101,7 +108,7 @@ private:
     StackOptions options_;
     TempDir dir_;
     Mosquitto broker_;
-    RedisServer redis_;
+    RedisServer redis_{"stack-redis-secret"};  // with a password, as production runs it
     std::unique_ptr<MariaDb> mariadb_;
     std::string db_url_;
     int http_port_ = 0;

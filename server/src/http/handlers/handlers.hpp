@@ -17,6 +17,10 @@ struct Call {
     Request& req;
     std::optional<Principal> who;
     const Principal& principal() const { return *who; }
+    // The client's IP for throttling: X-Real-IP when server.trust_proxy (our nginx sets it), else the peer.
+    const std::string& client_address() const {
+        return ctx.config.server.trust_proxy && !req.real_ip.empty() ? req.real_ip : req.remote_address;
+    }
 };
 
 using Handler = Response (*)(Call&);
@@ -34,8 +38,10 @@ namespace handlers {
 Response driver_register(Call&);
 Response driver_login(Call&);
 Response staff_login(Call&);
+Response sms_code(Call&);
 Response logout(Call&);
 Response me(Call&);
+Response ws_ticket(Call&);
 // wallet.cpp
 Response wallet_get(Call&);
 Response wallet_ledger(Call&);

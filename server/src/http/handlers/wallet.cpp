@@ -36,7 +36,9 @@ Response topup_create(Call& call) {
 
 Response topup_confirm_sandbox(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    auto paid = service::pay_sandbox_topup(call.ctx, call.principal().id, id);
+    auto body = parse_object(call.req.body);
+    auto sign = require_string(body, "sign", 128);
+    auto paid = service::pay_sandbox_topup(call.ctx, call.principal().id, id, sign);
     auto out = topup_json(paid.topup);
     out["balance_fen"] = paid.balance_fen;
     return json_response(out);

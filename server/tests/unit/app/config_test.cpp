@@ -79,8 +79,27 @@ TEST(Config, DefaultsAreValid) {
     EXPECT_EQ(c.database.url, "sqlite:var/kilowatt.db");
     EXPECT_EQ(c.mqtt.broker, "mosquitto");
     EXPECT_EQ(c.mqtt.protocol, 5);
-    EXPECT_TRUE(c.payments.sandbox);
+    EXPECT_FALSE(c.payments.sandbox);  // free money is never a default
+    EXPECT_FALSE(c.sms.sandbox);
     EXPECT_FALSE(c.demo.seed);
+}
+
+TEST(Config, DemoSeedTurnsOnThePaymentAndSmsSandboxes) {
+    Config c = load("", {"demo.seed=true"}, {});
+    EXPECT_TRUE(c.payments.sandbox);
+    EXPECT_TRUE(c.sms.sandbox);
+}
+
+// Attack: a production server (MySQL) started with the sandbox on lets any driver top up for free.
+TEST(Config, SandboxPaymentsOnMysqlAreRefusedUnlessExplicitlyAllowed) {
+    const std::string mysql = "database.url=mysql://kw:pw@127.0.0.1:3306/kw";
+    std::string message = error_of([&] { load("", {mysql, "payments.sandbox=true"}, {}); });
+    EXPECT_NE(message.find("payments.sandbox"), std::string::npos) << message;
+    message = error_of([&] { load("", {mysql, "demo.seed=true"}, {}); });
+    EXPECT_NE(message.find("payments.sandbox"), std::string::npos) << message;
+    Config c = load("", {mysql, "payments.sandbox=true", "payments.sandbox_allow_mysql=true"}, {});
+    EXPECT_TRUE(c.payments.sandbox);
+    EXPECT_NO_THROW(load("", {"payments.sandbox=true"}, {}));  // SQLite: development
 }
 
 TEST(Config, FileValuesAreApplied) {
@@ -264,7 +283,7 @@ TEST(Config, KeysListEveryKeyWithItsDefault) {
         return "<missing>";
     };
     EXPECT_EQ(find("server.port"), "8080");
-    EXPECT_EQ(find("payments.sandbox"), "true");
+    EXPECT_EQ(find("payments.sandbox"), "false");
     EXPECT_EQ(find("mqtt.password"), "");
     EXPECT_EQ(find("database.url"), "sqlite:var/kilowatt.db");
     // Every listed key can be set by name.

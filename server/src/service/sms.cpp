@@ -1,0 +1,32 @@
+#include "service/sms.hpp"
+
+#include <chrono>
+#include <fstream>
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "domain/clock.hpp"
+#include "domain/error.hpp"
+
+namespace kw::service {
+
+void NoSms::send_code(const std::string&, const std::string&, const std::string&) {
+    throw Error(Errc::unavailable, "no SMS provider is configured (sms.sandbox is for development only)");
+}
+
+void SandboxSms::send_code(const std::string& phone, const std::string& purpose, const std::string& code) {
+    const UtcMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    spdlog::info("event=sms_sandbox phone={} purpose={} code={}", phone, purpose, code);
+    if (outbox_.empty()) return;
+    const std::string line = boost::json::serialize(
+        boost::json::object{{"at", format_utc(now)}, {"phone", phone}, {"purpose", purpose}, {"code", code}});
+    std::lock_guard lock(mutex_);
+    std::ofstream out(outbox_, std::ios::app);
+    out << line << '\n';
+    if (!out) throw Error(Errc::unavailable, "sandbox SMS outbox " + outbox_ + " is not writable");
+}
+
+}  // namespace kw::service
