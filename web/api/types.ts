@@ -143,7 +143,8 @@ export interface Topup {
 }
 
 export interface CreatedTopup extends Topup {
-  client_params: Record<string, unknown>;
+  /** What the client needs to pay; the sandbox provider gives {pay_path, sign}. */
+  client_params: { pay_path?: string; sign?: string } & Record<string, unknown>;
 }
 
 export interface PaidTopup extends Topup {
