@@ -1,11 +1,14 @@
 // The built apps under the Content-Security-Policy of deploy/nginx/kilowatt.conf: no violation on
 // the admin login page, the driver app's login/registration and map (Amap tiles), and the
 // throttling message (429 + Retry-After) still renders through vue-i18n (which must not need eval).
+// Where nginx is installed, the example also passes `nginx -t` (temporary prefix, nothing started).
 // No Kilowatt server needed: a small static server plays nginx (the CSP header on every answer) and
 // the API (canned answers), so this runs in seconds. Needs web/*/dist (npm run build --prefix web).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, repoRoot, screenshot } from './lib/stack.mjs';
@@ -112,6 +115,32 @@ test('the nginx example has a CSP without inline script or eval', { skip: !distR
     for (const tag of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? []) {
       assert.match(tag, /^<script\b[^>]*\bsrc=/, `${app}: no inline script (${tag.slice(0, 80)})`);
     }
+  }
+});
+
+// nginx itself, where it is installed (apt-get install nginx-light): the example passes `nginx -t`
+// with a throwaway certificate, in a temporary prefix (nothing is started).
+const nginxBin = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((f) => fs.existsSync(f));
+test('deploy/nginx/kilowatt.conf passes nginx -t', { skip: !nginxBin && 'nginx not installed' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-nginx-'));
+  try {
+    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=charge.example.com',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' });
+    assert.equal(cert.status, 0, cert.stderr);
+    const site = nginxConf
+      .replace('/etc/letsencrypt/live/charge.example.com/fullchain.pem', path.join(dir, 'cert.pem'))
+      .replace('/etc/letsencrypt/live/charge.example.com/privkey.pem', path.join(dir, 'key.pem'));
+    fs.writeFileSync(path.join(dir, 'kilowatt.conf'), site);
+    const mime = fs.existsSync('/etc/nginx/mime.types') ? 'include /etc/nginx/mime.types;' : '';
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), [
+      `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`, 'events {}',
+      `http { ${mime} access_log ${dir}/access.log; client_body_temp_path ${dir}; proxy_temp_path ${dir};`,
+      `  include ${dir}/kilowatt.conf; }`,
+    ].join('\n'));
+    const r = spawnSync(nginxBin, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `nginx -t failed:\n${r.stderr}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
