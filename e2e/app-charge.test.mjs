@@ -1,4 +1,4 @@
-// Driver app journey on a phone: register, find the nearest station on the map and in the list,
+// Driver app journey on a phone: register (with the SMS code from the sandbox outbox), find the nearest station on the map and in the list,
 // top up, scan a charger's QR code from an image file, start, watch power and energy grow (across a
 // reload), stop, and check the bill against the API's order and the tariff arithmetic.
 // Against the real stack: kilowatt (SQLite, demo data), Mosquitto, Redis, kilowatt-sim.
@@ -82,10 +82,26 @@ test('a new driver finds the station, scans, charges, stops and gets the exact b
   await page.getByText('密码至少 8 位').waitFor();
   await page.locator('[data-test=toggle-password]').click();
   assert.equal(await page.locator('[data-test=password] input').getAttribute('type'), 'text');
+  await page.getByText('请输入短信验证码').waitFor(); // the SMS code is required too
   await shot(page, 'app-02-register-validation');
   await page.locator('[data-test=phone] input').fill(phone);
   await page.locator('[data-test=password] input').fill(password);
   await page.locator('[data-test=nickname] input').fill('测试车主');
+
+  // ---- the SMS code: "get code" texts one (the sandbox provider writes it to its outbox) and
+  // counts down until another may be asked; a wrong code is refused in the driver's language.
+  await page.locator('[data-test=send-code]').click();
+  const code = await stack.smsCode(phone);
+  assert.match(code, /^\d{4,8}$/);
+  await page.locator('[data-test=send-code]').getByText(/\d+ 秒后重发/).waitFor();
+  assert.ok(await page.locator('[data-test=send-code]').isDisabled());
+  const wrong = code === '000000' ? '111111' : '000000';
+  await page.locator('[data-test=sms-code] input').fill(wrong);
+  await page.locator('[data-test=submit]').click();
+  await page.locator('.van-toast').getByText('验证码错误或已过期，请重新获取').waitFor();
+  await screenshot(page, 'app-02b-register-wrong-code');
+  await page.locator('[data-test=sms-code] input').fill(code);
+  await shot(page, 'app-02c-register-sms');
   await page.locator('[data-test=submit]').click();
   await page.waitForURL(/\/app\/map/);
 

@@ -3,6 +3,12 @@
 # kilowatt-sim driving the demo chargers. Everything lives under var/ (gitignored); logs in var/log/.
 # Ctrl-C stops the simulator, the server, Redis and Mosquitto, in that order, and exits 0.
 #
+# No secret is ever on a command line (`ps` shows none): the broker and Redis passwords are made once
+# and kept in files of mode 0600 under var/; Redis reads its password from its config file, the
+# server gets them and the bootstrap admin through its environment (KW_MQTT_PASSWORD,
+# KW_REDIS_PASSWORD, KW_AUTH_BOOTSTRAP_ADMIN), mosquitto_ctrl reads its password on stdin.
+# The sandbox SMS provider appends each code it "sends" to var/sms-outbox.log.
+#
 # Environment (all optional):
 #   BUILD_DIR        where the binaries are (default build)
 #   VAR_DIR          state and logs (default var)
@@ -33,7 +39,9 @@ done
 for prog in mosquitto mosquitto_ctrl redis-server python3 curl; do
     command -v "$prog" >/dev/null || die "$prog not found: run scripts/deps.sh"
 done
-mkdir -p "$LOG/previous" "$VAR/mosquitto" "$VAR/redis" "$VAR/run"
+mkdir -p "$LOG/previous" "$VAR/run"
+(umask 077 && mkdir -p "$VAR/mosquitto" "$VAR/redis")  # they hold passwords
+chmod 700 "$VAR/mosquitto" "$VAR/redis"
 # Each run starts with fresh logs; the last run's are kept in var/log/previous/.
 for f in "$LOG"/*.log "$LOG"/*.out; do
     if [[ -e "$f" ]]; then mv -f "$f" "$LOG/previous/"; fi
@@ -171,8 +179,10 @@ MQTT_PASSWORD_FILE="$VAR/mosquitto/kilowatt.password"
 if [[ ! -s "$DYNSEC" || ! -s "$MQTT_PASSWORD_FILE" ]]; then
     [[ -e "$DYNSEC" ]] && mv "$DYNSEC" "$DYNSEC.old"  # its admin password was lost: start over
     (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$MQTT_PASSWORD_FILE")
-    mosquitto_ctrl dynsec init "$DYNSEC" "$MQTT_USER" "$(cat "$MQTT_PASSWORD_FILE")" \
-        >>"$LOG/mosquitto_ctrl.log" 2>&1 || { log_tail "$LOG/mosquitto_ctrl.log"; die "mosquitto_ctrl dynsec init failed"; }
+    # The password goes in on stdin (asked twice), not as an argument.
+    (umask 077 && { cat "$MQTT_PASSWORD_FILE" "$MQTT_PASSWORD_FILE"; } |
+        mosquitto_ctrl dynsec init "$DYNSEC" "$MQTT_USER" >>"$LOG/mosquitto_ctrl.log" 2>&1) ||
+        { log_tail "$LOG/mosquitto_ctrl.log"; die "mosquitto_ctrl dynsec init failed"; }
     say "created the broker's dynamic-security file with admin '$MQTT_USER'"
 fi
 MQTT_PASSWORD=$(cat "$MQTT_PASSWORD_FILE")
@@ -211,9 +221,30 @@ say "mosquitto on 127.0.0.1:$MQTT_PORT"
 
 # -------------------------------------------------------------------------------------------- Redis
 # Live data only (presence, latest meter values, tokens): no persistence, so a restart logs
-# everyone out and the chargers report their state again.
-start redis "$LOG/redis.log" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
-    --save "" --appendonly no --daemonize no --loglevel notice
+# everyone out and the chargers report their state again. A random password, made once and kept in
+# var/redis/password; redis-server reads it from its config file (mode 0600), not from argv.
+REDIS_PASSWORD_FILE="$VAR/redis/password"
+if [[ ! -s "$REDIS_PASSWORD_FILE" ]]; then
+    (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(24))' >"$REDIS_PASSWORD_FILE")
+fi
+REDIS_PASSWORD=$(cat "$REDIS_PASSWORD_FILE")
+(
+    umask 077
+    {
+        echo "# Written by scripts/run.sh on every start; edit the script, not this file."
+        echo "port $REDIS_PORT"
+        echo "bind 127.0.0.1"
+        echo "protected-mode yes"
+        echo "dir $VAR/redis"
+        echo 'save ""'
+        echo "appendonly no"
+        echo "daemonize no"
+        echo "loglevel notice"
+        echo "requirepass $REDIS_PASSWORD"
+    } >"$VAR/redis/redis.conf"
+)
+chmod 600 "$VAR/redis/redis.conf"
+start redis "$LOG/redis.log" redis-server "$VAR/redis/redis.conf"
 wait_port "$REDIS_PORT" "${PIDS[redis]}" 20 || {
     log_tail "$LOG/redis.log"
     die "redis-server did not start (log $LOG/redis.log)"
@@ -221,32 +252,41 @@ wait_port "$REDIS_PORT" "${PIDS[redis]}" 20 || {
 say "redis on 127.0.0.1:$REDIS_PORT"
 
 # ----------------------------------------------------------------------------------------- kilowatt
+# The demo chargers' credentials for the simulator: written by the demo seed (mode 0600) and kept at
+# this path across runs; the server reuses it rather than issuing new passwords at every start.
 CSV="$VAR/demo-chargers.csv"
-rm -f "$CSV"  # written again at every start (new passwords), so the sim always gets valid ones
+SMS_OUTBOX="$VAR/sms-outbox.log"
 SERVER_ARGS=(
-    --demo "--demo.chargers_csv=$CSV" --auth.bootstrap_admin=admin:Admin1234
+    --demo "--demo.chargers_csv=$CSV" "--sms.sandbox_outbox=$SMS_OUTBOX"
     "--database.url=sqlite:$VAR/kilowatt.db" --server.address=127.0.0.1 "--server.port=$HTTP_PORT"
     "--server.public_url=http://127.0.0.1:$HTTP_PORT"
     --redis.host=127.0.0.1 "--redis.port=$REDIS_PORT"
     --mqtt.host=127.0.0.1 "--mqtt.port=$MQTT_PORT" --mqtt.broker=mosquitto
-    "--mqtt.username=$MQTT_USER" "--mqtt.password=$MQTT_PASSWORD"
+    "--mqtt.username=$MQTT_USER"
 )
 # The web apps, once built by their issues, are served from these folders.
 [[ -f web/admin/dist/index.html ]] && SERVER_ARGS+=("--server.admin_root=$ROOT/web/admin/dist")
 [[ -f web/app/dist/index.html ]] && SERVER_ARGS+=("--server.app_root=$ROOT/web/app/dist")
+# Secrets through the environment of the server only (exported for this one start).
+export KW_MQTT_PASSWORD="$MQTT_PASSWORD" KW_REDIS_PASSWORD="$REDIS_PASSWORD" KW_AUTH_BOOTSTRAP_ADMIN=admin:Admin1234
 start kilowatt "$LOG/kilowatt.log" "$SERVER_BIN" "${SERVER_ARGS[@]}"
+export -n KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
+unset KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
+# Ready: the database, Redis and the broker all answer (/healthz only says the process lives).
 deadline=$((SECONDS + 60))
-until curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/healthz" 2>/dev/null; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/readyz" 2>/dev/null; do
     if ! kill -0 "${PIDS[kilowatt]}" 2>/dev/null || ((SECONDS >= deadline)); then
         log_tail "$LOG/kilowatt.log"
-        die "kilowatt did not become healthy (log $LOG/kilowatt.log)"
+        curl -sS "http://127.0.0.1:$HTTP_PORT/readyz" 2>/dev/null | sed 's/^/    readyz: /' >&2 || true
+        die "kilowatt did not become ready (log $LOG/kilowatt.log)"
     fi
     sleep 0.2
 done
-say "kilowatt on http://127.0.0.1:$HTTP_PORT (healthy)"
-# The demo chargers' credentials: written once the broker accounts are set up.
+say "kilowatt on http://127.0.0.1:$HTTP_PORT (ready)"
+# The demo chargers' credentials: the seed (or its check of an existing database) logs an
+# event=demo_... line once the CSV is there for this run.
 deadline=$((SECONDS + 60))
-until [[ -s "$CSV" ]] && grep -qE 'event=demo_(seeded|credentials_reissued)' "$LOG/kilowatt.log"; do
+until [[ -s "$CSV" ]] && grep -E 'event=demo_' "$LOG/kilowatt.log" | grep -qv 'event=demo_seed_failed'; do
     if ! kill -0 "${PIDS[kilowatt]}" 2>/dev/null || ((SECONDS >= deadline)) ||
         grep -q 'event=demo_seed_failed' "$LOG/kilowatt.log"; then
         log_tail "$LOG/kilowatt.log"
@@ -254,6 +294,7 @@ until [[ -s "$CSV" ]] && grep -qE 'event=demo_(seeded|credentials_reissued)' "$L
     fi
     sleep 0.2
 done
+chmod 600 "$CSV"  # the chargers' broker passwords
 
 # ------------------------------------------------------------------------------------ kilowatt-sim
 start sim "$LOG/sim.log" "$SIM_BIN" --broker-host 127.0.0.1 --broker-port "$MQTT_PORT" --chargers "$CSV" \
@@ -270,11 +311,13 @@ cat <<EOF
 
   Kilowatt is running.
 
-  API           $API/api/v1/        health: $API/healthz
-  WebSocket     ws://127.0.0.1:$HTTP_PORT/api/v1/ws?token=<token>
+  API           $API/api/v1/        ready: $API/readyz   alive: $API/healthz
+  WebSocket     ws://127.0.0.1:$HTTP_PORT/api/v1/ws?ticket=<ticket from POST /api/v1/ws-ticket>
   Admin console $API/admin/          (served once web/admin is built)
   Driver app    $API/app/            (served once web/app is built)
   MQTT broker   127.0.0.1:$MQTT_PORT   Redis 127.0.0.1:$REDIS_PORT   Database $VAR/kilowatt.db
+
+  SMS codes     tail $SMS_OUTBOX    (sandbox SMS: the code of a registration lands here)
 
   Accounts
     driver      13800138000 / Demo1234      (200 yuan balance)
@@ -296,6 +339,10 @@ cat <<EOF
 
   Simulator control (sim/README.md), e.g. a fault on SH-DC-01 connector 2:
     exec 3<>/dev/tcp/127.0.0.1/$SIM_PORT; echo 'fault SH-DC-01 2 overheat' >&3; head -n1 <&3; exec 3>&-
+
+  Register a driver: POST /api/v1/auth/sms-code {"phone":"139...","purpose":"register"}, read the code
+  with 'tail -n1 $SMS_OUTBOX', then POST /api/v1/auth/driver/register {"phone","code","password"}.
+  Secrets (mode 0600): $VAR/mosquitto/kilowatt.password, $VAR/redis/password (redis-cli: REDISCLI_AUTH).
 
   Logs: $LOG/{kilowatt,sim,mosquitto,redis}.log      Ctrl-C stops everything.
 

@@ -7,7 +7,12 @@
 //   await stack.simControl('status SH-AC-01')  one line to the simulator's control port -> JSON
 //   const sim = await stack.startSim([{ code, password, kind, connectors, rated_w }])  an extra sim
 //   await stack.api('POST', '/auth/staff/login', { login, password })  JSON helper (throws on error)
+//   await stack.smsCode('13900000001')         newest code the sandbox SMS provider "sent" to a phone
+//   await stack.registerDriver(phone, password) SMS code + registration through the API -> session
 //   await stack.stop()
+//
+// Secrets (broker password, Redis password, bootstrap admin) reach the server through KW_*
+// environment variables, never its command line; Redis reads its password from a config file.
 //
 // playwright-core is installed once, in web/node_modules (npm ci --prefix web); launchBrowser
 // loads it from there and starts Debian's /usr/bin/chromium.
@@ -125,11 +130,11 @@ function tail(file, lines = 30) {
 }
 
 class Child {
-  constructor(name, program, args, logFile) {
+  constructor(name, program, args, logFile, env = {}) {
     this.name = name;
     this.logFile = logFile;
     const fd = fs.openSync(logFile, 'a');
-    this.proc = spawn(program, args, { stdio: ['ignore', fd, fd] });
+    this.proc = spawn(program, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
     fs.closeSync(fd);
     this.exited = false;
     this.exitCode = null;
@@ -205,12 +210,38 @@ export function controlLine(port, line, timeoutMs = 10000) {
 
 /** An error answer of the API: status, code and the server's message. */
 export class ApiCallError extends Error {
-  constructor(method, apiPath, status, body) {
+  constructor(method, apiPath, status, body, retryAfter = null) {
     super(`${method} ${apiPath} -> ${status} ${body?.code ?? ''}: ${body?.message ?? ''}`);
     this.status = status;
     this.code = body?.code;
     this.body = body;
+    /** The Retry-After header of a 429, in seconds (null when absent). */
+    this.retryAfter = retryAfter === null ? null : Number(retryAfter);
   }
+}
+
+/**
+ * The codes the sandbox SMS provider wrote to its outbox (one JSON line per message:
+ * {"at","phone","purpose","code"}), oldest first, for one phone (and purpose) or all.
+ */
+export function readSmsOutbox(file, phone, purpose) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const m = JSON.parse(line);
+      if ((!phone || m.phone === phone) && (!purpose || m.purpose === purpose)) out.push(m);
+    } catch {
+      // a line being written
+    }
+  }
+  return out;
 }
 
 function chargersCsv(chargers) {
@@ -226,6 +257,7 @@ function chargersCsv(chargers) {
  *   serverFlags ([])       extra kilowatt flags (--key=value)
  *   adminRoot / appRoot    built apps (default web/admin/dist, web/app/dist when they exist)
  *   heartbeatS (5)         heartbeat period told to chargers; offline after 3 missed
+ *   limits ({})            rate limits as { login_free_failures: 5, ... } (--limits.KEY=N)
  */
 export async function startStack(options = {}) {
   const demo = options.demo ?? true;
@@ -275,12 +307,15 @@ export async function startStack(options = {}) {
     const mosquitto = new Child('mosquitto', which('mosquitto'), ['-c', path.join(dir, 'mosquitto.conf')], path.join(dir, 'mosquitto.out'));
     children.push(mosquitto);
 
-    // ---- Redis, no persistence.
+    // ---- Redis, no persistence, with a password (in its config file, not on its command line).
     fs.mkdirSync(path.join(dir, 'redis'));
-    const redis = new Child('redis', which('redis-server'), [
-      '--port', String(redisPort), '--bind', '127.0.0.1', '--dir', path.join(dir, 'redis'),
-      '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning',
-    ], path.join(dir, 'redis.log'));
+    const redisPassword = randomBytes(16).toString('hex');
+    const redisConf = path.join(dir, 'redis.conf');
+    fs.writeFileSync(redisConf, [
+      `port ${redisPort}`, 'bind 127.0.0.1', `dir ${path.join(dir, 'redis')}`,
+      'save ""', 'appendonly no', 'daemonize no', 'loglevel warning', `requirepass ${redisPassword}`,
+    ].join('\n') + '\n', { mode: 0o600 });
+    const redis = new Child('redis', which('redis-server'), [redisConf], path.join(dir, 'redis.log'));
     children.push(redis);
 
     await waitFor(async () => { mosquitto.assertRunning(); return portOpen(mqttPort); }, { timeoutMs: 20000, what: 'mosquitto' });
@@ -292,27 +327,35 @@ export async function startStack(options = {}) {
     const adminRoot = options.adminRoot ?? path.join(repoRoot, 'web', 'admin', 'dist');
     const appRoot = options.appRoot ?? path.join(repoRoot, 'web', 'app', 'dist');
     const heartbeatS = options.heartbeatS ?? 5;
+    const smsOutbox = path.join(dir, 'sms-outbox.log');
     const serverArgs = [
       `--database.url=sqlite:${path.join(dir, 'kilowatt.db')}`,
       '--server.address=127.0.0.1', `--server.port=${httpPort}`, `--server.public_url=${baseUrl}`,
       '--redis.host=127.0.0.1', `--redis.port=${redisPort}`,
       '--mqtt.host=127.0.0.1', `--mqtt.port=${mqttPort}`, '--mqtt.broker=mosquitto',
-      `--mqtt.username=${mqttUser}`, `--mqtt.password=${mqttPassword}`,
-      `--auth.bootstrap_admin=${accounts.admin.login}:${accounts.admin.password}`,
+      `--mqtt.username=${mqttUser}`,
       `--orders.heartbeat_s=${heartbeatS}`, '--orders.sweep_interval_ms=500',
+      // Development providers: SMS codes go to a file the journeys read; top-ups are paid at once.
+      '--sms.sandbox=true', `--sms.sandbox_outbox=${smsOutbox}`, '--payments.sandbox=true',
+      ...Object.entries(options.limits ?? {}).map(([key, n]) => `--limits.${key}=${n}`),
       ...(fs.existsSync(path.join(adminRoot, 'index.html')) ? [`--server.admin_root=${adminRoot}`] : []),
       ...(fs.existsSync(path.join(appRoot, 'index.html')) ? [`--server.app_root=${appRoot}`] : []),
       ...(demo ? ['--demo', `--demo.chargers_csv=${csv}`] : []),
       ...(options.serverFlags ?? []),
     ];
     const serverLog = path.join(dir, 'kilowatt.log');
-    const server = new Child('kilowatt', serverBin, serverArgs, serverLog);
+    const server = new Child('kilowatt', serverBin, serverArgs, serverLog, {
+      KW_MQTT_PASSWORD: mqttPassword,
+      KW_REDIS_PASSWORD: redisPassword,
+      KW_AUTH_BOOTSTRAP_ADMIN: `${accounts.admin.login}:${accounts.admin.password}`,
+    });
     children.push(server);
+    // Ready = database, Redis and broker all answer (/healthz only says the process is alive).
     await waitFor(async () => {
       server.assertRunning();
-      const r = await fetch(`${baseUrl}/healthz`);
+      const r = await fetch(`${baseUrl}/readyz`);
       return r.ok;
-    }, { timeoutMs: 60000, what: 'kilowatt /healthz' });
+    }, { timeoutMs: 60000, what: 'kilowatt /readyz' });
     if (demo) {
       await waitFor(() => {
         server.assertRunning();
@@ -374,13 +417,34 @@ export async function startStack(options = {}) {
       } catch {
         parsed = { code: 'not_json', message: text.slice(0, 200) };
       }
-      if (!r.ok) throw new ApiCallError(method, apiPath, r.status, parsed);
+      if (!r.ok) throw new ApiCallError(method, apiPath, r.status, parsed, r.headers.get('retry-after'));
       return parsed;
+    };
+
+    /** The newest SMS code sent to phone (waits for one sent after `after`, an outbox line count). */
+    const smsCode = async (phone, { purpose = 'register', after = 0, timeoutMs = 10000 } = {}) => {
+      const message = await waitFor(() => {
+        server.assertRunning();
+        const all = readSmsOutbox(smsOutbox, phone, purpose);
+        return all.length > after ? all[all.length - 1] : null;
+      }, { timeoutMs, what: `an SMS code for ${phone} in ${smsOutbox}` });
+      return message.code;
     };
 
     return {
       dir,
       baseUrl,
+      smsOutbox,
+      smsCode,
+      /** How many SMS were sent to phone so far (pass as `after` to wait for the next one). */
+      smsCount: (phone, purpose = 'register') => readSmsOutbox(smsOutbox, phone, purpose).length,
+      /** A new driver through the API: SMS code, then registration -> {token, expires_at, driver}. */
+      registerDriver: async (phone, password, nickname) => {
+        const before = readSmsOutbox(smsOutbox, phone, 'register').length;
+        await api('POST', '/auth/sms-code', { phone, purpose: 'register' });
+        const code = await smsCode(phone, { after: before });
+        return api('POST', '/auth/driver/register', { phone, code, password, ...(nickname ? { nickname } : {}) });
+      },
       adminUrl: `${baseUrl}/admin/`,
       appUrl: `${baseUrl}/app/`,
       ports: { http: httpPort, mqtt: mqttPort, redis: redisPort },

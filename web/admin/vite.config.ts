@@ -7,6 +7,11 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/admin/',
   plugins: [vue()],
+  // vue-i18n compiles messages to an AST, not with new Function(): the console runs under a CSP
+  // without 'unsafe-eval' (deploy/nginx/kilowatt.conf).
+  define: {
+    __INTLIFY_JIT_COMPILATION__: true,
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,5 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, errorFromBody, fetchAllPages, http, onUnauthorized, queryString, setFetch, setToken, getToken } from './http';
+import {
+  ApiError,
+  errorFromBody,
+  fetchAllPages,
+  getToken,
+  http,
+  onUnauthorized,
+  parseRetryAfter,
+  queryString,
+  reportUnauthorized,
+  setFetch,
+  setToken,
+} from './http';
 
 /** The ApiError a request fails with (the test fails if it succeeds). */
 async function failure(p: Promise<unknown>): Promise<ApiError> {
@@ -170,6 +182,61 @@ describe('http', () => {
     expect(err.status).toBe(403);
     expect(handler).not.toHaveBeenCalled();
     expect(getToken()).toBe('t');
+  });
+
+  it('surfaces 429 with the Retry-After seconds', async () => {
+    setFetch(async () => new Response(JSON.stringify({ code: 'too_many_requests', message: 'too many attempts' }), {
+      status: 429,
+      headers: { 'Content-Type': 'application/json', 'Retry-After': '42' },
+    }));
+    const err = await failure(http.post('/auth/staff/login', { login: 'a', password: 'b' }));
+    expect(err.status).toBe(429);
+    expect(err.code).toBe('too_many_requests');
+    expect(err.retryAfterS).toBe(42);
+  });
+
+  it('maps a 429 without a JSON body (a proxy limit) to too_many_requests', async () => {
+    setFetch(async () => new Response('<html>429 Too Many Requests</html>', { status: 429 }));
+    const err = await failure(http.get('/me'));
+    expect(err.code).toBe('too_many_requests');
+    expect(err.retryAfterS).toBeNull();
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Mon, 01 Jun 2026 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('Sun, 31 May 2026 23:00:00 GMT', now)).toBe(1);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  it('sends an explicit token instead of the current one when asked', async () => {
+    setFetch(async (url, init) => {
+      calls.push({ url, init: init! });
+      return json(201, { ticket: 'x', expires_in_s: 30 });
+    });
+    setToken('current');
+    await http.post('/ws-ticket', undefined, { token: 'other' });
+    expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer other');
+  });
+
+  it('runs the 401 handler once whether a request or the live socket learnt the token was revoked', async () => {
+    setFetch(async () => json(401, { code: 'unauthorized', message: 'revoked' }));
+    const handler = vi.fn();
+    onUnauthorized(handler);
+    setToken('t');
+    reportUnauthorized('t');
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(getToken()).toBeNull();
+    reportUnauthorized('t'); // the second report of the same token
+    await http.get('/me', undefined, { token: 't' }).catch(() => {});
+    expect(handler).toHaveBeenCalledTimes(1);
+    setToken('new');
+    reportUnauthorized('t'); // a stale token does not end the new session
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(getToken()).toBe('new');
   });
 
   it('fetches every page of a list', async () => {

@@ -6,17 +6,25 @@
 // good. The first such answer clears the token and calls the handler registered with
 // onUnauthorized(); every other request that was sent with the same token and fails with 401 just
 // rejects, so the handler runs once however many requests were waiting. Requests sent without a
-// token (a login with a wrong password) never trigger it.
+// token (a login with a wrong password) never trigger it. The live socket reports a session the
+// server revoked (close code 4001) through the same once-per-token path: reportUnauthorized().
+//
+// 429 handling: the server throttles logins, SMS codes, registrations and top-ups with
+// 429 {code: "too_many_requests"} and a Retry-After header (seconds); the ApiError carries those
+// seconds as retryAfterS so the apps can say how long to wait.
 
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** Seconds to wait before trying again (HTTP Retry-After), when the server said so. */
+  readonly retryAfterS: number | null;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, retryAfterS: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.retryAfterS = retryAfterS;
   }
 }
 
@@ -33,6 +41,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** milliseconds; 0 = none. Default 30000. */
   timeoutMs?: number;
+  /** Send this token instead of the current one (the live socket asks a ticket for its own). */
+  token?: string | null;
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -95,6 +105,7 @@ function syntheticCode(status: number): string {
     case 404: return 'not_found';
     case 409: return 'conflict';
     case 413: return 'payload_too_large';
+    case 429: return 'too_many_requests';
     case 502:
     case 503:
     case 504: return 'unavailable';
@@ -102,24 +113,56 @@ function syntheticCode(status: number): string {
   }
 }
 
+/**
+ * Seconds from a Retry-After header: delta-seconds ("30") or an HTTP date (seconds from now,
+ * rounded up, at least 1). null when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(1, Math.ceil((at - now) / 1000));
+}
+
 /** Builds the ApiError of a failed response from its body (JSON {code, message} or anything). */
-export function errorFromBody(status: number, text: string): ApiError {
+export function errorFromBody(status: number, text: string, retryAfterS: number | null = null): ApiError {
   try {
     const body = JSON.parse(text) as { code?: unknown; message?: unknown };
     if (body && typeof body === 'object' && typeof body.code === 'string') {
       const message = typeof body.message === 'string' ? body.message : body.code;
-      return new ApiError(status, body.code, message);
+      return new ApiError(status, body.code, message, retryAfterS);
     }
   } catch {
-    // not JSON: a proxy's HTML page or an empty body
+    // not JSON: a proxy's HTML page (nginx limit_req answers 429 or 503 with one) or an empty body
   }
   const code = syntheticCode(status);
   const snippet = text.trim().slice(0, 200);
-  return new ApiError(status, code, snippet || `HTTP ${status}`);
+  return new ApiError(status, code, snippet || `HTTP ${status}`, retryAfterS);
+}
+
+/** The answer to a token the server refused: forget it and call the app's handler, once per token. */
+function unauthorizedOnce(sentToken: string): void {
+  if (state.token !== sentToken) return; // another request already did, or a new session began
+  state.token = null;
+  try {
+    state.onUnauthorized?.();
+  } catch {
+    // the app's handler must not turn the caller's error into another one
+  }
+}
+
+/**
+ * For other channels than HTTP (the live socket closed with 4001 "revoked"): the server no longer
+ * accepts this token. Same effect as a 401 answer, so the app reacts once however it learnt it.
+ */
+export function reportUnauthorized(token: string): void {
+  unauthorizedOnce(token);
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const sentToken = state.token;
+  const sentToken = options.token !== undefined ? options.token : state.token;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`;
   let body: string | undefined;
@@ -158,16 +201,10 @@ export async function request<T>(method: string, path: string, options: RequestO
 
   const text = await response.text();
   if (!response.ok) {
-    const error = errorFromBody(response.status, text);
-    if (response.status === 401 && sentToken !== null && state.token === sentToken) {
-      // First 401 for this token: forget it and let the app react once.
-      state.token = null;
-      try {
-        state.onUnauthorized?.();
-      } catch {
-        // the app's handler must not turn this request's error into another one
-      }
-    }
+    const retryAfterS = parseRetryAfter(response.headers?.get?.('Retry-After'));
+    const error = errorFromBody(response.status, text, retryAfterS);
+    // First 401 for this token: forget it and let the app react once.
+    if (response.status === 401 && sentToken) unauthorizedOnce(sentToken);
     throw error;
   }
   if (response.status === 204 || text === '') return undefined as T;

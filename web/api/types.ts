@@ -96,6 +96,19 @@ export interface DriverSession extends Token {
   driver: Driver;
 }
 
+export type SmsPurpose = 'register';
+
+/**
+ * Answer of POST /auth/sms-code (202): the same for a taken and a free phone, so it tells nothing
+ * about who has an account. The code is valid expires_in_s; a new one may be asked after
+ * resend_after_s.
+ */
+export interface SmsCodeSent {
+  sent: boolean;
+  expires_in_s: number;
+  resend_after_s: number;
+}
+
 // --------------------------------------------------------------------------------------- wallet
 
 export type LedgerReason = 'topup' | 'charge' | 'refund' | 'adjustment' | string;
@@ -130,7 +143,8 @@ export interface Topup {
 }
 
 export interface CreatedTopup extends Topup {
-  client_params: Record<string, unknown>;
+  /** What the client needs to pay; the sandbox provider gives {pay_path, sign}. */
+  client_params: { pay_path?: string; sign?: string } & Record<string, unknown>;
 }
 
 export interface PaidTopup extends Topup {
@@ -525,6 +539,12 @@ export interface OrderMeterEvent {
 }
 
 /** A message pushed by the server on a subscribed channel. */
+/** POST /ws-ticket (201): a one-time ticket for GET /ws?ticket=..., valid expires_in_s. */
+export interface WsTicket {
+  ticket: string;
+  expires_in_s: number;
+}
+
 export interface LiveMessage<T = Record<string, unknown>> {
   channel: string;
   event: 'meter' | 'status' | 'online' | 'offline' | 'boot' | 'alarm' | 'order' | string;

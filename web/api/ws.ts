@@ -2,7 +2,15 @@
 // however many handlers listen to them; after a lost connection it reconnects with backoff
 // (0.5 s doubling to 10 s) and subscribes every channel again. Server pushes arrive as
 // {"channel","event","data"}; protocol answers ({"op":"subscribed"|"error"|"pong"}) are handled here.
+//
+// Authentication: the token never goes in the URL. Before every (re)connect the socket asks
+// POST /api/v1/ws-ticket for a one-time ticket and opens /api/v1/ws?ticket=<ticket>. When the server
+// revokes the session (logout elsewhere, account disabled, role changed, password reset) it closes
+// with code 4001, or refuses a subscription with code "unauthorized": the socket then stops for good
+// and reports it like a 401 (http.ts reportUnauthorized: the app's one handler, once per token).
+import { ApiError, reportUnauthorized } from './http';
 import type { LiveMessage } from './types';
+import { createWsTicket } from './ws-ticket';
 
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'closed';
 export type LiveHandler = (message: LiveMessage) => void;
@@ -17,9 +25,16 @@ interface SocketLike {
   close(code?: number, reason?: string): void;
 }
 
+/** Close code of a socket whose session the server revoked. */
+export const CLOSE_REVOKED = 4001;
+
 export interface LiveSocketOptions {
-  /** ws URL for a token; default: same host as the page, /api/v1/ws?token=... */
-  url?: (token: string) => string;
+  /** ws URL for a one-time ticket; default: same host as the page, /api/v1/ws?ticket=... */
+  url?: (ticket: string) => string;
+  /** A fresh ticket for the token; default POST /api/v1/ws-ticket with that token. */
+  ticket?: (token: string) => Promise<string>;
+  /** The server no longer accepts the token; default http.ts reportUnauthorized (the 401 handler). */
+  onRevoked?: (token: string) => void;
   /** WebSocket constructor (tests) */
   WebSocketImpl?: new (url: string) => SocketLike;
   minBackoffMs?: number;
@@ -36,11 +51,20 @@ export interface ChannelError {
 
 const OPEN = 1;
 
-function defaultUrl(token: string): string {
+function defaultUrl(ticket: string): string {
   const loc = globalThis.location;
   const scheme = loc && loc.protocol === 'https:' ? 'wss' : 'ws';
   const host = loc ? loc.host : 'localhost';
-  return `${scheme}://${host}/api/v1/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${host}/api/v1/ws?ticket=${encodeURIComponent(ticket)}`;
+}
+
+async function defaultTicket(token: string): Promise<string> {
+  return (await createWsTicket(token)).ticket;
+}
+
+function closeCode(ev: unknown): number | undefined {
+  const code = (ev as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
 }
 
 export class LiveSocket {
@@ -56,10 +80,15 @@ export class LiveSocket {
   private backoffMs: number;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  // Bumped whenever the current attempt is abandoned, so a ticket that arrives late is dropped.
+  private attempt = 0;
+  private fetchingTicket = false;
 
   constructor(options: LiveSocketOptions = {}) {
     this.opts = {
       url: options.url ?? defaultUrl,
+      ticket: options.ticket ?? defaultTicket,
+      onRevoked: options.onRevoked ?? reportUnauthorized,
       WebSocketImpl: options.WebSocketImpl,
       minBackoffMs: options.minBackoffMs ?? 500,
       maxBackoffMs: options.maxBackoffMs ?? 10000,
@@ -74,7 +103,7 @@ export class LiveSocket {
 
   /** Opens (or re-opens with a new token) the connection. */
   connect(token: string): void {
-    if (this.token === token && this.socket) return;
+    if (this.token === token && (this.socket || this.fetchingTicket)) return;
     this.token = token;
     this.closeSocket();
     this.open();
@@ -127,11 +156,37 @@ export class LiveSocket {
     return () => this.errorListeners.delete(listener);
   }
 
+  /** Asks a ticket for the current token, then opens the socket with it. */
   private open(): void {
-    if (!this.token) return;
-    const Impl = this.opts.WebSocketImpl ?? (globalThis.WebSocket as unknown as new (url: string) => SocketLike);
+    const token = this.token;
+    if (!token) return;
+    const attempt = ++this.attempt;
+    this.fetchingTicket = true;
     this.setStatus('connecting');
-    const socket = new Impl(this.opts.url(this.token));
+    this.opts.ticket(token).then(
+      (ticket) => {
+        if (attempt !== this.attempt || this.token !== token) return;
+        this.fetchingTicket = false;
+        this.openSocket(ticket);
+      },
+      (e: unknown) => {
+        if (attempt !== this.attempt || this.token !== token) return;
+        this.fetchingTicket = false;
+        if (e instanceof ApiError && e.status === 401) {
+          this.revoke(token);
+          return;
+        }
+        this.setStatus('closed');
+        // Throttled: wait at least as long as the server asked.
+        const waitMs = e instanceof ApiError && e.retryAfterS ? e.retryAfterS * 1000 : 0;
+        this.scheduleReconnect(waitMs);
+      },
+    );
+  }
+
+  private openSocket(ticket: string): void {
+    const Impl = this.opts.WebSocketImpl ?? (globalThis.WebSocket as unknown as new (url: string) => SocketLike);
+    const socket = new Impl(this.opts.url(ticket));
     this.socket = socket;
     socket.onopen = () => {
       if (this.socket !== socket) return;
@@ -149,13 +204,29 @@ export class LiveSocket {
     socket.onerror = () => {
       // onclose follows and schedules the reconnect
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopPing();
+      if (closeCode(ev) === CLOSE_REVOKED && this.token) {
+        this.revoke(this.token);
+        return;
+      }
       this.setStatus('closed');
       this.scheduleReconnect();
     };
+  }
+
+  /** The server refused the token: stop for good and let the app's 401 handler react. */
+  private revoke(token: string): void {
+    this.token = null;
+    this.closeSocket();
+    this.setStatus('closed');
+    try {
+      this.opts.onRevoked(token);
+    } catch (e) {
+      console.error('live revoked handler failed', e);
+    }
   }
 
   private dispatch(text: string): void {
@@ -165,14 +236,18 @@ export class LiveSocket {
     } catch {
       return;
     }
-    if (typeof message.op === 'string') {
-      if (message.op === 'error') {
+    // Protocol answers carry "op" ({"op":"error",...}); a refusal may also come as {"type":"error"}.
+    const kind = typeof message.op === 'string' ? message.op : message.type === 'error' ? 'error' : null;
+    if (kind !== null) {
+      if (kind === 'error') {
         const error: ChannelError = {
           channel: typeof message.channel === 'string' ? message.channel : undefined,
           code: String(message.code ?? 'error'),
           message: String(message.message ?? ''),
         };
         for (const listener of this.errorListeners) listener(error);
+        // The session is gone (the server closes next): do not reconnect with a dead token.
+        if (error.code === 'unauthorized' && this.token) this.revoke(this.token);
       }
       return;
     }
@@ -189,9 +264,9 @@ export class LiveSocket {
     }
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(atLeastMs = 0): void {
     if (!this.token || this.reconnectTimer) return;
-    const delay = this.backoffMs;
+    const delay = Math.max(this.backoffMs, atLeastMs);
     this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -209,6 +284,8 @@ export class LiveSocket {
   }
 
   private closeSocket(): void {
+    ++this.attempt; // a ticket still on its way is for an abandoned attempt
+    this.fetchingTicket = false;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.stopPing();

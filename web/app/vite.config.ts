@@ -45,13 +45,32 @@ function serviceWorker(): Plugin {
   }
 }
 
+// Vant's icon font comes inline (a data: woff2) with a fallback on a third-party CDN
+// (//at.alicdn.com/...woff). Browsers use the inline one; the fallback only trips the CSP
+// (font-src 'self' data:) and would be a request to a third party from an offline-capable app.
+function dropCdnFontFallback(): Plugin {
+  return {
+    name: 'kilowatt-drop-cdn-font-fallback',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'asset' || !file.fileName.endsWith('.css') || typeof file.source !== 'string') continue
+        file.source = file.source.replace(/,\s*url\(["']?(?:https?:)?\/\/at\.alicdn\.com\/[^)]*\)\s*format\(["']?woff["']?\)/g, '')
+      }
+    },
+  }
+}
+
 export default defineConfig({
   base: '/app/',
-  plugins: [vue(), serviceWorker()],
+  plugins: [vue(), dropCdnFontFallback(), serviceWorker()],
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
+    // Messages compiled to an AST, not with new Function(): the apps run under a CSP without
+    // 'unsafe-eval' (deploy/nginx/kilowatt.conf).
+    __INTLIFY_JIT_COMPILATION__: true,
   },
   build: {
     outDir: 'dist',

@@ -93,6 +93,8 @@ export default {
     aborted: 'Request cancelled',
     bad_response: 'Invalid answer from the server',
     unknown: 'Unknown error',
+    too_many_requests: 'Too many attempts, try again later',
+    tooManyRequestsWait: 'Too many attempts, try again in {seconds} s',
     withDetail: '{title}: {detail}',
   },
   pages: {

@@ -93,6 +93,8 @@ export default {
     aborted: '请求已取消',
     bad_response: '服务器响应无效',
     unknown: '未知错误',
+    too_many_requests: '尝试次数过多，请稍后再试',
+    tooManyRequestsWait: '尝试次数过多，请 {seconds} 秒后再试',
     withDetail: '{title}：{detail}',
   },
   pages: {

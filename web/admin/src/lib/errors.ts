@@ -1,6 +1,7 @@
 // Turns any failure into a message in the user's language: a known API error code becomes its
 // translation followed by the server's own message (which names the field or the reason), an
-// unknown code shows the server's message as it is.
+// unknown code shows the server's message as it is. Throttling (429) says how long to wait, from the
+// Retry-After header the client read.
 import { isApiError } from '@kilowatt/api/http';
 import { ElMessage } from 'element-plus';
 import { i18n } from '../i18n';
@@ -13,6 +14,9 @@ const KNOWN = new Set([
 export function errorText(e: unknown): string {
   const t = i18n.global.t;
   if (isApiError(e)) {
+    if (e.code === 'too_many_requests' || e.status === 429) {
+      return e.retryAfterS ? t('errors.tooManyRequestsWait', { seconds: e.retryAfterS }) : t('errors.too_many_requests');
+    }
     if (!KNOWN.has(e.code)) return e.message || t('errors.unknown');
     const title = t(`errors.${e.code}`);
     // Synthetic errors (network, timeout ...) carry no useful server detail.

@@ -29,4 +29,14 @@ describe('errorMessage', () => {
     )
     expect(errorMessage(t, new ApiError(418, 'teapot', 'I am a teapot'))).toBe('errors.unknown:{"message":"I am a teapot"}')
   })
+
+  it('says how long to wait when throttled, and names a wrong SMS code', () => {
+    expect(errorMessage(t, new ApiError(429, 'too_many_requests', 'slow down', 37), 'login')).toBe(
+      'errors.tooManyRequestsWait:{"seconds":37}',
+    )
+    expect(errorMessage(t, new ApiError(429, 'too_many_requests', '<html>'))).toBe('errors.too_many_requests')
+    expect(errorMessage(t, new ApiError(400, 'invalid_sms_code', 'wrong or expired code'), 'register')).toBe(
+      'errors.invalid_sms_code',
+    )
+  })
 })

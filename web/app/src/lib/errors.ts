@@ -34,6 +34,11 @@ export function errorMessage(
     return t('errors.unknown', { message })
   }
   if ((e.code === 'network' || e.code === 'timeout') && !online) return t('errors.offline')
+  // Throttled (429): the wait the server gave in Retry-After, else "later".
+  if (e.code === 'too_many_requests' || e.status === 429) {
+    return e.retryAfterS ? t('errors.tooManyRequestsWait', { seconds: e.retryAfterS }) : t('errors.too_many_requests')
+  }
+  if (e.code === 'invalid_sms_code') return t('errors.invalid_sms_code')
   if (context === 'login' && e.code === 'unauthorized') return t('auth.wrongCredentials')
   if (context === 'login' && e.code === 'forbidden') return t('auth.disabled')
   if (context === 'register' && e.code === 'conflict') return t('auth.phoneTaken')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { maskPhone, nicknameError, passwordError, phoneError } from './validate'
+import { maskPhone, nicknameError, passwordError, phoneError, smsCodeError } from './validate'
 
 describe('login form rules', () => {
   it('accepts mainland mobile numbers only', () => {
@@ -8,6 +8,14 @@ describe('login form rules', () => {
     expect(phoneError('12800138000')).toBe('validation.phoneInvalid')
     expect(phoneError('1380013800')).toBe('validation.phoneInvalid')
     expect(phoneError('1380013800a')).toBe('validation.phoneInvalid')
+  })
+
+  it('wants the SMS code as 4 to 8 digits', () => {
+    expect(smsCodeError('123456')).toBe('')
+    expect(smsCodeError(' 123456 ')).toBe('')
+    expect(smsCodeError('')).toBe('validation.smsCodeRequired')
+    expect(smsCodeError('12a456')).toBe('validation.smsCodeInvalid')
+    expect(smsCodeError('123')).toBe('validation.smsCodeInvalid')
   })
 
   it('wants 8+ characters with a letter and a digit', () => {

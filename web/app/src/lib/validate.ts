@@ -15,6 +15,14 @@ export function passwordError(password: string): string {
   return ''
 }
 
+// The verification code texted for registration (the server says whether it is right).
+export function smsCodeError(code: string): string {
+  const c = code.trim()
+  if (!c) return 'validation.smsCodeRequired'
+  if (!/^\d{4,8}$/.test(c)) return 'validation.smsCodeInvalid'
+  return ''
+}
+
 export function nicknameError(nickname: string): string {
   if ([...nickname.trim()].length > 50) return 'validation.nicknameLong'
   return ''

@@ -78,11 +78,11 @@ describe('auth store', () => {
   it('registers with the nickname trimmed, and without one when blank', async () => {
     server.on('POST /auth/driver/register', () => ({ status: 201, body: { token: 't4', expires_at: inAnHour(), driver } }))
     const auth = useAuthStore()
-    await auth.register('13900000000', 'Pass1234', '  小明 ')
-    await auth.register('13900000001', 'Pass1234', '   ')
+    await auth.register('13900000000', '123456', 'Pass1234', '  小明 ')
+    await auth.register('13900000001', ' 654321 ', 'Pass1234', '   ')
     expect(server.calls.map((c) => c.body)).toEqual([
-      { phone: '13900000000', password: 'Pass1234', nickname: '小明' },
-      { phone: '13900000001', password: 'Pass1234' },
+      { phone: '13900000000', code: '123456', password: 'Pass1234', nickname: '小明' },
+      { phone: '13900000001', code: '654321', password: 'Pass1234' },
     ])
   })
 })

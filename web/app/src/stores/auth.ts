@@ -88,8 +88,9 @@ export const useAuthStore = defineStore('auth', () => {
     setSession(await authApi.driverLogin(phone, password))
   }
 
-  async function register(phone: string, password: string, nickname?: string): Promise<void> {
-    setSession(await authApi.driverRegister(phone, password, nickname?.trim() || undefined))
+  // SMS-verified: code is the one texted after authApi.sendSmsCode(phone).
+  async function register(phone: string, code: string, password: string, nickname?: string): Promise<void> {
+    setSession(await authApi.register(phone, code.trim(), password, nickname?.trim() || undefined))
   }
 
   async function refreshProfile(): Promise<Driver | null> {

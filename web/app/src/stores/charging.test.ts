@@ -40,15 +40,23 @@ function order(over: Partial<Order> = {}): Order {
 let server: FakeServer
 let socket: LiveSocket
 
-beforeEach(() => {
+beforeEach(async () => {
   setActivePinia(createPinia())
   setToken('tok')
   server = new FakeServer()
   server.install()
   FakeSocket.all = []
-  socket = new LiveSocket({ url: () => 'ws://test', WebSocketImpl: FakeSocket, minBackoffMs: 1, maxBackoffMs: 1, pingMs: 0 })
+  socket = new LiveSocket({
+    url: () => 'ws://test',
+    ticket: async () => 'ticket',
+    WebSocketImpl: FakeSocket,
+    minBackoffMs: 1,
+    maxBackoffMs: 1,
+    pingMs: 0,
+  })
   setLiveSocket(socket)
   socket.connect('tok')
+  await settle() // the ticket, then the socket
   FakeSocket.last().open()
 })
 afterEach(() => {

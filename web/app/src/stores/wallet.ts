@@ -16,7 +16,7 @@ export const useWalletStore = defineStore('wallet', () => {
   // Creates a top-up and pays it through the sandbox provider; the new balance comes back.
   async function topUp(amountFen: number): Promise<number> {
     const created = await walletApi.createTopup(amountFen)
-    const paid = await walletApi.paySandboxTopup(created.id)
+    const paid = await walletApi.paySandboxTopup(created.id, String(created.client_params.sign ?? ''))
     balanceFen.value = paid.balance_fen
     return paid.balance_fen
   }
