@@ -61,11 +61,6 @@ const state: State = {
   fetchImpl: null,
 };
 
-/** Base of every path, '/api/v1' by default (the apps are served by the API server itself). */
-export function setBaseUrl(url: string): void {
-  state.baseUrl = url.replace(/\/+$/, '');
-}
-
 export function setToken(token: string | null): void {
   state.token = token;
 }

@@ -8,6 +8,7 @@ std::string_view errc_name(Errc errc) {
         case Errc::unauthorized: return "unauthorized";
         case Errc::forbidden: return "forbidden";
         case Errc::not_found: return "not_found";
+        case Errc::method_not_allowed: return "method_not_allowed";
         case Errc::conflict: return "conflict";
         case Errc::payload_too_large: return "payload_too_large";
         case Errc::insufficient_balance: return "insufficient_balance";

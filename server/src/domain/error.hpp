@@ -13,6 +13,7 @@ enum class Errc {
     unauthorized,       // no or expired token, wrong password (401)
     forbidden,          // authenticated but not allowed (403)
     not_found,          // unknown id (404)
+    method_not_allowed, // a known path with another method (405)
     conflict,           // state does not allow it: connector busy, duplicate phone, order not active (409)
     payload_too_large,  // body over the limit (413)
     insufficient_balance,  // wallet below the minimum to start (402)

@@ -13,6 +13,7 @@ int status_of(Errc errc) {
         case Errc::insufficient_balance: return 402;
         case Errc::forbidden: return 403;
         case Errc::not_found: return 404;
+        case Errc::method_not_allowed: return 405;
         case Errc::conflict: return 409;
         case Errc::payload_too_large: return 413;
         case Errc::too_many_requests: return 429;

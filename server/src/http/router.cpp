@@ -140,7 +140,7 @@ Response dispatch(app::Context& ctx, Request& req) {
             }
         }
         if (!found) {
-            if (path_known) throw Error(Errc::bad_request, "method " + req.method + " not allowed here");
+            if (path_known) throw Error(Errc::method_not_allowed, "method " + req.method + " not allowed here");
             throw Error(Errc::not_found, "no such endpoint: " + req.path);
         }
         Call call{ctx, req, std::nullopt};

@@ -51,9 +51,10 @@ CodeSent request_sms_code(app::Context& ctx, const std::string& phone, const std
     const auto& sms = ctx.config.sms;
     const std::string key = code_key(ctx, phone, purpose);
     const std::string resend_key = key + ":resend";
-    auto guard = sms.resend_s > 0
-                     ? checked(ctx.redis.command({"SET", resend_key, "1", "NX", "EX", std::to_string(sms.resend_s)}))
-                     : live::RedisReply{live::RedisReply::Type::status};
+    live::RedisReply guard;  // nil: a code went out within resend_s
+    guard.type = live::RedisReply::Type::status;
+    if (sms.resend_s > 0)
+        guard = checked(ctx.redis.command({"SET", resend_key, "1", "NX", "EX", std::to_string(sms.resend_s)}));
     if (guard.is_nil()) {
         const auto ttl = checked(ctx.redis.command({"TTL", resend_key})).integer;
         const std::int64_t wait = std::max<long long>(1, ttl);

@@ -282,12 +282,6 @@ void write_settlement(soci::session& sql, std::int64_t id, const Settlement& s, 
         soci::use(breakdown), soci::use(stopped), soci::use(n), soci::use(n), soci::use(key);
 }
 
-void add_refund(soci::session& sql, std::int64_t id, std::int64_t amount_fen, UtcMs now) {
-    long long key = id, a = amount_fen, n = now;
-    sql << "UPDATE orders SET refunded_fen = refunded_fen + :a, updated_at = :n WHERE id = :id", soci::use(a),
-        soci::use(n), soci::use(key);
-}
-
 void insert_sample(soci::session& sql, std::int64_t order_id, UtcMs at, std::int64_t wh) {
     long long o = order_id, a = at, w = wh;
     int exists = 0;

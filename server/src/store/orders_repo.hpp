@@ -73,7 +73,6 @@ struct Settlement {
     std::int64_t paid_fen = 0;
 };
 void write_settlement(soci::session& sql, std::int64_t id, const Settlement& s, UtcMs now);
-void add_refund(soci::session& sql, std::int64_t id, std::int64_t amount_fen, UtcMs now);
 
 void insert_sample(soci::session& sql, std::int64_t order_id, UtcMs at, std::int64_t wh);  // ignores duplicates
 std::vector<domain::Sample> samples(soci::session& sql, std::int64_t order_id);

@@ -149,3 +149,21 @@ TEST(SecurityLogin, SessionRecordWrittenStraightIntoRedisIsNotASession) {
 
 }  // namespace
 }  // namespace kw::test
+
+namespace kw::test {
+namespace {
+
+// One answer for a known path with another method, on the API as on /healthz: 405.
+TEST(ApiErrors, KnownPathWithAnotherMethodIs405Everywhere) {
+    Stack stack;
+    const std::string driver = stack.driver_token("13812345678");
+    auto api = stack.http().del("/api/v1/me", driver);
+    KW_EXPECT_STATUS(api, 405);
+    EXPECT_EQ(accounts::str(api.json(), "code"), "method_not_allowed");
+    KW_EXPECT_STATUS(stack.http().post("/api/v1/auth/logout-nowhere", "{}", driver), 404);
+    KW_EXPECT_STATUS(stack.http().post("/healthz", "{}"), 405);
+    KW_EXPECT_STATUS(stack.http().post("/readyz", "{}"), 405);
+}
+
+}  // namespace
+}  // namespace kw::test

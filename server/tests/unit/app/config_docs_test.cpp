@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "app/config.hpp"
 
@@ -78,12 +79,27 @@ TEST(ConfigDocs, EveryDocumentedKeyExists) {
 }
 
 // The production example in deploy/ must start: every key in it exists and every value is valid.
-TEST(ConfigDocs, DeployExampleConfigLoads) {
+// The example loads as systemd runs it: the TOML plus the secrets from kilowatt.env.example in the
+// environment (no secret in the TOML itself).
+TEST(ConfigDocs, DeployExampleConfigLoadsWithItsEnvironmentFile) {
     const std::string path = std::string(KW_SOURCE_DIR) + "/deploy/kilowatt.toml";
+    std::ifstream env_file(std::string(KW_SOURCE_DIR) + "/deploy/systemd/kilowatt.env.example");
+    ASSERT_TRUE(env_file.good());
+    std::vector<std::string> entries;
+    for (std::string line; std::getline(env_file, line);)
+        if (line.rfind("KW_", 0) == 0) entries.push_back(line);
+    std::vector<char*> envp;
+    for (auto& e : entries) envp.push_back(e.data());
+    envp.push_back(nullptr);
     Config c;
-    EXPECT_NO_THROW(c = load_config(path, {}, nullptr)) << path;
+    EXPECT_NO_THROW(c = load_config(path, {}, envp.data())) << path;
     EXPECT_EQ(c.database.url.rfind("mysql://", 0), 0u) << "the example should show MariaDB";
     EXPECT_FALSE(c.payments.sandbox) << "the example should turn the sandbox payments off";
+    EXPECT_FALSE(c.sms.sandbox);
+    std::ifstream toml(path);
+    std::stringstream text;
+    text << toml.rdbuf();
+    EXPECT_EQ(text.str().find("password ="), std::string::npos) << "no password in the TOML example";
 }
 
 }  // namespace

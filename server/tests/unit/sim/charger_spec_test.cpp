@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -37,6 +38,19 @@ TEST(ChargerSpec, RejectsBadRowsNamingTheLine) {
     EXPECT_THROW(parse("code,password,kind,connectors,rated_w\nA,b,XX,2,1\n"), std::invalid_argument);
     EXPECT_THROW(parse("code,password,kind,connectors,rated_w\nA,b,DC,0,1\n"), std::invalid_argument);
     EXPECT_THROW(parse(""), std::invalid_argument);
+}
+
+// Saved case: a credentials file whose second charger code has a space (not in the protocol's
+// alphabet) is refused as a whole, naming the line, instead of starting 1 of 2 chargers.
+TEST(ChargerSpec, SavedCsvWithACodeContainingASpaceIsRefusedNamingTheLine) {
+    std::ifstream in(std::string(KW_TEST_CASES) + "/sim-chargers-code-with-space.csv");
+    ASSERT_TRUE(in.good());
+    try {
+        parse_chargers_csv(in);
+        FAIL() << "accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+    }
 }
 
 TEST(ChargerSpec, GeneratesNumberedCodes) {
