@@ -24,16 +24,12 @@ int status_of(Errc errc) {
     return 500;
 }
 
-namespace {
-
-Response body(int status, std::string_view code, std::string_view message) {
+Response error_response(int status, std::string_view code, std::string_view message) {
     Response r;
     r.status = status;
     r.body = boost::json::serialize(boost::json::object{{"code", code}, {"message", message}});
     return r;
 }
-
-}  // namespace
 
 Response error_response(std::exception_ptr error, const Request& req) {
     try {
@@ -43,15 +39,15 @@ Response error_response(std::exception_ptr error, const Request& req) {
         if (status >= 500)
             spdlog::error("event=http_error method={} path={} code={} message=\"{}\"", req.method, req.path,
                           errc_name(e.errc()), e.what());
-        Response r = body(status, errc_name(e.errc()), e.what());
+        Response r = error_response(status, errc_name(e.errc()), e.what());
         if (e.retry_after_s() > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_s()));
         return r;
     } catch (const soci::soci_error& e) {
         spdlog::error("event=http_db_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
-        return body(500, "internal", "database error");
+        return error_response(500, "internal", "database error");
     } catch (const std::exception& e) {
         spdlog::error("event=http_internal_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
-        return body(500, "internal", "internal error");
+        return error_response(500, "internal", "internal error");
     }
 }
 

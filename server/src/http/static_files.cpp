@@ -8,8 +8,7 @@
 #include <system_error>
 #include <utility>
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+#include "http/errors.hpp"
 
 namespace kw::http {
 namespace fs = std::filesystem;
@@ -60,13 +59,6 @@ bool has_extension(std::string_view segment) {
 bool is_within(const fs::path& path, const fs::path& root) {
     auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
     return root_end == root.end();
-}
-
-Response error_response(int status, std::string_view code, std::string_view message) {
-    Response response;
-    response.status = status;
-    response.body = boost::json::serialize(boost::json::object{{"code", code}, {"message", message}});
-    return response;
 }
 
 }  // namespace
