@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP request/response as the application sees them: plain structs, no Beast. http/server.cpp
-// (the only Beast HTTP file) converts to and from these; handlers never see Beast.
+// The HTTP request/response as the application sees them: plain structs, no Beast.
+// http/http_session.cpp (with the other Beast files of http/) converts to and from these; handlers never see Beast.
 #include <map>
 #include <string>
 #include <utility>

@@ -1,6 +1,6 @@
 #pragma once
-// Server: the HTTP/1.1 + WebSocket listener (Boost.Beast, C++20 coroutines; the one Beast HTTP file
-// is server.cpp). Owns the acceptor and every connection; each connection runs as a coroutine on
+// Server: the HTTP/1.1 + WebSocket listener (Boost.Beast, C++20 coroutines; Beast lives only in
+// listener.cpp, http_session.cpp and ws_session.cpp). Owns the acceptor and every connection; each connection runs as a coroutine on
 // its own strand of the io_context. Every request under /api/ (except the WebSocket path) is handed
 // to api_handler on the worker executor, so handlers may block on SQL/Redis; the connection resumes
 // on its strand when the handler returns. /healthz and the built web apps under /admin/ and /app/
@@ -90,7 +90,7 @@ public:
     // out, unless called on an io_context thread, where it only starts the shutdown.
     void stop(std::chrono::milliseconds grace);
 
-    class Impl;  // server.cpp; connections share it so it outlives late completions
+    class Impl;  // connection.hpp / listener.cpp; connections share it so it outlives late completions
 
 private:
     std::shared_ptr<Impl> impl_;

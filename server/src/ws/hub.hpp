@@ -1,6 +1,6 @@
 #pragma once
 // Hub: the in-process push fan-out. Owns the channel -> subscribed sinks table. A sink is one
-// WebSocket session (http/server.cpp); the hub never touches sockets.
+// WebSocket session (http/ws_session.cpp); the hub never touches sockets.
 // Threads: every member may be called from any thread. publish() never blocks: it formats the
 // message once and posts the fan-out to a strand of the io executor, so messages published from one
 // thread reach each sink in publish order. subscribe()/unsubscribe()/remove() take effect before

@@ -1,6 +1,6 @@
 #pragma once
 // The WebSocket client protocol, without any I/O: parses what a client sends and formats what the
-// server answers. The session (http/server.cpp) does the socket work and the Hub calls.
+// server answers. The session (http/ws_session.cpp) does the socket work and the Hub calls.
 //   client -> server  {"op":"subscribe","channel":"order:7"}  {"op":"unsubscribe","channel":...}
 //                     {"op":"ping"}
 //   server -> client  {"op":"subscribed","channel":...}  {"op":"unsubscribed","channel":...}
