@@ -89,6 +89,8 @@ public:
 private:
     static net::awaitable<void> accept_loop(std::shared_ptr<Impl> self);
     std::vector<std::shared_ptr<Connection>> snapshot();  // callers hold mutex_
+    // Marks the server stopping, closes the acceptor and returns the connections still open.
+    std::vector<std::shared_ptr<Connection>> stop_accepting();
 
     tcp::acceptor acceptor_;  // used on its own strand once listening
     std::mutex mutex_;

@@ -94,7 +94,7 @@ std::vector<std::shared_ptr<Connection>> Server::Impl::snapshot() {
     return live;
 }
 
-void Server::Impl::stop(std::chrono::milliseconds grace) {
+std::vector<std::shared_ptr<Connection>> Server::Impl::stop_accepting() {
     std::vector<std::shared_ptr<Connection>> live;
     {
         std::lock_guard lock(mutex_);
@@ -105,6 +105,11 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
         beast::error_code ec;
         self->acceptor_.close(ec);
     });
+    return live;
+}
+
+void Server::Impl::stop(std::chrono::milliseconds grace) {
+    std::vector<std::shared_ptr<Connection>> live = stop_accepting();
     for (const auto& connection : live) connection->begin_stop();
     live.clear();
     spdlog::info("event=http_stopping grace_ms={}", grace.count());
@@ -126,17 +131,7 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
 }
 
 void Server::Impl::close_everything() {
-    std::vector<std::shared_ptr<Connection>> live;
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-        live = snapshot();
-    }
-    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
-        beast::error_code ec;
-        self->acceptor_.close(ec);
-    });
-    for (const auto& connection : live) connection->close_now();
+    for (const auto& connection : stop_accepting()) connection->close_now();
 }
 
 // ---- Server ----------------------------------------------------------------------------------
