@@ -215,4 +215,9 @@ std::vector<RedisReply> Redis::pipeline(const std::vector<std::vector<std::strin
     });
 }
 
+const RedisReply& require_ok(const RedisReply& reply) {
+    if (reply.is_error()) throw Error(Errc::unavailable, "redis: " + reply.str);
+    return reply;
+}
+
 }  // namespace kw::live

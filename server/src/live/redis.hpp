@@ -33,6 +33,10 @@ struct RedisReply {
     bool is_error() const { return type == Type::error; }
 };
 
+// For callers to whom an error reply means Redis cannot serve them (tokens, throttling, codes):
+// throws kw::Error(unavailable) for an error reply, else returns it.
+const RedisReply& require_ok(const RedisReply& reply);
+
 class Redis {
   public:
     explicit Redis(RedisConfig config);

@@ -65,14 +65,8 @@ std::vector<unsigned char> random_bytes(std::size_t n) {
     return out;
 }
 
-// Error replies do not throw in live::Redis; for tokens they must (a token not stored is no login).
-const live::RedisReply& checked(const live::RedisReply& reply) {
-    if (reply.is_error()) throw Error(Errc::unavailable, "redis: " + reply.str);
-    return reply;
-}
-
 void check_all(const std::vector<live::RedisReply>& replies) {
-    for (const auto& r : replies) checked(r);
+    for (const auto& r : replies) live::require_ok(r);
 }
 
 std::string signature(const app::Context& ctx, const std::string& session, const std::string& principal) {
@@ -163,7 +157,7 @@ std::optional<Principal> authenticate(app::Context& ctx, const std::string& toke
 }
 
 std::optional<Principal> authenticate_session(app::Context& ctx, const std::string& session) {
-    auto reply = checked(ctx.redis.command({"GET", token_key(ctx, session)}));
+    auto reply = live::require_ok(ctx.redis.command({"GET", token_key(ctx, session)}));
     if (reply.is_nil()) return std::nullopt;
     auto who = verify_record(ctx, session, reply.str);
     if (!who || !account_may_act(ctx, *who)) return std::nullopt;
@@ -174,18 +168,18 @@ void revoke_token(app::Context& ctx, const std::string& token) {
     if (!looks_like_token(token)) return;
     const std::string hash = session_id(token);
     const std::string key = token_key(ctx, hash);
-    auto reply = checked(ctx.redis.command({"GET", key}));
+    auto reply = live::require_ok(ctx.redis.command({"GET", key}));
     if (auto who = verify_record(ctx, hash, reply.str)) {
         check_all(ctx.redis.pipeline({{"DEL", key}, {"SREM", token_set_key(ctx, *who), hash}}));
     } else {
-        checked(ctx.redis.command({"DEL", key}));
+        live::require_ok(ctx.redis.command({"DEL", key}));
     }
     announce_revoked(ctx, hash);
 }
 
 void revoke_all_tokens(app::Context& ctx, const Principal& who) {
     const std::string set_key = token_set_key(ctx, who);
-    auto members = checked(ctx.redis.command({"SMEMBERS", set_key}));
+    auto members = live::require_ok(ctx.redis.command({"SMEMBERS", set_key}));
     std::vector<std::vector<std::string>> dels;
     for (const auto& m : members.elements) dels.push_back({"DEL", token_key(ctx, m.str)});
     dels.push_back({"DEL", set_key});
@@ -205,14 +199,14 @@ WsTicket issue_ws_ticket(app::Context& ctx, const std::string& token) {
     WsTicket out;
     out.ticket = random_hex(kTokenBytes);
     out.expires_in_s = ctx.config.auth.ws_ticket_ttl_s;
-    checked(ctx.redis.command({"SET", ctx.config.redis.prefix + "wsticket:" + sha256_hex(out.ticket),
+    live::require_ok(ctx.redis.command({"SET", ctx.config.redis.prefix + "wsticket:" + sha256_hex(out.ticket),
                                session_id(token), "EX", std::to_string(out.expires_in_s)}));
     return out;
 }
 
 std::optional<std::string> redeem_ws_ticket(app::Context& ctx, const std::string& ticket) {
     if (!looks_like_token(ticket)) return std::nullopt;
-    auto reply = checked(ctx.redis.command({"GETDEL", ctx.config.redis.prefix + "wsticket:" + sha256_hex(ticket)}));
+    auto reply = live::require_ok(ctx.redis.command({"GETDEL", ctx.config.redis.prefix + "wsticket:" + sha256_hex(ticket)}));
     if (reply.is_nil() || reply.str.empty()) return std::nullopt;
     return reply.str;
 }

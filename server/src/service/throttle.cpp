@@ -17,11 +17,6 @@ std::string key(const app::Context& ctx, const std::string& scope, const std::st
     return ctx.config.redis.prefix + "throttle:" + scope + ":" + sha256_hex(subject);
 }
 
-const live::RedisReply& checked(const live::RedisReply& reply) {
-    if (reply.is_error()) throw Error(Errc::unavailable, "redis: " + reply.str);
-    return reply;
-}
-
 std::int64_t to_int(const live::RedisReply& reply) {
     if (reply.type == live::RedisReply::Type::integer) return reply.integer;
     try {
@@ -33,7 +28,7 @@ std::int64_t to_int(const live::RedisReply& reply) {
 
 // Seconds to wait before the next attempt on the counter at `k` (a hash {n, last}).
 std::int64_t wait_s(app::Context& ctx, const std::string& k, std::int64_t free_failures) {
-    auto reply = checked(ctx.redis.command({"HMGET", k, "n", "last"}));
+    auto reply = live::require_ok(ctx.redis.command({"HMGET", k, "n", "last"}));
     if (reply.elements.size() != 2) return 0;
     return domain::backoff_wait_s(to_int(reply.elements[0]), free_failures, ctx.config.limits.login_max_delay_s,
                                   to_int(reply.elements[1]), ctx.clock.now());
@@ -45,7 +40,7 @@ void count_failure(app::Context& ctx, const std::string& k) {
     for (const auto& r : ctx.redis.pipeline({{"HINCRBY", k, "n", "1"},
                                              {"HSET", k, "last", std::to_string(ctx.clock.now())},
                                              {"EXPIRE", k, std::to_string(ttl)}}))
-        checked(r);
+        live::require_ok(r);
 }
 
 [[noreturn]] void refuse(std::int64_t wait, const char* what) {
@@ -74,14 +69,14 @@ void record_login_failure(app::Context& ctx, const std::string& scope, const std
 }
 
 void clear_login_failures(app::Context& ctx, const std::string& scope, const std::string& subject) {
-    checked(ctx.redis.command({"DEL", key(ctx, scope, subject)}));
+    live::require_ok(ctx.redis.command({"DEL", key(ctx, scope, subject)}));
 }
 
 void take_hourly_quota(app::Context& ctx, const std::string& name, const std::string& subject,
                        std::int64_t per_hour) {
     const std::string k = key(ctx, "quota:" + name, subject);
     auto replies = ctx.redis.pipeline({{"INCR", k}, {"EXPIRE", k, "3600", "NX"}, {"TTL", k}});
-    for (const auto& r : replies) checked(r);
+    for (const auto& r : replies) live::require_ok(r);
     if (replies[0].integer <= per_hour) return;
     spdlog::info("event=quota_exceeded name={} limit={}", name, per_hour);
     refuse(std::max<std::int64_t>(1, replies[2].integer), name == "topup" ? "top-ups" : "requests");

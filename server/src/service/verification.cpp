@@ -32,11 +32,6 @@ std::string six_digits() {
     }
 }
 
-const live::RedisReply& checked(const live::RedisReply& reply) {
-    if (reply.is_error()) throw Error(Errc::unavailable, "redis: " + reply.str);
-    return reply;
-}
-
 void check_purpose(const std::string& purpose) {
     if (purpose != "register") throw Error(Errc::bad_request, "field 'purpose' must be register");
 }
@@ -54,9 +49,9 @@ CodeSent request_sms_code(app::Context& ctx, const std::string& phone, const std
     live::RedisReply guard;  // nil: a code went out within resend_s
     guard.type = live::RedisReply::Type::status;
     if (sms.resend_s > 0)
-        guard = checked(ctx.redis.command({"SET", resend_key, "1", "NX", "EX", std::to_string(sms.resend_s)}));
+        guard = live::require_ok(ctx.redis.command({"SET", resend_key, "1", "NX", "EX", std::to_string(sms.resend_s)}));
     if (guard.is_nil()) {
-        const auto ttl = checked(ctx.redis.command({"TTL", resend_key})).integer;
+        const auto ttl = live::require_ok(ctx.redis.command({"TTL", resend_key})).integer;
         const std::int64_t wait = std::max<long long>(1, ttl);
         throw Error(Errc::too_many_requests, "a code was sent just now, ask again in " + std::to_string(wait) + " s",
                     wait);
@@ -67,7 +62,7 @@ CodeSent request_sms_code(app::Context& ctx, const std::string& phone, const std
     for (const auto& r : ctx.redis.pipeline({{"DEL", key},
                                              {"HSET", key, "mac", code_mac(ctx, phone, code), "wrong", "0"},
                                              {"EXPIRE", key, std::to_string(sms.code_ttl_s)}}))
-        checked(r);
+        live::require_ok(r);
     ctx.sms.send_code(phone, purpose, code);
     spdlog::info("event=sms_code_sent phone={} purpose={}", domain::mask_phone(phone), purpose);
     return CodeSent{sms.code_ttl_s, sms.resend_s};
@@ -77,17 +72,17 @@ void consume_sms_code(app::Context& ctx, const std::string& phone, const std::st
                       const std::string& code) {
     check_purpose(purpose);
     const std::string key = code_key(ctx, phone, purpose);
-    auto stored = checked(ctx.redis.command({"HGET", key, "mac"}));
+    auto stored = live::require_ok(ctx.redis.command({"HGET", key, "mac"}));
     if (stored.is_nil() || code.empty())
         throw Error(Errc::invalid_sms_code, "the verification code is wrong or has expired");
     const std::string mac = code_mac(ctx, phone, code);
     if (mac.size() == stored.str.size() && CRYPTO_memcmp(mac.data(), stored.str.data(), mac.size()) == 0) {
-        checked(ctx.redis.command({"DEL", key}));
+        live::require_ok(ctx.redis.command({"DEL", key}));
         return;
     }
-    const auto wrong = checked(ctx.redis.command({"HINCRBY", key, "wrong", "1"})).integer;
+    const auto wrong = live::require_ok(ctx.redis.command({"HINCRBY", key, "wrong", "1"})).integer;
     if (wrong >= ctx.config.sms.max_attempts) {
-        checked(ctx.redis.command({"DEL", key}));
+        live::require_ok(ctx.redis.command({"DEL", key}));
         spdlog::info("event=sms_code_burnt phone={} purpose={}", domain::mask_phone(phone), purpose);
     }
     throw Error(Errc::invalid_sms_code, "the verification code is wrong or has expired");
