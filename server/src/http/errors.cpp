@@ -15,6 +15,16 @@ int status_of(Errc errc) {
         case Errc::not_found: return 404;
         case Errc::method_not_allowed: return 405;
         case Errc::conflict: return 409;
+        case Errc::connector_busy: return 409;
+        case Errc::connector_unavailable: return 409;
+        case Errc::session_active: return 409;
+        case Errc::invalid_state: return 409;
+        case Errc::already_exists: return 409;
+        case Errc::in_use: return 409;
+        case Errc::limit_reached: return 409;
+        case Errc::refund_exceeds_paid: return 409;
+        case Errc::account_disabled: return 403;
+        case Errc::charger_offline: return 503;
         case Errc::payload_too_large: return 413;
         case Errc::too_many_requests: return 429;
         case Errc::invalid_sms_code: return 400;
