@@ -62,7 +62,7 @@ function withHandling<T>(handling: ErrorHandling, start: () => Promise<T>): Prom
 
 /** Runs `start` with `codes` left to the caller: the client does not show those. */
 export function expecting<T>(codes: readonly string[], start: () => Promise<T>): Promise<T> {
-  return withHandling({ handles: codes, quiet: scope.quiet }, start);
+  return withHandling({ handles: [...(scope.handles ?? []), ...codes], quiet: scope.quiet }, start);
 }
 
 /** Runs `start` showing none of its failures. */
