@@ -3,7 +3,7 @@ import { http, setFetch } from '@kilowatt/api/http';
 import { setErrorPresenter } from '@kilowatt/api/present';
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../i18n';
-import { attempt, installErrorPresenter } from './errors';
+import { attempt } from './errors';
 
 describe('attempt', () => {
   const shown: string[] = [];
@@ -18,10 +18,6 @@ describe('attempt', () => {
   function recordShown() {
     setErrorPresenter({ show: (text) => shown.push(text), locale: () => i18n.global.locale.value });
   }
-
-  it('installs a presenter that follows the console language', () => {
-    expect(() => installErrorPresenter()).not.toThrow();
-  });
 
   it('shows a refused action once, in the console language, and reports it did not go through', async () => {
     recordShown();
