@@ -12,25 +12,15 @@
 // 429 handling: the server throttles logins, SMS codes, registrations and top-ups with
 // 429 {code: "too_many_requests"} and a Retry-After header (seconds); the ApiError carries those
 // seconds as retryAfterS so the apps can say how long to wait.
+//
+// Showing errors: every failure is shown once, in the user's language, through the presenter the
+// app registered (present.ts; the texts are in errors.ts), unless the caller said it handles that
+// code itself or wants quiet (RequestOptions.handles/quiet, or the expecting()/quietly() scopes).
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  /** Seconds to wait before trying again (HTTP Retry-After), when the server said so. */
-  readonly retryAfterS: number | null;
+import { ApiError, statusCode } from './errors';
+import { presentFailure, startHandling } from './present';
 
-  constructor(status: number, code: string, message: string, retryAfterS: number | null = null) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.retryAfterS = retryAfterS;
-  }
-}
-
-export function isApiError(e: unknown): e is ApiError {
-  return e instanceof ApiError;
-}
+export { ApiError, isApiError } from './errors';
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -43,6 +33,10 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Send this token instead of the current one (the live socket asks a ticket for its own). */
   token?: string | null;
+  /** Codes the caller shows itself (a login form says "wrong password" under the field). */
+  handles?: readonly string[];
+  /** Show no failure at all (background refreshes, the live socket's tickets). */
+  quiet?: boolean;
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -91,23 +85,6 @@ export function queryString(q?: Query): string {
   return text ? `?${text}` : '';
 }
 
-function syntheticCode(status: number): string {
-  switch (status) {
-    case 400: return 'bad_request';
-    case 401: return 'unauthorized';
-    case 402: return 'insufficient_balance';
-    case 403: return 'forbidden';
-    case 404: return 'not_found';
-    case 409: return 'conflict';
-    case 413: return 'payload_too_large';
-    case 429: return 'too_many_requests';
-    case 502:
-    case 503:
-    case 504: return 'unavailable';
-    default: return status >= 500 ? 'internal' : `http_${status}`;
-  }
-}
-
 /**
  * Seconds from a Retry-After header: delta-seconds ("30") or an HTTP date (seconds from now,
  * rounded up, at least 1). null when absent or unreadable.
@@ -132,7 +109,7 @@ export function errorFromBody(status: number, text: string, retryAfterS: number 
   } catch {
     // not JSON: a proxy's HTML page (nginx limit_req answers 429 or 503 with one) or an empty body
   }
-  const code = syntheticCode(status);
+  const code = statusCode(status);
   const snippet = text.trim().slice(0, 200);
   return new ApiError(status, code, snippet || `HTTP ${status}`, retryAfterS);
 }
@@ -158,6 +135,12 @@ export function reportUnauthorized(token: string): void {
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const sentToken = options.token !== undefined ? options.token : state.token;
+  // Read now, before the first await: expecting()/quietly() scopes end when the caller's code does.
+  const handling = startHandling(options);
+  const fail = (error: ApiError): never => {
+    presentFailure(error, handling, sentToken);
+    throw error;
+  };
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`;
   let body: string | undefined;
@@ -186,9 +169,9 @@ export async function request<T>(method: string, path: string, options: RequestO
       signal: controller.signal,
     });
   } catch (e) {
-    if (timedOut) throw new ApiError(0, 'timeout', 'the server did not answer in time');
-    if (controller.signal.aborted) throw new ApiError(0, 'aborted', 'the request was cancelled');
-    throw new ApiError(0, 'network', e instanceof Error ? e.message : 'network error');
+    if (timedOut) return fail(new ApiError(0, 'timeout', 'the server did not answer in time'));
+    if (controller.signal.aborted) return fail(new ApiError(0, 'aborted', 'the request was cancelled'));
+    return fail(new ApiError(0, 'network', e instanceof Error ? e.message : 'network error'));
   } finally {
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);
@@ -200,13 +183,13 @@ export async function request<T>(method: string, path: string, options: RequestO
     const error = errorFromBody(response.status, text, retryAfterS);
     // First 401 for this token: forget it and let the app react once.
     if (response.status === 401 && sentToken) unauthorizedOnce(sentToken);
-    throw error;
+    return fail(error);
   }
   if (response.status === 204 || text === '') return undefined as T;
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError(response.status, 'bad_response', 'the server answered something that is not JSON');
+    return fail(new ApiError(response.status, 'bad_response', 'the server answered something that is not JSON'));
   }
 }
 

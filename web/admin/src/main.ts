@@ -6,10 +6,12 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { i18n } from './i18n';
+import { installErrorPresenter } from './lib/errors';
 import { router } from './router';
 import { useAuthStore } from './stores/auth';
 import './styles/main.css';
 
+installErrorPresenter(); // failed requests are shown once, by the client, in the user's language
 const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia).use(i18n).use(router).use(ElementPlus);

@@ -1,8 +1,5 @@
 // Small shared pieces of component state.
-import { showFailToast } from 'vant'
 import { onBeforeUnmount, onMounted, ref } from 'vue'
-import { useI18n } from 'vue-i18n'
-import { errorMessage, type ErrorContext } from './lib/errors'
 
 // navigator.onLine, kept current.
 const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
@@ -12,16 +9,6 @@ if (typeof window !== 'undefined') {
 }
 export function useOnline() {
   return online
-}
-
-// Shows an API error as a toast in the driver's language.
-export function useErrorToast() {
-  const { t } = useI18n()
-  return (e: unknown, context: ErrorContext = 'default') => {
-    const message = errorMessage((k, n) => (n ? t(k, n) : t(k)), e, context)
-    showFailToast({ message, wordBreak: 'break-word' })
-    return message
-  }
 }
 
 // A clock ticking every `ms` (elapsed time on the live screen).

@@ -36,11 +36,13 @@ import { createApp, watch } from 'vue'
 import App from './App.vue'
 import { i18n } from './i18n'
 import { applyVantLocale } from './i18n/vant'
+import { installErrorPresenter } from './lib/errors'
 import { liveSocket } from './live'
 import { createAppRouter } from './router'
 import { useAuthStore } from './stores/auth'
 import './styles.css'
 
+installErrorPresenter() // failed requests are shown once, by the client, in the driver's language
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia).use(i18n)

@@ -1,25 +1,41 @@
-import { ApiError } from '@kilowatt/api/http';
+import { ApiError } from '@kilowatt/api/errors';
+import { http, setFetch } from '@kilowatt/api/http';
+import { setErrorPresenter } from '@kilowatt/api/present';
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../i18n';
-import { errorText } from './errors';
+import { attempt } from './errors';
 
-describe('errorText', () => {
+describe('attempt', () => {
+  const shown: string[] = [];
+
   afterEach(() => {
+    setErrorPresenter(null);
+    setFetch(null);
+    shown.length = 0;
     i18n.global.locale.value = 'zh-CN';
   });
 
-  it('says how long to wait when the server throttles (429 + Retry-After), in both languages', () => {
-    const e = new ApiError(429, 'too_many_requests', 'too many failed logins', 287);
-    expect(errorText(e)).toBe('尝试次数过多，请 287 秒后再试');
+  function recordShown() {
+    setErrorPresenter({ show: (text) => shown.push(text), locale: () => i18n.global.locale.value });
+  }
+
+  it('shows a refused action once, in the console language, and reports it did not go through', async () => {
+    recordShown();
     i18n.global.locale.value = 'en';
-    expect(errorText(e)).toBe('Too many attempts, try again in 287 s');
-    expect(errorText(new ApiError(429, 'too_many_requests', '<html>'))).toBe('Too many attempts, try again later');
+    setFetch(async () => new Response(JSON.stringify({ code: 'in_use', message: 'station 3 still has 1 charger' }), { status: 409 }));
+    const ok = await attempt(async () => {
+      await http.del('/admin/stations/3');
+    });
+    expect(ok).toBe(false);
+    expect(shown).toEqual(['Still in use: station 3 still has 1 charger']);
   });
 
-  it('keeps the translated title with the server detail for other codes', () => {
-    expect(errorText(new ApiError(409, 'conflict', 'station 3 still has chargers'))).toBe(
-      '当前状态不允许此操作：station 3 still has chargers',
-    );
-    expect(errorText(new ApiError(0, 'network', 'Failed to fetch'))).toBe('网络错误，无法连接服务器');
+  it('treats a dismissed confirmation as no failure and shows a bug once', async () => {
+    recordShown();
+    expect(await attempt(() => Promise.reject('cancel'))).toBe(false);
+    expect(shown).toEqual([]);
+    expect(await attempt(() => Promise.reject(new ApiError(0, 'network', 'Failed to fetch')))).toBe(false);
+    expect(await attempt(async () => undefined)).toBe(true);
+    expect(shown).toEqual(['网络错误，无法连接服务器']);
   });
 });

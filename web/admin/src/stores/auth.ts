@@ -2,6 +2,7 @@
 // Menus and buttons ask can(permission); the server enforces the same table.
 import * as authApi from '@kilowatt/api/auth';
 import { ApiError, setToken } from '@kilowatt/api/http';
+import { quietly } from '@kilowatt/api/present';
 import type { Permission, StaffMe } from '@kilowatt/api/types';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -66,7 +67,8 @@ export const useAuthStore = defineStore('auth', () => {
     if (!token.value) return false;
     setToken(token.value);
     try {
-      await loadMe();
+      // Quiet: a session that cannot be resumed just leads to the login page.
+      await quietly(() => loadMe());
       return true;
     } catch (e) {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) clear();
@@ -85,7 +87,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function logout(): Promise<void> {
     try {
-      if (token.value) await authApi.logout();
+      if (token.value) await quietly(() => authApi.logout());
     } catch {
       // the token is forgotten either way
     }

@@ -1,6 +1,7 @@
 // The driver's session: token + expires_at + profile, kept in localStorage so the driver stays
 // logged in across reloads until the token expires (or the server answers 401, or they log out).
 // Holds the token for the shared HTTP client and the live socket. Main thread only.
+import { quietly } from '@kilowatt/api/present'
 import * as authApi from '@kilowatt/api/auth'
 import { setToken } from '@kilowatt/api/http'
 import type { Driver, DriverMe, DriverSession } from '@kilowatt/api/types'
@@ -106,7 +107,7 @@ export const useAuthStore = defineStore('auth', () => {
     const had = token.value
     if (had) {
       try {
-        await authApi.logout()
+        await quietly(() => authApi.logout())
       } catch {
         // expired already or offline; forgetting it locally is what matters
       }

@@ -1,4 +1,5 @@
 import { setFetch, setToken } from '@kilowatt/api/http'
+import { setErrorPresenter } from '@kilowatt/api/present'
 import type { Order } from '@kilowatt/api/types'
 import { LiveSocket } from '@kilowatt/api/ws'
 import { createPinia, setActivePinia } from 'pinia'
@@ -39,9 +40,12 @@ function order(over: Partial<Order> = {}): Order {
 
 let server: FakeServer
 let socket: LiveSocket
+let shown: string[]
 
 beforeEach(async () => {
   setActivePinia(createPinia())
+  shown = []
+  setErrorPresenter({ show: (text) => shown.push(text), locale: () => 'en' })
   setToken('tok')
   server = new FakeServer()
   server.install()
@@ -62,6 +66,7 @@ beforeEach(async () => {
 afterEach(() => {
   socket.disconnect()
   setFetch(null)
+  setErrorPresenter(null)
 })
 
 const meter = (energy: number, at: string) => ({ order_id: 7, energy_wh: energy, cost_fen: energy, power_w: 60000, soc: 50, at })
@@ -140,6 +145,7 @@ describe('charging store', () => {
     const got = await store.start({ charger_code: 'SH-DC-01', connector: 1 })
     expect(got.id).toBe(7)
     expect(server.count('POST /orders')).toBe(1)
+    expect(shown).toEqual([]) // the lost answer is no failure for the driver
   })
 
   it('reports a lost start answer when no session was created', async () => {
@@ -147,6 +153,7 @@ describe('charging store', () => {
     const store = useChargingStore()
     await expect(store.start({ charger_code: 'SH-DC-01', connector: 1 })).rejects.toMatchObject({ code: 'network' })
     expect(server.count('POST /orders')).toBe(1)
+    expect(shown).toEqual(['Network error: the server cannot be reached'])
   })
 
   it('does not retry a start the server refused', async () => {
@@ -156,6 +163,7 @@ describe('charging store', () => {
     const store = useChargingStore()
     await expect(store.start({ charger_code: 'SH-DC-01', connector: 1 })).rejects.toMatchObject({ code: 'insufficient_balance' })
     expect(server.count('GET /orders/current')).toBe(0)
+    expect(shown).toEqual(['Balance too low: please top up first'])
   })
 
   it('keeps the stop answer and stops following on unwatch', async () => {

@@ -2,15 +2,18 @@
 // it and keeps the final bill. Survives a reload (the route holds the id, GET /orders/{id} reloads
 // it) and a dropped socket: after every reconnect, every few seconds while the socket is down or the
 // order waits on the charger, and now and then anyway, the order is fetched again; every update is
-// folded by mergeOrder/applyMeter so nothing is counted twice or lost. A start that fails on the network is looked up in /orders/current before
-// the driver may try again, so a lost answer never leads to a second session. Main thread only.
+// folded by mergeOrder/applyMeter so nothing is counted twice or lost. A start that fails on the
+// network is looked up in /orders/current before the driver may try again, so a lost answer never
+// leads to a second session. The polls are quiet (the page shows a failed load itself); a failed
+// start or stop is shown by the client. Main thread only.
 import { isApiError } from '@kilowatt/api/http'
+import { expecting, presentNow, quietly } from '@kilowatt/api/present'
 import * as ordersApi from '@kilowatt/api/orders'
 import type { LiveStatus } from '@kilowatt/api/ws'
 import type { LiveMessage, Order, OrderMeterEvent, StartOrderInput } from '@kilowatt/api/types'
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { applyMeter, isActive, mergeOrder } from '../lib/live-order'
+import { applyMeter, isActive, mergeOrder } from '@kilowatt/api/live-order'
 import { liveSocket } from '../live'
 
 export const POLL_MS = 5000 // socket down
@@ -46,7 +49,7 @@ export const useChargingStore = defineStore('charging', () => {
     const id = watchingId
     if (id === null) return null
     try {
-      const fresh = await ordersApi.getOrder(id)
+      const fresh = await quietly(() => ordersApi.getOrder(id))
       if (watchingId === id) {
         accept(fresh)
         loadError.value = null
@@ -124,18 +127,20 @@ export const useChargingStore = defineStore('charging', () => {
   async function start(input: StartOrderInput): Promise<Order> {
     const since = Date.now() - 60_000
     try {
-      return await ordersApi.startOrder(input)
+      // A lost answer is shown only once /orders/current says the start did not happen.
+      return await expecting(['network', 'timeout'], () => ordersApi.startOrder(input))
     } catch (e) {
       if (!isApiError(e) || (e.code !== 'network' && e.code !== 'timeout')) throw e
       const found = await findStarted(input, since)
       if (found) return found
+      presentNow(e)
       throw e
     }
   }
 
   async function findStarted(input: StartOrderInput, since: number): Promise<Order | null> {
     try {
-      const { items } = await ordersApi.currentOrders()
+      const { items } = await quietly(() => ordersApi.currentOrders())
       return (
         items.find(
           (o) =>
@@ -149,9 +154,10 @@ export const useChargingStore = defineStore('charging', () => {
     }
   }
 
-  // The driver's running session, if any (for the "you are charging" banner).
+  // The driver's running session, if any (for the "you are charging" banner; quiet: it is asked
+  // on every tab change and a failure just hides the banner).
   async function current(): Promise<Order | null> {
-    const { items } = await ordersApi.currentOrders()
+    const { items } = await quietly(() => ordersApi.currentOrders())
     return items[0] ?? null
   }
 

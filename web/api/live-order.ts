@@ -1,8 +1,10 @@
-// Folding the live updates of one order: "order" pushes (the full order), "meter" pushes
-// ({order_id, energy_wh, cost_fen, power_w, soc, at}) and re-fetches after a reconnect may arrive
-// in any order and more than once. A settled/cancelled order never goes back to running, a state
-// never moves backwards, and a meter reading older than the one shown is ignored.
-import type { Order, OrderLive, OrderMeterEvent, OrderState } from '@kilowatt/api/types'
+// Folding the live updates of one order, for the driver app's live screen and the console's order
+// pages alike: "order" pushes (the full order), "meter" pushes ({order_id, energy_wh, cost_fen,
+// power_w, soc, at}), answers of requests (a force stop answers "stopping" while the push already
+// brought "settled") and re-fetches after a reconnect may arrive in any order and more than once.
+// A settled/cancelled order never goes back to running, a state never moves backwards, and a meter
+// reading older than the one shown is ignored.
+import type { Order, OrderLive, OrderMeterEvent, OrderState } from './types'
 
 const RANK: Record<OrderState, number> = { starting: 0, charging: 1, stopping: 2, settled: 3, cancelled: 3 }
 

@@ -1,4 +1,4 @@
-import type { Order } from '@kilowatt/api/types'
+import type { Order } from './types'
 import { describe, expect, it } from 'vitest'
 import { applyMeter, mergeOrder, shownCostFen, shownEnergyWh } from './live-order'
 
@@ -66,5 +66,19 @@ describe('live order folding', () => {
     const settled = order({ state: 'settled', energy_wh: 41, total_fen: 5 })
     expect(shownEnergyWh(settled)).toBe(41)
     expect(shownCostFen(settled)).toBe(5)
+  })
+})
+
+// The console's case: a force stop answers "stopping" while the push already brought "settled".
+describe('mergeOrder in the console', () => {
+  const o = (state: Order['state'], refunded = 0) => ({ id: 7, state, refunded_fen: refunded }) as Order
+
+  it('keeps a settled order when a stale stopping answer arrives after the push', () => {
+    expect(mergeOrder(o('settled'), o('stopping')).state).toBe('settled')
+  })
+  it('takes a later state and a changed settled order', () => {
+    expect(mergeOrder(o('charging'), o('stopping')).state).toBe('stopping')
+    expect(mergeOrder(o('settled'), o('settled', 10)).refunded_fen).toBe(10)
+    expect(mergeOrder(null, o('starting')).state).toBe('starting')
   })
 })
