@@ -200,7 +200,7 @@ export function controlLine(port, line, timeoutMs = 10000) {
       socket.end();
       try {
         resolve(JSON.parse(buffer.slice(0, nl)));
-      } catch (e) {
+      } catch {
         reject(new Error(`control port ${port}: not JSON: ${buffer.slice(0, nl)}`));
       }
     });
