@@ -182,7 +182,12 @@ test('network administration: tariffs, stations, chargers, connectors', async ()
   await fails(404, 'PUT', `/admin/stations/${MISSING}`, { name: 'x' }, tokens.operator);
   await fails(409, 'DELETE', `/admin/tariffs/${tariff.id}`, undefined, tokens.admin);
 
-  const charger = await ok('POST', '/admin/chargers', { code: 'CT-AC-01', station_id: station.id, kind: 'AC', rated_w: 7000 }, tokens.maintainer);
+  const charger = await ok(
+    'POST',
+    '/admin/chargers',
+    { code: 'CT-AC-01', station_id: station.id, kind: 'AC', rated_w: 7000 },
+    tokens.maintainer,
+  );
   await fails(409, 'POST', '/admin/chargers', { code: 'CT-AC-01', station_id: station.id, kind: 'AC', rated_w: 7000 }, tokens.maintainer);
   await ok('GET', '/admin/chargers?page_size=100', undefined, tokens.maintainer);
   await fails(400, 'GET', '/admin/chargers?page=0', undefined, tokens.maintainer);
@@ -226,8 +231,19 @@ test('people administration: drivers, employees, audit', async () => {
   await ok('POST', `/admin/drivers/${me.id}/balance-adjustments`, { delta_fen: 100, reason: 'contract' }, tokens.admin);
   await fails(402, 'POST', `/admin/drivers/${me.id}/balance-adjustments`, { delta_fen: -10000000, reason: 'too much' }, tokens.admin);
 
-  const employee = await ok('POST', '/admin/employees', { login: 'contract.op', password: 'Contract123', name: 'C', role: 'operator' }, tokens.admin);
-  await fails(409, 'POST', '/admin/employees', { login: 'contract.op', password: 'Contract123', name: 'C', role: 'operator' }, tokens.admin);
+  const employee = await ok(
+    'POST',
+    '/admin/employees',
+    { login: 'contract.op', password: 'Contract123', name: 'C', role: 'operator' },
+    tokens.admin,
+  );
+  await fails(
+    409,
+    'POST',
+    '/admin/employees',
+    { login: 'contract.op', password: 'Contract123', name: 'C', role: 'operator' },
+    tokens.admin,
+  );
   await ok('GET', '/admin/employees', undefined, tokens.admin);
   await fails(403, 'GET', '/admin/employees', undefined, tokens.operator);
   await ok('PUT', `/admin/employees/${employee.id}`, { role: 'maintainer' }, tokens.admin);
@@ -241,7 +257,12 @@ test('people administration: drivers, employees, audit', async () => {
 test('broker hooks answer with the hook secret and refuse without it', async () => {
   await ok('POST', `/broker/auth?secret=${HOOK_SECRET}`, { username: 'SH-AC-01', password: 'wrong', clientid: 'SH-AC-01' });
   await fails(401, 'POST', '/broker/auth?secret=wrong', { username: 'SH-AC-01', password: 'x', clientid: 'SH-AC-01' });
-  await ok('POST', `/broker/acl?secret=${HOOK_SECRET}`, { username: 'SH-AC-01', clientid: 'SH-AC-01', topic: 'kw/v1/SH-AC-01/meter', action: 'publish' });
+  await ok('POST', `/broker/acl?secret=${HOOK_SECRET}`, {
+    username: 'SH-AC-01',
+    clientid: 'SH-AC-01',
+    topic: 'kw/v1/SH-AC-01/meter',
+    action: 'publish',
+  });
   await fails(400, 'POST', `/broker/acl?secret=${HOOK_SECRET}`, { username: 'SH-AC-01', action: 'fly' });
 });
 

@@ -70,12 +70,17 @@ function contract() {
 function resolveResponse(doc, response, pointer) {
   if (!response?.$ref) return { response, pointer };
   const target = response.$ref.replace(/^#/, '');
-  const value = target.split('/').slice(1).reduce((node, token) => node?.[token.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  const value = target
+    .split('/')
+    .slice(1)
+    .reduce((node, token) => node?.[token.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   return { response: value, pointer: target };
 }
 
 function describeErrors(errors) {
-  return (errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(body)'} ${e.message}${e.params?.allowedValues ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`);
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '(body)'} ${e.message}${e.params?.allowedValues ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`);
 }
 
 /**
@@ -105,7 +110,9 @@ export function checkApiResponse(method, urlPath, status, body) {
     // token, 503 when Redis is down. Their bodies are still errors.
     const authenticated = (operation.security ?? doc.security ?? []).length > 0;
     if (status === 500 || status === 413 || (status === 503 && authenticated)) return checkErrorBody(where, body, validatorAt);
-    return [`${where}: status not documented for ${method.toUpperCase()} ${route.template} (documented: ${Object.keys(operation.responses).join(', ')})`];
+    return [
+      `${where}: status not documented for ${method.toUpperCase()} ${route.template} (documented: ${Object.keys(operation.responses).join(', ')})`,
+    ];
   }
   const { response, pointer } = resolveResponse(doc, operation.responses[key], `${opPointer}/responses/${key}`);
   const json = response?.content?.['application/json'];
