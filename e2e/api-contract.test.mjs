@@ -6,8 +6,8 @@
 // Against the real stack: kilowatt (SQLite, demo data), Mosquitto, Redis, kilowatt-sim.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { documentedOperations, operationOf } from './lib/contract.mjs';
-import { ApiCallError, accounts, startStack, waitFor } from './lib/stack.mjs';
+import { documentedOperations, operationOf, watchApiResponses } from './lib/contract.mjs';
+import { ApiCallError, accounts, launchBrowser, startStack, waitFor } from './lib/stack.mjs';
 
 const HOOK_SECRET = 'e2e-hook-secret';
 const NEW_PHONE = '13700000042';
@@ -264,6 +264,25 @@ test('broker hooks answer with the hook secret and refuse without it', async () 
     action: 'publish',
   });
   await fails(400, 'POST', `/broker/acl?secret=${HOOK_SECRET}`, { username: 'SH-AC-01', action: 'fly' });
+});
+
+test("a browser page's API answers are validated as they arrive", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const watch = watchApiResponses(page);
+    await page.goto(`${stack.baseUrl}/healthz`);
+    const statuses = await page.evaluate(async (token) => {
+      const get = (path, auth) => fetch(path, { headers: auth ? { Authorization: `Bearer ${auth}` } : {} }).then((r) => r.status);
+      return [await get('/api/v1/stations', token), await get('/api/v1/me'), await get('/api/v1/wallet', token)];
+    }, tokens.driver);
+    assert.deepEqual(statuses, [200, 401, 200]);
+    // Response events may trail the page's own promise by a moment.
+    await waitFor(() => watch.checked === 3, { timeoutMs: 5000, what: 'three validated answers' });
+    await watch.assertClean();
+  } finally {
+    await browser.close();
+  }
 });
 
 test('every documented operation was called for a success and an error', () => {

@@ -121,7 +121,41 @@ export function checkApiResponse(method, urlPath, status, body) {
   }
   if (body === undefined) return [`${where}: documented with a JSON body, got none`];
   const validate = validatorAt(`${pointer}/content/application~1json/schema`);
-  return validate(body) ? [] : describeErrors(validate.errors).map((e) => `${where}: ${e}`);
+  if (!validate(body)) return describeErrors(validate.errors).map((e) => `${where}: ${e}`);
+  return undocumentedFields(doc, json.schema, body, '').map((field) => `${where}: ${field} is not documented`);
+}
+
+/**
+ * Fields of body that no schema documents. JSON Schema lets an object carry any extra property,
+ * so a field the server added (or renamed) would pass validation; the document would drift
+ * silently. An object is open only where the document says so (additionalProperties).
+ */
+function undocumentedFields(doc, schema, value, at) {
+  const resolved = schema?.$ref ? resolveResponse(doc, schema).response : schema;
+  if (!resolved || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => undocumentedFields(doc, resolved.items, item, `${at}/${i}`));
+  // allOf merges its members' properties; for oneOf/anyOf any branch may document a field.
+  const parts = [
+    resolved,
+    ...[...(resolved.allOf ?? []), ...(resolved.oneOf ?? []), ...(resolved.anyOf ?? [])].map((part) =>
+      part.$ref ? resolveResponse(doc, part).response : part,
+    ),
+  ];
+  const properties = {};
+  for (const part of parts) {
+    for (const [name, sub] of Object.entries(part.properties ?? {})) (properties[name] ??= []).push(sub);
+    // A composite member may itself be composite (allOf of a $ref'd allOf).
+    for (const nested of [...(part.allOf ?? []), ...(part.oneOf ?? []), ...(part.anyOf ?? [])]) {
+      if (!parts.includes(nested)) parts.push(nested.$ref ? resolveResponse(doc, nested).response : nested);
+    }
+  }
+  if (parts.some((part) => part.additionalProperties !== undefined && part.additionalProperties !== false)) return [];
+  return Object.entries(value).flatMap(([name, field]) => {
+    if (!properties[name]) return [`${at}/${name}`];
+    // With several schemas for one field, it is documented if any of them documents all of it.
+    const each = properties[name].map((sub) => undocumentedFields(doc, sub, field, `${at}/${name}`));
+    return each.some((list) => list.length === 0) ? [] : each[0];
+  });
 }
 
 function checkErrorBody(where, body, validatorAt) {
@@ -137,7 +171,7 @@ export function assertApiResponse(method, urlPath, status, body) {
 
 /**
  * Validates every /api/ response a Playwright page receives (WebSocket upgrades aside).
- * Returns { violations, assertClean() }; assertClean waits for the bodies still being read and
+ * Returns { violations, checked, assertClean() }; assertClean waits for the bodies still being read and
  * throws a ContractViolation listing what broke the contract.
  */
 export function watchApiResponses(page) {
@@ -161,18 +195,22 @@ export function watchApiResponses(page) {
         violations.push(`${method} ${url.pathname} ${response.status()}: not JSON: ${text.slice(0, 120)}`);
         return;
       }
+      watch.checked += 1;
       violations.push(...checkApiResponse(method, url.pathname, response.status(), body));
     })();
     pending.add(task);
     task.finally(() => pending.delete(task));
   });
-  return {
+  const watch = {
     violations,
+    /** How many API answers were validated so far. */
+    checked: 0,
     async assertClean() {
       await Promise.allSettled([...pending]);
       if (violations.length) throw new ContractViolation(violations);
     },
   };
+  return watch;
 }
 
 /** `METHOD /template` of the documented operation a request hits, or null. */
