@@ -95,21 +95,23 @@ export function checkApiResponse(method, urlPath, status, body) {
   const route = routes.find((r) => r.regex.test(pathOnly));
   if (!route) {
     // An unknown path is a 404 the conventions promise; anything else is an undocumented route.
-    if (status === 404) return checkErrorBody(where, body, validatorAt);
+    if (status === 404) return checkErrorBody(where, body, validatorAt, 'not_found');
     return [`${where}: path not in docs/openapi.yaml`];
   }
   const operation = doc.paths[route.template][method.toLowerCase()];
   if (!operation) {
-    if (status === 405) return checkErrorBody(where, body, validatorAt);
+    if (status === 405) return checkErrorBody(where, body, validatorAt, 'method_not_allowed');
     return [`${where}: method not documented for ${route.template}`];
   }
   const opPointer = `/paths/${escapePointer(route.template)}/${method.toLowerCase()}`;
   const key = String(status) in operation.responses ? String(status) : null;
   if (!key) {
-    // Statuses every route may answer (info.description "Errors"): 500, 413, 405 and, behind a
-    // token, 503 when Redis is down. Their bodies are still errors.
+    // Statuses every route may answer (info.description "Errors"), each with its one code: 500
+    // internal, 413 payload_too_large and, behind a token, 503 unavailable when Redis is down. A
+    // finer code (503 charger_offline) must be listed on the operation itself.
     const authenticated = (operation.security ?? doc.security ?? []).length > 0;
-    if (status === 500 || status === 413 || (status === 503 && authenticated)) return checkErrorBody(where, body, validatorAt);
+    const implicit = { 500: 'internal', 413: 'payload_too_large', ...(authenticated ? { 503: 'unavailable' } : {}) }[status];
+    if (implicit) return checkErrorBody(where, body, validatorAt, implicit);
     return [
       `${where}: status not documented for ${method.toUpperCase()} ${route.template} (documented: ${Object.keys(operation.responses).join(', ')})`,
     ];
@@ -158,9 +160,10 @@ function undocumentedFields(doc, schema, value, at) {
   });
 }
 
-function checkErrorBody(where, body, validatorAt) {
+function checkErrorBody(where, body, validatorAt, code) {
   const validate = validatorAt('/components/schemas/Error');
-  return validate(body) ? [] : describeErrors(validate.errors).map((e) => `${where}: ${e}`);
+  if (!validate(body)) return describeErrors(validate.errors).map((e) => `${where}: ${e}`);
+  return body.code === code ? [] : [`${where}: code ${body.code} is not documented here (only ${code} is implied)`];
 }
 
 /** Throws ContractViolation when the answer is not documented (for helpers that make API calls). */
