@@ -6,7 +6,8 @@
 //   stack.baseUrl / adminUrl / appUrl          http://127.0.0.1:<port>[/admin/|/app/]
 //   await stack.simControl('status SH-AC-01')  one line to the simulator's control port -> JSON
 //   const sim = await stack.startSim([{ code, password, kind, connectors, rated_w }])  an extra sim
-//   await stack.api('POST', '/auth/staff/login', { login, password })  JSON helper (throws on error)
+//   await stack.api('POST', '/auth/staff/login', { login, password })  JSON helper (throws on error or
+//                                              on an answer docs/openapi.yaml does not document)
 //   await stack.smsCode('13900000001')         newest code the sandbox SMS provider "sent" to a phone
 //   await stack.registerDriver(phone, password) SMS code + registration through the API -> session
 //   await stack.stop()
@@ -24,6 +25,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { assertApiResponse } from './contract.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const outputDir = path.join(repoRoot, 'e2e', 'output');
@@ -197,7 +200,7 @@ export function controlLine(port, line, timeoutMs = 10000) {
       socket.end();
       try {
         resolve(JSON.parse(buffer.slice(0, nl)));
-      } catch (e) {
+      } catch {
         reject(new Error(`control port ${port}: not JSON: ${buffer.slice(0, nl)}`));
       }
     });
@@ -417,6 +420,9 @@ export async function startStack(options = {}) {
       } catch {
         parsed = { code: 'not_json', message: text.slice(0, 200) };
       }
+      // Every answer must be the one docs/openapi.yaml documents (status and body schema): a journey
+      // fails where the server and the document part ways, not later in some client.
+      assertApiResponse(method, `/api/v1${apiPath}`, r.status, parsed?.code === 'not_json' ? text : parsed);
       if (!r.ok) throw new ApiCallError(method, apiPath, r.status, parsed, r.headers.get('retry-after'));
       return parsed;
     };

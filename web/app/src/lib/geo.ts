@@ -7,7 +7,7 @@ export interface LngLat {
 }
 
 const A = 6378245.0 // Krasovsky semi-major axis
-const EE = 0.00669342162296594323 // eccentricity squared
+const EE = 0.006693421622965943 // eccentricity squared (0.00669342162296594323, to double precision)
 const EARTH_RADIUS_M = 6371008.8
 
 function transformLat(x: number, y: number): number {
