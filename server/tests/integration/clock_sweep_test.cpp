@@ -116,6 +116,7 @@ class SweepOnManualClock : public ::testing::Test {
         store::insert_connector(*s, store::insert_charger(*s, charger, kT0), 1, 7000);
         driver_ = store::insert_driver(*s, "13800000001", "unused-hash", "clock", kT0);
         store::add_to_balance(*s, driver_, 10'000, kT0);
+        live_.mark_seen(kCode, kT0, 3600);
         live_.set_connector_status(kCode, 1, "available", kT0);
     }
 
