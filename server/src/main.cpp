@@ -149,7 +149,7 @@ int run(const kw::app::Config& config) {
     if (config.sms.sandbox) {
         spdlog::warn("event=sandbox_sms_on outbox={} note=\"codes are written, not sent: development and demo only\"",
                      config.sms.sandbox_outbox.empty() ? "-" : config.sms.sandbox_outbox);
-        sms = std::make_unique<kw::service::SandboxSms>(config.sms.sandbox_outbox);
+        sms = std::make_unique<kw::service::SandboxSms>(config.sms.sandbox_outbox, clock);
     } else {
         sms = std::make_unique<kw::service::NoSms>();
     }

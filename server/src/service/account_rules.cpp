@@ -115,14 +115,4 @@ std::string random_hex(std::size_t n_bytes) {
     return to_hex(buf.data(), buf.size());
 }
 
-std::string like_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '!') out += '!';
-        out += c;
-    }
-    return out;
-}
-
 }  // namespace kw::service

@@ -1,6 +1,6 @@
 #pragma once
 // Pure rules of the accounts slice: how a principal is written into Redis, which employee logins,
-// nicknames and names are acceptable, SHA-256/HMAC hex digests, and escaping text for SQL LIKE.
+// nicknames and names are acceptable and SHA-256/HMAC hex digests.
 // No I/O; any thread may call these. Rejections are kw::Error(bad_request) naming the field.
 #include <cstdint>
 #include <optional>
@@ -33,8 +33,5 @@ std::string sha256_hex(std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // n cryptographically random bytes as lowercase hex (OpenSSL RAND_bytes; throws internal on failure).
 std::string random_hex(std::size_t n_bytes);
-
-// "50%_off" -> "50!%!_off" for `LIKE :p ESCAPE '!'`.
-std::string like_escape(std::string_view text);
 
 }  // namespace kw::service

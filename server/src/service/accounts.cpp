@@ -101,7 +101,7 @@ void bootstrap_admin(app::Context& ctx, const std::string& login_colon_password)
         spdlog::info("event=bootstrap_admin created=true employee_id={} login={}", id, login);
     } catch (const Error& e) {
         // Another instance started at the same moment and created it first.
-        if (e.errc() != Errc::conflict) throw;
+        if (e.errc() != Errc::already_exists) throw;
         spdlog::info("event=bootstrap_admin created=false reason=login_taken login={}", login);
     }
 }
@@ -143,7 +143,7 @@ DriverSession login_driver(app::Context& ctx, const std::string& phone, const st
         throw Error(Errc::unauthorized, kBadDriverLogin);
     }
     clear_login_failures(ctx, "driver", phone);
-    if (row->status != "active") throw Error(Errc::forbidden, "this account is disabled");
+    if (row->status != "active") throw Error(Errc::account_disabled, "this account is disabled");
     DriverSession out;
     const Principal who{Role::driver, row->id};
     out.token = issue_token(ctx, who);
@@ -154,7 +154,7 @@ DriverSession login_driver(app::Context& ctx, const std::string& phone, const st
     }
     if (!row || row->status != "active") {
         revoke_token(ctx, out.token.token);
-        throw Error(Errc::forbidden, "this account is disabled");
+        throw Error(Errc::account_disabled, "this account is disabled");
     }
     out.driver = *row;
     out.driver.password_hash.clear();
@@ -184,7 +184,7 @@ StaffSession login_staff(app::Context& ctx, const std::string& login, const std:
         throw Error(Errc::unauthorized, kBadStaffLogin);
     }
     clear_login_failures(ctx, "staff", login);
-    if (!row->enabled) throw Error(Errc::forbidden, "this account is disabled");
+    if (!row->enabled) throw Error(Errc::account_disabled, "this account is disabled");
     StaffSession out;
     const Principal who{domain::role_from_string(row->role), row->id};
     out.token = issue_token(ctx, who);
@@ -194,7 +194,7 @@ StaffSession login_staff(app::Context& ctx, const std::string& login, const std:
     }
     if (!row || !row->enabled || row->role != domain::to_string(who.role)) {
         revoke_token(ctx, out.token.token);
-        throw Error(Errc::forbidden, "this account is disabled");
+        throw Error(Errc::account_disabled, "this account is disabled");
     }
     out.employee = *row;
     out.employee.password_hash.clear();

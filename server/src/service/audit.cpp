@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "store/audit_repo.hpp"
+#include "store/db.hpp"
 
 namespace kw::service {
 
@@ -13,6 +14,12 @@ void audit(soci::session& sql, std::int64_t employee_id, const std::string& acti
     std::int64_t id =
         store::insert_audit(sql, employee_id, action, target, boost::json::serialize(detail), now);
     spdlog::info("event=audit id={} employee_id={} action={} target={}", id, employee_id, action, target);
+}
+
+void audit(app::Context& ctx, std::int64_t employee_id, const std::string& action, const std::string& target,
+           const boost::json::object& detail) {
+    auto sql = ctx.db.session();
+    audit(*sql, employee_id, action, target, detail, ctx.clock.now());
 }
 
 }  // namespace kw::service

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "app/context.hpp"
 #include "domain/clock.hpp"
 
 namespace kw::service {
@@ -15,5 +16,10 @@ namespace kw::service {
 // target: "<kind>:<id>" (driver:42). detail must never hold a password or a hash.
 void audit(soci::session& sql, std::int64_t employee_id, const std::string& action, const std::string& target,
            const boost::json::object& detail, UtcMs now);
+
+// For an action whose change committed in another call (a remote start, a forced stop): its own
+// session, now from ctx.clock.
+void audit(app::Context& ctx, std::int64_t employee_id, const std::string& action, const std::string& target,
+           const boost::json::object& detail);
 
 }  // namespace kw::service

@@ -4,7 +4,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/json/object.hpp>
+#include <boost/json.hpp>
 #include <map>
 
 #include "device/broker_accounts.hpp"
@@ -15,6 +15,7 @@
 #include "service/audit.hpp"
 #include "store/db.hpp"
 #include "store/stations_repo.hpp"
+#include "store/tariffs_repo.hpp"
 
 namespace kw::service {
 
@@ -65,6 +66,22 @@ domain::ConnectorCounts ChargerView::counts() const {
     domain::ConnectorCounts c;
     for (const ConnectorView& v : connectors) c.add(v.bucket);
     return c;
+}
+
+std::shared_ptr<const domain::Tariff> TariffLookup::get(std::int64_t id) {
+    auto it = cache_.find(id);
+    if (it == cache_.end()) {
+        std::shared_ptr<const domain::Tariff> parsed;
+        if (auto row = store::find_tariff(sql_, id)) {
+            try {
+                parsed = std::make_shared<const domain::Tariff>(domain::parse_tariff(boost::json::parse(row->spec)));
+            } catch (const std::exception& e) {
+                spdlog::error("event=tariff_unreadable id={} error=\"{}\"", id, e.what());
+            }
+        }
+        it = cache_.emplace(id, std::move(parsed)).first;
+    }
+    return it->second;
 }
 
 std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
@@ -144,7 +161,9 @@ std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::
         store::delete_charger(*s, id);
         tr.commit();
         // The code names a broker account that is not ours: the caller must pick another code.
-        if (auto* k = dynamic_cast<const Error*>(&e); k && k->errc() == Errc::conflict) throw;
+        if (auto* k = dynamic_cast<const Error*>(&e);
+            k && (k->errc() == Errc::conflict || k->errc() == Errc::already_exists))
+            throw;
         throw Error(Errc::unavailable,
                     std::string("the MQTT broker did not accept the charger account: ") + e.what());
     }
@@ -197,7 +216,7 @@ void delete_charger(app::Context& ctx, std::int64_t employee_id, std::int64_t ch
         auto row = store::find_charger(*s, charger_id);
         if (!row) throw Error(Errc::not_found, "no such charger");
         if (store::count_active_orders(*s, charger_id) > 0)
-            throw Error(Errc::conflict, "charger " + row->code + " has an active order");
+            throw Error(Errc::in_use, "charger " + row->code + " has an active order");
         code = row->code;
     }
     ctx.broker_accounts.remove_charger(code);
@@ -206,7 +225,7 @@ void delete_charger(app::Context& ctx, std::int64_t employee_id, std::int64_t ch
         soci::transaction tr(*s);
         // An order may have started while the broker was being asked; it keeps the charger.
         if (store::count_active_orders(*s, charger_id) > 0)
-            throw Error(Errc::conflict, "charger " + code + " has an active order");
+            throw Error(Errc::in_use, "charger " + code + " has an active order");
         store::delete_charger(*s, charger_id);
         audit(*s, employee_id, "charger.delete", target(charger_id), {{"code", code}}, ctx.clock.now());
         tr.commit();

@@ -5,12 +5,15 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/context.hpp"
 #include "domain/station_search.hpp"
+#include "domain/tariff.hpp"
 #include "store/chargers_repo.hpp"
 
 namespace kw::service {
@@ -48,6 +51,18 @@ struct ChargerView {
 // round trip per online charger) onto the rows, keeping their order.
 std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
                                        std::vector<store::ChargerRow> rows, bool with_last_seen = false);
+
+// Tariffs of one call, loaded and parsed once each, on the caller's session.
+class TariffLookup {
+  public:
+    explicit TariffLookup(soci::session& sql) : sql_(sql) {}
+    // nullptr if the tariff is missing or its stored spec no longer parses (logged).
+    std::shared_ptr<const domain::Tariff> get(std::int64_t id);
+
+  private:
+    soci::session& sql_;
+    std::map<std::int64_t, std::shared_ptr<const domain::Tariff>> cache_;
+};
 
 // ---- writes (each adds an audit row) --------------------------------------------------------
 struct ConnectorSpec {

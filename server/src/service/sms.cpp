@@ -1,6 +1,5 @@
 #include "service/sms.hpp"
 
-#include <chrono>
 #include <fstream>
 
 #include <boost/json.hpp>
@@ -16,9 +15,7 @@ void NoSms::send_code(const std::string&, const std::string&, const std::string&
 }
 
 void SandboxSms::send_code(const std::string& phone, const std::string& purpose, const std::string& code) {
-    const UtcMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+    const UtcMs now = clock_.now();
     spdlog::info("event=sms_sandbox phone={} purpose={} code={}", phone, purpose, code);
     if (outbox_.empty()) return;
     const std::string line = boost::json::serialize(

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <string>
 
+#include "domain/clock.hpp"
+
 namespace kw::service {
 
 class SmsProvider {
@@ -23,13 +25,15 @@ public:
 };
 
 // Appends {"at","phone","purpose","code"} lines to `outbox` (if not empty) and logs event=sms_sandbox.
+// "at" comes from the injected clock, like every other time the services write.
 class SandboxSms final : public SmsProvider {
 public:
-    explicit SandboxSms(std::string outbox) : outbox_(std::move(outbox)) {}
+    SandboxSms(std::string outbox, const Clock& clock) : outbox_(std::move(outbox)), clock_(clock) {}
     void send_code(const std::string& phone, const std::string& purpose, const std::string& code) override;
 
 private:
     const std::string outbox_;
+    const Clock& clock_;
     std::mutex mutex_;
 };
 

@@ -75,6 +75,11 @@ std::int64_t balance(soci::session& sql, std::int64_t driver_id) {
     return *b;
 }
 
+std::int64_t balance(app::Context& ctx, std::int64_t driver_id) {
+    auto s = ctx.db.session();
+    return balance(*s, driver_id);
+}
+
 CreatedTopup create_topup(app::Context& ctx, std::int64_t driver_id, std::int64_t amount_fen) {
     validate_topup_amount(amount_fen);
     take_hourly_quota(ctx, "topup", std::to_string(driver_id), ctx.config.limits.topups_per_driver_per_hour);
@@ -90,8 +95,7 @@ CreatedTopup create_topup(app::Context& ctx, std::int64_t driver_id, std::int64_
         store::set_topup_provider_ref(sql, id, created.provider_ref);
         out.client_params = std::move(created.client_params);
     } catch (...) {
-        long long key = id;
-        sql << "UPDATE topups SET state = 'failed' WHERE id = :id", soci::use(key);
+        store::mark_topup_failed(sql, id);
         throw;
     }
     auto row = store::find_topup(sql, id);
@@ -115,7 +119,7 @@ PaidTopup pay_sandbox_topup(app::Context& ctx, std::int64_t driver_id, std::int6
     if (!ctx.payments.sandbox_sign_valid(topup_id, row->amount_fen, row->provider_ref, sign))
         throw Error(Errc::forbidden, "the payment signature does not match this top-up");
     if (!store::mark_topup_paid(sql, topup_id, now))
-        throw Error(Errc::conflict, "this top-up is already " + row->state);
+        throw Error(Errc::invalid_state, "this top-up is already " + row->state);
     PaidTopup out;
     out.balance_fen = change_balance(sql, driver_id, row->amount_fen, "topup", std::nullopt, topup_id,
                                      std::nullopt, "sandbox " + row->provider_ref, now);

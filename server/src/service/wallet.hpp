@@ -40,6 +40,7 @@ BalanceChange apply_balance_change(soci::session& sql, std::int64_t driver_id, s
 
 // The current balance; kw::Error(not_found) if there is no such driver.
 std::int64_t balance(soci::session& sql, std::int64_t driver_id);
+std::int64_t balance(app::Context& ctx, std::int64_t driver_id);
 
 // Top-ups through ctx.payments. amount 100..1,000,000 fen; at most limits.topups_per_driver_per_hour.
 struct CreatedTopup {

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "domain/error.hpp"
-#include "service/account_rules.hpp"
+#include "store/like.hpp"
 
 namespace kw::store {
 
@@ -32,7 +32,7 @@ struct FilterBinds {
             std::string lower = *f.q;
             std::transform(lower.begin(), lower.end(), lower.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            pattern = "%" + service::like_escape(lower) + "%";
+            pattern = "%" + like_escape(lower) + "%";
         }
         if (f.station_id) {
             no_station = 0;
@@ -122,7 +122,7 @@ std::vector<ChargerRow> run(soci::statement& st, RowBind& b) {
 }  // namespace
 
 std::int64_t insert_charger(soci::session& sql, const ChargerRow& c, UtcMs now) {
-    if (code_taken(sql, c.code)) throw Error(Errc::conflict, "charger code " + c.code + " is already in use");
+    if (code_taken(sql, c.code)) throw Error(Errc::already_exists, "charger code " + c.code + " is already in use");
     long long t = now, station = c.station_id, rated = c.rated_w;
     try {
         sql << "INSERT INTO chargers (code, station_id, name, kind, rated_w, mqtt_password_hash, created_at, "
@@ -132,7 +132,7 @@ std::int64_t insert_charger(soci::session& sql, const ChargerRow& c, UtcMs now) 
     } catch (const soci::soci_error&) {
         // Lost a race with a concurrent create of the same code (unique constraint).
         if (code_taken(sql, c.code))
-            throw Error(Errc::conflict, "charger code " + c.code + " is already in use");
+            throw Error(Errc::already_exists, "charger code " + c.code + " is already in use");
         throw;
     }
     long long id = 0;
@@ -251,13 +251,13 @@ std::vector<ConnectorRow> connectors_of(soci::session& sql, const std::vector<st
 void insert_connector(soci::session& sql, std::int64_t charger_id, int number, std::int64_t max_w) {
     long long c = charger_id, w = max_w;
     if (connector_taken(sql, c, number))
-        throw Error(Errc::conflict, "connector " + std::to_string(number) + " already exists");
+        throw Error(Errc::already_exists, "connector " + std::to_string(number) + " already exists");
     try {
         sql << "INSERT INTO connectors (charger_id, number, max_w) VALUES (:c, :n, :w)", soci::use(c),
             soci::use(number), soci::use(w);
     } catch (const soci::soci_error&) {
         if (connector_taken(sql, c, number))
-            throw Error(Errc::conflict, "connector " + std::to_string(number) + " already exists");
+            throw Error(Errc::already_exists, "connector " + std::to_string(number) + " already exists");
         throw;
     }
 }

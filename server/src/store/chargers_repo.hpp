@@ -35,7 +35,7 @@ struct ConnectorRow {
     std::int64_t max_w = 0;
 };
 
-// Inserts the charger (code, station_id, name, kind, rated_w, mqtt_password_hash); kw::Error(conflict)
+// Inserts the charger (code, station_id, name, kind, rated_w, mqtt_password_hash); kw::Error(already_exists)
 // if the code is taken.
 std::int64_t insert_charger(soci::session& sql, const ChargerRow& c, UtcMs now);
 std::optional<ChargerRow> find_charger(soci::session& sql, std::int64_t id);

@@ -1,7 +1,7 @@
 #include "store/drivers_repo.hpp"
 
 #include "domain/error.hpp"
-#include "service/account_rules.hpp"
+#include "store/like.hpp"
 
 namespace kw::store {
 
@@ -24,7 +24,7 @@ struct FilterBinds {
     explicit FilterBinds(const DriverFilter& f) {
         if (f.q) {
             no_q = 0;
-            std::string e = service::like_escape(*f.q);
+            std::string e = like_escape(*f.q);
             phone_prefix = e + "%";
             nick_part = "%" + e + "%";
         }
@@ -56,7 +56,7 @@ std::optional<DriverRow> fetch_one(soci::statement& st, DriverRow& row, long lon
 
 std::int64_t insert_driver(soci::session& sql, const std::string& phone, const std::string& password_hash,
                            const std::string& nickname, UtcMs now) {
-    if (phone_taken(sql, phone)) throw Error(Errc::conflict, "this phone number is already registered");
+    if (phone_taken(sql, phone)) throw Error(Errc::already_exists, "this phone number is already registered");
     long long t = now;
     std::string status = "active";
     try {
@@ -67,7 +67,7 @@ std::int64_t insert_driver(soci::session& sql, const std::string& phone, const s
             soci::use(t);
     } catch (const soci::soci_error&) {
         // Lost a race with a concurrent registration of the same phone (unique constraint).
-        if (phone_taken(sql, phone)) throw Error(Errc::conflict, "this phone number is already registered");
+        if (phone_taken(sql, phone)) throw Error(Errc::already_exists, "this phone number is already registered");
         throw;
     }
     long long id = 0;

@@ -1,7 +1,7 @@
 #include "store/employees_repo.hpp"
 
 #include "domain/error.hpp"
-#include "service/account_rules.hpp"
+#include "store/like.hpp"
 
 namespace kw::store {
 
@@ -36,7 +36,7 @@ struct Fetched {
 
 std::int64_t insert_employee(soci::session& sql, const std::string& login, const std::string& password_hash,
                              const std::string& name, const std::string& role, UtcMs now) {
-    if (login_taken(sql, login)) throw Error(Errc::conflict, "this login is already taken");
+    if (login_taken(sql, login)) throw Error(Errc::already_exists, "this login is already taken");
     long long t = now;
     try {
         sql << "INSERT INTO employees (login, password_hash, name, role, enabled, created_at, updated_at) "
@@ -44,7 +44,7 @@ std::int64_t insert_employee(soci::session& sql, const std::string& login, const
             soci::use(login), soci::use(password_hash), soci::use(name), soci::use(role), soci::use(t),
             soci::use(t);
     } catch (const soci::soci_error&) {
-        if (login_taken(sql, login)) throw Error(Errc::conflict, "this login is already taken");
+        if (login_taken(sql, login)) throw Error(Errc::already_exists, "this login is already taken");
         throw;
     }
     long long id = 0;
@@ -98,7 +98,7 @@ void set_employee_password(soci::session& sql, std::int64_t id, const std::strin
 std::vector<EmployeeRow> list_employees(soci::session& sql, const std::optional<std::string>& q,
                                         std::int64_t limit, std::int64_t offset) {
     int no_q = q ? 0 : 1;
-    std::string part = q ? "%" + service::like_escape(*q) + "%" : std::string();
+    std::string part = q ? "%" + like_escape(*q) + "%" : std::string();
     long long n = limit, m = offset;
     Fetched f;
     soci::statement st =
@@ -115,7 +115,7 @@ std::vector<EmployeeRow> list_employees(soci::session& sql, const std::optional<
 
 std::int64_t count_employees(soci::session& sql, const std::optional<std::string>& q) {
     int no_q = q ? 0 : 1;
-    std::string part = q ? "%" + service::like_escape(*q) + "%" : std::string();
+    std::string part = q ? "%" + like_escape(*q) + "%" : std::string();
     long long n = 0;
     sql << "SELECT COUNT(*) FROM employees " + std::string(kWhere), soci::into(n), soci::use(no_q),
         soci::use(part), soci::use(part);

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "domain/error.hpp"
-#include "service/account_rules.hpp"
+#include "store/like.hpp"
 
 namespace kw::store {
 
@@ -27,7 +27,7 @@ struct QBinds {
         std::string lower = *q;
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        pattern = "%" + service::like_escape(lower) + "%";
+        pattern = "%" + like_escape(lower) + "%";
     }
 };
 

@@ -131,4 +131,10 @@ bool mark_topup_paid(soci::session& sql, std::int64_t id, UtcMs now) {
     return st.get_affected_rows() > 0;
 }
 
+// Appended with the move of SQL out of service/wallet.cpp.
+void mark_topup_failed(soci::session& sql, std::int64_t id) {
+    long long key = id;
+    sql << "UPDATE topups SET state = 'failed' WHERE id = :id", soci::use(key);
+}
+
 }  // namespace kw::store

@@ -55,4 +55,8 @@ std::optional<TopupRow> find_topup(soci::session& sql, std::int64_t id);
 // pending -> paid; false if it was not pending (already paid: the caller must not credit again).
 bool mark_topup_paid(soci::session& sql, std::int64_t id, UtcMs now);
 
+// Appended with the move of SQL out of service/wallet.cpp.
+// pending -> failed (the payment provider refused to create the payment).
+void mark_topup_failed(soci::session& sql, std::int64_t id);
+
 }  // namespace kw::store

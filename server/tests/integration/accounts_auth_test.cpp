@@ -56,12 +56,12 @@ TEST(AccountsAuth, NicknameDefaultsFromThePhone) {
     EXPECT_EQ(str(r.json().at("driver"), "nickname"), "用户1234");
 }
 
-TEST(AccountsAuth, DuplicatePhoneIsConflict) {
+TEST(AccountsAuth, DuplicatePhoneIsAlreadyExists) {
     Stack stack;
     KW_EXPECT_STATUS(register_driver(stack, "13812345678", kPassword), 201);
     auto again = register_driver(stack, "13812345678", "0therPassword");
     KW_EXPECT_STATUS(again, 409);
-    EXPECT_EQ(str(again.json(), "code"), "conflict");
+    EXPECT_EQ(str(again.json(), "code"), "already_exists");
     // The first password still works, the second never took effect.
     KW_EXPECT_STATUS(driver_login(stack, "13812345678", kPassword), 200);
     KW_EXPECT_STATUS(driver_login(stack, "13812345678", "0therPassword"), 401);
@@ -129,7 +129,7 @@ TEST(AccountsAuth, DisabledDriverCannotLogInAndTheirTokenStopsWorking) {
     KW_EXPECT_STATUS(stack.http().get("/api/v1/me", token2), 401);
     auto login = driver_login(stack, "13812345678", kPassword);
     KW_EXPECT_STATUS(login, 403);
-    EXPECT_EQ(str(login.json(), "code"), "forbidden");
+    EXPECT_EQ(str(login.json(), "code"), "account_disabled");
     // The wrong password is still just 401: being disabled is told only to the password holder.
     KW_EXPECT_STATUS(driver_login(stack, "13812345678", "Wr0ngPassword"), 401);
 

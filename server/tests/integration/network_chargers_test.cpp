@@ -94,9 +94,11 @@ TEST_F(ChargerApi, CreatedChargerGetsCredentialsThatConnectToTheBroker) {
     EXPECT_EQ(audit.body.find(password), std::string::npos);
 }
 
-TEST_F(ChargerApi, DuplicateCodeIsAConflictAndBadInputIsRefused) {
+TEST_F(ChargerApi, DuplicateCodeAlreadyExistsAndBadInputIsRefused) {
     KW_EXPECT_STATUS(create(body("DUP-1")), 201);
-    EXPECT_EQ(create(body("DUP-1")).status, 409);
+    auto dup = create(body("DUP-1"));
+    EXPECT_EQ(dup.status, 409);
+    EXPECT_EQ(dup.json().at("code"), "already_exists") << dup.body;
 
     auto expect_400 = [&](json::object b) {
         auto r = create(b);
@@ -170,6 +172,7 @@ TEST_F(ChargerApi, DeleteIsRefusedWhileAnOrderIsActiveAndRemovesTheBrokerAccount
                    {.station_id = station_, .charger_id = c.id, .state = "charging", .created_at = now_ms()});
     auto r = stack_.http().del(path(c.id), stack_.admin_token());
     EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.json().at("code"), "in_use") << r.body;
     EXPECT_EQ(connack(c.code, c.password), 0) << "a refused delete leaves the account alone";
 
     set_order_state(stack_.db_url(), order, "settled");
@@ -236,7 +239,9 @@ TEST_F(ChargerApi, ConnectorsCanBeAddedEditedAndRemoved) {
                                                    .connector_no = 2,
                                                    .state = "starting",
                                                    .created_at = now_ms()});
-    EXPECT_EQ(stack_.http().del(path(c.id, "/connectors/2"), stack_.admin_token()).status, 409);
+    auto busy = stack_.http().del(path(c.id, "/connectors/2"), stack_.admin_token());
+    EXPECT_EQ(busy.status, 409);
+    EXPECT_EQ(busy.json().at("code"), "in_use") << busy.body;
     EXPECT_EQ(stack_.http().del(path(c.id, "/connectors/5"), stack_.admin_token()).status, 204);
     set_order_state(stack_.db_url(), order, "cancelled");
     EXPECT_EQ(stack_.http().del(path(c.id, "/connectors/2"), stack_.admin_token()).status, 204);

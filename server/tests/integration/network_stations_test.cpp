@@ -155,6 +155,7 @@ TEST_F(StationApi, StationWithChargersCannotBeDeleted) {
     auto charger = stack_.create_charger(id, "ST-DEL-1");
     auto r = stack_.http().del("/api/v1/admin/stations/" + std::to_string(id), stack_.admin_token());
     EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.json().at("code"), "in_use") << r.body;
     EXPECT_EQ(stack_.http()
                   .del("/api/v1/admin/chargers/" + std::to_string(charger.id), stack_.admin_token())
                   .status,

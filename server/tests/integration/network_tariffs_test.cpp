@@ -134,6 +134,7 @@ TEST_F(TariffApi, TariffUsedByAStationCannotBeDeleted) {
     long long station = stack_.create_station(used);
     auto r = stack_.http().del("/api/v1/admin/tariffs/" + std::to_string(used), stack_.admin_token());
     EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.json().at("code"), "in_use") << r.body;
     r = stack_.http().del("/api/v1/admin/tariffs/" + std::to_string(unused), stack_.admin_token());
     EXPECT_EQ(r.status, 204) << r.body;
     EXPECT_EQ(

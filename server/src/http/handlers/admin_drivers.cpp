@@ -5,21 +5,9 @@
 #include "http/handlers/accounts_json.hpp"
 #include "http/handlers/handlers.hpp"
 #include "service/accounts.hpp"
-#include "store/db.hpp"
-#include "store/drivers_repo.hpp"
-#include "store/wallet_repo.hpp"
+#include "service/directory.hpp"
 
 namespace kw::http::handlers {
-
-namespace {
-
-store::DriverRow require_driver(soci::session& sql, std::int64_t id) {
-    auto row = store::find_driver(sql, id);
-    if (!row) throw Error(Errc::not_found, "no such driver");
-    return *row;
-}
-
-}  // namespace
 
 Response admin_drivers_list(Call& call) {
     Page page = query_page(call.req);
@@ -28,33 +16,29 @@ Response admin_drivers_list(Call& call) {
     filter.status = query_string(call.req, "status");
     if (filter.status && *filter.status != "active" && *filter.status != "disabled")
         throw Error(Errc::bad_request, "query parameter 'status' must be active or disabled");
-    auto s = call.ctx.db.session();
+    auto found = service::list_drivers(call.ctx, filter, page.size, page.offset());
     boost::json::array items;
-    for (const auto& row : store::list_drivers(*s, filter, page.size, page.offset()))
-        items.push_back(driver_json(row, true));
-    return json_response(page_body(std::move(items), store::count_drivers(*s, filter), page));
+    for (const auto& row : found.items) items.push_back(driver_json(row, true));
+    return json_response(page_body(std::move(items), found.total, page));
 }
 
 Response admin_driver_get(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    auto s = call.ctx.db.session();
-    auto out = driver_json(require_driver(*s, id), true);
-    auto counts = store::count_driver_orders(*s, id);
-    out["order_count"] = counts.total;
-    out["active_order_count"] = counts.active;
-    out["ledger_count"] = store::count_ledger(*s, id);
+    auto detail = service::driver_detail(call.ctx, id);
+    auto out = driver_json(detail.driver, true);
+    out["order_count"] = detail.orders.total;
+    out["active_order_count"] = detail.orders.active;
+    out["ledger_count"] = detail.ledger_count;
     return json_response(out);
 }
 
 Response admin_driver_ledger(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     Page page = query_page(call.req);
-    auto s = call.ctx.db.session();
-    require_driver(*s, id);
+    auto ledger = service::driver_ledger(call.ctx, id, page.size, page.offset(), true);
     boost::json::array items;
-    for (const auto& row : store::list_ledger(*s, id, page.size, page.offset()))
-        items.push_back(ledger_json(row, true));
-    return json_response(page_body(std::move(items), store::count_ledger(*s, id), page));
+    for (const auto& row : ledger.items) items.push_back(ledger_json(row, true));
+    return json_response(page_body(std::move(items), ledger.total, page));
 }
 
 Response admin_driver_disable(Call& call) {

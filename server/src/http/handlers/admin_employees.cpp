@@ -6,9 +6,7 @@
 #include "http/handlers/accounts_json.hpp"
 #include "http/handlers/handlers.hpp"
 #include "service/accounts.hpp"
-#include "store/audit_repo.hpp"
-#include "store/db.hpp"
-#include "store/employees_repo.hpp"
+#include "service/directory.hpp"
 
 namespace kw::http::handlers {
 
@@ -27,11 +25,10 @@ boost::json::object detail_object(const std::string& text) {
 Response admin_employees_list(Call& call) {
     Page page = query_page(call.req);
     auto q = query_string(call.req, "q");
-    auto s = call.ctx.db.session();
+    auto found = service::list_employees(call.ctx, q, page.size, page.offset());
     boost::json::array items;
-    for (const auto& row : store::list_employees(*s, q, page.size, page.offset()))
-        items.push_back(employee_json(row));
-    return json_response(page_body(std::move(items), store::count_employees(*s, q), page));
+    for (const auto& row : found.items) items.push_back(employee_json(row));
+    return json_response(page_body(std::move(items), found.total, page));
 }
 
 Response admin_employee_create(Call& call) {
@@ -69,9 +66,9 @@ Response admin_audit_list(Call& call) {
     filter.action = query_string(call.req, "action");
     if (auto from = query_string(call.req, "from")) filter.from = parse_utc(*from);
     if (auto to = query_string(call.req, "to")) filter.to = parse_utc(*to);
-    auto s = call.ctx.db.session();
+    auto found = service::list_audit(call.ctx, filter, page.size, page.offset());
     boost::json::array items;
-    for (const auto& row : store::list_audit(*s, filter, page.size, page.offset())) {
+    for (const auto& row : found.items) {
         items.push_back(boost::json::object{
             {"id", row.id},
             {"employee_id", row.employee_id},
@@ -82,7 +79,7 @@ Response admin_audit_list(Call& call) {
             {"created_at", format_utc(row.created_at)},
         });
     }
-    return json_response(page_body(std::move(items), store::count_audit(*s, filter), page));
+    return json_response(page_body(std::move(items), found.total, page));
 }
 
 }  // namespace kw::http::handlers

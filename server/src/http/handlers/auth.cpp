@@ -9,8 +9,8 @@
 #include "http/handlers/accounts_json.hpp"
 #include "http/handlers/handlers.hpp"
 #include "service/accounts.hpp"
+#include "service/directory.hpp"
 #include "service/verification.hpp"
-#include "store/db.hpp"
 
 namespace kw::http::handlers {
 
@@ -86,15 +86,14 @@ Response ws_ticket(Call& call) {
 
 Response me(Call& call) {
     const Principal& who = call.principal();
-    auto s = call.ctx.db.session();
     if (!who.is_staff()) {
-        auto driver = store::find_driver(*s, who.id);
+        auto driver = service::find_driver(call.ctx, who.id);
         if (!driver) throw Error(Errc::unauthorized, "the account no longer exists");
         auto out = driver_json(*driver, false);
         out["kind"] = "driver";
         return json_response(out);
     }
-    auto employee = store::find_employee(*s, who.id);
+    auto employee = service::find_employee(call.ctx, who.id);
     if (!employee) throw Error(Errc::unauthorized, "the account no longer exists");
     auto out = employee_json(*employee);
     out["kind"] = "staff";

@@ -17,9 +17,8 @@
 #include "domain/error.hpp"
 #include "domain/validate.hpp"
 #include "http/handlers/handlers.hpp"
+#include "service/chargers.hpp"
 #include "service/network.hpp"
-#include "store/chargers_repo.hpp"
-#include "store/db.hpp"
 
 namespace kw::http::handlers {
 
@@ -74,8 +73,7 @@ Response broker_auth(Call& call) {
         return result(true, true);
     bool allow = false;
     if (is_charger_code(call.ctx.config, username) && clientid == username) {
-        auto s = call.ctx.db.session();
-        auto row = store::find_charger_by_code(*s, username);
+        auto row = service::find_charger_by_code(call.ctx, username);
         allow = row && service::verify_mqtt_password(row->mqtt_password_hash, password);
     }
     if (!allow) spdlog::info("event=broker_auth_denied username={} clientid={}", username, clientid);
@@ -96,8 +94,7 @@ Response broker_acl(Call& call) {
     auto kind =
         action == "publish" ? device::mqtt::TopicAction::publish : device::mqtt::TopicAction::subscribe;
     if (!device::mqtt::charger_topic_allowed(username, topic, kind)) return result(false);
-    auto s = call.ctx.db.session();
-    return result(store::find_charger_by_code(*s, username).has_value());
+    return result(service::find_charger_by_code(call.ctx, username).has_value());
 }
 
 }  // namespace kw::http::handlers

@@ -11,12 +11,7 @@
 #include "http/handlers/handlers.hpp"
 #include "http/handlers/network_json.hpp"
 #include "service/account_rules.hpp"
-#include "service/audit.hpp"
-#include "service/network.hpp"
-#include "store/alarms_repo.hpp"
-#include "store/chargers_repo.hpp"
-#include "store/db.hpp"
-#include "store/stations_repo.hpp"
+#include "service/chargers.hpp"
 
 namespace kw::http::handlers {
 
@@ -24,13 +19,11 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int kMaxConnectors = 8;
+using service::kMaxConnectors;
 constexpr std::int64_t kMaxRatedW = 1'000'000;  // 1 MW
 constexpr std::int64_t kRecentAlarms = 10;
 
 [[noreturn]] void bad(const std::string& message) { throw Error(Errc::bad_request, message); }
-
-std::string target(std::int64_t id) { return "charger:" + std::to_string(id); }
 
 std::string parse_kind(const std::string& kind) {
     if (kind != "AC" && kind != "DC") bad("field 'kind' must be AC or DC");
@@ -40,17 +33,6 @@ std::string parse_kind(const std::string& kind) {
 std::int64_t parse_rated_w(std::int64_t w) {
     if (w < 1 || w > kMaxRatedW) bad("field 'rated_w' must be between 1 and " + std::to_string(kMaxRatedW));
     return w;
-}
-
-std::int64_t parse_max_w(std::int64_t w, std::int64_t rated_w, const std::string& where) {
-    if (w < 1 || w > rated_w)
-        bad(where + " must be between 1 and the charger's rated_w (" + std::to_string(rated_w) + ")");
-    return w;
-}
-
-int parse_number(std::int64_t n, const std::string& where) {
-    if (n < 1 || n > kMaxConnectors) bad(where + " must be between 1 and " + std::to_string(kMaxConnectors));
-    return static_cast<int>(n);
 }
 
 // "connectors": absent (one), a count 1..8, or [{number, max_w}] (max_w defaults to rated_w).
@@ -75,8 +57,9 @@ std::vector<service::ConnectorSpec> parse_connectors(const json::object& body, s
         if (!arr[i].is_object()) bad(where + " must be an object {number, max_w}");
         const json::object& o = arr[i].get_object();
         service::ConnectorSpec spec;
-        spec.number = parse_number(require_int(o, "number"), where + ".number");
-        spec.max_w = parse_max_w(optional_int(o, "max_w").value_or(rated_w), rated_w, where + ".max_w");
+        spec.number = service::check_connector_number(require_int(o, "number"), where + ".number");
+        spec.max_w =
+            service::check_max_w(optional_int(o, "max_w").value_or(rated_w), rated_w, where + ".max_w");
         if (!seen.insert(spec.number).second)
             bad(where + ": connector " + std::to_string(spec.number) + " is listed twice");
         out.push_back(spec);
@@ -85,15 +68,8 @@ std::vector<service::ConnectorSpec> parse_connectors(const json::object& body, s
     return out;
 }
 
-store::ChargerRow require_charger(soci::session& sql, std::int64_t id) {
-    auto row = store::find_charger(sql, id);
-    if (!row) throw Error(Errc::not_found, "no such charger");
-    return *row;
-}
-
-json::object admin_charger(app::Context& ctx, soci::session& sql, std::int64_t id) {
-    auto views = service::charger_views(ctx, sql, {require_charger(sql, id)}, true);
-    return charger_json(ctx.config, views.front(), true);
+json::object admin_charger(app::Context& ctx, std::int64_t id) {
+    return charger_json(ctx.config, service::admin_charger(ctx, id), true);
 }
 
 json::object mqtt_json(const service::MqttCredentials& m) {
@@ -106,28 +82,17 @@ json::object mqtt_json(const service::MqttCredentials& m) {
 
 // {id, code, name, kind, rated_w, online, vendor, model, firmware, station:{id,name,address},
 //  connectors, price_now}
-json::object public_charger(app::Context& ctx, soci::session& sql, store::ChargerRow row) {
-    auto views = service::charger_views(ctx, sql, {std::move(row)});
-    const service::ChargerView& v = views.front();
-    json::object o = charger_json(ctx.config, v, false);
-    auto station = store::find_station(sql, v.row.station_id);
-    if (station) {
+json::object public_charger_json(app::Context& ctx, const service::PublicCharger& c) {
+    json::object o = charger_json(ctx.config, c.view, false);
+    if (c.station) {
         o["station"] =
-            json::object{{"id", station->id}, {"name", station->name}, {"address", station->address}};
-        TariffCache tariffs(sql);
-        o["price_now"] = price_now_json(tariffs.get(station->tariff_id), station->timezone, ctx.clock.now());
+            json::object{{"id", c.station->id}, {"name", c.station->name}, {"address", c.station->address}};
+        o["price_now"] = price_now_json(c.tariff.get(), c.station->timezone, ctx.clock.now());
     } else {
         o["station"] = nullptr;
         o["price_now"] = nullptr;
     }
     return o;
-}
-
-void audit_connector(app::Context& ctx, soci::session& sql, std::int64_t employee_id, const char* action,
-                     std::int64_t charger_id, int number, std::optional<std::int64_t> max_w) {
-    json::object detail{{"number", number}};
-    if (max_w) detail["max_w"] = *max_w;
-    service::audit(sql, employee_id, action, target(charger_id), detail, ctx.clock.now());
 }
 
 int connector_no(const Request& r) {
@@ -139,21 +104,18 @@ int connector_no(const Request& r) {
 }  // namespace
 
 Response charger_get_public(Call& call) {
-    auto code = call.req.params.at("code");
-    auto s = call.ctx.db.session();
-    auto row = store::find_charger_by_code(*s, code);
-    if (!row) throw Error(Errc::not_found, "no such charger");
-    return json_response(public_charger(call.ctx, *s, std::move(*row)));
+    auto charger = service::find_public_charger(call.ctx, call.req.params.at("code"));
+    if (!charger) throw Error(Errc::not_found, "no such charger");
+    return json_response(public_charger_json(call.ctx, *charger));
 }
 
 Response charger_by_qr(Call& call) {
     auto it = call.req.query.find("content");
     if (it == call.req.query.end() || it->second.empty()) bad("query parameter 'content' is required");
     domain::QrTarget t = domain::parse_qr_content(it->second);
-    auto s = call.ctx.db.session();
-    auto row = store::find_charger_by_code(*s, t.code);
-    if (!row) throw Error(Errc::not_found, "no such charger: " + t.code);
-    json::object charger = public_charger(call.ctx, *s, std::move(*row));
+    auto match = service::find_public_charger(call.ctx, t.code);
+    if (!match) throw Error(Errc::not_found, "no such charger: " + t.code);
+    json::object charger = public_charger_json(call.ctx, *match);
     bool found = false;
     for (const auto& c : charger.at("connectors").as_array())
         if (c.at("number").to_number<std::int64_t>() == t.connector) found = true;
@@ -173,36 +135,18 @@ Response admin_chargers_list(Call& call) {
         if (*v != "true" && *v != "false") bad("query parameter 'online' must be true or false");
         online = *v == "true";
     }
-    auto s = call.ctx.db.session();
+    auto found = service::list_chargers(call.ctx, filter, online, page.size, page.offset());
     json::array items;
-    std::int64_t total = 0;
-    if (!online) {
-        total = store::count_chargers(*s, filter);
-        auto views = service::charger_views(call.ctx, *s,
-                                            store::list_chargers(*s, filter, page.size, page.offset()), true);
-        for (const auto& v : views) items.push_back(charger_json(call.ctx.config, v, true));
-    } else {
-        // Online is known to Redis only: filter every match, then take the page.
-        auto views = service::charger_views(call.ctx, *s, store::list_chargers(*s, filter, -1, 0));
-        std::erase_if(views, [&](const auto& v) { return v.online != *online; });
-        total = static_cast<std::int64_t>(views.size());
-        std::vector<store::ChargerRow> rows;
-        for (std::int64_t i = page.offset(); i < total && i < page.offset() + page.size; ++i)
-            rows.push_back(views[i].row);
-        for (const auto& v : service::charger_views(call.ctx, *s, std::move(rows), true))
-            items.push_back(charger_json(call.ctx.config, v, true));
-    }
-    return json_response(page_body(std::move(items), total, page));
+    for (const auto& v : found.items) items.push_back(charger_json(call.ctx.config, v, true));
+    return json_response(page_body(std::move(items), found.total, page));
 }
 
 Response admin_charger_get(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    auto s = call.ctx.db.session();
-    json::object o = admin_charger(call.ctx, *s, id);
-    store::AlarmFilter filter;
-    filter.charger_id = id;
+    auto detail = service::charger_detail(call.ctx, id, kRecentAlarms);
+    json::object o = charger_json(call.ctx.config, detail.view, true);
     json::array alarms;
-    for (const auto& a : store::list_alarms(*s, filter, kRecentAlarms, 0)) alarms.push_back(alarm_json(a));
+    for (const auto& a : detail.recent_alarms) alarms.push_back(alarm_json(a));
     o["recent_alarms"] = std::move(alarms);
     return json_response(o);
 }
@@ -219,8 +163,7 @@ Response admin_charger_create(Call& call) {
     c.rated_w = parse_rated_w(require_int(body, "rated_w"));
     c.connectors = parse_connectors(body, c.rated_w);
     auto [id, mqtt] = service::create_charger(call.ctx, call.principal().id, c);
-    auto s = call.ctx.db.session();
-    json::object o = admin_charger(call.ctx, *s, id);
+    json::object o = admin_charger(call.ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
     return json_response(o, 201);
 }
@@ -228,35 +171,16 @@ Response admin_charger_create(Call& call) {
 Response admin_charger_update(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     auto body = parse_object(call.req.body);
-    auto s = call.ctx.db.session();
-    soci::transaction tr(*s);
-    store::ChargerRow row = require_charger(*s, id);
-    if (auto code = optional_string(body, "code", 64); code && *code != row.code)
-        bad("field 'code' cannot be changed: create a new charger instead");
-    if (auto name = optional_string(body, "name", 400))
-        row.name = service::normalize_display_name(*name, "name", 100);
-    if (auto kind = optional_string(body, "kind", 8)) row.kind = parse_kind(*kind);
-    if (auto rated = optional_int(body, "rated_w")) row.rated_w = parse_rated_w(*rated);
-    if (auto station = optional_int(body, "station_id")) {
-        if (*station <= 0 || !store::find_station(*s, *station))
-            bad("field 'station_id': station " + std::to_string(*station) + " does not exist");
-        row.station_id = *station;
-    }
-    for (const auto& c : store::connectors_of(*s, {id}))
-        if (c.max_w > row.rated_w)
-            bad("field 'rated_w' is below connector " + std::to_string(c.number) + "'s max_w (" +
-                std::to_string(c.max_w) + ")");
-    UtcMs now = call.ctx.clock.now();
-    store::update_charger(*s, row, now);
-    service::audit(*s, call.principal().id, "charger.update", target(id),
-                   {{"code", row.code},
-                    {"name", row.name},
-                    {"station_id", row.station_id},
-                    {"kind", row.kind},
-                    {"rated_w", row.rated_w}},
-                   now);
-    tr.commit();
-    return json_response(admin_charger(call.ctx, *s, id));
+    service::update_charger(call.ctx, call.principal().id, id, [&](store::ChargerRow& row) {
+        if (auto code = optional_string(body, "code", 64); code && *code != row.code)
+            bad("field 'code' cannot be changed: create a new charger instead");
+        if (auto name = optional_string(body, "name", 400))
+            row.name = service::normalize_display_name(*name, "name", 100);
+        if (auto kind = optional_string(body, "kind", 8)) row.kind = parse_kind(*kind);
+        if (auto rated = optional_int(body, "rated_w")) row.rated_w = parse_rated_w(*rated);
+        if (auto station = optional_int(body, "station_id")) row.station_id = *station;
+    });
+    return json_response(admin_charger(call.ctx, id));
 }
 
 Response admin_charger_delete(Call& call) {
@@ -267,8 +191,7 @@ Response admin_charger_delete(Call& call) {
 Response admin_charger_reset_credentials(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     auto mqtt = service::reset_charger_credentials(call.ctx, call.principal().id, id);
-    auto s = call.ctx.db.session();
-    json::object o = admin_charger(call.ctx, *s, id);
+    json::object o = admin_charger(call.ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
     return json_response(o);
 }
@@ -276,54 +199,24 @@ Response admin_charger_reset_credentials(Call& call) {
 Response admin_connector_create(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     auto body = parse_object(call.req.body);
-    auto s = call.ctx.db.session();
-    soci::transaction tr(*s);
-    store::ChargerRow row = require_charger(*s, id);
-    auto existing = store::connectors_of(*s, {id});
-    if (existing.size() >= static_cast<std::size_t>(kMaxConnectors))
-        throw Error(Errc::conflict, "charger already has " + std::to_string(kMaxConnectors) + " connectors");
-    int number = 0;
-    if (auto n = optional_int(body, "number")) {
-        number = parse_number(*n, "field 'number'");
-    } else {
-        std::set<int> used;
-        for (const auto& c : existing) used.insert(c.number);
-        for (number = 1; used.count(number); ++number) {
-        }
-    }
-    std::int64_t max_w =
-        parse_max_w(optional_int(body, "max_w").value_or(row.rated_w), row.rated_w, "field 'max_w'");
-    store::insert_connector(*s, id, number, max_w);
-    audit_connector(call.ctx, *s, call.principal().id, "connector.create", id, number, max_w);
-    tr.commit();
-    return json_response(admin_charger(call.ctx, *s, id), 201);
+    std::optional<int> number;
+    if (auto n = optional_int(body, "number")) number = service::check_connector_number(*n, "field 'number'");
+    service::add_connector(call.ctx, call.principal().id, id, number, optional_int(body, "max_w"));
+    return json_response(admin_charger(call.ctx, id), 201);
 }
 
 Response admin_connector_update(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     const int number = connector_no(call.req);
     auto body = parse_object(call.req.body);
-    auto s = call.ctx.db.session();
-    soci::transaction tr(*s);
-    store::ChargerRow row = require_charger(*s, id);
-    std::int64_t max_w = parse_max_w(require_int(body, "max_w"), row.rated_w, "field 'max_w'");
-    if (!store::update_connector(*s, id, number, max_w)) throw Error(Errc::not_found, "no such connector");
-    audit_connector(call.ctx, *s, call.principal().id, "connector.update", id, number, max_w);
-    tr.commit();
-    return json_response(admin_charger(call.ctx, *s, id));
+    service::update_connector(call.ctx, call.principal().id, id, number, require_int(body, "max_w"));
+    return json_response(admin_charger(call.ctx, id));
 }
 
 Response admin_connector_delete(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     const int number = connector_no(call.req);
-    auto s = call.ctx.db.session();
-    soci::transaction tr(*s);
-    require_charger(*s, id);
-    if (store::count_active_orders(*s, id, number) > 0)
-        throw Error(Errc::conflict, "connector " + std::to_string(number) + " has an active order");
-    if (!store::delete_connector(*s, id, number)) throw Error(Errc::not_found, "no such connector");
-    audit_connector(call.ctx, *s, call.principal().id, "connector.delete", id, number, std::nullopt);
-    tr.commit();
+    service::delete_connector(call.ctx, call.principal().id, id, number);
     return no_content();
 }
 

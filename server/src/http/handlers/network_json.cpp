@@ -35,22 +35,6 @@ json::object tariff_json(const store::TariffRow& t) {
     return o;
 }
 
-const domain::Tariff* TariffCache::get(std::int64_t id) {
-    auto it = cache_.find(id);
-    if (it == cache_.end()) {
-        std::optional<domain::Tariff> parsed;
-        if (auto row = store::find_tariff(sql_, id)) {
-            try {
-                parsed = domain::parse_tariff(json::parse(row->spec));
-            } catch (const std::exception& e) {
-                spdlog::error("event=tariff_unreadable id={} error=\"{}\"", id, e.what());
-            }
-        }
-        it = cache_.emplace(id, std::move(parsed)).first;
-    }
-    return it->second ? &*it->second : nullptr;
-}
-
 json::value price_now_json(const domain::Tariff* tariff, const std::string& timezone, UtcMs now) {
     if (!tariff) return nullptr;
     try {

@@ -1,12 +1,8 @@
 #pragma once
 // JSON shapes of tariffs, stations, chargers and connectors, shared by the stations, chargers and
 // dashboard handlers. Pure formatting over already loaded rows; any thread.
-#include <soci/soci.h>
-
 #include <boost/json/object.hpp>
 #include <cstdint>
-#include <map>
-#include <optional>
 #include <string>
 
 #include "app/context.hpp"
@@ -20,18 +16,6 @@ namespace kw::http {
 
 // {id, name, prices, periods, created_at, updated_at}
 boost::json::object tariff_json(const store::TariffRow& t);
-
-// Tariffs of one request, loaded and parsed once each. Holds the caller's session.
-class TariffCache {
-  public:
-    explicit TariffCache(soci::session& sql) : sql_(sql) {}
-    // nullptr if the tariff is missing or its stored spec no longer parses (logged).
-    const domain::Tariff* get(std::int64_t id);
-
-  private:
-    soci::session& sql_;
-    std::map<std::int64_t, std::optional<domain::Tariff>> cache_;
-};
 
 // {kind, electricity, service, total} in 1/10000 yuan per kWh; null without a tariff.
 boost::json::value price_now_json(const domain::Tariff* tariff, const std::string& timezone, UtcMs now);

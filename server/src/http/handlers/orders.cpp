@@ -5,8 +5,7 @@
 #include "http/handlers/handlers.hpp"
 #include "service/audit.hpp"
 #include "service/orders.hpp"
-#include "store/charger_refs.hpp"
-#include "store/db.hpp"
+#include "service/order_queries.hpp"
 
 namespace kw::http {
 
@@ -28,15 +27,13 @@ namespace {
 // A driver sees only their own orders: someone else's id answers 404, as if it did not exist.
 store::Order own_order(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    auto sql = call.ctx.db.session();
-    auto order = store::find_order(*sql, id);
+    auto order = service::find_order(call.ctx, id);
     if (!order || order->driver_id != call.principal().id) throw Error(Errc::not_found, "no such order");
     return *order;
 }
 
 store::Order any_order(Call& call) {
-    auto sql = call.ctx.db.session();
-    auto order = store::find_order(*sql, path_id(call.req, "id"));
+    auto order = service::find_order(call.ctx, path_id(call.req, "id"));
     if (!order) throw Error(Errc::not_found, "no such order");
     return *order;
 }
@@ -46,15 +43,10 @@ Response list(Call& call, store::OrderFilter filter) {
     if (auto s = query_string(call.req, "state")) filter.state = *s;
     if (auto f = query_string(call.req, "from")) filter.from = parse_utc(*f);
     if (auto t = query_string(call.req, "to")) filter.to = parse_utc(*t);
-    std::int64_t total = 0;
-    std::vector<store::Order> orders;
-    {
-        auto sql = call.ctx.db.session();
-        orders = store::list_orders(*sql, filter, page.size, page.offset(), &total);
-    }
+    auto found = service::list_orders(call.ctx, filter, page.size, page.offset());
     boost::json::array items;
-    for (const auto& o : orders) items.push_back(service::order_json(call.ctx, o, false));
-    return json_response(page_body(std::move(items), total, page));
+    for (const auto& o : found.items) items.push_back(service::order_json(call.ctx, o, false));
+    return json_response(page_body(std::move(items), found.total, page));
 }
 
 int connector_of(const boost::json::object& body) {
@@ -86,13 +78,8 @@ Response orders_current(Call& call) {
     store::OrderFilter f;
     f.driver_id = call.principal().id;
     f.active_only = true;
-    std::vector<store::Order> orders;
-    {
-        auto sql = call.ctx.db.session();
-        orders = store::list_orders(*sql, f, 10, 0, nullptr);
-    }
     boost::json::array items;
-    for (const auto& o : orders) items.push_back(service::order_json(call.ctx, o, true));
+    for (const auto& o : service::list_orders_unpaged(call.ctx, f, 10)) items.push_back(service::order_json(call.ctx, o, true));
     return json_response(boost::json::object{{"items", std::move(items)}});
 }
 
@@ -110,8 +97,7 @@ Response admin_orders_list(Call& call) {
     f.station_id = query_int(call.req, "station_id");
     f.charger_id = query_int(call.req, "charger_id");
     if (auto code = query_string(call.req, "charger_code")) {
-        auto sql = call.ctx.db.session();
-        auto charger = store::find_charger_ref(*sql, *code);
+        auto charger = service::find_charger_ref(call.ctx, *code);
         f.charger_id = charger ? charger->id : -1;
     }
     return list(call, f);
@@ -122,11 +108,8 @@ Response admin_order_get(Call& call) { return json_response(service::order_json(
 Response admin_order_force_stop(Call& call) {
     const store::Order order = any_order(call);
     auto stopped = service::request_stop(call.ctx, order.id, domain::StopReason::admin);
-    {
-        auto sql = call.ctx.db.session();
-        service::audit(*sql, call.principal().id, "order.force_stop", "order:" + std::to_string(order.id),
-                       {{"state_before", order.state}}, call.ctx.clock.now());
-    }
+    service::audit(call.ctx, call.principal().id, "order.force_stop", "order:" + std::to_string(order.id),
+                   {{"state_before", order.state}});
     return json_response(service::order_json(call.ctx, stopped, true));
 }
 
@@ -140,47 +123,31 @@ Response admin_order_refund(Call& call) {
 
 Response admin_charger_remote_start(Call& call) {
     const auto body = parse_object(call.req.body);
-    std::string code;
-    {
-        auto sql = call.ctx.db.session();
-        auto charger = store::find_charger_ref(*sql, path_id(call.req, "id"));
-        if (!charger) throw Error(Errc::not_found, "no such charger");
-        code = charger->code;
-    }
+    auto charger = service::find_charger_ref(call.ctx, path_id(call.req, "id"));
+    if (!charger) throw Error(Errc::not_found, "no such charger");
+    const std::string code = charger->code;
     service::StartRequest req;
     req.driver_id = 0;  // maintenance session: energy recorded, nothing billed
     req.charger_code = code;
     req.connector = connector_of(body);
     req.limits = parse_limits(body);
     auto order = service::start_order(call.ctx, req);
-    {
-        auto sql = call.ctx.db.session();
-        service::audit(*sql, call.principal().id, "charger.remote_start", "charger:" + code,
-                       {{"connector", req.connector}, {"order_id", order.id}}, call.ctx.clock.now());
-    }
+    service::audit(call.ctx, call.principal().id, "charger.remote_start", "charger:" + code,
+                   {{"connector", req.connector}, {"order_id", order.id}});
     return json_response(service::order_json(call.ctx, order, true), 201);
 }
 
 Response admin_charger_remote_stop(Call& call) {
     const auto body = parse_object(call.req.body);
     const int connector = connector_of(body);
-    std::optional<store::Order> active;
-    std::string code;
-    {
-        auto sql = call.ctx.db.session();
-        auto charger = store::find_charger_ref(*sql, path_id(call.req, "id"));
-        if (!charger) throw Error(Errc::not_found, "no such charger");
-        code = charger->code;
-        for (auto& o : store::active_orders_of_charger(*sql, charger->id))
-            if (o.connector_no == connector) active = o;
-    }
+    auto charger = service::find_charger_ref(call.ctx, path_id(call.req, "id"));
+    if (!charger) throw Error(Errc::not_found, "no such charger");
+    const std::string code = charger->code;
+    std::optional<store::Order> active = service::active_order_on(call.ctx, charger->id, connector);
     if (!active) throw Error(Errc::conflict, "no active session on connector " + std::to_string(connector));
     auto stopped = service::request_stop(call.ctx, active->id, domain::StopReason::admin);
-    {
-        auto sql = call.ctx.db.session();
-        service::audit(*sql, call.principal().id, "charger.remote_stop", "charger:" + code,
-                       {{"connector", connector}, {"order_id", active->id}}, call.ctx.clock.now());
-    }
+    service::audit(call.ctx, call.principal().id, "charger.remote_stop", "charger:" + code,
+                   {{"connector", connector}, {"order_id", active->id}});
     return json_response(service::order_json(call.ctx, stopped, true));
 }
 

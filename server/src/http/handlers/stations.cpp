@@ -14,12 +14,7 @@
 #include "http/handlers/handlers.hpp"
 #include "http/handlers/network_json.hpp"
 #include "service/account_rules.hpp"
-#include "service/audit.hpp"
-#include "service/network.hpp"
-#include "store/chargers_repo.hpp"
-#include "store/db.hpp"
-#include "store/stations_repo.hpp"
-#include "store/tariffs_repo.hpp"
+#include "service/stations.hpp"
 
 namespace kw::http::handlers {
 
@@ -31,11 +26,8 @@ constexpr double kDefaultRadiusM = 50'000;
 constexpr double kMaxRadiusM = 500'000;
 constexpr std::int64_t kDefaultNearbyLimit = 20;
 constexpr std::int64_t kMaxNearbyLimit = 100;
-constexpr std::size_t kNearbyChunk = 50;  // candidates whose chargers are loaded at a time
 
 [[noreturn]] void bad(const std::string& message) { throw Error(Errc::bad_request, message); }
-
-std::string target(std::int64_t id) { return "station:" + std::to_string(id); }
 
 bool query_flag(const Request& r, const char* name) {
     auto v = query_string(r, name);
@@ -45,42 +37,26 @@ bool query_flag(const Request& r, const char* name) {
     bad(std::string("query parameter '") + name + "' must be true or false");
 }
 
-// Chargers (with live state) of these stations, by station id.
-std::map<std::int64_t, std::vector<service::ChargerView>> chargers_by_station(
-    app::Context& ctx, soci::session& sql, const std::vector<std::int64_t>& ids) {
-    std::map<std::int64_t, std::vector<service::ChargerView>> out;
-    for (auto& v : service::charger_views(ctx, sql, store::chargers_of_stations(sql, ids)))
-        out[v.row.station_id].push_back(std::move(v));
-    return out;
-}
-
-store::StationRow require_station(soci::session& sql, std::int64_t id) {
-    auto row = store::find_station(sql, id);
-    if (!row) throw Error(Errc::not_found, "no such station");
-    return *row;
-}
-
 // Summary + tariff + chargers.
-json::object station_detail(app::Context& ctx, soci::session& sql, const store::StationRow& station) {
-    auto chargers = chargers_by_station(ctx, sql, {station.id})[station.id];
-    TariffCache tariffs(sql);
-    UtcMs now = ctx.clock.now();
-    json::object o = station_summary_json(station, chargers, tariffs.get(station.tariff_id), now);
-    if (auto t = store::find_tariff(sql, station.tariff_id)) {
-        json::object tj = tariff_json(*t);
-        o["tariff"] = json::object{
-            {"id", t->id}, {"name", t->name}, {"prices", tj["prices"]}, {"periods", tj["periods"]}};
+json::object station_detail_json(app::Context& ctx, const service::StationDetail& d) {
+    json::object o = station_summary_json(d.station, d.chargers, d.tariff.get(), ctx.clock.now());
+    if (d.tariff_row) {
+        json::object tj = tariff_json(*d.tariff_row);
+        o["tariff"] = json::object{{"id", d.tariff_row->id},
+                                   {"name", d.tariff_row->name},
+                                   {"prices", tj["prices"]},
+                                   {"periods", tj["periods"]}};
     } else {
         o["tariff"] = nullptr;
     }
     json::array list;
-    for (const auto& c : chargers) list.push_back(charger_json(ctx.config, c, false));
+    for (const auto& c : d.chargers) list.push_back(charger_json(ctx.config, c, false));
     o["chargers"] = std::move(list);
     return o;
 }
 
 // Applies the body's fields onto row (all required when creating) and validates them.
-void apply_station_body(soci::session& sql, const json::object& body, store::StationRow& row, bool create) {
+void apply_station_body(const json::object& body, store::StationRow& row, bool create) {
     auto get_text = [&](const char* field, std::size_t max_chars) -> std::optional<std::string> {
         auto v = create ? std::optional<std::string>(require_string(body, field, 4 * max_chars))
                         : optional_string(body, field, 4 * max_chars);
@@ -109,39 +85,20 @@ void apply_station_body(soci::session& sql, const json::object& body, store::Sta
         row.opening_hours = "00:00-24:00";
     auto tariff = create ? std::optional<std::int64_t>(require_int(body, "tariff_id"))
                          : optional_int(body, "tariff_id");
-    if (tariff) {
-        if (*tariff <= 0 || !store::find_tariff(sql, *tariff))
-            bad("field 'tariff_id': tariff " + std::to_string(*tariff) + " does not exist");
-        row.tariff_id = *tariff;
-    }
-}
-
-json::object audit_detail(const store::StationRow& r) {
-    return {{"name", r.name},
-            {"address", r.address},
-            {"lng", r.lng},
-            {"lat", r.lat},
-            {"timezone", r.timezone},
-            {"opening_hours", r.opening_hours},
-            {"tariff_id", r.tariff_id}};
+    // The service checks that the tariff exists.
+    if (tariff) row.tariff_id = *tariff;
 }
 
 }  // namespace
 
 Response stations_list(Call& call) {
     Page page = query_page(call.req);
-    auto q = query_string(call.req, "q");
-    auto s = call.ctx.db.session();
-    auto rows = store::list_stations(*s, q, page.size, page.offset());
-    std::vector<std::int64_t> ids;
-    for (const auto& r : rows) ids.push_back(r.id);
-    auto chargers = chargers_by_station(call.ctx, *s, ids);
-    TariffCache tariffs(*s);
+    auto found = service::list_stations(call.ctx, query_string(call.req, "q"), page.size, page.offset());
     UtcMs now = call.ctx.clock.now();
     json::array items;
-    for (const auto& r : rows)
-        items.push_back(station_summary_json(r, chargers[r.id], tariffs.get(r.tariff_id), now));
-    return json_response(page_body(std::move(items), store::count_stations(*s, q), page));
+    for (const auto& st : found.items)
+        items.push_back(station_summary_json(st.station, st.chargers, st.tariff.get(), now));
+    return json_response(page_body(std::move(items), found.total, page));
 }
 
 Response stations_nearby(Call& call) {
@@ -161,104 +118,46 @@ Response stations_nearby(Call& call) {
     if (!(radius > 0 && radius <= kMaxRadiusM)) bad("query parameter 'radius_m' must be in (0, 500000]");
     std::int64_t limit = query_int(r, "limit").value_or(kDefaultNearbyLimit);
     if (limit < 1 || limit > kMaxNearbyLimit) bad("query parameter 'limit' must be between 1 and 100");
-    const bool available_only = query_flag(r, "available_only");
-    const bool dc_only = query_flag(r, "dc_only");
-    const bool open_only = query_flag(r, "open_now");
-
-    auto s = call.ctx.db.session();
-    UtcMs now = call.ctx.clock.now();
-    // Bounding box in SQL, exact distance here.
-    std::vector<std::pair<double, store::StationRow>> candidates;
-    for (auto& st : store::stations_in_box(*s, domain::box_around(center, radius))) {
-        double d = domain::distance_m(center, {st.lng, st.lat});
-        if (d <= radius) candidates.emplace_back(d, std::move(st));
-    }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (open_only) {
-        std::erase_if(candidates, [&](const auto& c) {
-            try {
-                return !domain::is_open(domain::parse_opening_hours(c.second.opening_hours),
-                                        c.second.timezone, now);
-            } catch (const std::exception&) {
-                return true;
-            }
-        });
-    }
-
-    TariffCache tariffs(*s);
+    service::NearbyQuery q;
+    q.center = center;
+    q.radius_m = radius;
+    q.limit = limit;
+    q.available_only = query_flag(r, "available_only");
+    q.dc_only = query_flag(r, "dc_only");
+    q.open_now = query_flag(r, "open_now");
+    const UtcMs now = call.ctx.clock.now();
     json::array items;
-    for (std::size_t begin = 0; begin < candidates.size() && static_cast<std::int64_t>(items.size()) < limit;
-         begin += kNearbyChunk) {
-        std::size_t end = std::min(candidates.size(), begin + kNearbyChunk);
-        std::vector<std::int64_t> ids;
-        for (std::size_t i = begin; i < end; ++i) ids.push_back(candidates[i].second.id);
-        auto chargers = chargers_by_station(call.ctx, *s, ids);
-        for (std::size_t i = begin; i < end && static_cast<std::int64_t>(items.size()) < limit; ++i) {
-            const auto& [distance, station] = candidates[i];
-            const auto& list = chargers[station.id];
-            // With dc_only, availability counts DC connectors only.
-            bool has_kind = !dc_only, has_available = false;
-            for (const auto& c : list) {
-                if (dc_only && c.row.kind != "DC") continue;
-                has_kind = true;
-                for (const auto& conn : c.connectors)
-                    if (conn.bucket == domain::ConnectorBucket::available) has_available = true;
-            }
-            if (!has_kind || (available_only && !has_available)) continue;
-            json::object o = station_summary_json(station, list, tariffs.get(station.tariff_id), now);
-            o["distance_m"] = std::llround(distance);
-            items.push_back(std::move(o));
-        }
+    for (const auto& n : service::nearby_stations(call.ctx, q)) {
+        const auto& st = n.summary;
+        json::object o = station_summary_json(st.station, st.chargers, st.tariff.get(), now);
+        o["distance_m"] = std::llround(n.distance_m);
+        items.push_back(std::move(o));
     }
     return json_response(json::object{{"items", std::move(items)}});
 }
 
 Response station_get(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
-    auto s = call.ctx.db.session();
-    return json_response(station_detail(call.ctx, *s, require_station(*s, id)));
+    return json_response(station_detail_json(call.ctx, service::station_detail(call.ctx, id)));
 }
 
 Response admin_station_create(Call& call) {
     auto body = parse_object(call.req.body);
-    auto s = call.ctx.db.session();
-    store::StationRow row;
-    apply_station_body(*s, body, row, true);
-    soci::transaction tr(*s);
-    UtcMs now = call.ctx.clock.now();
-    row.id = store::insert_station(*s, row, now);
-    service::audit(*s, call.principal().id, "station.create", target(row.id), audit_detail(row), now);
-    tr.commit();
-    return json_response(station_detail(call.ctx, *s, require_station(*s, row.id)), 201);
+    const std::int64_t id = service::create_station(
+        call.ctx, call.principal().id, [&](store::StationRow& row) { apply_station_body(body, row, true); });
+    return json_response(station_detail_json(call.ctx, service::station_detail(call.ctx, id)), 201);
 }
 
 Response admin_station_update(Call& call) {
     const std::int64_t id = path_id(call.req, "id");
     auto body = parse_object(call.req.body);
-    auto s = call.ctx.db.session();
-    soci::transaction tr(*s);
-    store::StationRow row = require_station(*s, id);
-    apply_station_body(*s, body, row, false);
-    UtcMs now = call.ctx.clock.now();
-    store::update_station(*s, row, now);
-    service::audit(*s, call.principal().id, "station.update", target(id), audit_detail(row), now);
-    tr.commit();
-    return json_response(station_detail(call.ctx, *s, require_station(*s, id)));
+    service::update_station(call.ctx, call.principal().id, id,
+                            [&](store::StationRow& row) { apply_station_body(body, row, false); });
+    return json_response(station_detail_json(call.ctx, service::station_detail(call.ctx, id)));
 }
 
 Response admin_station_delete(Call& call) {
-    const std::int64_t id = path_id(call.req, "id");
-    auto s = call.ctx.db.session();
-    soci::transaction tr(*s);
-    store::StationRow row = require_station(*s, id);
-    if (std::int64_t n = store::count_chargers_at(*s, id); n > 0)
-        throw Error(Errc::conflict, "station " + std::to_string(id) + " still has " + std::to_string(n) +
-                                        (n == 1 ? " charger" : " chargers"));
-    store::delete_station(*s, id);
-    service::audit(*s, call.principal().id, "station.delete", target(id), {{"name", row.name}},
-                   call.ctx.clock.now());
-    tr.commit();
+    service::delete_station(call.ctx, call.principal().id, path_id(call.req, "id"));
     return no_content();
 }
 

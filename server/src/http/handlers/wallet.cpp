@@ -5,24 +5,20 @@
 
 #include "http/handlers/accounts_json.hpp"
 #include "http/handlers/handlers.hpp"
-#include "store/db.hpp"
-#include "store/wallet_repo.hpp"
+#include "service/directory.hpp"
 
 namespace kw::http::handlers {
 
 Response wallet_get(Call& call) {
-    auto s = call.ctx.db.session();
-    return json_response(boost::json::object{{"balance_fen", service::balance(*s, call.principal().id)}});
+    return json_response(boost::json::object{{"balance_fen", service::balance(call.ctx, call.principal().id)}});
 }
 
 Response wallet_ledger(Call& call) {
     Page page = query_page(call.req);
-    auto s = call.ctx.db.session();
-    const std::int64_t driver_id = call.principal().id;
+    auto ledger = service::driver_ledger(call.ctx, call.principal().id, page.size, page.offset(), false);
     boost::json::array items;
-    for (const auto& row : store::list_ledger(*s, driver_id, page.size, page.offset()))
-        items.push_back(ledger_json(row, false));
-    return json_response(page_body(std::move(items), store::count_ledger(*s, driver_id), page));
+    for (const auto& row : ledger.items) items.push_back(ledger_json(row, false));
+    return json_response(page_body(std::move(items), ledger.total, page));
 }
 
 Response topup_create(Call& call) {

@@ -1,4 +1,5 @@
 #include "service/account_rules.hpp"
+#include "store/like.hpp"
 
 #include <gtest/gtest.h>
 
@@ -98,8 +99,8 @@ TEST(Digests, RandomHexHasTheRequestedLengthAndDiffers) {
 }
 
 TEST(LikeEscape, EscapesWildcardsAndTheEscapeCharacter) {
-    EXPECT_EQ(like_escape("50%_off!"), "50!%!_off!!");
-    EXPECT_EQ(like_escape("plain"), "plain");
+    EXPECT_EQ(store::like_escape("50%_off!"), "50!%!_off!!");
+    EXPECT_EQ(store::like_escape("plain"), "plain");
 }
 
 }  // namespace
