@@ -174,7 +174,7 @@ Response admin_charger_remote_stop(Call& call) {
         for (auto& o : store::active_orders_of_charger(*sql, charger->id))
             if (o.connector_no == connector) active = o;
     }
-    if (!active) throw Error(Errc::conflict, "no active session on connector " + std::to_string(connector));
+    if (!active) throw Error(Errc::invalid_state, "no active session on connector " + std::to_string(connector));
     auto stopped = service::request_stop(call.ctx, active->id, domain::StopReason::admin);
     {
         auto sql = call.ctx.db.session();

@@ -16,6 +16,7 @@
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
 #include "service/network.hpp"
+#include "service/tariff_cache.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 #include "store/stations_repo.hpp"
@@ -244,6 +245,7 @@ Response admin_station_update(Call& call) {
     store::update_station(*s, row, now);
     service::audit(*s, call.principal().id, "station.update", target(id), audit_detail(row), now);
     tr.commit();
+    service::tariffs_changed(call.ctx, id);  // its tariff may be another one now
     return json_response(station_detail(call.ctx, *s, require_station(*s, id)));
 }
 

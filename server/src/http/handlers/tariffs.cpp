@@ -9,6 +9,7 @@
 #include "http/handlers/network_json.hpp"
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
+#include "service/tariff_cache.hpp"
 #include "store/db.hpp"
 #include "store/tariffs_repo.hpp"
 
@@ -84,6 +85,7 @@ Response admin_tariff_update(Call& call) {
     service::audit(*s, call.principal().id, "tariff.update", target(id),
                    {{"name", name}, {"spec", json::parse(spec)}}, now);
     tr.commit();
+    service::tariffs_changed(call.ctx);  // every station using it, in every instance
     return json_response(tariff_json(require_tariff(*s, id)));
 }
 
