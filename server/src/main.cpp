@@ -33,6 +33,7 @@
 #include "service/sms.hpp"
 #include "service/status_cache.hpp"
 #include "service/sweeper.hpp"
+#include "service/tariff_cache.hpp"
 #include "store/db.hpp"
 #include "store/secrets_repo.hpp"
 #include "ws/cluster_push.hpp"
@@ -116,6 +117,17 @@ int run(const kw::app::Config& config) {
         cluster->start();
     }
     kw::ws::Push& push = cluster ? static_cast<kw::ws::Push&>(*cluster) : hub;
+    kw::service::TariffCache tariffs;
+    // In a cluster an admin's tariff edit on any instance drops this instance's cached tariffs.
+    std::unique_ptr<kw::live::RedisSubscriber> tariff_events;
+    if (config.server.cluster) {
+        tariff_events = std::make_unique<kw::live::RedisSubscriber>(io.get_executor(), redis_config);
+        tariff_events->on_message([&tariffs](const std::string&, const std::string& payload) {
+            kw::service::on_tariffs_changed(tariffs, payload);
+        });
+        tariff_events->subscribe(kw::service::tariffs_channel(config.redis.prefix));
+        tariff_events->start();
+    }
 
     kw::mqtt::Options mqtt_options;
     mqtt_options.host = config.mqtt.host;
@@ -156,7 +168,7 @@ int run(const kw::app::Config& config) {
     kw::service::PasswordPool passwords(static_cast<int>(config.auth.password_workers), 64);
     kw::service::StatusCache account_status(config.auth.status_cache_ms);
     kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
-                         *sms, passwords, account_status, token_key};
+                         *sms, passwords, account_status, token_key, tariffs};
 
     kw::device::mqtt::Inbox inbox(ctx, device_workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
         if (dynsec && m.topic == kw::device::mqtt::kDynsecResponseTopic) dynsec->on_response(m);
@@ -270,6 +282,7 @@ int run(const kw::app::Config& config) {
             net::post(io, [&] {
                 mqtt.stop();
                 if (cluster) cluster->stop();
+                if (tariff_events) tariff_events->stop();
             });
             for (int i = 0; i < 40 && mqtt.connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
             io.stop();

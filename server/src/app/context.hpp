@@ -10,7 +10,7 @@ namespace kw::store { class Db; }
 namespace kw::live { class Redis; }
 namespace kw::ws { class Push; }
 namespace kw::device { class Commands; class BrokerAccounts; }
-namespace kw::service { class PaymentProvider; class PasswordPool; class StatusCache; class SmsProvider; }
+namespace kw::service { class PaymentProvider; class PasswordPool; class StatusCache; class SmsProvider; class TariffCache; }
 
 namespace kw::app {
 
@@ -27,6 +27,7 @@ struct Context {
     service::PasswordPool& passwords;      // argon2id on its own threads
     service::StatusCache& account_status;  // account enabled/role re-checks, cached briefly
     const std::string& token_key;          // signs session records in Redis (server_secrets, shared)
+    service::TariffCache& tariffs;         // parsed tariffs per station (service/tariff_cache.hpp)
 };
 
 }  // namespace kw::app

@@ -1,18 +1,85 @@
 #pragma once
-// Sends commands to chargers (docs/device-protocol.md, "Commands"). The MQTT implementation
-// publishes on kw/v1/<code>/cmd at QoS 1 with MQTT 5 correlation data; an OCPP adapter would
-// implement the same interface. Thread-safe; never blocks.
+// What the server asks of a charger, whatever protocol it speaks (docs/device-protocol.md,
+// "Commands"). Services build these typed commands; the protocol adapter formats them (kw-mqtt/1:
+// device/mqtt/mqtt_commands.cpp) and alone builds and parses correlation ids from the CommandId.
+// Commands::send is thread-safe and never blocks.
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
-#include <boost/json/object.hpp>
+#include "device/events.hpp"
 
 namespace kw::device {
+
+struct StartCommand {
+    std::int64_t order_id = 0;
+    int connector = 0;
+    UtcMs at = 0;
+};
+
+struct StopCommand {
+    std::int64_t order_id = 0;  // may name an order the server does not know (a stray transaction)
+    int connector = 0;
+    std::optional<std::string> tx_id;
+    std::string reason;  // domain::StopReason as text
+};
+
+// Acknowledgements of charger events.
+struct BootAccepted {
+    int heartbeat_s = 0;
+    UtcMs server_time = 0;
+};
+struct TransactionEventAck {
+    std::string tx_id;
+    std::int64_t seq = 0;
+};
+
+// The commands OCPP adapters will need; kw-mqtt/1 has none of them (docs/device-protocol.md).
+struct ResetCommand {
+    bool hard = false;
+};
+struct UnlockCommand {
+    int connector = 0;
+};
+struct ChangeAvailabilityCommand {
+    int connector = 0;  // 0: the whole charger
+    bool operative = true;
+};
+struct GetConfigurationCommand {
+    std::vector<std::string> keys;  // empty: all
+};
+struct SetConfigurationCommand {
+    std::string key;
+    std::string value;
+};
+struct TriggerMessageCommand {
+    std::string message;  // e.g. "status", "meter", "heartbeat", "boot"
+    int connector = 0;
+};
+
+using Command = std::variant<StartCommand, StopCommand, BootAccepted, TransactionEventAck, ResetCommand,
+                             UnlockCommand, ChangeAvailabilityCommand, GetConfigurationCommand,
+                             SetConfigurationCommand, TriggerMessageCommand>;
+
+// Visits a Command with one lambda per alternative: std::visit(Overloaded{...}, command).
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+
+// The CommandId an acknowledgement of this command will carry (nullopt: no acknowledgement).
+std::optional<CommandId> command_id(const Command& command);
+
+enum class Delivery { queued, not_supported };
 
 class Commands {
 public:
     virtual ~Commands() = default;
-    // cmd is the JSON object of the command ("cmd", "corr", ...). corr may be empty.
-    virtual void send(const std::string& charger_code, const boost::json::object& cmd) = 0;
+    // queued: handed to the transport (delivery and the answer are asynchronous);
+    // not_supported: the charger's protocol has no such command, nothing was sent.
+    virtual Delivery send(const std::string& charger_code, const Command& command) = 0;
 };
 
 }  // namespace kw::device

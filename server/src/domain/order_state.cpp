@@ -38,6 +38,7 @@ std::optional<OrderState> next_state(OrderState state, OrderEvent event) {
                 case E::start_rejected:
                 case E::start_timeout:
                 case E::stop_requested:
+                case E::charger_lost:
                     return S::cancelled;  // stopped before any energy flowed
                 case E::tx_ended:
                     return S::settled;  // the start was missed, the end was not

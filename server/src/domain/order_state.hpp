@@ -1,10 +1,11 @@
 #pragma once
 // The charging order's state machine. next_state is the one place that says which event may move
-// an order where; services apply it and persist the result. Pure functions, any thread.
+// an order where: store::apply_event (the only way production changes an order's state) asks it
+// for the target, so an event it refuses changes nothing. Pure functions, any thread.
 //
 //   starting --start_accepted--> starting        charging --stop_requested--> stopping
 //   starting --tx_started------> charging        charging --tx_ended/charger_lost--> settled
-//   starting --start_rejected/start_timeout/stop_requested--> cancelled
+//   starting --start_rejected/start_timeout/stop_requested/charger_lost--> cancelled
 //   starting --tx_ended--------> settled         stopping --tx_ended/charger_lost/stop_timeout--> settled
 //   settled, cancelled: terminal, accept nothing.
 #include <optional>

@@ -81,7 +81,27 @@ struct Bill {
 // samples at the same instant the last one given wins. Fewer than 2 samples: an empty bill.
 // A meter that goes backwards (replaced, reset) contributes 0 energy for that step, and energy
 // counted again from the lower reading on: the bill follows the sum of non-negative deltas.
+// Between two samples the reading at a period boundary is interpolated (rounded half up to a Wh);
+// each segment's fees are rounded half up to a fen.
 Bill bill_session(const Tariff& tariff, const std::string& iana_tz, const std::vector<Sample>& samples);
+
+// The same bill built one sample at a time, for the running estimate of a session: bill_session()
+// is add_sample() over its sorted samples, so the estimate after the last sample is the bill of
+// the same samples. (A session's billing samples in SQL are a subset of the samples the estimate
+// saw, always including both samples around a boundary, so both give the same amounts.) A small
+// value: service/running.cpp keeps it in Redis between samples.
+struct BillProgress {
+    bool started = false;
+    Sample last;                 // the last sample added
+    std::int64_t reading = 0;    // the monotonic reading at `last`
+    UtcMs segment_start = 0;     // the open segment runs from here to last.at
+    std::int64_t segment_start_reading = 0;
+    Bill closed;                 // totals of the segments closed at boundaries (no segment list)
+};
+// A sample not later than the last one added is ignored.
+void add_sample(const Tariff& tariff, const std::string& iana_tz, BillProgress& progress, const Sample& sample);
+// The amounts of the samples added so far (closed segments plus the open one); no segment list.
+Bill bill_so_far(const Tariff& tariff, const std::string& iana_tz, const BillProgress& progress);
 
 // {"energy_wh","electricity_fen","service_fen","total_fen","segments":[{"kind","start","end",
 //  "energy_wh","electricity_fen","service_fen"}]} with start/end as ISO-8601 UTC.

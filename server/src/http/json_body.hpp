@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/json_fields.hpp"
 #include "http/request.hpp"
 
 namespace kw::http {
@@ -15,14 +16,15 @@ namespace kw::http {
 // The body as a JSON object; bad_request if it is not valid JSON or not an object.
 boost::json::object parse_object(const std::string& body);
 
-std::string require_string(const boost::json::object& o, const char* field, std::size_t max_len = 255);
-std::optional<std::string> optional_string(const boost::json::object& o, const char* field, std::size_t max_len = 255);
-std::int64_t require_int(const boost::json::object& o, const char* field);
-std::optional<std::int64_t> optional_int(const boost::json::object& o, const char* field);
-double require_double(const boost::json::object& o, const char* field);
-std::optional<double> optional_double(const boost::json::object& o, const char* field);
-bool require_bool(const boost::json::object& o, const char* field);
-std::optional<bool> optional_bool(const boost::json::object& o, const char* field);
+// The field readers live in domain/json_fields (the device adapters use them too).
+using domain::optional_bool;
+using domain::optional_double;
+using domain::optional_int;
+using domain::optional_string;
+using domain::require_bool;
+using domain::require_double;
+using domain::require_int;
+using domain::require_string;
 
 // Query parameters.
 std::optional<std::string> query_string(const Request& r, const char* name);

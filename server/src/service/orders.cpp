@@ -11,37 +11,40 @@
 #include "live/state.hpp"
 #include "service/audit.hpp"
 #include "service/running.hpp"
+#include "service/tariff_cache.hpp"
 #include "service/wallet.hpp"
 #include "store/charger_refs.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
+#include "store/wallet_repo.hpp"
 #include "ws/push.hpp"
 
 namespace kw::service {
 
+using domain::OrderEvent;
 using domain::OrderState;
 using domain::StopReason;
 
 namespace {
 
-std::string corr(std::int64_t order_id, const char* what) { return "o" + std::to_string(order_id) + "-" + what; }
-
-void send_start(app::Context& ctx, const std::string& code, const store::Order& o) {
-    ctx.commands.send(code, {{"cmd", "start"},
-                             {"corr", corr(o.id, "start")},
-                             {"connector", o.connector_no},
-                             {"order_id", o.id},
-                             {"ts", format_utc(ctx.clock.now())}});
+void send_start(app::Context& ctx, const store::Order& o) {
+    ctx.commands.send(o.charger_code, device::StartCommand{o.id, o.connector_no, ctx.clock.now()});
 }
 
 void send_stop(app::Context& ctx, const store::Order& o, StopReason reason) {
-    boost::json::object cmd{{"cmd", "stop"},
-                            {"corr", corr(o.id, "stop")},
-                            {"connector", o.connector_no},
-                            {"order_id", o.id},
-                            {"reason", domain::to_string(reason)}};
-    if (o.tx_id) cmd["tx_id"] = *o.tx_id;
-    ctx.commands.send(o.charger_code, cmd);
+    ctx.commands.send(o.charger_code,
+                      device::StopCommand{o.id, o.connector_no, o.tx_id, std::string(domain::to_string(reason))});
+}
+
+// Which state-machine event a reason for ending a session not yet charging is.
+OrderEvent cancel_event(StopReason reason) {
+    switch (reason) {
+        case StopReason::start_timeout: return OrderEvent::start_timeout;
+        case StopReason::start_rejected: return OrderEvent::start_rejected;
+        case StopReason::charger_rebooted:
+        case StopReason::charger_offline: return OrderEvent::charger_lost;
+        default: return OrderEvent::stop_requested;
+    }
 }
 
 store::Order load(soci::session& sql, std::int64_t id) {
@@ -50,9 +53,13 @@ store::Order load(soci::session& sql, std::int64_t id) {
     return *o;
 }
 
-bool usable_status(const std::string& status) {
-    return status != "faulted" && status != "unavailable" && status != "charging" && status != "suspended" &&
-           status != "finishing";
+// A connector's live status refuses a start: faulted/unavailable ones cannot charge, busy ones are
+// in a session (perhaps one started at the charger itself).
+void check_connector_status(const std::string& status) {
+    if (status == "faulted" || status == "unavailable")
+        throw Error(Errc::connector_unavailable, "the connector is " + status);
+    if (status == "charging" || status == "suspended" || status == "finishing")
+        throw Error(Errc::connector_busy, "the connector is " + status);
 }
 
 }  // namespace
@@ -68,31 +75,28 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         if (!charger) throw Error(Errc::not_found, "no such charger: " + req.charger_code);
         if (req.connector < 1 || !store::connector_exists(*sql, charger->id, req.connector))
             throw Error(Errc::not_found, "no such connector: " + std::to_string(req.connector));
-        if (!live.charger(charger->code).online) throw Error(Errc::unavailable, "the charger is offline");
-        const auto conn = live.connector(charger->code, req.connector);
-        if (!usable_status(conn.status))
-            throw Error(Errc::conflict, "the connector is " + conn.status);
+        if (!live.charger(charger->code).online) throw Error(Errc::charger_offline, "the charger is offline");
+        check_connector_status(live.connector(charger->code, req.connector).status);
+        // The station's tariff now, from the cache: the order keeps this copy to the end.
+        const std::shared_ptr<const TariffCache::Entry> tariff = ctx.tariffs.station(*sql, charger->station_id);
 
         soci::transaction tr(*sql);
         if (req.driver_id != 0) {
-            std::string status;
-            long long balance = 0, id = req.driver_id;
-            *sql << "SELECT status, balance_fen FROM drivers WHERE id = :id", soci::use(id), soci::into(status),
-                soci::into(balance);
-            if (!sql->got_data()) throw Error(Errc::not_found, "no such driver");
-            if (status != "active") throw Error(Errc::forbidden, "the account is disabled");
-            if (balance < ctx.config.orders.min_balance_fen)
+            const auto driver = store::read_driver_standing(*sql, req.driver_id);
+            if (!driver) throw Error(Errc::not_found, "no such driver");
+            if (driver->status != "active") throw Error(Errc::account_disabled, "the account is disabled");
+            if (driver->balance_fen < ctx.config.orders.min_balance_fen)
                 throw Error(Errc::insufficient_balance,
-                            "balance " + std::to_string(balance) + " fen is below the minimum " +
+                            "balance " + std::to_string(driver->balance_fen) + " fen is below the minimum " +
                                 std::to_string(ctx.config.orders.min_balance_fen) + " fen to start charging");
         }
         order.driver_id = req.driver_id;
         order.station_id = charger->station_id;
         order.charger_id = charger->id;
         order.connector_no = req.connector;
-        order.state = "starting";
+        order.state = std::string(domain::to_string(OrderState::starting));
         order.schedule_id = req.schedule_id;
-        order.tariff_spec = charger->tariff_spec;
+        order.tariff_spec = tariff->spec;
         order.timezone = charger->timezone;
         order.limit_wh = req.limits.energy_wh;
         order.limit_fen = req.limits.amount_fen;
@@ -102,14 +106,14 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         order.updated_at = now;
         order.id = store::insert_order(*sql, order);
         if (!store::claim_connector(*sql, charger->id, req.connector, order.id))
-            throw Error(Errc::conflict, "the connector is in use");
+            throw Error(Errc::connector_busy, "the connector is in use");
         if (req.driver_id != 0 && !store::claim_driver(*sql, req.driver_id, order.id))
-            throw Error(Errc::conflict, "you already have an active charging session");
+            throw Error(Errc::session_active, "you already have an active charging session");
         tr.commit();
         order = load(*sql, order.id);
     }
     live.set_connector_order(order.charger_code, order.connector_no, order.id, "");
-    send_start(ctx, order.charger_code, order);
+    send_start(ctx, order);
     spdlog::info("event=order_created order={} driver={} charger={} connector={}", order.id, order.driver_id,
                  order.charger_code, order.connector_no);
     push_order(ctx, order);
@@ -135,8 +139,9 @@ store::Order request_stop(app::Context& ctx, std::int64_t order_id, StopReason r
         {
             auto sql = ctx.db.session();
             soci::transaction tr(*sql);
-            changed = store::transition(*sql, o.id, "charging", "stopping", std::string(domain::to_string(reason)),
-                                        now + ctx.config.orders.stop_timeout_s * 1000, now);
+            changed = store::apply_event(*sql, o.id, OrderState::charging, OrderEvent::stop_requested, reason,
+                                         now + ctx.config.orders.stop_timeout_s * 1000, now)
+                          .has_value();
             tr.commit();
         }
         if (!changed) return request_stop(ctx, order_id, reason);  // it moved on meanwhile: look again
@@ -150,7 +155,7 @@ store::Order request_stop(app::Context& ctx, std::int64_t order_id, StopReason r
         send_stop(ctx, o, reason);
         return o;
     }
-    throw Error(Errc::conflict, "the order is already " + o.state);
+    throw Error(Errc::invalid_state, "the order is already " + o.state);
 }
 
 void cancel_start(app::Context& ctx, std::int64_t order_id, StopReason reason) {
@@ -158,12 +163,9 @@ void cancel_start(app::Context& ctx, std::int64_t order_id, StopReason reason) {
     auto sql = ctx.db.session();
     store::Order o = load(*sql, order_id);
     soci::transaction tr(*sql);
-    if (!store::transition(*sql, o.id, "starting", "cancelled", std::string(domain::to_string(reason)),
-                           std::nullopt, now))
+    if (!store::apply_event(*sql, o.id, OrderState::starting, cancel_event(reason), reason, std::nullopt, now))
         return;
-    long long id = o.id, n = now;
-    *sql << "UPDATE orders SET stopped_at = :n, settled_at = :n2 WHERE id = :id", soci::use(n), soci::use(n),
-        soci::use(id);
+    store::mark_cancelled(*sql, o.id, now);
     store::release_claims(*sql, o);
     tr.commit();
     live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(o.charger_code, o.connector_no, 0, "");
@@ -174,10 +176,10 @@ void cancel_start(app::Context& ctx, std::int64_t order_id, StopReason reason) {
 
 bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const SettleInput& in) {
     const UtcMs now = ctx.clock.now();
-    if (!domain::is_active(domain::order_state_from_string(o.state))) return false;
-    // Claim the order first: whoever flips it to settled is the one who bills it.
-    if (!store::transition(sql, o.id, o.state, "settled", std::string(domain::to_string(in.reason)), std::nullopt,
-                           now))
+    // Claim the order first: whoever moves it to settled is the one who bills it. An event the state
+    // machine refuses in the order's state (or an order that moved on meanwhile) changes nothing.
+    if (!store::apply_event(sql, o.id, domain::order_state_from_string(o.state), in.event, in.reason, std::nullopt,
+                            now))
         return false;
     std::vector<domain::Sample> samples = store::samples(sql, o.id);
     std::optional<std::int64_t> start_wh = o.meter_start_wh ? o.meter_start_wh : in.start_wh;
@@ -207,8 +209,8 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
     }
     if (start_wh && started_at) samples.push_back({*started_at, *start_wh});
     if (started_at || !samples.empty()) samples.push_back(end);
-    domain::Tariff tariff = domain::parse_tariff(boost::json::parse(o.tariff_spec));
-    domain::Bill bill = domain::bill_session(tariff, o.timezone, samples);
+    const std::shared_ptr<const domain::Tariff> tariff = ctx.tariffs.parsed(o.tariff_spec);
+    domain::Bill bill = domain::bill_session(*tariff, o.timezone, samples);
     if (o.driver_id == 0) {  // maintenance: energy recorded, nothing billed
         for (auto& seg : bill.segments) seg.electricity_fen = seg.service_fen = 0;
         bill.electricity_fen = bill.service_fen = bill.total_fen = 0;
@@ -224,7 +226,6 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
                            "charging session " + std::to_string(o.id), now);
     }
     store::Settlement s;
-    s.state = "settled";
     s.stop_reason = std::string(domain::to_string(in.reason));
     s.tx_id = in.tx_id;
     s.meter_start_wh = start_wh;
@@ -246,8 +247,9 @@ void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, StopReason r
         auto sql = ctx.db.session();
         o = load(*sql, order_id);
     }
-    if (!domain::is_active(domain::order_state_from_string(o.state))) return;
-    if (o.state == "starting") {
+    const OrderState state = domain::order_state_from_string(o.state);
+    if (!domain::is_active(state)) return;
+    if (state == OrderState::starting) {
         cancel_start(ctx, order_id, reason);  // takes its own session: none may be held here
         return;
     }
@@ -255,6 +257,7 @@ void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, StopReason r
     // The freshest reading: Redis (every sample) if it belongs to this order, else SQL's last persisted.
     SettleInput in;
     in.reason = reason;
+    in.event = reason == StopReason::stop_timeout ? OrderEvent::stop_timeout : OrderEvent::charger_lost;
     in.end_wh = o.meter_last_wh.value_or(o.meter_start_wh.value_or(0));
     in.end_at = o.meter_last_at.value_or(o.started_at.value_or(o.created_at));
     if (auto last = running_last_sample(ctx, o.id); last && last->at >= in.end_at) {
@@ -280,18 +283,15 @@ store::Order refund_order(app::Context& ctx, std::int64_t order_id, std::int64_t
     auto sql = ctx.db.session();
     soci::transaction tr(*sql);
     store::Order o = load(*sql, order_id);
-    if (o.state != "settled") throw Error(Errc::conflict, "only settled orders can be refunded");
-    if (o.driver_id == 0) throw Error(Errc::conflict, "a maintenance session has nothing to refund");
+    if (o.state != domain::to_string(OrderState::settled))
+        throw Error(Errc::invalid_state, "only settled orders can be refunded");
+    if (o.driver_id == 0) throw Error(Errc::invalid_state, "a maintenance session has nothing to refund");
     if (o.refunded_fen + amount_fen > o.paid_fen)
-        throw Error(Errc::conflict, "refund exceeds what was paid: paid " + std::to_string(o.paid_fen) +
-                                        " fen, refunded " + std::to_string(o.refunded_fen) + " fen");
-    // Guarded update: a concurrent refund cannot push refunded past paid.
-    long long id = o.id, a = amount_fen, n = now;
-    soci::statement st = (sql->prepare << "UPDATE orders SET refunded_fen = refunded_fen + :a, updated_at = :n "
-                                          "WHERE id = :id AND refunded_fen + :a2 <= paid_fen",
-                          soci::use(a), soci::use(n), soci::use(id), soci::use(a));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) throw Error(Errc::conflict, "refund exceeds what was paid");
+        throw Error(Errc::refund_exceeds_paid, "refund exceeds what was paid: paid " + std::to_string(o.paid_fen) +
+                                                   " fen, refunded " + std::to_string(o.refunded_fen) + " fen");
+    // A concurrent refund may have taken the rest meanwhile.
+    if (!store::add_refunded(*sql, o.id, amount_fen, now))
+        throw Error(Errc::refund_exceeds_paid, "refund exceeds what was paid");
     change_balance(*sql, o.driver_id, amount_fen, "refund", o.id, std::nullopt, employee_id, reason, now);
     audit(*sql, employee_id, "order.refund", "order:" + std::to_string(o.id),
           {{"amount_fen", amount_fen}, {"reason", reason}}, now);

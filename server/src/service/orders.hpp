@@ -26,28 +26,34 @@ struct StartRequest {
 
 // Checks driver (active, balance >= orders.min_balance_fen, no other active order), charger
 // (exists, online), connector (exists, not faulted/unavailable, not held by another order), creates
-// the order in state starting and sends the start command. Throws kw::Error.
+// the order in state starting with the station's tariff and sends the start command. Throws
+// kw::Error: not_found, charger_offline, connector_unavailable, connector_busy, account_disabled,
+// insufficient_balance, session_active.
 store::Order start_order(app::Context& ctx, const StartRequest& request);
 
 // Driver/staff/limit/balance stop. starting -> cancelled (no charge); charging -> stopping + stop
-// command; stopping: the command is sent again. Terminal orders: conflict.
+// command; stopping: the command is sent again. Terminal orders: invalid_state.
 store::Order request_stop(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
 
 // Closes an active order at its last known meter value (charger rebooted, offline too long,
 // stop not confirmed in time). No-op if the order is no longer active.
 void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
 
-// Cancels a starting order whose start was never confirmed. No-op if it is no longer starting.
+// Cancels a starting order whose start was never confirmed (start_timeout, start_rejected), was
+// stopped (driver, admin ...) or whose charger was lost. No-op if it is no longer starting.
 void cancel_start(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
 
 // Refund part or all of a settled order's paid amount to the wallet (ledger row + audit row).
+// Throws invalid_state (not settled, maintenance) or refund_exceeds_paid.
 store::Order refund_order(app::Context& ctx, std::int64_t order_id, std::int64_t amount_fen,
                           const std::string& reason, std::int64_t employee_id);
 
 // Settles an active order inside the caller's transaction: bills the persisted samples plus the
 // given start and end readings, debits the wallet (never below zero), releases the connector.
-// Returns false (and changes nothing) if the order was no longer active.
+// Returns false (and changes nothing) if the state machine refuses `event` in the order's state or
+// the order moved on meanwhile.
 struct SettleInput {
+    domain::OrderEvent event = domain::OrderEvent::tx_ended;  // tx_ended, charger_lost or stop_timeout
     UtcMs end_at = 0;
     std::int64_t end_wh = 0;
     domain::StopReason reason = domain::StopReason::other;

@@ -5,10 +5,10 @@
 #include <charconv>
 #include <map>
 
-#include "domain/money.hpp"
 #include "domain/schedule.hpp"
 #include "domain/tariff.hpp"
 #include "live/redis.hpp"
+#include "service/tariff_cache.hpp"
 
 namespace kw::service {
 
@@ -33,17 +33,55 @@ std::map<std::string, std::string> hgetall(app::Context& ctx, std::int64_t order
 
 std::string opt_str(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); }
 
+// The estimate's progress (domain::BillProgress) as kept in the hash. A session begun before these
+// fields existed starts its progress at its start reading.
+domain::BillProgress progress_of(std::map<std::string, std::string>& f) {
+    domain::BillProgress p;
+    p.started = true;
+    p.last = {to_int(f["last_at"]), to_int(f["last_wh"])};
+    if (f["seg_at"].empty()) {
+        p.reading = p.last.wh;
+        p.segment_start = to_int(f["start_at"]);
+        p.segment_start_reading = to_int(f["start_wh"]);
+        return p;
+    }
+    p.reading = to_int(f["reading"]);
+    p.segment_start = to_int(f["seg_at"]);
+    p.segment_start_reading = to_int(f["seg_wh"]);
+    p.closed.energy_wh = to_int(f["closed_wh"]);
+    p.closed.electricity_fen = to_int(f["closed_elec_fen"]);
+    p.closed.service_fen = to_int(f["closed_service_fen"]);
+    p.closed.total_fen = p.closed.electricity_fen + p.closed.service_fen;
+    return p;
+}
+
+void put_progress(std::vector<std::string>& hset, const domain::BillProgress& p) {
+    hset.insert(hset.end(), {"reading", std::to_string(p.reading), "seg_at", std::to_string(p.segment_start),
+                             "seg_wh", std::to_string(p.segment_start_reading), "closed_wh",
+                             std::to_string(p.closed.energy_wh), "closed_elec_fen",
+                             std::to_string(p.closed.electricity_fen), "closed_service_fen",
+                             std::to_string(p.closed.service_fen)});
+}
+
 }  // namespace
 
 void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
                    std::int64_t balance_fen, std::int64_t max_w) {
-    ctx.redis.command({"HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at",
-                       std::to_string(started_at), "last_wh", std::to_string(start_wh), "last_at",
-                       std::to_string(started_at), "persisted_at", std::to_string(started_at), "est_mfen", "0",
-                       "power_w", "0", "soc", "", "balance_fen", std::to_string(balance_fen), "driver_id",
-                       std::to_string(o.driver_id), "limit_wh", opt_str(o.limit_wh), "limit_fen",
-                       opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
-                       "tz", o.timezone, "stop_sent", "", "max_w", std::to_string(max_w)});
+    domain::BillProgress p;
+    p.started = true;
+    p.last = {started_at, start_wh};
+    p.reading = start_wh;
+    p.segment_start = started_at;
+    p.segment_start_reading = start_wh;
+    std::vector<std::string> hset = {
+        "HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at", std::to_string(started_at),
+        "last_wh", std::to_string(start_wh), "last_at", std::to_string(started_at), "persisted_at",
+        std::to_string(started_at), "est_fen", "0", "power_w", "0", "soc", "", "balance_fen",
+        std::to_string(balance_fen), "driver_id", std::to_string(o.driver_id), "limit_wh", opt_str(o.limit_wh),
+        "limit_fen", opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
+        "tz", o.timezone, "stop_sent", "", "max_w", std::to_string(max_w)};
+    put_progress(hset, p);
+    ctx.redis.command(hset);
     // A forgotten key must not live forever: refreshed by every sample.
     ctx.redis.command({"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)});
 }
@@ -56,7 +94,6 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
     out.known = true;
     const std::int64_t start_wh = to_int(f["start_wh"]), last_wh = to_int(f["last_wh"]);
     const UtcMs start_at = to_int(f["start_at"]), last_at = to_int(f["last_at"]), persisted_at = to_int(f["persisted_at"]);
-    std::int64_t est_mfen = to_int(f["est_mfen"]);
     out.last = RunningSample{last_at, last_wh};
     // Sessions begun before max_w was kept here have none (0): only the direction is checked.
     const domain::MeterStep step =
@@ -67,21 +104,20 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
     }
     if (at <= last_at) {  // stale or repeated sample: nothing to add
         out.energy_wh = last_wh - start_wh;
-        out.cost_fen = est_mfen / 1000;
+        out.cost_fen = to_int(f["est_fen"]);
         return out;
     }
-    const domain::Tariff tariff = domain::parse_tariff(boost::json::parse(f["tariff"]));
+    // The estimate is the bill of the samples so far (domain::bill_so_far), so it ends where the bill does.
+    const std::shared_ptr<const domain::Tariff> tariff = ctx.tariffs.parsed(f["tariff"]);
     const std::string& tz = f["tz"];
-    const std::int64_t delta = wh - last_wh;  // >= 0: checked above
-    const domain::Price price = domain::price_at(tariff, tz, last_at + (at - last_at) / 2);
-    // Wh x (1/10000 yuan per kWh) = Wh x price / 100000 fen = Wh x price / 100 milli-fen.
-    est_mfen = domain::checked_add(
-        est_mfen, domain::checked_mul(delta, price.electricity + price.service, "running estimate") / 100,
-        "running estimate");
+    domain::BillProgress progress = progress_of(f);
+    const UtcMs segment_before = progress.segment_start;
+    domain::add_sample(*tariff, tz, progress, {at, wh});
     out.energy_wh = std::max<std::int64_t>(0, wh - start_wh);
-    out.cost_fen = est_mfen / 1000;
+    out.cost_fen = domain::bill_so_far(*tariff, tz, progress).total_fen;
 
-    const bool boundary = !domain::period_boundaries(tariff, tz, last_at, at).empty();
+    // A boundary crossed: persist both readings around it, so the bill interpolates it as the estimate did.
+    const bool boundary = progress.segment_start != segment_before;
     const bool interval_due = at - persisted_at >= ctx.config.orders.persist_interval_s * 1000;
     if (boundary) out.persist_previous = RunningSample{last_at, last_wh};
     out.persist_current = boundary || interval_due;
@@ -97,7 +133,7 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
         case domain::LimitHit::none: break;
     }
     const std::int64_t driver_id = to_int(f["driver_id"]);
-    const domain::Price now_price = domain::price_at(tariff, tz, at);
+    const domain::Price now_price = domain::price_at(*tariff, tz, at);
     if (!out.stop && driver_id != 0 &&
         domain::should_stop_for_balance(to_int(f["balance_fen"]), out.cost_fen, power_w,
                                         now_price.electricity + now_price.service,
@@ -106,8 +142,9 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
     if (out.stop && !f["stop_sent"].empty()) out.stop.reset();  // asked once already
 
     std::vector<std::string> set = {"HSET", key(ctx, order_id), "last_wh", std::to_string(wh), "last_at",
-                                    std::to_string(at), "est_mfen", std::to_string(est_mfen), "power_w",
+                                    std::to_string(at), "est_fen", std::to_string(out.cost_fen), "power_w",
                                     std::to_string(power_w), "soc", soc ? std::to_string(*soc) : std::string()};
+    put_progress(set, progress);
     if (out.persist_current) set.insert(set.end(), {"persisted_at", std::to_string(at)});
     if (out.stop) set.insert(set.end(), {"stop_sent", std::string(domain::to_string(*out.stop))});
     ctx.redis.command(set);
@@ -124,7 +161,7 @@ std::optional<boost::json::object> running_snapshot(app::Context& ctx, const sto
     auto f = hgetall(ctx, o.id);
     if (f.empty() || f["start_at"].empty()) return std::nullopt;
     boost::json::object j{{"energy_wh", std::max<std::int64_t>(0, to_int(f["last_wh"]) - to_int(f["start_wh"]))},
-                          {"cost_fen", to_int(f["est_mfen"]) / 1000},
+                          {"cost_fen", to_int(f["est_fen"])},
                           {"power_w", to_int(f["power_w"])},
                           {"at", format_utc(to_int(f["last_at"]))}};
     j["soc"] = f["soc"].empty() ? boost::json::value(nullptr) : boost::json::value(to_int(f["soc"]));

@@ -2,7 +2,8 @@
 // The running state of an active session, kept in Redis hash <prefix>order:<id> (so any instance
 // can continue it): start reading, latest reading, estimated cost so far, when a billing sample was
 // last persisted, and the limits/balance to stop at. Updated on the charger's strand for every meter
-// sample; the exact bill is computed at settlement from the persisted samples (service/orders.cpp).
+// sample. The estimate is domain::bill_so_far of the samples so far; the bill at settlement is
+// domain::bill_session of the persisted ones (service/orders.cpp), the same pricing.
 #include <cstdint>
 #include <optional>
 
@@ -31,7 +32,7 @@ struct RunningUpdate {
     std::optional<domain::MeterStep> rejected;
     RunningSample last;            // the last accepted reading (what a rejected one was judged against)
     std::int64_t energy_wh = 0;    // session energy so far
-    std::int64_t cost_fen = 0;     // estimate: sum of energy x price at each interval's midpoint
+    std::int64_t cost_fen = 0;     // estimate: the bill of the samples so far
     std::optional<RunningSample> persist_previous;  // persist these billing samples (boundary crossed)
     bool persist_current = false;
     std::optional<domain::StopReason> stop;  // a limit or the balance says stop now (reported once)

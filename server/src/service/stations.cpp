@@ -8,6 +8,7 @@
 #include "domain/station_search.hpp"
 #include "domain/validate.hpp"
 #include "service/audit.hpp"
+#include "service/tariff_cache.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 
@@ -156,7 +157,7 @@ void update_station(app::Context& ctx, std::int64_t employee_id, std::int64_t id
     store::update_station(*s, row, now);
     audit(*s, employee_id, "station.update", target(id), audit_detail(row), now);
     tr.commit();
-    // A cache of parsed tariffs per station learns about a changed tariff_id here, after the commit.
+    tariffs_changed(ctx, id);  // its tariff may be another one now, in every instance
 }
 
 void delete_station(app::Context& ctx, std::int64_t employee_id, std::int64_t id) {

@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/charger_events.hpp"
 #include "service/orders.hpp"
 #include "service/schedules.hpp"
 #include "store/db.hpp"
@@ -35,7 +36,7 @@ void sweep(app::Context& ctx) {
         std::vector<std::int64_t> ids;
         {
             auto sql = ctx.db.session();
-            ids = store::overdue_orders(*sql, "starting", now, 100);
+            ids = store::overdue_orders(*sql, domain::OrderState::starting, now, 100);
         }
         for (auto id : ids) {
             spdlog::info("event=order_start_timeout order={}", id);
@@ -46,7 +47,7 @@ void sweep(app::Context& ctx) {
         std::vector<std::int64_t> ids;
         {
             auto sql = ctx.db.session();
-            ids = store::overdue_orders(*sql, "stopping", now, 100);
+            ids = store::overdue_orders(*sql, domain::OrderState::stopping, now, 100);
         }
         for (auto id : ids) {
             spdlog::warn("event=order_stop_timeout order={}", id);
@@ -55,16 +56,9 @@ void sweep(app::Context& ctx) {
     });
     guarded("presence", [&] {
         const UtcMs cutoff = now - cfg.heartbeat_s * cfg.missed_heartbeats * 1000;
-        for (const std::string& code : live.silent_since(cutoff)) {
-            if (!live.mark_offline(code)) continue;  // another instance reported it
-            spdlog::info("event=charger_offline code={} reason=missed_heartbeats", code);
-            const std::int64_t station_id = live.charger(code).station_id;
-            const std::string data = boost::json::serialize(
-                boost::json::object{{"charger_code", code}, {"online", false}, {"reason", "missed_heartbeats"}});
-            ctx.push.publish("charger:" + code, "offline", data);
-            if (station_id > 0) ctx.push.publish("station:" + std::to_string(station_id), "offline", data);
-            ctx.push.publish("dashboard", "offline", data);
-        }
+        // A charger that went silent is a lost connection, whichever instance notices first.
+        for (const std::string& code : live.silent_since(cutoff))
+            apply_connection_lost(ctx, device::ConnectionLost{code, "missed_heartbeats"});
     });
     guarded("offline_sessions", [&] {
         std::vector<store::Order> silent;

@@ -5,6 +5,7 @@
 #include "domain/error.hpp"
 #include "domain/tariff.hpp"
 #include "service/audit.hpp"
+#include "service/tariff_cache.hpp"
 #include "store/db.hpp"
 
 namespace kw::service {
@@ -64,7 +65,7 @@ store::TariffRow update_tariff(app::Context& ctx, std::int64_t employee_id, std:
     store::update_tariff(*s, id, name, spec, now);
     audit(*s, employee_id, "tariff.update", target(id), {{"name", name}, {"spec", json::parse(spec)}}, now);
     tr.commit();
-    // A cache of parsed tariffs learns about the edit here, after the commit.
+    tariffs_changed(ctx);  // every station using it, in every instance
     return require_tariff(*s, id);
 }
 

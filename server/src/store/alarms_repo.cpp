@@ -86,4 +86,21 @@ std::int64_t count_alarms(soci::session& sql, const AlarmFilter& f) {
     return n;
 }
 
+void raise_alarm(soci::session& sql, std::int64_t charger_id, int connector_no, const std::string& code,
+                 const std::string& severity, const std::string& message, UtcMs raised_at) {
+    long long c = charger_id, t = raised_at;
+    sql << "INSERT INTO alarms (charger_id, connector_no, code, severity, message, raised_at) "
+           "VALUES (:c, :n, :k, :s, :m, :t)",
+        soci::use(c), soci::use(connector_no), soci::use(code), soci::use(severity), soci::use(message),
+        soci::use(t);
+}
+
+void clear_alarm(soci::session& sql, std::int64_t charger_id, int connector_no, const std::string& code,
+                 UtcMs cleared_at) {
+    long long c = charger_id, t = cleared_at;
+    sql << "UPDATE alarms SET cleared_at = :t WHERE charger_id = :c AND connector_no = :n AND code = :k "
+           "AND cleared_at IS NULL",
+        soci::use(t), soci::use(c), soci::use(connector_no), soci::use(code);
+}
+
 }  // namespace kw::store

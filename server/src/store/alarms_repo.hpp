@@ -1,6 +1,6 @@
 #pragma once
-// Reading the alarms table (the device handlers insert and clear alarms). Plain functions on a
-// caller's session; worker threads only.
+// The alarms table: raised and cleared by service/charger_events.cpp, listed for the admin. Plain
+// functions on a caller's session; worker threads only.
 #include <soci/soci.h>
 
 #include <cstdint>
@@ -33,5 +33,12 @@ struct AlarmFilter {
 std::vector<AlarmRow> list_alarms(soci::session& sql, const AlarmFilter& f, std::int64_t limit,
                                   std::int64_t offset);
 std::int64_t count_alarms(soci::session& sql, const AlarmFilter& f);
+
+// A new alarm row (connector 0: the whole charger).
+void raise_alarm(soci::session& sql, std::int64_t charger_id, int connector_no, const std::string& code,
+                 const std::string& severity, const std::string& message, UtcMs raised_at);
+// Clears every open alarm of that charger, connector and code.
+void clear_alarm(soci::session& sql, std::int64_t charger_id, int connector_no, const std::string& code,
+                 UtcMs cleared_at);
 
 }  // namespace kw::store

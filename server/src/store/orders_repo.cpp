@@ -219,12 +219,13 @@ std::vector<Order> active_orders_of_charger(soci::session& sql, std::int64_t cha
                          [&](soci::statement& st) { st.exchange(soci::use(c)); });
 }
 
-std::vector<std::int64_t> overdue_orders(soci::session& sql, const std::string& state, UtcMs now, int limit) {
+std::vector<std::int64_t> overdue_orders(soci::session& sql, domain::OrderState state, UtcMs now, int limit) {
     long long n = now;
+    const std::string state_text(domain::to_string(state));
     std::vector<long long> ids(static_cast<std::size_t>(limit));
     sql << "SELECT id FROM orders WHERE state = :s AND deadline_at < :n ORDER BY deadline_at LIMIT " +
                std::to_string(limit),
-        soci::use(state), soci::use(n), soci::into(ids);
+        soci::use(state_text), soci::use(n), soci::into(ids);
     return {ids.begin(), ids.end()};
 }
 
@@ -237,25 +238,48 @@ std::vector<Order> silent_active_orders(soci::session& sql, UtcMs cutoff, int li
         [&](soci::statement& st) { st.exchange(soci::use(c)); });
 }
 
-bool transition(soci::session& sql, std::int64_t id, const std::string& from, const std::string& to,
-                const std::optional<std::string>& stop_reason, std::optional<UtcMs> deadline, UtcMs now) {
+std::optional<domain::OrderState> apply_event(soci::session& sql, std::int64_t id, domain::OrderState from,
+                                              domain::OrderEvent event,
+                                              const std::optional<domain::StopReason>& stop_reason,
+                                              std::optional<UtcMs> deadline, UtcMs now) {
+    const std::optional<domain::OrderState> to = domain::next_state(from, event);
+    if (!to) return std::nullopt;
     long long key = id, n = now;
-    optional<std::string> reason = bopt(stop_reason);
+    const std::string to_text(domain::to_string(*to)), from_text(domain::to_string(from));
+    optional<std::string> reason;
+    if (stop_reason) reason = std::string(domain::to_string(*stop_reason));
     optional<long long> dl = bopt(deadline);
     soci::statement st = (sql.prepare << "UPDATE orders SET state = :to, stop_reason = COALESCE(:r, stop_reason), "
                                          "deadline_at = :dl, updated_at = :n WHERE id = :id AND state = :from",
-                          soci::use(to), soci::use(reason), soci::use(dl), soci::use(n), soci::use(key),
-                          soci::use(from));
+                          soci::use(to_text), soci::use(reason), soci::use(dl), soci::use(n), soci::use(key),
+                          soci::use(from_text));
     st.execute(true);
-    return affected(st) == 1;
+    if (affected(st) != 1) return std::nullopt;
+    return to;
 }
 
 void mark_started(soci::session& sql, std::int64_t id, const std::string& tx_id, std::int64_t meter_start_wh,
                   UtcMs started_at, UtcMs now) {
     long long key = id, m = meter_start_wh, s = started_at, n = now;
-    sql << "UPDATE orders SET state = 'charging', tx_id = :tx, meter_start_wh = :m, meter_last_wh = :m2, "
+    sql << "UPDATE orders SET tx_id = :tx, meter_start_wh = :m, meter_last_wh = :m2, "
            "meter_last_at = :s2, started_at = :s, deadline_at = NULL, updated_at = :n WHERE id = :id",
         soci::use(tx_id), soci::use(m), soci::use(m), soci::use(s), soci::use(s), soci::use(n), soci::use(key);
+}
+
+void mark_cancelled(soci::session& sql, std::int64_t id, UtcMs now) {
+    long long key = id, n = now;
+    sql << "UPDATE orders SET stopped_at = :n, settled_at = :n2 WHERE id = :id", soci::use(n), soci::use(n),
+        soci::use(key);
+}
+
+bool add_refunded(soci::session& sql, std::int64_t id, std::int64_t amount_fen, UtcMs now) {
+    // Guarded update: a concurrent refund cannot push refunded past paid.
+    long long key = id, a = amount_fen, n = now;
+    soci::statement st = (sql.prepare << "UPDATE orders SET refunded_fen = refunded_fen + :a, updated_at = :n "
+                                         "WHERE id = :id AND refunded_fen + :a2 <= paid_fen",
+                          soci::use(a), soci::use(n), soci::use(key), soci::use(a));
+    st.execute(true);
+    return affected(st) == 1;
 }
 
 void update_meter(soci::session& sql, std::int64_t id, std::int64_t wh, UtcMs at) {
@@ -272,12 +296,12 @@ void write_settlement(soci::session& sql, std::int64_t id, const Settlement& s, 
     optional<std::string> tx = bopt(s.tx_id);
     optional<long long> start_wh = bopt(s.meter_start_wh), started = bopt(s.started_at);
     std::string breakdown = boost::json::serialize(domain::bill_to_json(s.bill));
-    sql << "UPDATE orders SET state = :st, stop_reason = :r, tx_id = COALESCE(tx_id, :tx), "
+    sql << "UPDATE orders SET stop_reason = :r, tx_id = COALESCE(tx_id, :tx), "
            "meter_start_wh = COALESCE(meter_start_wh, :sw), started_at = COALESCE(started_at, :sa), "
            "meter_last_wh = :ew, energy_wh = :e, electricity_fen = :el, service_fen = :sv, total_fen = :t, "
            "paid_fen = :p, breakdown = :b, stopped_at = :so, settled_at = :n, deadline_at = NULL, updated_at = :n2 "
            "WHERE id = :id",
-        soci::use(s.state), soci::use(s.stop_reason), soci::use(tx), soci::use(start_wh), soci::use(started),
+        soci::use(s.stop_reason), soci::use(tx), soci::use(start_wh), soci::use(started),
         soci::use(end_wh), soci::use(energy), soci::use(elec), soci::use(service), soci::use(total), soci::use(paid),
         soci::use(breakdown), soci::use(stopped), soci::use(n), soci::use(n), soci::use(key);
 }

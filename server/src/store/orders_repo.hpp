@@ -9,6 +9,7 @@
 #include <soci/soci.h>
 
 #include "domain/clock.hpp"
+#include "domain/order_state.hpp"
 #include "domain/tariff.hpp"
 
 namespace kw::store {
@@ -52,18 +53,29 @@ std::vector<Order> list_orders(soci::session& sql, const OrderFilter& f, std::in
 // Active orders of one charger (state starting/charging/stopping).
 std::vector<Order> active_orders_of_charger(soci::session& sql, std::int64_t charger_id);
 // Orders in `state` whose deadline passed.
-std::vector<std::int64_t> overdue_orders(soci::session& sql, const std::string& state, UtcMs now, int limit);
+std::vector<std::int64_t> overdue_orders(soci::session& sql, domain::OrderState state, UtcMs now, int limit);
 // Active orders whose last meter value (or start) is older than cutoff.
 std::vector<Order> silent_active_orders(soci::session& sql, UtcMs cutoff, int limit);
 
-// Conditional state change: returns true if the row was in `from` and is now `to`.
-bool transition(soci::session& sql, std::int64_t id, const std::string& from, const std::string& to,
-                const std::optional<std::string>& stop_reason, std::optional<UtcMs> deadline, UtcMs now);
+// The only way an order changes state: applies `event` to an order in state `from`, moving it to
+// domain::next_state(from, event), conditionally (the row must still be in `from`, so of two
+// instances racing only one applies it). Returns the new state; nullopt (and nothing changed) if
+// the state machine refuses the event in `from` or the order is no longer in `from`. stop_reason
+// is kept when nullopt; the deadline is replaced.
+std::optional<domain::OrderState> apply_event(soci::session& sql, std::int64_t id, domain::OrderState from,
+                                              domain::OrderEvent event,
+                                              const std::optional<domain::StopReason>& stop_reason,
+                                              std::optional<UtcMs> deadline, UtcMs now);
+// The start reading of an order apply_event moved to charging.
 void mark_started(soci::session& sql, std::int64_t id, const std::string& tx_id, std::int64_t meter_start_wh,
                   UtcMs started_at, UtcMs now);
+// The stop and settle times of an order apply_event cancelled.
+void mark_cancelled(soci::session& sql, std::int64_t id, UtcMs now);
+// refunded_fen += amount unless that would exceed paid_fen; false if nothing changed.
+bool add_refunded(soci::session& sql, std::int64_t id, std::int64_t amount_fen, UtcMs now);
 void update_meter(soci::session& sql, std::int64_t id, std::int64_t wh, UtcMs at);
+// The amounts of an order apply_event settled.
 struct Settlement {
-    std::string state;  // settled | cancelled
     std::string stop_reason;
     std::optional<std::string> tx_id;
     std::optional<std::int64_t> meter_start_wh, started_at;

@@ -36,6 +36,15 @@ std::optional<std::int64_t> read_balance(soci::session& sql, std::int64_t driver
     return balance;
 }
 
+std::optional<DriverStanding> read_driver_standing(soci::session& sql, std::int64_t driver_id) {
+    long long id = driver_id, balance = 0;
+    std::string status;
+    sql << "SELECT status, balance_fen FROM drivers WHERE id = :id", soci::use(id), soci::into(status),
+        soci::into(balance);
+    if (!sql.got_data()) return std::nullopt;
+    return DriverStanding{status, balance};
+}
+
 std::int64_t insert_ledger(soci::session& sql, const LedgerRow& row) {
     long long driver = row.driver_id, delta = row.delta_fen, after = row.balance_after_fen,
               t = row.created_at;

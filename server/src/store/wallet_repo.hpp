@@ -18,6 +18,12 @@ namespace kw::store {
 bool add_to_balance(soci::session& sql, std::int64_t driver_id, std::int64_t delta_fen, UtcMs now);
 // nullopt when no such driver.
 std::optional<std::int64_t> read_balance(soci::session& sql, std::int64_t driver_id);
+// What starting a session checks about a driver; nullopt when no such driver.
+struct DriverStanding {
+    std::string status;  // active | disabled
+    std::int64_t balance_fen = 0;
+};
+std::optional<DriverStanding> read_driver_standing(soci::session& sql, std::int64_t driver_id);
 
 struct LedgerRow {
     std::int64_t id = 0;

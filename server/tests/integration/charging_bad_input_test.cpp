@@ -160,7 +160,7 @@ TEST(ChargingBadInput, BadOrderRequestsGetClearErrorsAndCreateNothing) {
     expect(R"({"charger_code":"BAD-HTTP"})", 400, "bad_request");
     expect(R"({"charger_code":"x' OR '1'='1","connector":1})", 404, "not_found");
     expect(R"({"charger_code":"BAD-HTTP","connector":7})", 404, "not_found");
-    expect(R"({"charger_code":"BAD-HTTP","connector":1})", 503, "unavailable");  // offline
+    expect(R"({"charger_code":"BAD-HTTP","connector":1})", 503, "charger_offline");
     expect(R"({"charger_code":"BAD-HTTP","connector":1,"limits":{"energy_wh":-1}})", 400, "bad_request");
     auto big = http.post("/api/v1/orders", std::string(70000, 'x'), s.driver);
     EXPECT_EQ(big.status, 413);
@@ -195,6 +195,7 @@ TEST(ChargingBadInput, SecondDriverCannotTakeABusyConnector) {
     stack.topup(other, 10000);
     auto r = stack.http().post("/api/v1/orders", order_body(s.charger.code), other);
     EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.json().at("code"), "connector_busy") << r.body;
     EXPECT_EQ(stack.http().get("/api/v1/orders", other).json().at("total").as_int64(), 0);
 }
 

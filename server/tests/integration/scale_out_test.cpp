@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "charging_helpers.hpp"
 
@@ -76,6 +77,55 @@ TEST(ScaleOut, TwoInstancesShareTheWorkAndBillEverySessionOnce) {
         if (m.as_object().contains("event") && m.at("event") == "meter") seen.insert(str(m.at("data").at("charger_code")));
     }
     EXPECT_EQ(seen.size(), 4u);
+    second->terminate(10s);
+}
+
+// Each instance caches the stations' parsed tariffs; an admin's edit on one instance reaches the
+// other's cache through Redis, so the other's next session is priced with the new tariff.
+TEST(ScaleOut, ATariffEditOnOneInstanceReachesTheOthersNextEstimate) {
+    Stack stack(StackOptions{true, {"--server.cluster=true"}});
+    const int second_port = free_port();
+    auto second = stack.start_extra_server(second_port, "second");
+    HttpClient second_http("127.0.0.1", second_port);
+
+    const long long tariff = stack.create_tariff(flat_tariff(8000, 4000));
+    const long long station = stack.create_station(tariff);
+    const std::vector<ChargerCredentials> chargers = {stack.create_charger(station, "TCACHE-1"),
+                                                      stack.create_charger(station, "TCACHE-2")};
+    auto sim = stack.start_sim(chargers, {"--meter-interval", "1", "--speed", "30"});
+    for (const auto& c : chargers) ASSERT_TRUE(stack.wait_online(c.code)) << c.code;
+    const std::string driver = stack.driver_token("13600000099");
+    stack.topup(driver, 20000);
+    auto charging_with_energy = [](const json::object& o) {
+        return o.at("state") == "charging" && o.contains("live") && o.at("live").at("energy_wh").as_int64() > 50;
+    };
+    auto run_session = [&](const std::string& code, long long electricity, long long service) {
+        // Started through the second instance: its cache supplies the station's tariff.
+        auto r = second_http.post("/api/v1/orders", order_body(code), driver);
+        EXPECT_EQ(r.status, 201) << r.body;
+        if (r.status != 201) return;
+        const long long id = r.json().at("id").as_int64();
+        EXPECT_EQ(r.json().at("tariff").at("prices").at("flat").at("electricity").as_int64(), electricity);
+        auto o = stack.wait_order(driver, id, charging_with_energy);
+        ASSERT_TRUE(charging_with_energy(o)) << json::serialize(o);
+        const long long e = o.at("live").at("energy_wh").as_int64();
+        EXPECT_EQ(o.at("live").at("cost_fen").as_int64(), fee_fen(e, electricity) + fee_fen(e, service))
+            << json::serialize(o);
+        EXPECT_EQ(second_http.post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", driver).status, 200);
+        o = stack.wait_order(driver, id, [](const json::object& x) { return x.at("state") == "settled"; });
+        EXPECT_EQ(o.at("total_fen").as_int64(),
+                  fee_fen(o.at("energy_wh").as_int64(), electricity) + fee_fen(o.at("energy_wh").as_int64(), service));
+    };
+    run_session(chargers[0].code, 8000, 4000);
+
+    // The admin doubles the prices through the first instance.
+    auto edit = stack.http().put("/api/v1/admin/tariffs/" + std::to_string(tariff),
+                                 R"({"prices":{"flat":{"electricity":16000,"service":8000}}})", stack.admin_token());
+    ASSERT_EQ(edit.status, 200) << edit.body;
+    // The invalidation was published before the edit answered; its delivery to the other instance's
+    // subscriber is asynchronous (a few ms).
+    std::this_thread::sleep_for(300ms);
+    run_session(chargers[1].code, 16000, 8000);
     second->terminate(10s);
 }
 

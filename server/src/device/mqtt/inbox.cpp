@@ -3,7 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json.hpp>
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <vector>
@@ -48,8 +47,6 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
             handler(ctx_, code, v.as_object());
         } catch (const Error& e) {
             spdlog::warn("event=mqtt_rejected topic={} code={} reason=\"{}\"", topic, errc_name(e.errc()), e.what());
-        } catch (const soci::soci_error& e) {
-            spdlog::error("event=mqtt_db_error topic={} error=\"{}\"", topic, e.what());
         } catch (const std::exception& e) {
             spdlog::error("event=mqtt_handler_error topic={} error=\"{}\"", topic, e.what());
         }

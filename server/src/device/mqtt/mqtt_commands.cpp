@@ -2,15 +2,60 @@
 
 #include <boost/json.hpp>
 
+#include "device/mqtt/correlation.hpp"
 #include "device/mqtt/topics.hpp"
 
 namespace kw::device::mqtt {
 
-void MqttCommands::send(const std::string& code, const boost::json::object& cmd) {
+namespace {
+
+namespace json = boost::json;
+
+}  // namespace
+
+std::optional<json::object> format_command(const Command& command) {
+    const std::optional<CommandId> id = command_id(command);
+    const std::string corr = id ? correlation_id(*id) : std::string();
+    return std::visit(
+        Overloaded{
+            [&](const StartCommand& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "start"},
+                                    {"corr", corr},
+                                    {"connector", c.connector},
+                                    {"order_id", c.order_id},
+                                    {"ts", format_utc(c.at)}};
+            },
+            [&](const StopCommand& c) -> std::optional<json::object> {
+                json::object o{{"cmd", "stop"},
+                               {"corr", corr},
+                               {"connector", c.connector},
+                               {"order_id", c.order_id},
+                               {"reason", c.reason}};
+                if (c.tx_id) o["tx_id"] = *c.tx_id;
+                return o;
+            },
+            [](const BootAccepted& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "boot_result"},
+                                    {"status", "accepted"},
+                                    {"heartbeat_s", c.heartbeat_s},
+                                    {"server_time", format_utc(c.server_time)}};
+            },
+            [](const TransactionEventAck& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "tx_ack"}, {"tx_id", c.tx_id}, {"seq", c.seq}};
+            },
+            [](const auto&) -> std::optional<json::object> { return std::nullopt; },
+        },
+        command);
+}
+
+Delivery MqttCommands::send(const std::string& code, const Command& command) {
+    std::optional<json::object> cmd = format_command(command);
+    if (!cmd) return Delivery::not_supported;
     std::string corr;
-    if (auto it = cmd.find("corr"); it != cmd.end() && it->value().is_string()) corr = it->value().as_string();
-    client_.publish(command_topic(code), boost::json::serialize(cmd), 1, false, corr,
+    if (auto it = cmd->find("corr"); it != cmd->end()) corr = it->value().as_string();
+    client_.publish(command_topic(code), json::serialize(*cmd), 1, false, corr,
                     corr.empty() ? std::string() : ack_topic(code));
+    return Delivery::queued;
 }
 
 }  // namespace kw::device::mqtt

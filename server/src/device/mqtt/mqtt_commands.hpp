@@ -1,15 +1,24 @@
 #pragma once
-// device::Commands over MQTT: kw/v1/<code>/cmd at QoS 1; with MQTT 5 the command's "corr" also goes
-// in the Correlation Data property and the Response Topic names kw/v1/<code>/ack.
+// device::Commands over MQTT: formats each typed command as kw-mqtt/1 JSON and publishes it on
+// kw/v1/<code>/cmd at QoS 1; a command that expects an ack also carries its correlation id in
+// "corr", in the MQTT 5 Correlation Data property, and names kw/v1/<code>/ack as Response Topic.
+#include <optional>
+
+#include <boost/json/object.hpp>
+
 #include "device/commands.hpp"
 #include "device/mqtt/client.hpp"
 
 namespace kw::device::mqtt {
 
+// The kw-mqtt/1 JSON of a command; nullopt for the commands kw-mqtt/1 does not have (reset,
+// unlock, change availability, get/set configuration, trigger message).
+std::optional<boost::json::object> format_command(const Command& command);
+
 class MqttCommands final : public Commands {
 public:
     explicit MqttCommands(kw::mqtt::MqttClient& client) : client_(client) {}
-    void send(const std::string& charger_code, const boost::json::object& cmd) override;
+    Delivery send(const std::string& charger_code, const Command& command) override;
 
 private:
     kw::mqtt::MqttClient& client_;

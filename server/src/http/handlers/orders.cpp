@@ -144,7 +144,7 @@ Response admin_charger_remote_stop(Call& call) {
     if (!charger) throw Error(Errc::not_found, "no such charger");
     const std::string code = charger->code;
     std::optional<store::Order> active = service::active_order_on(call.ctx, charger->id, connector);
-    if (!active) throw Error(Errc::conflict, "no active session on connector " + std::to_string(connector));
+    if (!active) throw Error(Errc::invalid_state, "no active session on connector " + std::to_string(connector));
     auto stopped = service::request_stop(call.ctx, active->id, domain::StopReason::admin);
     service::audit(call.ctx, call.principal().id, "charger.remote_stop", "charger:" + code,
                    {{"connector", connector}, {"order_id", active->id}});

@@ -31,7 +31,8 @@ struct Transition {
 const Transition kAllowed[] = {
     {S::starting, E::start_accepted, S::starting},  {S::starting, E::tx_started, S::charging},
     {S::starting, E::start_rejected, S::cancelled}, {S::starting, E::start_timeout, S::cancelled},
-    {S::starting, E::stop_requested, S::cancelled}, {S::starting, E::tx_ended, S::settled},
+    {S::starting, E::stop_requested, S::cancelled}, {S::starting, E::charger_lost, S::cancelled},
+    {S::starting, E::tx_ended, S::settled},
     {S::charging, E::stop_requested, S::stopping},  {S::charging, E::tx_ended, S::settled},
     {S::charging, E::charger_lost, S::settled},     {S::stopping, E::tx_ended, S::settled},
     {S::stopping, E::charger_lost, S::settled},     {S::stopping, E::stop_timeout, S::settled},
@@ -58,7 +59,7 @@ TEST(OrderStateMachine, EveryStateEventPairMatchesTheTable) {
             }
         }
     }
-    EXPECT_EQ(allowed, 12);
+    EXPECT_EQ(allowed, 13);
 }
 
 TEST(OrderStateMachine, TerminalStatesAcceptNothing) {
@@ -69,6 +70,11 @@ TEST(OrderStateMachine, TerminalStatesAcceptNothing) {
 
 TEST(OrderStateMachine, StopBeforeTheChargerStartedCancelsWithoutCharge) {
     EXPECT_EQ(next_state(S::starting, E::stop_requested), S::cancelled);
+}
+
+TEST(OrderStateMachine, ChargerLostBeforeTheStartCancelsWithoutCharge) {
+    // A reboot or a long silence before the transaction started: nothing to bill.
+    EXPECT_EQ(next_state(S::starting, E::charger_lost), S::cancelled);
 }
 
 TEST(OrderStateMachine, StopWhileStoppingIsNotAllowedAgain) {

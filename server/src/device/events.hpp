@@ -1,0 +1,110 @@
+#pragma once
+// What a charger tells the server, whatever protocol it speaks. A protocol adapter
+// (device/<protocol>/) parses and validates its own messages into these structs and calls the use
+// case in service/charger_events.hpp; nothing here knows MQTT, OCPP or JSON. Values, any thread.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/clock.hpp"
+
+namespace kw::device {
+
+// The charger (by its code) every event comes from.
+struct ChargerBooted {
+    std::string code;
+    std::string boot_id;  // new at every power-up: a change while sessions run means they were lost
+    std::string vendor, model, firmware;
+};
+
+struct Heartbeat {
+    std::string code;
+};
+
+enum class ConnectorStatus { available, preparing, charging, suspended, finishing, faulted, unavailable };
+std::string_view to_string(ConnectorStatus status);
+// nullopt for a name that is not one of the statuses above.
+std::optional<ConnectorStatus> connector_status_from_string(std::string_view text);
+
+struct ConnectorStatusChanged {
+    std::string code;
+    int connector = 0;
+    ConnectorStatus status = ConnectorStatus::available;
+    UtcMs at = 0;
+};
+
+// A reading of a connector's cumulative energy register (and what else the charger measured).
+struct MeterSample {
+    std::string code;
+    int connector = 0;
+    std::int64_t energy_wh = 0;
+    std::int64_t power_w = 0;
+    double voltage_v = 0;
+    double current_a = 0;
+    std::optional<std::int64_t> soc;
+    UtcMs at = 0;
+};
+
+// Why the charger ended a transaction, as the charger saw it.
+enum class ChargerStopReason { local, remote, ev_full, fault, power_loss, reboot, other };
+ChargerStopReason charger_stop_reason_from_string(std::string_view text);  // unknown text: other
+
+// A transaction started / updated / ended on the charger. (code, tx_id, seq) identifies the event:
+// the service applies it once however often it is delivered, and only then acknowledges it.
+struct TransactionEvent {
+    enum class Kind { started, updated, ended };
+    std::string code;
+    Kind kind = Kind::started;
+    std::string tx_id;   // the charger's transaction id
+    std::int64_t seq = 0;  // the charger's sequence number within tx_id, from 1
+    int connector = 0;
+    std::int64_t order_id = 0;  // the order the server's start command named (0: none)
+    std::int64_t meter_wh = 0;  // the register at the event
+    UtcMs at = 0;
+    // ended only:
+    ChargerStopReason reason = ChargerStopReason::other;
+    std::optional<std::int64_t> meter_start_wh;  // the register at the start, if the start was missed
+    std::optional<UtcMs> started_at;
+};
+std::string_view to_string(TransactionEvent::Kind kind);
+
+// Which command an acknowledgement answers: the adapter maps it to and from its own correlation ids.
+enum class CommandKind { start, stop, reset, unlock, change_availability, get_configuration,
+                         set_configuration, trigger_message };
+std::string_view to_string(CommandKind kind);
+struct CommandId {
+    CommandKind kind = CommandKind::start;
+    std::int64_t order_id = 0;  // the order the command is about (0: none)
+    bool operator==(const CommandId&) const = default;
+};
+
+struct CommandAcknowledged {
+    std::string code;
+    std::optional<CommandId> command;  // nullopt: an answer the adapter could not attribute
+    bool accepted = false;
+    std::string reason;
+};
+
+enum class FaultSeverity { info, warning, error };
+std::string_view to_string(FaultSeverity severity);
+std::optional<FaultSeverity> fault_severity_from_string(std::string_view text);
+
+// An alarm raised, or (cleared = true) one the charger reports gone.
+struct FaultReported {
+    std::string code;
+    int connector = 0;  // 0: the whole charger
+    std::string fault;  // the charger's fault code
+    FaultSeverity severity = FaultSeverity::error;
+    std::string message;
+    bool cleared = false;
+    UtcMs at = 0;
+};
+
+// The charger's connection is gone (last will, clean shutdown notice, socket closed).
+struct ConnectionLost {
+    std::string code;
+    std::string reason;
+};
+
+}  // namespace kw::device

@@ -1,0 +1,135 @@
+// Charger events other than meter samples and transactions (charger_meter.cpp, charger_tx.cpp).
+#include "service/charger_events.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "device/commands.hpp"
+#include "domain/error.hpp"
+#include "live/redis.hpp"
+#include "live/state.hpp"
+#include "service/orders.hpp"
+#include "store/alarms_repo.hpp"
+#include "store/db.hpp"
+#include "store/orders_repo.hpp"
+#include "ws/push.hpp"
+
+namespace kw::service {
+
+store::ChargerRef known_charger(app::Context& ctx, const std::string& code) {
+    auto sql = ctx.db.session();
+    auto ref = store::find_charger_ref(*sql, code);
+    if (!ref) throw Error(Errc::not_found, "unknown charger");
+    return *ref;
+}
+
+void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
+                        const std::string& event, const boost::json::object& data) {
+    boost::json::object body = data;
+    body["charger_code"] = code;
+    if (connector > 0) body["connector"] = connector;
+    const std::string text = boost::json::serialize(body);
+    ctx.push.publish("charger:" + code, event, text);
+    if (connector > 0) ctx.push.publish("connector:" + code + ":" + std::to_string(connector), event, text);
+    if (station_id > 0) ctx.push.publish("station:" + std::to_string(station_id), event, text);
+    if (event != "meter") ctx.push.publish("dashboard", event, text);  // the dashboard wants changes, not every sample
+}
+
+void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
+    const store::ChargerRef charger = known_charger(ctx, e.code);
+    const UtcMs now = ctx.clock.now();
+    std::vector<store::Order> active;
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        store::record_boot(*sql, charger.id, e.vendor, e.model, e.firmware, now);
+        active = store::active_orders_of_charger(*sql, charger.id);
+        tr.commit();
+    }
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+    const std::string previous = live.charger(e.code).boot_id;
+    live.set_boot(e.code, e.boot_id, now, charger.station_id, e.vendor, e.model, e.firmware);
+    live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
+    // A new boot id while sessions were running: the charger restarted and lost them. Close them at
+    // their last known reading; an ended event it still holds is replayed later and applied once.
+    if (!previous.empty() && previous != e.boot_id) {
+        for (const auto& o : active) {
+            spdlog::warn("event=charger_rebooted_mid_session code={} order={}", e.code, o.id);
+            settle_at_last_meter(ctx, o.id, domain::StopReason::charger_rebooted);
+        }
+    }
+    ctx.commands.send(e.code, device::BootAccepted{static_cast<int>(ctx.config.orders.heartbeat_s), now});
+    spdlog::info("event=charger_boot code={} boot_id={} vendor=\"{}\" model=\"{}\" firmware=\"{}\"", e.code,
+                 e.boot_id, e.vendor, e.model, e.firmware);
+    push_charger_event(ctx, e.code, charger.station_id, 0, "boot",
+                       {{"online", true}, {"vendor", e.vendor}, {"model", e.model}, {"firmware", e.firmware}});
+}
+
+void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+    const auto before = live.charger(e.code);
+    std::int64_t station_id = before.station_id;
+    if (before.boot_id.empty()) {
+        // Never booted here (or Redis lost it): only a known charger may be marked online.
+        station_id = known_charger(ctx, e.code).station_id;
+    }
+    live.mark_seen(e.code, ctx.clock.now(), ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
+    if (!before.online) {
+        spdlog::info("event=charger_online code={}", e.code);
+        push_charger_event(ctx, e.code, station_id, 0, "online", {{"online", true}});
+    }
+}
+
+void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& e) {
+    const store::ChargerRef charger = known_charger(ctx, e.code);
+    if (e.connector < 1 || e.connector > charger.connectors)
+        throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));
+    const std::string status(device::to_string(e.status));
+    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, e.at);
+    push_charger_event(ctx, e.code, charger.station_id, e.connector, "status",
+                       {{"status", status}, {"at", format_utc(e.at)}});
+}
+
+void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& e) {
+    if (!e.command || e.command->kind != device::CommandKind::start || e.accepted) return;
+    // The start of an order was refused: cancel it at no charge.
+    const store::ChargerRef charger = known_charger(ctx, e.code);
+    {
+        auto sql = ctx.db.session();
+        auto order = store::find_order(*sql, e.command->order_id);
+        if (!order || order->charger_id != charger.id) return;  // another charger's order: ignore
+    }
+    cancel_start(ctx, e.command->order_id, domain::StopReason::start_rejected);
+}
+
+void apply_fault(app::Context& ctx, const device::FaultReported& e) {
+    const store::ChargerRef charger = known_charger(ctx, e.code);
+    if (e.connector < 0 || e.connector > charger.connectors) throw Error(Errc::bad_request, "unknown connector");
+    const std::string severity(device::to_string(e.severity));
+    {
+        auto sql = ctx.db.session();
+        if (e.cleared)
+            store::clear_alarm(*sql, charger.id, e.connector, e.fault, e.at);
+        else
+            store::raise_alarm(*sql, charger.id, e.connector, e.fault, severity, e.message, e.at);
+    }
+    spdlog::info("event=charger_fault code={} connector={} fault={} severity={} cleared={}", e.code, e.connector,
+                 e.fault, severity, e.cleared);
+    push_charger_event(ctx, e.code, charger.station_id, e.connector, "alarm",
+                       {{"code", e.fault},
+                        {"severity", severity},
+                        {"message", e.message},
+                        {"cleared", e.cleared},
+                        {"at", format_utc(e.at)}});
+}
+
+void apply_connection_lost(app::Context& ctx, const device::ConnectionLost& e) {
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+    if (!live.mark_offline(e.code)) return;  // already offline (another instance reported it)
+    spdlog::info("event=charger_offline code={} reason={}", e.code, e.reason);
+    push_charger_event(ctx, e.code, live.charger(e.code).station_id, 0, "offline",
+                       {{"online", false}, {"reason", e.reason}});
+}
+
+}  // namespace kw::service

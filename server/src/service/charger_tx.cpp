@@ -1,0 +1,159 @@
+// The transaction-event use case (service/charger_events.hpp). Each (charger, tx_id, seq) is applied
+// exactly once: the tx_events row is written in the same SQL transaction as the effect, and the
+// acknowledgement is sent only after commit, so a redelivery or a replay after reconnect finds the
+// row and is only acknowledged again.
+#include <algorithm>
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "device/commands.hpp"
+#include "domain/error.hpp"
+#include "live/redis.hpp"
+#include "live/state.hpp"
+#include "service/charger_events.hpp"
+#include "service/orders.hpp"
+#include "service/running.hpp"
+#include "service/wallet.hpp"
+#include "store/chargers_repo.hpp"
+#include "store/db.hpp"
+
+namespace kw::service {
+
+namespace {
+
+using domain::OrderEvent;
+using domain::OrderState;
+using domain::StopReason;
+using Kind = device::TransactionEvent::Kind;
+
+void ack(app::Context& ctx, const device::TransactionEvent& e) {
+    ctx.commands.send(e.code, device::TransactionEventAck{e.tx_id, e.seq});
+}
+
+// A transaction no order of ours should have: ask the charger to stop it.
+void stop_stray(app::Context& ctx, const device::TransactionEvent& e, std::int64_t order_id) {
+    ctx.commands.send(e.code, device::StopCommand{order_id, e.connector, e.tx_id,
+                                                  std::string(domain::to_string(StopReason::other))});
+}
+
+// The stop reason of an ended event: a stop the server asked for keeps its own reason.
+StopReason ended_reason(const store::Order& o, device::ChargerStopReason charger_reason) {
+    using R = device::ChargerStopReason;
+    if (o.state == domain::to_string(OrderState::stopping) && o.stop_reason)
+        return domain::stop_reason_from_string(*o.stop_reason);
+    switch (charger_reason) {
+        case R::local: return StopReason::charger_local;
+        case R::ev_full: return StopReason::ev_full;
+        case R::fault: return StopReason::fault;
+        case R::power_loss: return StopReason::power_loss;
+        case R::reboot: return StopReason::charger_rebooted;
+        case R::remote: return o.stop_reason ? domain::stop_reason_from_string(*o.stop_reason) : StopReason::driver;
+        case R::other: return StopReason::other;
+    }
+    return StopReason::other;
+}
+
+// started: the order moves to charging with its start reading; the running estimate begins.
+void apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr, const device::TransactionEvent& e,
+                   const store::ChargerRef& charger, const store::Order& order, UtcMs now) {
+    // No session began before its order existed: an earlier time could only move energy into
+    // other (dearer) tariff periods.
+    const UtcMs started_at = std::max(e.at, order.created_at);
+    if (!store::apply_event(sql, order.id, OrderState::starting, OrderEvent::tx_started, std::nullopt, std::nullopt,
+                            now)) {
+        tr.commit();
+        // A start after the order was cancelled (start timeout) or a second start: stop it.
+        spdlog::warn("event=tx_started_late code={} order={} state={}", e.code, order.id, order.state);
+        if (!domain::is_active(domain::order_state_from_string(order.state))) stop_stray(ctx, e, order.id);
+        return;
+    }
+    store::mark_started(sql, order.id, e.tx_id, e.meter_wh, started_at, now);
+    store::insert_sample(sql, order.id, started_at, e.meter_wh);
+    const std::int64_t balance = order.driver_id ? service::balance(sql, order.driver_id) : 0;
+    const std::int64_t max_w = store::connector_max_w(sql, charger.id, e.connector);
+    tr.commit();
+    running_begin(ctx, order, e.meter_wh, started_at, balance, max_w);
+    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, order.id, e.tx_id);
+    spdlog::info("event=tx_started code={} order={} tx_id={} meter_wh={}", e.code, order.id, e.tx_id, e.meter_wh);
+}
+
+// ended: the order is settled from the charger's readings (bounded by what is known of the session).
+void apply_ended(app::Context& ctx, soci::session& sql, soci::transaction& tr, const device::TransactionEvent& e,
+                 const store::Order& order) {
+    SettleInput in;
+    in.event = OrderEvent::tx_ended;
+    in.end_at = e.at;
+    in.end_wh = e.meter_wh;
+    in.reason = ended_reason(order, e.reason);
+    in.tx_id = e.tx_id;
+    in.reported_by_charger = true;
+    in.start_wh = e.meter_start_wh;
+    in.started_at = e.started_at;
+    const bool settled = settle(ctx, sql, order, in);
+    tr.commit();
+    if (settled) {
+        running_end(ctx, order);
+        live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, 0, "");
+    } else {
+        spdlog::info("event=tx_ended_for_closed_order code={} order={} state={}", e.code, order.id, order.state);
+    }
+}
+
+// updated: a reading inside the transaction, recorded once and then applied as a meter sample.
+void apply_update(app::Context& ctx, const device::TransactionEvent& e, const store::ChargerRef& charger, UtcMs now) {
+    bool first = false;
+    {
+        // Released before the meter sample takes its own (SQLite's pool has one session).
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        first = store::record_tx_event(*sql, charger.id, e.tx_id, e.seq, std::string(device::to_string(e.kind)), now);
+        tr.commit();
+    }
+    if (!first) spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, e.tx_id, e.seq);
+    ack(ctx, e);
+    if (first) apply_meter_sample(ctx, device::MeterSample{e.code, e.connector, e.meter_wh, 0, 0, 0, std::nullopt, e.at});
+}
+
+}  // namespace
+
+void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& e) {
+    if (e.seq < 1 || e.meter_wh < 0 || e.connector < 1)
+        throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
+    if (e.meter_start_wh && *e.meter_start_wh < 0) throw Error(Errc::bad_request, "meter_start_wh out of range");
+    const store::ChargerRef charger = known_charger(ctx, e.code);
+    const UtcMs now = ctx.clock.now();
+
+    if (e.kind == Kind::updated) {
+        apply_update(ctx, e, charger, now);
+        return;
+    }
+    auto sql = ctx.db.session();
+    soci::transaction tr(*sql);
+    if (!store::record_tx_event(*sql, charger.id, e.tx_id, e.seq, std::string(device::to_string(e.kind)), now)) {
+        tr.rollback();
+        spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, e.tx_id, e.seq);
+        ack(ctx, e);
+        return;
+    }
+    auto order = store::find_order(*sql, e.order_id);
+    const bool ours = order && order->charger_id == charger.id && order->connector_no == e.connector;
+    if (!ours) {
+        tr.commit();
+        spdlog::warn("event=tx_unknown_order code={} tx_id={} order={}", e.code, e.tx_id, e.order_id);
+        if (e.kind == Kind::started) stop_stray(ctx, e, e.order_id);
+        ack(ctx, e);
+        return;
+    }
+    if (e.kind == Kind::started) {
+        apply_started(ctx, *sql, tr, e, charger, *order, now);
+        ack(ctx, e);
+        if (order->state != domain::to_string(OrderState::starting)) return;
+    } else {
+        apply_ended(ctx, *sql, tr, e, *order);
+        ack(ctx, e);
+    }
+    push_order(ctx, *store::find_order(*sql, e.order_id));
+}
+
+}  // namespace kw::service

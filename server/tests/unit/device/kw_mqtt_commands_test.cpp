@@ -1,0 +1,72 @@
+// kw-mqtt/1 formats the typed device commands and alone owns correlation ids.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "device/mqtt/correlation.hpp"
+#include "device/mqtt/mqtt_commands.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using namespace kw::device;
+using kw::device::mqtt::correlation_id;
+using kw::device::mqtt::format_command;
+using kw::device::mqtt::parse_correlation_id;
+
+TEST(KwMqttCommands, StartIsTheDocumentedJsonWithItsCorrelationId) {
+    const auto cmd = format_command(StartCommand{42, 1, kw::parse_utc("2026-06-01T01:00:00Z")});
+    ASSERT_TRUE(cmd);
+    EXPECT_EQ(*cmd, json::parse(R"({"cmd":"start","corr":"o42-start","connector":1,"order_id":42,
+                                   "ts":"2026-06-01T01:00:00Z"})")
+                        .as_object());
+}
+
+TEST(KwMqttCommands, StopCarriesTheTransactionWhenKnown) {
+    const auto with = format_command(StopCommand{42, 2, std::string("KW-1-3"), "driver"});
+    ASSERT_TRUE(with);
+    EXPECT_EQ(*with, json::parse(R"({"cmd":"stop","corr":"o42-stop","connector":2,"order_id":42,
+                                    "reason":"driver","tx_id":"KW-1-3"})")
+                         .as_object());
+    const auto without = format_command(StopCommand{7, 1, std::nullopt, "start_timeout"});
+    ASSERT_TRUE(without);
+    EXPECT_FALSE(without->contains("tx_id"));
+}
+
+TEST(KwMqttCommands, AcknowledgementsOfEventsHaveNoCorrelationId) {
+    const auto boot = format_command(BootAccepted{30, kw::parse_utc("2026-06-01T01:00:00Z")});
+    ASSERT_TRUE(boot);
+    EXPECT_EQ(boot->at("cmd"), "boot_result");
+    EXPECT_EQ(boot->at("status"), "accepted");
+    EXPECT_EQ(boot->at("heartbeat_s"), 30);
+    EXPECT_FALSE(boot->contains("corr"));
+    const auto ack = format_command(TransactionEventAck{"KW-1-3", 2});
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(*ack, json::parse(R"({"cmd":"tx_ack","tx_id":"KW-1-3","seq":2})").as_object());
+}
+
+TEST(KwMqttCommands, CommandsTheProtocolLacksAreNotSupported) {
+    EXPECT_FALSE(format_command(ResetCommand{true}));
+    EXPECT_FALSE(format_command(UnlockCommand{1}));
+    EXPECT_FALSE(format_command(ChangeAvailabilityCommand{0, false}));
+    EXPECT_FALSE(format_command(GetConfigurationCommand{}));
+    EXPECT_FALSE(format_command(SetConfigurationCommand{"HeartbeatInterval", "30"}));
+    EXPECT_FALSE(format_command(TriggerMessageCommand{"status", 1}));
+}
+
+TEST(KwMqttCorrelation, EveryCommandIdRoundTrips) {
+    for (CommandKind k : {CommandKind::start, CommandKind::stop, CommandKind::reset, CommandKind::unlock,
+                          CommandKind::change_availability, CommandKind::get_configuration,
+                          CommandKind::set_configuration, CommandKind::trigger_message}) {
+        const CommandId id{k, 9007199254740993LL};
+        EXPECT_EQ(parse_correlation_id(correlation_id(id)), std::optional<CommandId>(id)) << correlation_id(id);
+    }
+}
+
+TEST(KwMqttCorrelation, ForeignOrMalformedIdsAreNotAttributed) {
+    for (const char* corr : {"", "o", "o-start", "o42", "o42-", "o42-begin", "x42-start", "o4x2-start", "o-1-start",
+                             "tx-KW-1-3-stop", "o42-start-again", "o99999999999999999999-start"})
+        EXPECT_FALSE(parse_correlation_id(corr).has_value()) << corr;
+}
+
+}  // namespace
