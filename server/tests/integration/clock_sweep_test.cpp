@@ -27,6 +27,7 @@
 #include "service/schedules.hpp"
 #include "service/sms.hpp"
 #include "service/status_cache.hpp"
+#include "service/tariff_cache.hpp"
 #include "service/sweeper.hpp"
 #include "services.hpp"
 #include "store/chargers_repo.hpp"
@@ -178,8 +179,9 @@ class SweepOnManualClock : public ::testing::Test {
     service::PasswordPool passwords_{1, 4};
     service::StatusCache account_status_{5000};
     const std::string token_key_ = "clock-test-key";
-    app::Context ctx_{config_, clock_, db_,      redis_,          hub_,          commands_sender_,
-                      broker_accounts_, payments_, sms_, passwords_, account_status_, token_key_};
+    service::TariffCache tariffs_;
+    app::Context ctx_{config_,   clock_, db_,        redis_,          hub_,       commands_sender_, broker_accounts_,
+                      payments_, sms_,   passwords_, account_status_, token_key_, tariffs_};
 
     std::int64_t driver_ = 0;
     std::mutex mutex_;

@@ -8,6 +8,9 @@
 //   edge-store   http/, ws/, device/ neither include store/db.hpp, open sessions nor call store::
 //                functions: they call services (store row and filter structs are plain data, allowed)
 //   size         no file in server/src over 400 lines
+//   order-state  an order's state is written by one statement, store::apply_event in
+//                store/orders_repo.cpp, whose target comes from domain::next_state; no string-typed
+//                transition( API is offered for callers to pass state literals to
 // The checkers are plain functions over (path, text) and are first shown to fail on bad samples.
 #include <gtest/gtest.h>
 
@@ -16,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -36,19 +38,6 @@ struct Violation {
     std::string detail;
 };
 
-// Violations that another branch removes (device/mqtt's SQL and store calls, service/orders' SQL)
-// or that are not this change's to fix (client.cpp's size). The integrator empties this list as
-// those land; KnownExceptionsAreStillViolations fails for an entry that is no longer needed.
-const std::set<std::pair<std::string, std::string>> kKnownExceptions = {
-    {"device/mqtt/ack.cpp", "edge-store"},     {"device/mqtt/ack.cpp", "include-up"},
-    {"device/mqtt/boot.cpp", "edge-store"},    {"device/mqtt/boot.cpp", "include-up"},
-    {"device/mqtt/fault.cpp", "edge-store"},   {"device/mqtt/fault.cpp", "include-up"},
-    {"device/mqtt/fault.cpp", "sql"},          {"device/mqtt/meter.cpp", "edge-store"},
-    {"device/mqtt/meter.cpp", "include-up"},   {"device/mqtt/payload.cpp", "edge-store"},
-    {"device/mqtt/state.cpp", "include-up"},   {"device/mqtt/status.cpp", "include-up"},
-    {"device/mqtt/tx.cpp", "edge-store"},      {"device/mqtt/tx.cpp", "include-up"},
-    {"device/mqtt/client.cpp", "size"},        {"service/orders.cpp", "sql"},
-};
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -109,6 +98,14 @@ bool looks_like_sql(const std::string& text) {
     return std::regex_search(text, sql);
 }
 
+// UPDATE orders SET ... state = ...: a statement that moves an order.
+bool writes_order_state(const std::string& literal) {
+    static const std::regex update(R"(UPDATE\s+orders\s+SET\s([\s\S]*?)\bWHERE\b)");
+    static const std::regex state(R"((^|[\s,])state\s*=)");
+    std::smatch m;
+    return std::regex_search(literal, m, update) && std::regex_search(m[1].str(), state);
+}
+
 // {'"' or '<', path} of every #include line.
 std::vector<std::pair<char, std::string>> includes(std::string_view source) {
     static const std::regex line(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
@@ -144,6 +141,11 @@ std::vector<Violation> check_file(const std::string& path, std::string_view text
     if (layer != "store")
         for (const auto& literal : scanned.literals)
             if (looks_like_sql(literal)) out.push_back({path, "sql", "\"" + literal.substr(0, 60) + "\""});
+    for (const auto& literal : scanned.literals)
+        if (writes_order_state(literal) && path != "store/orders_repo.cpp")
+            out.push_back({path, "order-state", "\"" + literal.substr(0, 60) + "\""});
+    if (layer == "store" && scanned.code.find("transition(") != std::string::npos)
+        out.push_back({path, "order-state", "a string-typed transition( API"});
     for (const auto& [delimiter, included] : includes(text)) {
         if (in(layer, {"service", "store", "domain", "live", "device"}) && delimiter == '"' &&
             (starts_with(included, "http/") || (starts_with(included, "ws/") && included != "ws/push.hpp")))
@@ -234,21 +236,37 @@ TEST(LayoutCheck, RefusesFilesOverFourHundredLines) {
     EXPECT_TRUE(has(check_file("store/migrations/009_x.sql", text), "size"));
 }
 
+TEST(LayoutCheck, RefusesOrderStateWritesOutsideApplyEvent) {
+    const std::string write = "sql << \"UPDATE orders SET state = :to, stop_reason = :r WHERE id = :id\";";
+    EXPECT_TRUE(has(check_file("service/orders.cpp", write), "order-state"));
+    EXPECT_TRUE(has(check_file("store/wallet_repo.cpp", write), "order-state"));
+    EXPECT_FALSE(has(check_file("store/orders_repo.cpp", write), "order-state"));
+    EXPECT_FALSE(has(check_file("store/wallet_repo.cpp", "\"UPDATE orders SET paid_fen = :p WHERE id = :id\""),
+                     "order-state"));
+    EXPECT_TRUE(has(check_file("store/orders_repo.hpp", "bool transition(session& s, std::string to);"),
+                    "order-state"));
+}
+
+// The one statement that moves an order asks the state machine for its target.
+TEST(Layout, ApplyEventIsTheOneOrderStateWriteAndAsksTheStateMachine) {
+    std::ifstream in(fs::path(KW_SOURCE_DIR) / "server" / "src" / "store" / "orders_repo.cpp");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    const Scanned scanned = scan(text);
+    EXPECT_EQ(std::count_if(scanned.literals.begin(), scanned.literals.end(), writes_order_state), 1);
+    const auto start = text.find("apply_event(");
+    ASSERT_NE(start, std::string::npos);
+    const auto body = text.substr(start, text.find("\n}\n", start) - start);
+    EXPECT_NE(body.find("domain::next_state(from, event)"), std::string::npos);
+}
+
 TEST(Layout, ServerSourcesFollowTheLayers) {
     for (const Violation& v : check_tree()) {
-        if (kKnownExceptions.count({v.file, v.rule})) continue;
         ADD_FAILURE() << v.file << ": " << v.rule << ": " << v.detail;
     }
 }
 
-TEST(Layout, KnownExceptionsAreStillViolations) {
-    const auto found = check_tree();
-    for (const auto& [file, rule] : kKnownExceptions) {
-        const bool still = std::any_of(found.begin(), found.end(),
-                                       [&](const Violation& v) { return v.file == file && v.rule == rule; });
-        EXPECT_TRUE(still) << file << " no longer breaks '" << rule << "': remove it from kKnownExceptions";
-    }
-}
 
 }  // namespace
 }  // namespace kw
