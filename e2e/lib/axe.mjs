@@ -30,11 +30,20 @@ function axeScript() {
 const BLOCKING = new Set(['critical', 'serious']);
 
 // Runs in the page. Waits for running transitions (a fading dialog has no final colours yet; looping
-// spinners are cut off after a second), then asks axe for the violations.
+// spinners are cut off after a second), then asks axe for the violations; when a transition started
+// meanwhile (a dialog closing after a click), the answer may mix two states, so it asks again.
 async function runAxe() {
-  const settled = Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {})));
-  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 1000))]);
-  const result = await window.axe.run(document, { resultTypes: ['violations'] });
+  const moving = () => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+  const settle = () => Promise.race([
+    Promise.all(moving().map((a) => a.finished.catch(() => {}))),
+    new Promise((resolve) => setTimeout(resolve, 1000)),
+  ]);
+  let result;
+  for (let attempt = 0; attempt < 3; ++attempt) {
+    await settle();
+    result = await window.axe.run(document, { resultTypes: ['violations'] });
+    if (!moving().length) break;
+  }
   return result.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
