@@ -30,28 +30,33 @@ function axeScript() {
 const BLOCKING = new Set(['critical', 'serious']);
 
 // Runs in the page. Waits for running transitions (a fading dialog has no final colours yet; looping
-// spinners are cut off after a second), then asks axe for the violations; when a transition started
-// meanwhile (a dialog closing after a click), the answer may mix two states, so it asks again.
+// spinners are cut off after a second) and asks axe for the violations; a finding counts only when
+// a second look a moment later still has it, so a box caught mid-fade is not a finding.
 async function runAxe() {
   const moving = () => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
-  const settle = () => Promise.race([
-    Promise.all(moving().map((a) => a.finished.catch(() => {}))),
-    new Promise((resolve) => setTimeout(resolve, 1000)),
-  ]);
-  let result;
-  for (let attempt = 0; attempt < 3; ++attempt) {
-    await settle();
-    result = await window.axe.run(document, { resultTypes: ['violations'] });
-    if (!moving().length) break;
-  }
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    helpUrl: v.helpUrl,
-    targets: v.nodes.map((n) => n.target.join(' ')),
-    html: v.nodes.map((n) => n.html.slice(0, 160)),
-  }));
+  const look = async () => {
+    await Promise.race([
+      Promise.all(moving().map((a) => a.finished.catch(() => {}))),
+      new Promise((resolve) => setTimeout(resolve, 1000)),
+    ]);
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return violations;
+  };
+  const first = await look();
+  if (!first.length) return [];
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const seen = new Set(first.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}`)));
+  return (await look())
+    .map((v) => ({ ...v, nodes: v.nodes.filter((n) => seen.has(`${v.id} ${n.target.join(' ')}`)) }))
+    .filter((v) => v.nodes.length)
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+      html: v.nodes.map((n) => n.html.slice(0, 160)),
+    }));
 }
 
 function state(page) {
