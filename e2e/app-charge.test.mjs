@@ -8,12 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { SHANGHAI, assertNoPageErrors, openPhone, shot } from './lib/app.mjs';
 import { launchBrowser, repoRoot, screenshot, startStack, waitFor } from './lib/stack.mjs';
 
 const QRCode = createRequire(path.join(repoRoot, 'web', 'package.json'))('qrcode');
 
-// The demo Shanghai station (WGS-84), where the phone says it is.
-const SHANGHAI = { latitude: 31.2304, longitude: 121.4737 };
 const CHARGER = 'SH-DC-01';
 
 let stack;
@@ -29,19 +28,6 @@ after(async () => {
   await stack?.stop();
 });
 
-function phoneContext() {
-  return browser.newContext({
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 1,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    geolocation: SHANGHAI,
-    permissions: ['geolocation'],
-  });
-}
-
 // Same rules as web/api/money.ts: fen -> "¥12.34", Wh -> "12.35 kWh".
 const fen = (n) => `${n < 0 ? '-' : ''}¥${Math.floor(Math.abs(n) / 100).toLocaleString('en-US')}.${String(Math.abs(n) % 100).padStart(2, '0')}`;
 const kwh = (wh) => {
@@ -51,20 +37,11 @@ const kwh = (wh) => {
 // The server's fee rule (server/src/domain/README.md): Wh * price / 100000 fen, rounded half up.
 const fee = (wh, price) => Math.floor((wh * price + 50000) / 100000);
 
-// Waits for toasts and dialogs to be gone so screenshots show the page itself.
-async function shot(page, name, options) {
-  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await screenshot(page, name, options);
-}
-
 const text = async (page, selector) => (await page.locator(selector).first().innerText()).trim();
 const number = (s) => Number(s.replace(/[^0-9.]/g, ''));
 
 test('a new driver finds the station, scans, charges, stops and gets the exact bill', async () => {
-  const context = await phoneContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page } = await openPhone(browser);
   const phone = `139${String(Date.now()).slice(-8)}`;
   const password = 'Drive1234';
 
@@ -267,6 +244,6 @@ test('a new driver finds the station, scans, charges, stops and gets the exact b
   await page.waitForURL(/\/app\/login/);
   await page.getByText('Log in').first().waitFor();
 
-  assert.deepEqual(errors, []);
+  assertNoPageErrors(page);
   await context.close();
 });

@@ -4,7 +4,8 @@
 // charge in the ledger, nothing lost or counted twice.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { accounts, launchBrowser, screenshot, sleep, startStack, waitFor } from './lib/stack.mjs';
+import { assertNoPageErrors, logIn, newAppPage, newPhoneContext, shot } from './lib/app.mjs';
+import { launchBrowser, sleep, startStack, waitFor } from './lib/stack.mjs';
 
 const CHARGER = 'SH-DC-01';
 const CONNECTOR = 2;
@@ -22,21 +23,8 @@ after(async () => {
   await stack?.stop();
 });
 
-// Waits for toasts and dialogs to be gone so screenshots show the page itself.
-async function shot(page, name, options) {
-  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await screenshot(page, name, options);
-}
-
 test('a dropped live connection loses nothing: the session ended meanwhile shows its final bill', async () => {
-  const context = await browser.newContext({
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 1,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
+  const context = await newPhoneContext(browser, { geolocation: null });
   // Every WebSocket of the app goes through here: passed to the server, unless the network is "down".
   let down = false;
   const live = [];
@@ -48,18 +36,14 @@ test('a dropped live connection loses nothing: the session ended meanwhile shows
     const server = ws.connectToServer();
     live.push({ ws, server });
   });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const page = await newAppPage(context);
 
   const token = await stack.driverToken();
   const before = (await stack.api('GET', '/wallet', undefined, token)).balance_fen;
 
   await page.goto(`${stack.appUrl}c/${CHARGER}/${CONNECTOR}`);
   await page.waitForURL(/\/app\/login/);
-  await page.locator('[data-test=phone] input').fill(accounts.driver.phone);
-  await page.locator('[data-test=password] input').fill(accounts.driver.password);
-  await page.locator('[data-test=submit]').click();
+  await logIn(page);
   await page.waitForURL(new RegExp(`/app/c/${CHARGER}/${CONNECTOR}$`));
   await page.locator('[data-test=start]').click();
   await page.waitForURL(/\/app\/charging\/\d+$/);
@@ -101,6 +85,6 @@ test('a dropped live connection loses nothing: the session ended meanwhile shows
   assert.equal(ledger.filter((l) => l.order_id === orderId).length, order.paid_fen > 0 ? 1 : 0);
   assert.equal((await stack.api('GET', '/wallet', undefined, token)).balance_fen, before - order.paid_fen);
 
-  assert.deepEqual(errors, []);
+  assertNoPageErrors(page);
   await context.close();
 });

@@ -3,7 +3,8 @@
 // the installable manifest is served.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { accounts, launchBrowser, screenshot, startStack, waitFor } from './lib/stack.mjs';
+import { assertNoPageErrors, logIn, openPhone, shot } from './lib/app.mjs';
+import { launchBrowser, startStack, waitFor } from './lib/stack.mjs';
 
 let stack;
 let browser;
@@ -18,26 +19,8 @@ after(async () => {
   await stack?.stop();
 });
 
-// Waits for toasts and dialogs to be gone so screenshots show the page itself.
-async function shot(page, name, options) {
-  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await screenshot(page, name, options);
-}
-
 test('the app shell loads offline from the service worker and says it is offline', async () => {
-  const context = await browser.newContext({
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 1,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    geolocation: { latitude: 31.2304, longitude: 121.4737 },
-    permissions: ['geolocation'],
-  });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page } = await openPhone(browser);
 
   // The manifest makes it installable: name, standalone, start_url in scope, 192 and 512 px icons.
   const manifest = await (await fetch(`${stack.appUrl}manifest.webmanifest`)).json();
@@ -50,9 +33,7 @@ test('the app shell loads offline from the service worker and says it is offline
   }
 
   await page.goto(stack.appUrl);
-  await page.locator('[data-test=phone] input').fill(accounts.driver.phone);
-  await page.locator('[data-test=password] input').fill(accounts.driver.password);
-  await page.locator('[data-test=submit]').click();
+  await logIn(page);
   await page.waitForURL(/\/app\/map/);
   assert.equal(await page.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href')), '/app/manifest.webmanifest');
 
@@ -80,6 +61,6 @@ test('the app shell loads offline from the service worker and says it is offline
   await page.locator('[data-test=offline-banner]').waitFor();
   await page.locator('.van-nav-bar').getByText('我的订单').waitFor();
 
-  assert.deepEqual(errors, []);
+  assertNoPageErrors(page);
   await context.close();
 });

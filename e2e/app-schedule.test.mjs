@@ -8,11 +8,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { accounts, launchBrowser, repoRoot, screenshot, startStack, waitFor } from './lib/stack.mjs';
+import { assertNoPageErrors, logIn, openPhone, shot } from './lib/app.mjs';
+import { launchBrowser, repoRoot, startStack, waitFor } from './lib/stack.mjs';
 
 const QRCode = createRequire(path.join(repoRoot, 'web', 'package.json'))('qrcode');
 
-const SHANGHAI = { latitude: 31.2304, longitude: 121.4737 };
 const CHARGER = 'SH-AC-01';
 
 let stack;
@@ -54,36 +54,15 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-// Waits for toasts and dialogs to be gone so screenshots show the page itself.
-async function shot(page, name, options) {
-  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await screenshot(page, name, options);
-}
-
 test('a driver scans with the camera, schedules a session that starts by itself, and cancels another', async () => {
-  const context = await browser.newContext({
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 1,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    geolocation: SHANGHAI,
-    permissions: ['geolocation', 'camera'],
-  });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page } = await openPhone(browser, { permissions: ['geolocation', 'camera'] });
 
   // ---- log in (wrong password first)
   await page.goto(`${stack.appUrl}scan`);
   await page.waitForURL(/\/app\/login\?redirect=/);
-  await page.locator('[data-test=phone] input').fill(accounts.driver.phone);
-  await page.locator('[data-test=password] input').fill('Wrong1234');
-  await page.locator('[data-test=submit]').click();
+  await logIn(page, undefined, 'Wrong1234');
   await page.locator('.van-toast').getByText('手机号或密码错误').waitFor();
-  await page.locator('[data-test=password] input').fill(accounts.driver.password);
-  await page.locator('[data-test=submit]').click();
+  await logIn(page);
   await page.waitForURL(/\/app\/scan$/); // back where the driver was going
 
   // ---- the camera reads the label
@@ -157,6 +136,6 @@ test('a driver scans with the camera, schedules a session that starts by itself,
   const after = (await stack.api('GET', '/schedules', undefined, token)).items;
   assert.deepEqual(after.map((s) => s.state).sort(), ['cancelled', 'fired']);
 
-  assert.deepEqual(errors, []);
+  assertNoPageErrors(page);
   await context.close();
 });

@@ -5,9 +5,9 @@
 // Against the real stack: kilowatt (SQLite, demo data), Mosquitto, Redis, kilowatt-sim.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { accounts, launchBrowser, screenshot, sleep, startStack, waitFor } from './lib/stack.mjs';
+import { assertNoPageErrors, logIn, openPhone, shot } from './lib/app.mjs';
+import { launchBrowser, screenshot, sleep, startStack, waitFor } from './lib/stack.mjs';
 
-const SHANGHAI = { latitude: 31.2304, longitude: 121.4737 };
 const CHARGER = 'SH-AC-02';
 const CONNECTOR = 1;
 
@@ -24,30 +24,6 @@ after(async () => {
   await stack?.stop();
 });
 
-function phoneContext(locale = 'zh-CN') {
-  return browser.newContext({
-    viewport: { width: 375, height: 812 },
-    deviceScaleFactor: 1,
-    isMobile: true,
-    hasTouch: true,
-    locale,
-    timezoneId: 'Asia/Shanghai',
-    geolocation: SHANGHAI,
-    permissions: ['geolocation'],
-  });
-}
-
-async function shot(page, name) {
-  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
-  await screenshot(page, name);
-}
-
-async function logIn(page, phone, password) {
-  await page.locator('[data-test=phone] input').fill(phone);
-  await page.locator('[data-test=password] input').fill(password);
-  await page.locator('[data-test=submit]').click();
-}
-
 /** Counts the page's ticket requests and WebSockets (their URLs) from now on. */
 function watchLive(page) {
   const seen = { tickets: 0, sockets: [] };
@@ -59,16 +35,13 @@ function watchLive(page) {
 }
 
 test('a revoked session stops the live charging page and goes to the login page', async () => {
-  const context = await phoneContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page } = await openPhone(browser);
   const live = watchLive(page);
 
   // ---- log in and start charging
   await page.goto(`${stack.appUrl}c/${CHARGER}/${CONNECTOR}`);
   await page.waitForURL(/\/app\/login/);
-  await logIn(page, accounts.driver.phone, accounts.driver.password);
+  await logIn(page);
   await page.waitForURL(new RegExp(`/app/c/${CHARGER}/${CONNECTOR}$`));
   await page.locator('[data-test=start]').click();
   await page.waitForURL(/\/app\/charging\/\d+$/);
@@ -107,12 +80,12 @@ test('a revoked session stops the live charging page and goes to the login page'
   console.log(`app-session: the live page went to the login page ${tookMs} ms after the driver was disabled`);
 
   // A disabled driver cannot log in again.
-  await logIn(page, accounts.driver.phone, accounts.driver.password);
+  await logIn(page);
   await page.locator('.van-toast').getByText('账号已被停用，请联系客服').waitFor();
 
   // ---- enabled again: log in, back on the live page; then a logout in another tab ends this one
   await stack.api('POST', `/admin/drivers/${me.id}/enable`, undefined, admin);
-  await logIn(page, accounts.driver.phone, accounts.driver.password);
+  await logIn(page);
   await page.waitForURL(chargingUrl);
   await waitFor(async () => (await state()) === 'charging', { timeoutMs: 15000, what: 'charging again' });
   const other = await context.newPage();
@@ -126,7 +99,7 @@ test('a revoked session stops the live charging page and goes to the login page'
 
   // Clean up: the session is stopped by staff.
   await stack.api('POST', `/admin/orders/${orderId}/force-stop`, undefined, admin);
-  assert.deepEqual(errors, []);
+  assertNoPageErrors(page);
   await context.close();
 });
 
@@ -134,10 +107,7 @@ test('failed driver logins end in "too many attempts, try again in N s"; "get co
   const phone = `137${String(Date.now()).slice(-8)}`;
   const password = 'Drive1234';
   await stack.registerDriver(phone, password, 'throttled');
-  const context = await phoneContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { context, page } = await openPhone(browser);
   await page.goto(`${stack.appUrl}login`);
   await page.locator('[data-test=submit]').waitFor();
 
@@ -174,6 +144,6 @@ test('failed driver logins end in "too many attempts, try again in N s"; "get co
   assert.ok(await button.isDisabled());
   await shot(page, 'app-53-register-countdown');
 
-  assert.deepEqual(errors, []);
+  assertNoPageErrors(page);
   await context.close();
 });

@@ -1,7 +1,9 @@
 // Helpers for the admin console journeys (e2e/admin-*.test.mjs): a browser page at 1280x800 in
 // Asia/Shanghai, sign-in through the login form, Element Plus selects and confirmation boxes.
-import assert from 'node:assert/strict';
+import { watchPageErrors } from './page.mjs';
 import { accounts, screenshot } from './stack.mjs';
+
+export { assertNoPageErrors } from './page.mjs';
 
 /**
  * A new page in its own context (fresh localStorage). Uncaught page errors are collected in
@@ -16,13 +18,7 @@ export async function newAdminPage(browser, { width = 1280, height = 800, locale
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  page.kwErrors = [];
-  page.on('pageerror', (e) => page.kwErrors.push(e.message));
-  return page;
-}
-
-export function assertNoPageErrors(page) {
-  assert.deepEqual(page.kwErrors, [], `uncaught errors in the page: ${page.kwErrors.join('; ')}`);
+  return watchPageErrors(page);
 }
 
 /** Signs in through the login form and waits for the layout. who: admin | operator | maintainer. */

@@ -25,6 +25,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertAccessible, auditBrowser, checkA11y } from './axe.mjs';
 
 import { assertApiResponse } from './contract.mjs';
 
@@ -509,7 +510,7 @@ export async function launchBrowser(options = {}) {
     throw new Error(`${chromiumPath} not found: apt-get install -y chromium (never download a browser)`);
   }
   const { chromium } = loadPlaywright();
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     ...options,
@@ -519,10 +520,16 @@ export async function launchBrowser(options = {}) {
       ...(options.args ?? []),
     ],
   });
+  return auditBrowser(browser); // axe-core on every page of every journey (axe.mjs)
 }
 
-/** Saves a full-viewport PNG of the page to e2e/output/<name>.png and returns its path. */
+/**
+ * Saves a full-viewport PNG of the page to e2e/output/<name>.png and returns its path. Checks the
+ * page with axe-core first and throws on any critical/serious finding.
+ */
 export async function screenshot(page, name, options = {}) {
+  await checkA11y(page);
+  await assertAccessible(page);
   fs.mkdirSync(outputDir, { recursive: true });
   const file = path.join(outputDir, `${name}.png`);
   await page.screenshot({ path: file, ...options });

@@ -1,12 +1,16 @@
 /// <reference types="vitest" />
 import vue from '@vitejs/plugin-vue';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import Components from 'unplugin-vue-components/vite';
 import { defineConfig } from 'vite';
 
 // Served by the kilowatt server at /admin/ (--server.admin_root=web/admin/dist), so API calls are
 // relative (/api/v1/...). `npm run dev` proxies /api to a running server (KW_API, default :8080).
 export default defineConfig({
   base: '/admin/',
-  plugins: [vue()],
+  // Element Plus per component: the resolver imports each <el-*> a template uses, with its CSS, into
+  // the chunk of the page that uses it (instead of the whole library and stylesheet in the entry).
+  plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
   // vue-i18n compiles messages to an AST, not with new Function(): the console runs under a CSP
   // without 'unsafe-eval' (deploy/nginx/kilowatt.conf).
   define: {
@@ -15,11 +19,11 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    chunkSizeWarningLimit: 1200,
     rollupOptions: {
       output: {
+        // ECharts only with the pages that draw a chart (lib/echarts.ts imports its parts from
+        // echarts/core); the framework in one long-cached chunk.
         manualChunks: {
-          'element-plus': ['element-plus', '@element-plus/icons-vue'],
           echarts: ['echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers'],
           vue: ['vue', 'vue-router', 'pinia', 'vue-i18n'],
         },

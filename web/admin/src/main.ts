@@ -1,7 +1,13 @@
-import * as Icons from '@element-plus/icons-vue';
+import {
+  ArrowDown, ArrowLeft, Avatar, CircleCheck, Connection, DataLine, Delete, Document, Download, Key, Lightning,
+  Location, Money, Odometer, Plus, PriceTag, Printer, Search, Tickets, Timer, User, UserFilled, Warning,
+} from '@element-plus/icons-vue';
 import { onUnauthorized } from '@kilowatt/api/http';
-import ElementPlus, { ElMessage } from 'element-plus';
-import 'element-plus/dist/index.css';
+import { ElMessage } from 'element-plus';
+// <el-*> components come per page with their CSS (unplugin-vue-components, vite.config.ts); the
+// message and message box are called from scripts, so their styles are imported here.
+import 'element-plus/es/components/message/style/css';
+import 'element-plus/es/components/message-box/style/css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
@@ -14,8 +20,13 @@ import './styles/main.css';
 installErrorPresenter(); // failed requests are shown once, by the client, in the user's language
 const app = createApp(App);
 const pinia = createPinia();
-app.use(pinia).use(i18n).use(router).use(ElementPlus);
-for (const [name, component] of Object.entries(Icons)) app.component(name, component);
+app.use(pinia).use(i18n).use(router);
+// The icons the templates, the menu (router/index.ts) and the dashboard name; not all 290 of them.
+const icons = {
+  ArrowDown, ArrowLeft, Avatar, CircleCheck, Connection, DataLine, Delete, Document, Download, Key, Lightning,
+  Location, Money, Odometer, Plus, PriceTag, Printer, Search, Tickets, Timer, User, UserFilled, Warning,
+};
+for (const [name, component] of Object.entries(icons)) app.component(name, component);
 
 // The one reaction to a token the server no longer accepts (called once however many requests
 // were waiting): forget the session and go to the login page, coming back here afterwards.

@@ -2,36 +2,11 @@
 // socket while logged in, the 401/expiry reaction and the service worker.
 import { onUnauthorized } from '@kilowatt/api/http'
 import { createPinia } from 'pinia'
-import {
-  ActionSheet,
-  Badge,
-  Button,
-  Cell,
-  CellGroup,
-  Dialog,
-  Divider,
-  Empty,
-  Field,
-  Form,
-  Icon,
-  List,
-  Loading,
-  NavBar,
-  NoticeBar,
-  Popup,
-  PullRefresh,
-  Radio,
-  RadioGroup,
-  Search,
-  Skeleton,
-  Tab,
-  Tabbar,
-  TabbarItem,
-  Tabs,
-  Tag,
-  showToast,
-} from 'vant'
-import 'vant/lib/index.css'
+import { setToastDefaultOptions, showToast, type ToastOptions } from 'vant'
+// <van-*> components come per page with their CSS (unplugin-vue-components, vite.config.ts); toasts
+// and dialogs are called from scripts, so their styles are imported here.
+import 'vant/es/dialog/style'
+import 'vant/es/toast/style'
 import { createApp, watch } from 'vue'
 import App from './App.vue'
 import { i18n } from './i18n'
@@ -43,14 +18,13 @@ import { useAuthStore } from './stores/auth'
 import './styles.css'
 
 installErrorPresenter() // failed requests are shown once, by the client, in the driver's language
+// Vant shows a toast as a popup with role="dialog" and no name; a toast is a status message (extra
+// options reach the toast's element as attributes).
+setToastDefaultOptions({ role: 'status' } as ToastOptions)
+
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia).use(i18n)
-for (const c of [
-  ActionSheet, Badge, Button, Cell, CellGroup, Dialog, Divider, Empty, Field, Form, Icon, List, Loading, NavBar,
-  NoticeBar, Popup, PullRefresh, Radio, RadioGroup, Search, Skeleton, Tab, Tabbar, TabbarItem, Tabs, Tag,
-])
-  app.use(c)
 
 applyVantLocale(i18n.global.locale.value)
 watch(i18n.global.locale, (l) => applyVantLocale(l))

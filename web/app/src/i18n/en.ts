@@ -9,6 +9,7 @@ export default {
     cancel: 'Cancel',
     confirm: 'OK',
     back: 'Back',
+    close: 'Close',
     save: 'Save',
     empty: 'Nothing here yet',
     noMore: 'No more',

@@ -9,6 +9,7 @@ export default {
     cancel: '取消',
     confirm: '确定',
     back: '返回',
+    close: '关闭',
     save: '保存',
     empty: '暂无数据',
     noMore: '没有更多了',
