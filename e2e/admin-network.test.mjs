@@ -149,7 +149,7 @@ test('the charger detail shows live connectors, boot data and printable QR label
   const status1 = page.locator('[data-connector-status="1"]');
   await waitFor(async () => (await status1.getAttribute('data-status')) === 'charging', { what: 'connector 1 charging' });
   await page.locator('[data-session="1"] [data-state="charging"]').waitFor();
-  await waitFor(async () => (await page.getByTestId('charger-power-chart').isVisible()), { what: 'chart' });
+  await waitFor(async () => await page.getByTestId('charger-power-chart').isVisible(), { what: 'chart' });
   await page.locator('.el-main').evaluate((el) => el.scrollTo(0, 0));
   await shot(page, 'admin-charger-detail');
   await page.getByTestId('remote-stop-1').click();

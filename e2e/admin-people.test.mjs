@@ -50,7 +50,10 @@ test('a driver is found, their balance adjusted with a reason, disabled and enab
   await page.getByTestId('driver-toggle').click();
   await confirmBox(page);
   await waitFor(async () => (await page.getByTestId('driver-status').innerText()) === '已停用', { what: 'disabled' });
-  const refused = await stack.driverToken().then(() => null, (e) => e);
+  const refused = await stack.driverToken().then(
+    () => null,
+    (e) => e,
+  );
   assert.ok(refused instanceof ApiCallError, 'a disabled driver cannot sign in');
   await page.getByTestId('driver-toggle').click();
   await confirmBox(page);
@@ -66,7 +69,9 @@ test('an employee is created with a role, gets a new password and is disabled', 
   await selectOption(page, page.getByTestId('employee-role'), '运维');
   await page.getByTestId('employee-password').fill('short');
   await page.getByTestId('employee-save').click();
-  await waitFor(async () => (await page.getByTestId('employee-dialog').innerText()).includes('密码需 8-64 位'), { what: 'password refused' });
+  await waitFor(async () => (await page.getByTestId('employee-dialog').innerText()).includes('密码需 8-64 位'), {
+    what: 'password refused',
+  });
   await page.getByTestId('employee-password').fill('Maint5678');
   await page.getByTestId('employee-save').click();
   await waitForToast(page, 'success');
@@ -95,7 +100,10 @@ test('an employee is created with a role, gets a new password and is disabled', 
   await row.locator('button', { hasText: '停用' }).click();
   await confirmBox(page);
   await waitFor(async () => (await row.locator('.el-tag', { hasText: '停用' }).count()) === 1, { what: 'disabled' });
-  const e = await stack.api('POST', '/auth/staff/login', { login: 'e2e.maint', password: 'NewPass999' }).then(() => null, (err) => err);
+  const e = await stack.api('POST', '/auth/staff/login', { login: 'e2e.maint', password: 'NewPass999' }).then(
+    () => null,
+    (err) => err,
+  );
   assert.ok(e instanceof ApiCallError, 'a disabled employee cannot sign in');
   await shot(page, 'admin-employees');
 });
@@ -106,9 +114,15 @@ test('the audit log lists the staff actions and filters them', async () => {
   await table.waitFor();
   await waitFor(async () => (await table.innerText()).includes('employee:'), { what: 'employee actions listed' });
   await selectOption(page, page.getByTestId('audit-action'), '调整余额');
-  await waitFor(async () => (await table.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).every((a) => a === 'driver.adjust_balance'), {
-    what: 'only balance adjustments',
-  });
+  await waitFor(
+    async () =>
+      (await table.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).every(
+        (a) => a === 'driver.adjust_balance',
+      ),
+    {
+      what: 'only balance adjustments',
+    },
+  );
   assert.equal(await table.locator('[data-action]').count(), 1);
   assert.match(await table.innerText(), /E2E 补偿扣回/);
   await shot(page, 'admin-audit');

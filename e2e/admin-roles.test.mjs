@@ -65,7 +65,10 @@ test('a maintainer sees the network and orders but no refund, drivers or employe
   // the server enforces the same
   const token = await stack.staffToken('maintainer');
   const refused = async (method, path, body) => {
-    const e = await stack.api(method, path, body, token).then(() => null, (err) => err);
+    const e = await stack.api(method, path, body, token).then(
+      () => null,
+      (err) => err,
+    );
     assert.ok(e instanceof ApiCallError, `${method} ${path} must fail`);
     assert.equal(e.status, 403, `${method} ${path}`);
     assert.equal(e.code, 'forbidden');
@@ -93,6 +96,9 @@ test('an operator manages drivers and money but not employees or the audit log',
   assertNoPageErrors(page);
   await page.context().close();
   const token = await stack.staffToken('operator');
-  const e = await stack.api('GET', '/admin/audit', undefined, token).then(() => null, (err) => err);
+  const e = await stack.api('GET', '/admin/audit', undefined, token).then(
+    () => null,
+    (err) => err,
+  );
   assert.equal(e?.status, 403);
 });

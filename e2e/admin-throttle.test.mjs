@@ -46,7 +46,10 @@ test('wrong staff passwords end in "too many attempts, try again in N s", in bot
   await screenshot(page, 'admin-login-throttled');
 
   // The API says the same: 429 too_many_requests with a Retry-After header.
-  const refused = await stack.api('POST', '/auth/staff/login', { login: who, password: 'wrong-again-1' }).then(() => null, (e) => e);
+  const refused = await stack.api('POST', '/auth/staff/login', { login: who, password: 'wrong-again-1' }).then(
+    () => null,
+    (e) => e,
+  );
   assert.ok(refused instanceof ApiCallError);
   assert.equal(refused.status, 429);
   assert.equal(refused.code, 'too_many_requests');

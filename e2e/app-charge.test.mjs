@@ -29,7 +29,8 @@ after(async () => {
 });
 
 // Same rules as web/api/money.ts: fen -> "¥12.34", Wh -> "12.35 kWh".
-const fen = (n) => `${n < 0 ? '-' : ''}¥${Math.floor(Math.abs(n) / 100).toLocaleString('en-US')}.${String(Math.abs(n) % 100).padStart(2, '0')}`;
+const fen = (n) =>
+  `${n < 0 ? '-' : ''}¥${Math.floor(Math.abs(n) / 100).toLocaleString('en-US')}.${String(Math.abs(n) % 100).padStart(2, '0')}`;
 const kwh = (wh) => {
   const c = Math.round(wh / 10);
   return `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')} kWh`;
@@ -70,7 +71,10 @@ test('a new driver finds the station, scans, charges, stops and gets the exact b
   await page.locator('[data-test=send-code]').click();
   const code = await stack.smsCode(phone);
   assert.match(code, /^\d{4,8}$/);
-  await page.locator('[data-test=send-code]').getByText(/\d+ 秒后重发/).waitFor();
+  await page
+    .locator('[data-test=send-code]')
+    .getByText(/\d+ 秒后重发/)
+    .waitFor();
   assert.ok(await page.locator('[data-test=send-code]').isDisabled());
   const wrong = code === '000000' ? '111111' : '000000';
   await page.locator('[data-test=sms-code] input').fill(wrong);
@@ -83,8 +87,12 @@ test('a new driver finds the station, scans, charges, stops and gets the exact b
   await page.waitForURL(/\/app\/map/);
 
   // ---- the nearest station: on the map (marker) and first in the list
-  const nearby = await stack.api('GET', `/stations/nearby?lng=${SHANGHAI.longitude}&lat=${SHANGHAI.latitude}`, undefined,
-    await stack.driverToken(phone, password));
+  const nearby = await stack.api(
+    'GET',
+    `/stations/nearby?lng=${SHANGHAI.longitude}&lat=${SHANGHAI.latitude}`,
+    undefined,
+    await stack.driverToken(phone, password),
+  );
   const nearest = nearby.items[0];
   assert.equal(nearest.name, '上海人民广场充电站');
   await page.locator(`[data-test=marker][data-station-id="${nearest.id}"]`).waitFor();
@@ -163,29 +171,39 @@ test('a new driver finds the station, scans, charges, stops and gets the exact b
   await page.locator('[data-test=start]').click();
   await page.waitForURL(/\/app\/charging\/\d+$/);
   const orderId = Number(page.url().split('/').pop());
-  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'charging',
-    { timeoutMs: 30000, what: 'the order to be charging' });
+  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'charging', {
+    timeoutMs: 30000,
+    what: 'the order to be charging',
+  });
   await waitFor(async () => number(await text(page, '[data-test=live-power]')) > 0, { timeoutMs: 20000, what: 'power > 0' });
   const energy1 = number(await text(page, '[data-test=live-energy]'));
-  await waitFor(async () => number(await text(page, '[data-test=live-energy]')) > energy1 + 0.01,
-    { timeoutMs: 20000, what: 'energy to grow' });
+  await waitFor(async () => number(await text(page, '[data-test=live-energy]')) > energy1 + 0.01, {
+    timeoutMs: 20000,
+    what: 'energy to grow',
+  });
   await page.locator('[data-test=live-soc]').waitFor(); // DC: the battery's SoC
   await shot(page, 'app-11-charging');
 
   // A reload keeps the session on screen, and it keeps growing.
   await page.reload();
-  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'charging',
-    { timeoutMs: 15000, what: 'the live screen after a reload' });
+  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'charging', {
+    timeoutMs: 15000,
+    what: 'the live screen after a reload',
+  });
   const energy2 = number(await text(page, '[data-test=live-energy]'));
   assert.ok(energy2 >= energy1);
-  await waitFor(async () => number(await text(page, '[data-test=live-energy]')) > energy2,
-    { timeoutMs: 20000, what: 'energy to grow after the reload' });
+  await waitFor(async () => number(await text(page, '[data-test=live-energy]')) > energy2, {
+    timeoutMs: 20000,
+    what: 'energy to grow after the reload',
+  });
 
   // ---- stop; the final bill
   await page.locator('[data-test=stop]').click();
   await page.locator('.van-dialog__confirm').click();
-  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'settled',
-    { timeoutMs: 30000, what: 'the order to be settled' });
+  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'settled', {
+    timeoutMs: 30000,
+    what: 'the order to be settled',
+  });
   await page.locator('[data-test=bill]').waitFor();
   await shot(page, 'app-12-bill', { fullPage: true });
 

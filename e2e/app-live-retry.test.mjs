@@ -50,8 +50,10 @@ test('a dropped live connection loses nothing: the session ended meanwhile shows
   const orderId = Number(page.url().split('/').pop());
   const state = () => page.locator('[data-test=charging-page]').getAttribute('data-state');
   await waitFor(async () => (await state()) === 'charging', { timeoutMs: 30000, what: 'charging' });
-  await waitFor(async () => Number((await page.locator('[data-test=live-energy]').innerText()).replace(/[^0-9.]/g, '')) > 0,
-    { timeoutMs: 20000, what: 'energy on screen' });
+  await waitFor(async () => Number((await page.locator('[data-test=live-energy]').innerText()).replace(/[^0-9.]/g, '')) > 0, {
+    timeoutMs: 20000,
+    what: 'energy on screen',
+  });
 
   // ---- the network drops; the car fills up while the app is away
   down = true;
@@ -62,8 +64,10 @@ test('a dropped live connection loses nothing: the session ended meanwhile shows
   await page.locator('[data-test=reconnecting]').waitFor();
   await shot(page, 'app-40-reconnecting');
   assert.equal((await stack.simControl(`ev-full ${CHARGER} ${CONNECTOR}`)).ok, true);
-  await waitFor(async () => (await stack.api('GET', `/orders/${orderId}`, undefined, token)).state === 'settled',
-    { timeoutMs: 20000, what: 'the server to settle the order' });
+  await waitFor(async () => (await stack.api('GET', `/orders/${orderId}`, undefined, token)).state === 'settled', {
+    timeoutMs: 20000,
+    what: 'the server to settle the order',
+  });
   await sleep(1000);
 
   // ---- back online: the app reconnects and shows how it ended

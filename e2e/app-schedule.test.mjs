@@ -32,7 +32,8 @@ function qrVideo(text, file) {
   for (let r = 0; r < size; r++)
     for (let c = 0; c < size; c++)
       if (qr.modules.get(r, c))
-        for (let dy = 0; dy < scale; dy++) y.fill(16, (top + r * scale + dy) * W + left + c * scale, (top + r * scale + dy) * W + left + (c + 1) * scale);
+        for (let dy = 0; dy < scale; dy++)
+          y.fill(16, (top + r * scale + dy) * W + left + c * scale, (top + r * scale + dy) * W + left + (c + 1) * scale);
   const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
   const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
   fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]));
@@ -74,11 +75,12 @@ test('a driver scans with the camera, schedules a session that starts by itself,
   await page.locator('[data-test=schedule-connector]').getByText(`${CHARGER} · 1 号枪`).waitFor();
 
   // A start time in the past is refused by the form.
-  const localInput = (ms) => page.evaluate((ms) => {
-    const d = new Date(ms);
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  }, ms);
+  const localInput = (ms) =>
+    page.evaluate((ms) => {
+      const d = new Date(ms);
+      const p = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    }, ms);
   await page.locator('[data-test=start-at]').fill(await localInput(Date.now() - 3600_000));
   await page.locator('[data-test=create-schedule]').click();
   await page.getByText('开始时间已过去').waitFor();
@@ -108,13 +110,18 @@ test('a driver scans with the camera, schedules a session that starts by itself,
   await item.locator('[data-test=schedule-order]').click();
   await page.waitForURL(/\/app\/charging\/\d+$/);
   const orderId = Number(page.url().split('/').pop());
-  await waitFor(async () => ['charging', 'stopping', 'settled'].includes(await page.locator('[data-test=charging-page]').getAttribute('data-state')),
-    { timeoutMs: 30000, what: 'the scheduled session to start' });
-  if ((await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'charging') await shot(page, 'app-23-schedule-charging');
+  await waitFor(
+    async () => ['charging', 'stopping', 'settled'].includes(await page.locator('[data-test=charging-page]').getAttribute('data-state')),
+    { timeoutMs: 30000, what: 'the scheduled session to start' },
+  );
+  if ((await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'charging')
+    await shot(page, 'app-23-schedule-charging');
 
   // ---- it stops by itself at the energy limit, and the screen shows why
-  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'settled',
-    { timeoutMs: 60000, what: 'the session to stop at its limit' });
+  await waitFor(async () => (await page.locator('[data-test=charging-page]').getAttribute('data-state')) === 'settled', {
+    timeoutMs: 60000,
+    what: 'the session to stop at its limit',
+  });
   await page.locator('[data-test=stop-reason]').getByText('达到设定电量').waitFor();
   await shot(page, 'app-24-schedule-bill', { fullPage: true });
   const order = await stack.api('GET', `/orders/${orderId}`, undefined, token);

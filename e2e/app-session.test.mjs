@@ -49,8 +49,10 @@ test('a revoked session stops the live charging page and goes to the login page'
   const orderId = Number(chargingUrl.split('/').pop());
   const state = () => page.locator('[data-test=charging-page]').getAttribute('data-state');
   await waitFor(async () => (await state()) === 'charging', { timeoutMs: 30000, what: 'charging' });
-  await waitFor(async () => Number((await page.locator('[data-test=live-energy]').innerText()).replace(/[^0-9.]/g, '')) > 0,
-    { timeoutMs: 20000, what: 'energy on screen' });
+  await waitFor(async () => Number((await page.locator('[data-test=live-energy]').innerText()).replace(/[^0-9.]/g, '')) > 0, {
+    timeoutMs: 20000,
+    what: 'energy on screen',
+  });
 
   // The socket was opened with a one-time ticket, never with the token.
   const session = JSON.parse(await page.evaluate(() => localStorage.getItem('kw.app.session')));

@@ -20,8 +20,14 @@ const CSP = [...nginxConf.matchAll(/add_header Content-Security-Policy "([^"]+)"
   .find((p) => p.includes("script-src 'self'"));
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
 };
 
 function serveDist(res, root, rel) {
@@ -66,7 +72,8 @@ before(async () => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (url.pathname.startsWith('/api/')) return api(req, res, url);
     for (const app of ['admin', 'app']) {
-      if (url.pathname.startsWith(`/${app}/`)) return serveDist(res, path.join(repoRoot, 'web', app, 'dist'), url.pathname.slice(app.length + 2));
+      if (url.pathname.startsWith(`/${app}/`))
+        return serveDist(res, path.join(repoRoot, 'web', app, 'dist'), url.pathname.slice(app.length + 2));
     }
     res.writeHead(302, { Location: '/app/' });
     res.end();
@@ -88,7 +95,8 @@ async function watchedPage(options = {}) {
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) =>
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile ?? ''}:${e.lineNumber ?? ''}`));
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile ?? ''}:${e.lineNumber ?? ''}`),
+    );
   });
   const page = await context.newPage();
   page.kwViolations = [];
@@ -124,19 +132,41 @@ const nginxBin = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((f) => fs.exi
 test('deploy/nginx/kilowatt.conf passes nginx -t', { skip: !nginxBin && 'nginx not installed' }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-nginx-'));
   try {
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=charge.example.com',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' });
+    const cert = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=charge.example.com',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(cert.status, 0, cert.stderr);
     const site = nginxConf
       .replace('/etc/letsencrypt/live/charge.example.com/fullchain.pem', path.join(dir, 'cert.pem'))
       .replace('/etc/letsencrypt/live/charge.example.com/privkey.pem', path.join(dir, 'key.pem'));
     fs.writeFileSync(path.join(dir, 'kilowatt.conf'), site);
     const mime = fs.existsSync('/etc/nginx/mime.types') ? 'include /etc/nginx/mime.types;' : '';
-    fs.writeFileSync(path.join(dir, 'nginx.conf'), [
-      `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`, 'events {}',
-      `http { ${mime} access_log ${dir}/access.log; client_body_temp_path ${dir}; proxy_temp_path ${dir};`,
-      `  include ${dir}/kilowatt.conf; }`,
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'nginx.conf'),
+      [
+        `pid ${dir}/nginx.pid;`,
+        `error_log ${dir}/error.log;`,
+        'events {}',
+        `http { ${mime} access_log ${dir}/access.log; client_body_temp_path ${dir}; proxy_temp_path ${dir};`,
+        `  include ${dir}/kilowatt.conf; }`,
+      ].join('\n'),
+    );
     const r = spawnSync(nginxBin, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
     assert.equal(r.status, 0, `nginx -t failed:\n${r.stderr}`);
   } finally {
@@ -156,33 +186,43 @@ test('the admin console runs under the CSP and shows the 429 wait', { skip: !dis
   await page.context().close();
 });
 
-test('the driver app runs under the CSP: login, registration, the map with its tiles', { skip: !distReady && 'web/*/dist not built' }, async () => {
-  const page = await watchedPage({
-    viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true,
-    geolocation: { latitude: 31.2304, longitude: 121.4737 }, permissions: ['geolocation'],
-  });
-  await page.goto(`${origin}/app/login`);
-  await page.locator('[data-test=switch-mode]').click();
-  await page.locator('[data-test=phone] input').fill('13900000001');
-  await page.locator('[data-test=send-code]').click();
-  await page.locator('.van-toast').getByText('尝试次数过多，请 30 秒后再试').waitFor();
-  await page.locator('[data-test=send-code]').getByText(/\d+ 秒后重发/).waitFor();
-  await screenshot(page, 'csp-app-register-429');
-  await assertNoViolations(page);
+test(
+  'the driver app runs under the CSP: login, registration, the map with its tiles',
+  { skip: !distReady && 'web/*/dist not built' },
+  async () => {
+    const page = await watchedPage({
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+      hasTouch: true,
+      geolocation: { latitude: 31.2304, longitude: 121.4737 },
+      permissions: ['geolocation'],
+    });
+    await page.goto(`${origin}/app/login`);
+    await page.locator('[data-test=switch-mode]').click();
+    await page.locator('[data-test=phone] input').fill('13900000001');
+    await page.locator('[data-test=send-code]').click();
+    await page.locator('.van-toast').getByText('尝试次数过多，请 30 秒后再试').waitFor();
+    await page
+      .locator('[data-test=send-code]')
+      .getByText(/\d+ 秒后重发/)
+      .waitFor();
+    await screenshot(page, 'csp-app-register-429');
+    await assertNoViolations(page);
 
-  // Logged in (a canned session): the map asks the Amap tile hosts, which the CSP allows (the tiles
-  // themselves may fail to load here: no internet; that is not a violation).
-  await page.evaluate((s) => localStorage.setItem('kw.app.session', JSON.stringify(s)), session);
-  const tileRequests = [];
-  page.on('request', (r) => {
-    if (/autonavi\.com/.test(r.url())) tileRequests.push(r.url());
-  });
-  await page.route(/autonavi\.com/, (route) => route.fulfill({ status: 204 }));
-  await page.goto(`${origin}/app/map`);
-  await page.waitForURL(/\/app\/map/);
-  await page.waitForFunction(() => document.querySelectorAll('img.leaflet-tile').length > 0, null, { timeout: 15000 });
-  await page.waitForTimeout(500);
-  assert.ok(tileRequests.length > 0, 'tiles were requested (not blocked by the CSP)');
-  await assertNoViolations(page);
-  await page.context().close();
-});
+    // Logged in (a canned session): the map asks the Amap tile hosts, which the CSP allows (the tiles
+    // themselves may fail to load here: no internet; that is not a violation).
+    await page.evaluate((s) => localStorage.setItem('kw.app.session', JSON.stringify(s)), session);
+    const tileRequests = [];
+    page.on('request', (r) => {
+      if (/autonavi\.com/.test(r.url())) tileRequests.push(r.url());
+    });
+    await page.route(/autonavi\.com/, (route) => route.fulfill({ status: 204 }));
+    await page.goto(`${origin}/app/map`);
+    await page.waitForURL(/\/app\/map/);
+    await page.waitForFunction(() => document.querySelectorAll('img.leaflet-tile').length > 0, null, { timeout: 15000 });
+    await page.waitForTimeout(500);
+    assert.ok(tileRequests.length > 0, 'tiles were requested (not blocked by the CSP)');
+    await assertNoViolations(page);
+    await page.context().close();
+  },
+);

@@ -29,11 +29,19 @@ const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function lighthouse(url, out) {
-  const r = spawnSync(process.execPath, [
-    cli, url, '--quiet', '--output=json', `--output-path=${out}`,
-    '--only-categories=performance,accessibility',
-    '--chrome-flags=--headless --no-sandbox --disable-gpu',
-  ], { env: { ...process.env, CHROME_PATH: chrome }, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      cli,
+      url,
+      '--quiet',
+      '--output=json',
+      `--output-path=${out}`,
+      '--only-categories=performance,accessibility',
+      '--chrome-flags=--headless --no-sandbox --disable-gpu',
+    ],
+    { env: { ...process.env, CHROME_PATH: chrome }, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`lighthouse failed on ${url}: ${r.stderr || r.stdout}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
   if (report.runtimeError) throw new Error(`lighthouse on ${url}: ${report.runtimeError.message}`);
@@ -60,12 +68,16 @@ try {
     for (let i = 1; i <= runs; ++i) {
       const r = lighthouse(url, path.join(dir, `run-${i}.json`));
       results.push(r);
-      console.log(`/app/${p} run ${i}: performance ${r.performance}, accessibility ${r.accessibility}, ` +
-        `FCP ${Math.round(r.fcp)} ms, LCP ${Math.round(r.lcp)} ms, TBT ${Math.round(r.tbt)} ms` +
-        (r.failed.length ? `; accessibility audits below 1: ${r.failed.join(', ')}` : ''));
+      console.log(
+        `/app/${p} run ${i}: performance ${r.performance}, accessibility ${r.accessibility}, ` +
+          `FCP ${Math.round(r.fcp)} ms, LCP ${Math.round(r.lcp)} ms, TBT ${Math.round(r.tbt)} ms` +
+          (r.failed.length ? `; accessibility audits below 1: ${r.failed.join(', ')}` : ''),
+      );
     }
-    console.log(`/app/${p} median of ${runs}: performance ${median(results.map((r) => r.performance))}, ` +
-      `accessibility ${median(results.map((r) => r.accessibility))}, LCP ${Math.round(median(results.map((r) => r.lcp)))} ms`);
+    console.log(
+      `/app/${p} median of ${runs}: performance ${median(results.map((r) => r.performance))}, ` +
+        `accessibility ${median(results.map((r) => r.accessibility))}, LCP ${Math.round(median(results.map((r) => r.lcp)))} ms`,
+    );
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

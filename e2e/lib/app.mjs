@@ -47,6 +47,10 @@ export async function logIn(page, phone = accounts.driver.phone, password = acco
 
 /** Screenshot under e2e/output/ once toasts and dialogs are gone, so it shows the page itself. */
 export async function shot(page, name, options) {
-  await page.locator('.van-toast:visible, .van-dialog:visible').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.van-toast:visible, .van-dialog:visible')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => {});
   return screenshot(page, name, options);
 }

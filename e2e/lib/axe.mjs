@@ -35,10 +35,7 @@ const BLOCKING = new Set(['critical', 'serious']);
 async function runAxe() {
   const moving = () => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
   const look = async () => {
-    await Promise.race([
-      Promise.all(moving().map((a) => a.finished.catch(() => {}))),
-      new Promise((resolve) => setTimeout(resolve, 1000)),
-    ]);
+    await Promise.race([Promise.all(moving().map((a) => a.finished.catch(() => {}))), new Promise((resolve) => setTimeout(resolve, 1000))]);
     const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
     return violations;
   };
@@ -100,11 +97,20 @@ export function auditPage(page) {
     if (s.pending) return;
     s.pending = true;
     // let the router render the page first; later navigations meanwhile share this check
-    s.chain = s.chain.then(() => new Promise((resolve) => setTimeout(resolve, 300))).then(() => {
-      s.pending = false;
-    });
+    s.chain = s.chain
+      .then(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      .then(() => {
+        s.pending = false;
+      });
     checkA11y(page).catch((e) => {
-      s.findings.set(`error ${e.message}`, { url: page.url(), id: 'axe-error', impact: 'critical', target: '-', help: e.message, helpUrl: '' });
+      s.findings.set(`error ${e.message}`, {
+        url: page.url(),
+        id: 'axe-error',
+        impact: 'critical',
+        target: '-',
+        help: e.message,
+        helpUrl: '',
+      });
     });
   });
 }

@@ -270,7 +270,8 @@ export async function startStack(options = {}) {
   const serverBin = path.join(bin, 'server', 'kilowatt');
   const simBin = path.join(bin, 'sim', 'kilowatt-sim');
   for (const b of [serverBin, simBin]) {
-    if (!fs.existsSync(b)) throw new Error(`${b} not found: build it (cmake --build ${bin} --target kilowatt kilowatt-sim) or set KW_BUILD_DIR`);
+    if (!fs.existsSync(b))
+      throw new Error(`${b} not found: build it (cmake --build ${bin} --target kilowatt kilowatt-sim) or set KW_BUILD_DIR`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
   const children = [];
@@ -304,7 +305,9 @@ export async function startStack(options = {}) {
       `plugin_opt_config_file ${dynsec}`,
       'persistence false',
       `log_dest file ${path.join(dir, 'mosquitto.log')}`,
-      'log_type error', 'log_type warning', 'log_type notice',
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
       'max_queued_messages 100000',
     ].join('\n');
     fs.writeFileSync(path.join(dir, 'mosquitto.conf'), `${conf}\n`);
@@ -315,15 +318,37 @@ export async function startStack(options = {}) {
     fs.mkdirSync(path.join(dir, 'redis'));
     const redisPassword = randomBytes(16).toString('hex');
     const redisConf = path.join(dir, 'redis.conf');
-    fs.writeFileSync(redisConf, [
-      `port ${redisPort}`, 'bind 127.0.0.1', `dir ${path.join(dir, 'redis')}`,
-      'save ""', 'appendonly no', 'daemonize no', 'loglevel warning', `requirepass ${redisPassword}`,
-    ].join('\n') + '\n', { mode: 0o600 });
+    fs.writeFileSync(
+      redisConf,
+      [
+        `port ${redisPort}`,
+        'bind 127.0.0.1',
+        `dir ${path.join(dir, 'redis')}`,
+        'save ""',
+        'appendonly no',
+        'daemonize no',
+        'loglevel warning',
+        `requirepass ${redisPassword}`,
+      ].join('\n') + '\n',
+      { mode: 0o600 },
+    );
     const redis = new Child('redis', which('redis-server'), [redisConf], path.join(dir, 'redis.log'));
     children.push(redis);
 
-    await waitFor(async () => { mosquitto.assertRunning(); return portOpen(mqttPort); }, { timeoutMs: 20000, what: 'mosquitto' });
-    await waitFor(async () => { redis.assertRunning(); return portOpen(redisPort); }, { timeoutMs: 20000, what: 'redis' });
+    await waitFor(
+      async () => {
+        mosquitto.assertRunning();
+        return portOpen(mqttPort);
+      },
+      { timeoutMs: 20000, what: 'mosquitto' },
+    );
+    await waitFor(
+      async () => {
+        redis.assertRunning();
+        return portOpen(redisPort);
+      },
+      { timeoutMs: 20000, what: 'redis' },
+    );
 
     // ---- kilowatt
     const baseUrl = `http://127.0.0.1:${httpPort}`;
@@ -334,13 +359,21 @@ export async function startStack(options = {}) {
     const smsOutbox = path.join(dir, 'sms-outbox.log');
     const serverArgs = [
       `--database.url=sqlite:${path.join(dir, 'kilowatt.db')}`,
-      '--server.address=127.0.0.1', `--server.port=${httpPort}`, `--server.public_url=${baseUrl}`,
-      '--redis.host=127.0.0.1', `--redis.port=${redisPort}`,
-      '--mqtt.host=127.0.0.1', `--mqtt.port=${mqttPort}`, '--mqtt.broker=mosquitto',
+      '--server.address=127.0.0.1',
+      `--server.port=${httpPort}`,
+      `--server.public_url=${baseUrl}`,
+      '--redis.host=127.0.0.1',
+      `--redis.port=${redisPort}`,
+      '--mqtt.host=127.0.0.1',
+      `--mqtt.port=${mqttPort}`,
+      '--mqtt.broker=mosquitto',
       `--mqtt.username=${mqttUser}`,
-      `--orders.heartbeat_s=${heartbeatS}`, '--orders.sweep_interval_ms=500',
+      `--orders.heartbeat_s=${heartbeatS}`,
+      '--orders.sweep_interval_ms=500',
       // Development providers: SMS codes go to a file the journeys read; top-ups are paid at once.
-      '--sms.sandbox=true', `--sms.sandbox_outbox=${smsOutbox}`, '--payments.sandbox=true',
+      '--sms.sandbox=true',
+      `--sms.sandbox_outbox=${smsOutbox}`,
+      '--payments.sandbox=true',
       ...Object.entries(options.limits ?? {}).map(([key, n]) => `--limits.${key}=${n}`),
       ...(fs.existsSync(path.join(adminRoot, 'index.html')) ? [`--server.admin_root=${adminRoot}`] : []),
       ...(fs.existsSync(path.join(appRoot, 'index.html')) ? [`--server.app_root=${appRoot}`] : []),
@@ -355,29 +388,46 @@ export async function startStack(options = {}) {
     });
     children.push(server);
     // Ready = database, Redis and broker all answer (/healthz only says the process is alive).
-    await waitFor(async () => {
-      server.assertRunning();
-      const r = await fetch(`${baseUrl}/readyz`);
-      return r.ok;
-    }, { timeoutMs: 60000, what: 'kilowatt /readyz' });
-    if (demo) {
-      await waitFor(() => {
+    await waitFor(
+      async () => {
         server.assertRunning();
-        const log = tail(serverLog, 400);
-        if (log.includes('event=demo_seed_failed')) throw new Error(`demo seed failed:\n${tail(serverLog)}`);
-        return fs.existsSync(csv) && /event=demo_(seeded|credentials_reissued)/.test(log);
-      }, { timeoutMs: 60000, what: 'the demo chargers CSV' });
+        const r = await fetch(`${baseUrl}/readyz`);
+        return r.ok;
+      },
+      { timeoutMs: 60000, what: 'kilowatt /readyz' },
+    );
+    if (demo) {
+      await waitFor(
+        () => {
+          server.assertRunning();
+          const log = tail(serverLog, 400);
+          if (log.includes('event=demo_seed_failed')) throw new Error(`demo seed failed:\n${tail(serverLog)}`);
+          return fs.existsSync(csv) && /event=demo_(seeded|credentials_reissued)/.test(log);
+        },
+        { timeoutMs: 60000, what: 'the demo chargers CSV' },
+      );
     }
 
     // ---- simulators
     const startSimFromCsv = async (csvFile, name, extraArgs = []) => {
       const controlPort = await freePort();
-      const child = new Child(name, simBin, [
-        '--broker-host', '127.0.0.1', '--broker-port', String(mqttPort), '--chargers', csvFile,
-        '--control-port', String(controlPort),
-        ...(options.simArgs ?? ['--meter-interval', '1']),
-        ...extraArgs,
-      ], path.join(dir, `${name}.log`));
+      const child = new Child(
+        name,
+        simBin,
+        [
+          '--broker-host',
+          '127.0.0.1',
+          '--broker-port',
+          String(mqttPort),
+          '--chargers',
+          csvFile,
+          '--control-port',
+          String(controlPort),
+          ...(options.simArgs ?? ['--meter-interval', '1']),
+          ...extraArgs,
+        ],
+        path.join(dir, `${name}.log`),
+      );
       const sim = {
         name,
         controlPort,
@@ -388,10 +438,18 @@ export async function startStack(options = {}) {
           const i = sims.indexOf(sim);
           if (i >= 0) sims.splice(i, 1);
         },
-        get running() { return !child.exited; },
+        get running() {
+          return !child.exited;
+        },
       };
       sims.push(sim);
-      await waitFor(async () => { child.assertRunning(); return portOpen(controlPort); }, { timeoutMs: 20000, what: `${name} control port` });
+      await waitFor(
+        async () => {
+          child.assertRunning();
+          return portOpen(controlPort);
+        },
+        { timeoutMs: 20000, what: `${name} control port` },
+      );
       return sim;
     };
 
@@ -430,11 +488,14 @@ export async function startStack(options = {}) {
 
     /** The newest SMS code sent to phone (waits for one sent after `after`, an outbox line count). */
     const smsCode = async (phone, { purpose = 'register', after = 0, timeoutMs = 10000 } = {}) => {
-      const message = await waitFor(() => {
-        server.assertRunning();
-        const all = readSmsOutbox(smsOutbox, phone, purpose);
-        return all.length > after ? all[all.length - 1] : null;
-      }, { timeoutMs, what: `an SMS code for ${phone} in ${smsOutbox}` });
+      const message = await waitFor(
+        () => {
+          server.assertRunning();
+          const all = readSmsOutbox(smsOutbox, phone, purpose);
+          return all.length > after ? all[all.length - 1] : null;
+        },
+        { timeoutMs, what: `an SMS code for ${phone} in ${smsOutbox}` },
+      );
       return message.code;
     };
 
@@ -515,8 +576,14 @@ export async function launchBrowser(options = {}) {
     headless: true,
     ...options,
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
       ...(options.args ?? []),
     ],
   });

@@ -2,11 +2,9 @@
 import { http } from './http';
 import type { DriverSession, Me, SmsCodeSent, SmsPurpose, StaffSession } from './types';
 
-export const staffLogin = (login: string, password: string) =>
-  http.post<StaffSession>('/auth/staff/login', { login, password });
+export const staffLogin = (login: string, password: string) => http.post<StaffSession>('/auth/staff/login', { login, password });
 
-export const driverLogin = (phone: string, password: string) =>
-  http.post<DriverSession>('/auth/driver/login', { phone, password });
+export const driverLogin = (phone: string, password: string) => http.post<DriverSession>('/auth/driver/login', { phone, password });
 
 /**
  * Asks the server to text a verification code to the phone (202, the same answer whether the
@@ -20,10 +18,7 @@ export const sendSmsCode = (phone: string, purpose: SmsPurpose = 'register') =>
  * expired or missing code is 400 invalid_sms_code; a phone that already has an account is 409.
  */
 export const register = (phone: string, code: string, password: string, nickname?: string) =>
-  http.post<DriverSession>(
-    '/auth/driver/register',
-    nickname ? { phone, code, password, nickname } : { phone, code, password },
-  );
+  http.post<DriverSession>('/auth/driver/register', nickname ? { phone, code, password, nickname } : { phone, code, password });
 
 /** Revokes the current token (204). */
 export const logout = () => http.post<void>('/auth/logout');

@@ -14,8 +14,7 @@ import type {
   QrResolution,
 } from './types';
 
-export const getPublicCharger = (code: string) =>
-  http.get<PublicCharger>(`/chargers/${encodeURIComponent(code)}`);
+export const getPublicCharger = (code: string) => http.get<PublicCharger>(`/chargers/${encodeURIComponent(code)}`);
 
 /** content: the scanned text (`<public_url>/app/c/<code>/<n>` or `<code>/<n>`). */
 export const chargerByQr = (content: string) => http.get<QrResolution>('/chargers/by-qr', { content });
@@ -26,22 +25,18 @@ export interface ChargerQuery extends PageQuery {
   online?: boolean;
 }
 
-export const listChargers = (query: ChargerQuery = {}) =>
-  http.get<Page<AdminCharger>>('/admin/chargers', { ...query });
+export const listChargers = (query: ChargerQuery = {}) => http.get<Page<AdminCharger>>('/admin/chargers', { ...query });
 
 export const getCharger = (id: number) => http.get<AdminCharger>(`/admin/chargers/${id}`);
 
 /** The answer holds the MQTT password, shown this once. */
-export const createCharger = (input: ChargerInput) =>
-  http.post<ChargerWithCredentials>('/admin/chargers', input);
+export const createCharger = (input: ChargerInput) => http.post<ChargerWithCredentials>('/admin/chargers', input);
 
-export const updateCharger = (id: number, input: ChargerUpdate) =>
-  http.put<AdminCharger>(`/admin/chargers/${id}`, input);
+export const updateCharger = (id: number, input: ChargerUpdate) => http.put<AdminCharger>(`/admin/chargers/${id}`, input);
 
 export const deleteCharger = (id: number) => http.del(`/admin/chargers/${id}`);
 
-export const resetCredentials = (id: number) =>
-  http.post<ChargerWithCredentials>(`/admin/chargers/${id}/credentials`);
+export const resetCredentials = (id: number) => http.post<ChargerWithCredentials>(`/admin/chargers/${id}/credentials`);
 
 export const addConnector = (id: number, input: { number?: number; max_w?: number } = {}) =>
   http.post<AdminCharger>(`/admin/chargers/${id}/connectors`, input);
@@ -49,13 +44,11 @@ export const addConnector = (id: number, input: { number?: number; max_w?: numbe
 export const updateConnector = (id: number, number: number, maxW: number) =>
   http.put<AdminCharger>(`/admin/chargers/${id}/connectors/${number}`, { max_w: maxW });
 
-export const deleteConnector = (id: number, number: number) =>
-  http.del(`/admin/chargers/${id}/connectors/${number}`);
+export const deleteConnector = (id: number, number: number) => http.del(`/admin/chargers/${id}/connectors/${number}`);
 
 /** Maintenance session: energy recorded, nothing billed (driver_id 0). */
 export const remoteStart = (id: number, connector: number, limits?: Limits) =>
   http.post<Order>(`/admin/chargers/${id}/remote-start`, limits ? { connector, limits } : { connector });
 
 /** 409 when the connector has no active session. */
-export const remoteStop = (id: number, connector: number) =>
-  http.post<Order>(`/admin/chargers/${id}/remote-stop`, { connector });
+export const remoteStop = (id: number, connector: number) => http.post<Order>(`/admin/chargers/${id}/remote-stop`, { connector });

@@ -16,9 +16,7 @@ describe('errorText', () => {
   it('says each finer 409 code by its code, whatever the server message says', () => {
     const busy = new ApiError(409, 'connector_busy', 'you already have an active charging session');
     expect(errorText(busy, 'zh-CN')).toBe('该充电枪正在使用中');
-    expect(errorText(new ApiError(409, 'session_active', 'the connector is charging'), 'en')).toBe(
-      'You already have a session running',
-    );
+    expect(errorText(new ApiError(409, 'session_active', 'the connector is charging'), 'en')).toBe('You already have a session running');
     expect(errorText(new ApiError(503, 'charger_offline', 'x'), 'zh-CN')).toBe('充电桩离线，请换一个充电桩');
     expect(errorText(new ApiError(403, 'account_disabled', 'disabled'), 'zh-CN')).toBe('账号已被停用，请联系客服');
   });

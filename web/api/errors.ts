@@ -28,12 +28,33 @@ export function isApiError(e: unknown): e is ApiError {
 
 /** Codes the server sends (docs/api.md "Errors") and the ones the client makes up (status 0 ...). */
 export const ERROR_CODES = [
-  'bad_request', 'method_not_allowed', 'unauthorized', 'insufficient_balance', 'forbidden', 'account_disabled',
-  'not_found', 'connector_busy', 'connector_unavailable', 'session_active', 'invalid_state', 'already_exists',
-  'in_use', 'limit_reached', 'refund_exceeds_paid', 'conflict', 'payload_too_large', 'invalid_sms_code',
-  'too_many_requests', 'internal', 'charger_offline', 'unavailable',
+  'bad_request',
+  'method_not_allowed',
+  'unauthorized',
+  'insufficient_balance',
+  'forbidden',
+  'account_disabled',
+  'not_found',
+  'connector_busy',
+  'connector_unavailable',
+  'session_active',
+  'invalid_state',
+  'already_exists',
+  'in_use',
+  'limit_reached',
+  'refund_exceeds_paid',
+  'conflict',
+  'payload_too_large',
+  'invalid_sms_code',
+  'too_many_requests',
+  'internal',
+  'charger_offline',
+  'unavailable',
   // made up by the client
-  'network', 'timeout', 'aborted', 'bad_response',
+  'network',
+  'timeout',
+  'aborted',
+  'bad_response',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -115,8 +136,15 @@ export const errorCatalogs: Record<ErrorLocale, ErrorCatalog> = { 'zh-CN': zhCN,
 // Codes whose title is generic, so the server's message (which names the field, the object or the
 // reason) follows it. The finer codes say it all; their server text is English for developers.
 const WITH_DETAIL = new Set<string>([
-  'bad_request', 'forbidden', 'not_found', 'conflict', 'invalid_state', 'already_exists', 'in_use',
-  'refund_exceeds_paid', 'unavailable',
+  'bad_request',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'invalid_state',
+  'already_exists',
+  'in_use',
+  'refund_exceeds_paid',
+  'unavailable',
 ]);
 
 const KNOWN = new Set<string>(ERROR_CODES);
@@ -124,19 +152,30 @@ const KNOWN = new Set<string>(ERROR_CODES);
 /** The code the client uses for a status without a (known) code. */
 export function statusCode(status: number): string {
   switch (status) {
-    case 400: return 'bad_request';
-    case 401: return 'unauthorized';
-    case 402: return 'insufficient_balance';
-    case 403: return 'forbidden';
-    case 404: return 'not_found';
-    case 405: return 'method_not_allowed';
-    case 409: return 'conflict';
-    case 413: return 'payload_too_large';
-    case 429: return 'too_many_requests';
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthorized';
+    case 402:
+      return 'insufficient_balance';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 429:
+      return 'too_many_requests';
     case 502:
     case 503:
-    case 504: return 'unavailable';
-    default: return status >= 500 ? 'internal' : `http_${status}`;
+    case 504:
+      return 'unavailable';
+    default:
+      return status >= 500 ? 'internal' : `http_${status}`;
   }
 }
 

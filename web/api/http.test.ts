@@ -103,17 +103,23 @@ describe('http', () => {
   });
 
   it('maps a request that takes too long to a timeout error', async () => {
-    setFetch((_url, init) => new Promise((_resolve, reject) => {
-      init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-    }));
+    setFetch(
+      (_url, init) =>
+        new Promise((_resolve, reject) => {
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
     const err = await failure(http.get('/me', undefined, { timeoutMs: 20 }));
     expect(err.code).toBe('timeout');
   });
 
   it('maps a cancelled request to aborted', async () => {
-    setFetch((_url, init) => new Promise((_resolve, reject) => {
-      init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-    }));
+    setFetch(
+      (_url, init) =>
+        new Promise((_resolve, reject) => {
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
     const controller = new AbortController();
     const pending = failure(http.get('/me', undefined, { signal: controller.signal }));
     controller.abort();
@@ -185,10 +191,13 @@ describe('http', () => {
   });
 
   it('surfaces 429 with the Retry-After seconds', async () => {
-    setFetch(async () => new Response(JSON.stringify({ code: 'too_many_requests', message: 'too many attempts' }), {
-      status: 429,
-      headers: { 'Content-Type': 'application/json', 'Retry-After': '42' },
-    }));
+    setFetch(
+      async () =>
+        new Response(JSON.stringify({ code: 'too_many_requests', message: 'too many attempts' }), {
+          status: 429,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': '42' },
+        }),
+    );
     const err = await failure(http.post('/auth/staff/login', { login: 'a', password: 'b' }));
     expect(err.status).toBe(429);
     expect(err.code).toBe('too_many_requests');

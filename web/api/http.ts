@@ -152,7 +152,13 @@ export async function request<T>(method: string, path: string, options: RequestO
   const controller = new AbortController();
   const timeoutMs = options.timeoutMs ?? 30000;
   let timedOut = false;
-  const timer = timeoutMs > 0 ? setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs) : null;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : null;
   const onOuterAbort = () => controller.abort();
   if (options.signal) {
     if (options.signal.aborted) controller.abort();
@@ -194,12 +200,10 @@ export async function request<T>(method: string, path: string, options: RequestO
 }
 
 export const http = {
-  get: <T>(path: string, query?: Query, options: RequestOptions = {}) =>
-    request<T>('GET', path, { ...options, query }),
+  get: <T>(path: string, query?: Query, options: RequestOptions = {}) => request<T>('GET', path, { ...options, query }),
   post: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
     request<T>('POST', path, { ...options, body: body === undefined ? {} : body }),
-  put: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
-    request<T>('PUT', path, { ...options, body }),
+  put: <T>(path: string, body: unknown, options: RequestOptions = {}) => request<T>('PUT', path, { ...options, body }),
   del: <T = void>(path: string, options: RequestOptions = {}) => request<T>('DELETE', path, options),
 };
 

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fenToYuanText,
-  formatFen,
-  formatKwhNumber,
-  formatPower,
-  formatPrice,
-  formatWh,
-  yuanTextToFen,
-  yuanTextToPrice,
-} from './money';
+import { fenToYuanText, formatFen, formatKwhNumber, formatPower, formatPrice, formatWh, yuanTextToFen, yuanTextToPrice } from './money';
 
 describe('money', () => {
   it('formats fen as yuan with two decimals', () => {

@@ -10,8 +10,7 @@ export const getOrder = (id: number) => http.get<Order>(`/orders/${id}`);
 export const stopOrder = (id: number) => http.post<Order>(`/orders/${id}/stop`);
 
 // ---- staff
-export const adminListOrders = (query: AdminOrderQuery = {}) =>
-  http.get<Page<Order>>('/admin/orders', { ...query });
+export const adminListOrders = (query: AdminOrderQuery = {}) => http.get<Page<Order>>('/admin/orders', { ...query });
 
 /** Every order of the filter (all pages), e.g. for a CSV export. */
 export const adminAllOrders = (query: Omit<AdminOrderQuery, 'page' | 'page_size'> = {}, maxItems?: number) =>

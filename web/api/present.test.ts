@@ -77,9 +77,12 @@ describe('errors are shown by the client', () => {
   });
 
   it('does not show a request the caller cancelled', async () => {
-    setFetch((_url, init) => new Promise((_resolve, reject) => {
-      init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-    }));
+    setFetch(
+      (_url, init) =>
+        new Promise((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
     const controller = new AbortController();
     const p = settle(http.get('/stations', undefined, { signal: controller.signal }));
     controller.abort();

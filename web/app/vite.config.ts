@@ -39,9 +39,7 @@ function serviceWorker(): Plugin {
       for (const name of publicFiles(publicDir)) files.add(name)
       const list = [...files].sort()
       const version = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 12)
-      const code = source
-        .replace('self.__KW_PRECACHE__', JSON.stringify(list))
-        .replace('self.__KW_VERSION__', JSON.stringify(version))
+      const code = source.replace('self.__KW_PRECACHE__', JSON.stringify(list)).replace('self.__KW_VERSION__', JSON.stringify(version))
       this.emitFile({ type: 'asset', fileName: 'sw.js', source: code })
     },
   }

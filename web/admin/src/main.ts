@@ -1,6 +1,27 @@
 import {
-  ArrowDown, ArrowLeft, Avatar, CircleCheck, Connection, DataLine, Delete, Document, Download, Key, Lightning,
-  Location, Money, Odometer, Plus, PriceTag, Printer, Search, Tickets, Timer, User, UserFilled, Warning,
+  ArrowDown,
+  ArrowLeft,
+  Avatar,
+  CircleCheck,
+  Connection,
+  DataLine,
+  Delete,
+  Document,
+  Download,
+  Key,
+  Lightning,
+  Location,
+  Money,
+  Odometer,
+  Plus,
+  PriceTag,
+  Printer,
+  Search,
+  Tickets,
+  Timer,
+  User,
+  UserFilled,
+  Warning,
 } from '@element-plus/icons-vue';
 import { onUnauthorized } from '@kilowatt/api/http';
 import { ElMessage } from 'element-plus';
@@ -23,8 +44,29 @@ const pinia = createPinia();
 app.use(pinia).use(i18n).use(router);
 // The icons the templates, the menu (router/index.ts) and the dashboard name; not all 290 of them.
 const icons = {
-  ArrowDown, ArrowLeft, Avatar, CircleCheck, Connection, DataLine, Delete, Document, Download, Key, Lightning,
-  Location, Money, Odometer, Plus, PriceTag, Printer, Search, Tickets, Timer, User, UserFilled, Warning,
+  ArrowDown,
+  ArrowLeft,
+  Avatar,
+  CircleCheck,
+  Connection,
+  DataLine,
+  Delete,
+  Document,
+  Download,
+  Key,
+  Lightning,
+  Location,
+  Money,
+  Odometer,
+  Plus,
+  PriceTag,
+  Printer,
+  Search,
+  Tickets,
+  Timer,
+  User,
+  UserFilled,
+  Warning,
 };
 for (const [name, component] of Object.entries(icons)) app.component(name, component);
 

@@ -88,7 +88,6 @@ export interface SmsCodeSent {
   resend_after_s: number;
 }
 
-
 export interface EmployeeInput {
   login: string;
   password: string;

@@ -17,16 +17,7 @@ export interface ConnectorCounts {
 
 /** Connector status as the charger reports it (plus "offline"/"unknown" when not known). */
 export type ConnectorStatus =
-  | 'available'
-  | 'preparing'
-  | 'charging'
-  | 'suspended'
-  | 'finishing'
-  | 'faulted'
-  | 'unavailable'
-  | 'offline'
-  | 'unknown'
-  | string;
+  'available' | 'preparing' | 'charging' | 'suspended' | 'finishing' | 'faulted' | 'unavailable' | 'offline' | 'unknown' | string;
 
 export interface Connector {
   number: number;

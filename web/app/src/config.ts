@@ -19,11 +19,15 @@ declare global {
 
 const env = import.meta.env
 
-export const DEFAULT_TILE_URL =
-  'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}'
+export const DEFAULT_TILE_URL = 'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}'
 
 function fromEnvList(v: string | undefined): string[] | undefined {
-  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined
+  return v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined
 }
 
 export function loadConfig(win: Partial<AppConfig> | undefined = globalThis.window?.KW_APP_CONFIG): AppConfig {

@@ -4,7 +4,15 @@ import { applyChargerEvent } from './charger-live';
 
 function charger(): Charger {
   return {
-    id: 1, code: 'A1', name: 'A1', kind: 'AC', rated_w: 7000, online: true, vendor: '', model: '', firmware: '',
+    id: 1,
+    code: 'A1',
+    name: 'A1',
+    kind: 'AC',
+    rated_w: 7000,
+    online: true,
+    vendor: '',
+    model: '',
+    firmware: '',
     connectors: [{ number: 1, max_w: 7000, status: 'available', power_w: 0, energy_wh: 0, soc: null, qr_content: '' }],
   };
 }
@@ -30,7 +38,9 @@ describe('applyChargerEvent', () => {
   it('ignores other chargers and unknown connectors', () => {
     const c = charger();
     expect(applyChargerEvent(c, { channel: 'dashboard', event: 'offline', data: { charger_code: 'B2' } })).toBe(false);
-    expect(applyChargerEvent(c, { channel: 'dashboard', event: 'status', data: { charger_code: 'A1', connector: 9, status: 'faulted' } })).toBe(false);
+    expect(
+      applyChargerEvent(c, { channel: 'dashboard', event: 'status', data: { charger_code: 'A1', connector: 9, status: 'faulted' } }),
+    ).toBe(false);
     expect(c.online).toBe(true);
   });
 });

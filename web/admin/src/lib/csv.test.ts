@@ -18,6 +18,14 @@ describe('csv', () => {
   });
 
   it('starts with a BOM and ends lines with CRLF', () => {
-    expect(toCsv(['id', '站点'], [[1, '上海'], [2, 'a,b']])).toBe('\uFEFFid,站点\r\n1,上海\r\n2,"a,b"\r\n');
+    expect(
+      toCsv(
+        ['id', '站点'],
+        [
+          [1, '上海'],
+          [2, 'a,b'],
+        ],
+      ),
+    ).toBe('\uFEFFid,站点\r\n1,上海\r\n2,"a,b"\r\n');
   });
 });

@@ -8,10 +8,22 @@ type T = (key: string) => string;
 
 export function ordersCsv(orders: Order[], t: T, te: (key: string) => boolean): string {
   const header = [
-    t('order.id'), t('order.state'), t('order.station'), t('order.charger'), t('order.connector'), t('order.driverId'),
-    t('order.createdAt'), t('order.startedAt'), t('order.stoppedAt'), t('order.settledAt'),
-    `${t('order.energy')} (kWh)`, `${t('order.electricity')} (${t('common.yuan')})`, `${t('order.service')} (${t('common.yuan')})`,
-    `${t('order.total')} (${t('common.yuan')})`, `${t('order.paid')} (${t('common.yuan')})`, `${t('order.refunded')} (${t('common.yuan')})`,
+    t('order.id'),
+    t('order.state'),
+    t('order.station'),
+    t('order.charger'),
+    t('order.connector'),
+    t('order.driverId'),
+    t('order.createdAt'),
+    t('order.startedAt'),
+    t('order.stoppedAt'),
+    t('order.settledAt'),
+    `${t('order.energy')} (kWh)`,
+    `${t('order.electricity')} (${t('common.yuan')})`,
+    `${t('order.service')} (${t('common.yuan')})`,
+    `${t('order.total')} (${t('common.yuan')})`,
+    `${t('order.paid')} (${t('common.yuan')})`,
+    `${t('order.refunded')} (${t('common.yuan')})`,
     t('order.stopReason'),
   ];
   const rows = orders.map((o) => [

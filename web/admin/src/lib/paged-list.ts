@@ -20,8 +20,7 @@ export interface PagedListUi {
 }
 
 const elementUi: PagedListUi = {
-  confirmDelete: (name) =>
-    confirmAction(i18n.global.t('common.confirmDelete', { name }), i18n.global.t('common.confirmTitle')),
+  confirmDelete: (name) => confirmAction(i18n.global.t('common.confirmDelete', { name }), i18n.global.t('common.confirmTitle')),
   deleted: () => ElMessage.success(i18n.global.t('common.deleted')),
 };
 
@@ -29,11 +28,7 @@ const elementUi: PagedListUi = {
  * `fetchPage` reads the filters and query.page/page_size; it answers null when the filters are
  * not valid (the view said why), which leaves the rows as they are.
  */
-export function usePagedList<T>(
-  query: PageQuery,
-  fetchPage: () => Promise<Page<T> | null>,
-  ui: PagedListUi = elementUi,
-) {
+export function usePagedList<T>(query: PageQuery, fetchPage: () => Promise<Page<T> | null>, ui: PagedListUi = elementUi) {
   const items = ref([]) as Ref<T[]>;
   const total = ref(0);
   const loading = ref(false);

@@ -60,20 +60,14 @@ describe('validatePeriods', () => {
 
   it('reports a gap at the start, in the middle and at the end', () => {
     expect(validatePeriods([p('01:00', '24:00')])).toEqual([{ code: 'gap', from: '00:00', to: '01:00' }]);
-    expect(validatePeriods([p('00:00', '08:00'), p('09:00', '24:00')])).toEqual([
-      { code: 'gap', from: '08:00', to: '09:00' },
-    ]);
+    expect(validatePeriods([p('00:00', '08:00'), p('09:00', '24:00')])).toEqual([{ code: 'gap', from: '08:00', to: '09:00' }]);
     expect(validatePeriods([p('00:00', '23:00')])).toEqual([{ code: 'gap', from: '23:00', to: '24:00' }]);
   });
 
   it('reports overlaps', () => {
-    expect(validatePeriods([p('00:00', '10:00'), p('09:00', '24:00')])).toEqual([
-      { code: 'overlap', from: '09:00', to: '10:00' },
-    ]);
+    expect(validatePeriods([p('00:00', '10:00'), p('09:00', '24:00')])).toEqual([{ code: 'overlap', from: '09:00', to: '10:00' }]);
     // a period inside another
-    expect(validatePeriods([p('00:00', '24:00'), p('10:00', '11:00', 'peak')])).toEqual([
-      { code: 'overlap', from: '10:00', to: '11:00' },
-    ]);
+    expect(validatePeriods([p('00:00', '24:00'), p('10:00', '11:00', 'peak')])).toEqual([{ code: 'overlap', from: '10:00', to: '11:00' }]);
   });
 
   it('reports malformed times and a start not before its end', () => {

@@ -3,9 +3,7 @@ import en from './en'
 import zhCN from './zh-CN'
 
 function keys(o: object, prefix = ''): string[] {
-  return Object.entries(o).flatMap(([k, v]) =>
-    v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
-  )
+  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]))
 }
 
 function placeholders(o: object, key: string): string[] {
@@ -24,9 +22,22 @@ describe('messages', () => {
 
   it('translate every stop reason the server knows', () => {
     const reasons = [
-      'driver', 'admin', 'charger_local', 'ev_full', 'fault', 'balance_exhausted', 'limit_energy', 'limit_amount',
-      'limit_time', 'charger_rebooted', 'charger_offline', 'start_timeout', 'start_rejected', 'stop_timeout',
-      'power_loss', 'other',
+      'driver',
+      'admin',
+      'charger_local',
+      'ev_full',
+      'fault',
+      'balance_exhausted',
+      'limit_energy',
+      'limit_amount',
+      'limit_time',
+      'charger_rebooted',
+      'charger_offline',
+      'start_timeout',
+      'start_rejected',
+      'stop_timeout',
+      'power_loss',
+      'other',
     ]
     for (const r of reasons) {
       expect(zhCN.stopReason, r).toHaveProperty(r)

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  formatClock,
-  formatDeltaFen,
-  formatDuration,
-  formatFen,
-  formatKw,
-  formatPrice,
-  formatWh,
-  secondsBetween,
-} from './format'
+import { formatClock, formatDeltaFen, formatDuration, formatFen, formatKw, formatPrice, formatWh, secondsBetween } from './format'
 
 describe('money and energy', () => {
   it('shows fen as yuan with two decimals', () => {

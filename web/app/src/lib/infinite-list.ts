@@ -6,10 +6,7 @@
 import type { Page } from '@kilowatt/api/types'
 import { ref, type Ref } from 'vue'
 
-export function useInfiniteList<T extends { id: number }>(
-  fetchPage: (page: number, pageSize: number) => Promise<Page<T>>,
-  pageSize = 20,
-) {
+export function useInfiniteList<T extends { id: number }>(fetchPage: (page: number, pageSize: number) => Promise<Page<T>>, pageSize = 20) {
   const items = ref([]) as Ref<T[]>
   /** Pages loaded so far. */
   const pages = ref(0)

@@ -66,10 +66,7 @@ export function toLimits(input: LimitInput): Limits | undefined {
 // The value of <input type="datetime-local" step="1"> for a Date, in local time.
 export function toLocalInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0')
-  return (
-    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}` +
-    `T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
-  )
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}` + `T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
 }
 
 // Parses "YYYY-MM-DDTHH:mm[:ss]" as local time; null when malformed.

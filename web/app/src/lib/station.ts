@@ -90,9 +90,7 @@ export function groupConnectors(chargers: ChargerLike[]): ConnectorGroup[] {
       g.rows.push({ code: ch.code, kind: ch.kind, number: c.number, max_w: c.max_w, status: c.status, bucket })
     }
   }
-  return [...groups.values()].sort((a, b) =>
-    a.kind !== b.kind ? (a.kind === 'DC' ? -1 : 1) : b.max_w - a.max_w,
-  )
+  return [...groups.values()].sort((a, b) => (a.kind !== b.kind ? (a.kind === 'DC' ? -1 : 1) : b.max_w - a.max_w))
 }
 
 export type PeriodKind = 'sharp' | 'peak' | 'flat' | 'valley'

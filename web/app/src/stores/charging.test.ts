@@ -138,9 +138,7 @@ describe('charging store', () => {
 
   it('finds the session a lost start answer created instead of starting a second one', async () => {
     const created = order({ state: 'starting' })
-    server
-      .on('POST /orders', () => ({ status: 0 }))
-      .on('GET /orders/current', () => ({ status: 200, body: { items: [created] } }))
+    server.on('POST /orders', () => ({ status: 0 })).on('GET /orders/current', () => ({ status: 200, body: { items: [created] } }))
     const store = useChargingStore()
     const got = await store.start({ charger_code: 'SH-DC-01', connector: 1 })
     expect(got.id).toBe(7)

@@ -38,8 +38,7 @@ export const useChargingStore = defineStore('charging', () => {
     if (m.event === 'order') {
       accept(m.data as unknown as Order)
       updatePolling()
-    }
-    else if (m.event === 'meter') {
+    } else if (m.event === 'meter') {
       const next = applyMeter(order.value, m.data as unknown as OrderMeterEvent)
       if (next) order.value = next
     }
@@ -142,12 +141,8 @@ export const useChargingStore = defineStore('charging', () => {
     try {
       const { items } = await quietly(() => ordersApi.currentOrders())
       return (
-        items.find(
-          (o) =>
-            o.charger_code === input.charger_code &&
-            o.connector === input.connector &&
-            Date.parse(o.created_at) >= since,
-        ) ?? null
+        items.find((o) => o.charger_code === input.charger_code && o.connector === input.connector && Date.parse(o.created_at) >= since) ??
+        null
       )
     } catch {
       return null
