@@ -29,6 +29,13 @@ function axeScript() {
 
 const BLOCKING = new Set(['critical', 'serious']);
 
+// Closing never waits on a check for more than this: a browser that died mid-check must fail the
+// journey, not hang it.
+const CLOSE_WAIT_MS = 30000;
+function settled(page) {
+  return Promise.race([page.kwA11y?.chain, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+}
+
 // Runs in the page. Waits for running transitions (a fading dialog has no final colours yet; looping
 // spinners are cut off after a second) and asks axe for the violations; a finding counts only when
 // a second look a moment later still has it, so a box caught mid-fade is not a finding.
@@ -138,7 +145,7 @@ export function auditBrowser(browser) {
   const report = async (list) => {
     const lines = [];
     for (const page of list) {
-      await page.kwA11y?.chain;
+      await settled(page);
       lines.push(...a11yFindings(page));
       page.kwA11y?.findings.clear();
       pages.delete(page);
@@ -155,7 +162,7 @@ export function auditBrowser(browser) {
     const close = context.close.bind(context);
     context.close = async (...closeArgs) => {
       const mine = [...pages].filter((p) => p.context() === context);
-      await Promise.all(mine.map((p) => p.kwA11y?.chain));
+      await Promise.all(mine.map(settled));
       await close(...closeArgs);
       await report(mine);
     };
@@ -163,7 +170,7 @@ export function auditBrowser(browser) {
   };
   const closeBrowser = browser.close.bind(browser);
   browser.close = async (...args) => {
-    await Promise.all([...pages].map((p) => p.kwA11y?.chain));
+    await Promise.all([...pages].map(settled));
     const left = [...pages];
     await closeBrowser(...args);
     await report(left);
