@@ -14,8 +14,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 const kpi = (page, id) => page.getByTestId(`kpi-${id}`).getByTestId('kpi-value').innerText();

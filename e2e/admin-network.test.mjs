@@ -21,8 +21,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 const TARIFF = 'E2E 峰谷电价';

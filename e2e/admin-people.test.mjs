@@ -20,8 +20,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 test('a driver is found, their balance adjusted with a reason, disabled and enabled again', async () => {

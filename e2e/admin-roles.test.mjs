@@ -33,8 +33,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 async function menuPaths(page) {

@@ -15,8 +15,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 test('wrong staff passwords end in "too many attempts, try again in N s", in both languages', async () => {

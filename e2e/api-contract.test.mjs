@@ -271,7 +271,12 @@ test("a browser page's API answers are validated as they arrive", async () => {
   try {
     const page = await browser.newPage();
     const watch = watchApiResponses(page);
-    await page.goto(`${stack.baseUrl}/healthz`);
+    // A blank, accessible page on the server's origin (served by Playwright, not the server), so the
+    // only API answers are the three fetched below.
+    await page.route('**/contract-blank.html', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><title>contract</title></html>' }),
+    );
+    await page.goto(`${stack.baseUrl}/contract-blank.html`);
     const statuses = await page.evaluate(async (token) => {
       const get = (path, auth) => fetch(path, { headers: auth ? { Authorization: `Bearer ${auth}` } : {} }).then((r) => r.status);
       return [await get('/api/v1/stations', token), await get('/api/v1/me'), await get('/api/v1/wallet', token)];

@@ -24,8 +24,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 // Same rules as web/api/money.ts: fen -> "¥12.34", Wh -> "12.35 kWh".

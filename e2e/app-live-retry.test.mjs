@@ -19,8 +19,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 test('a dropped live connection loses nothing: the session ended meanwhile shows its final bill', async () => {

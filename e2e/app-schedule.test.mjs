@@ -50,8 +50,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 

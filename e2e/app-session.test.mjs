@@ -20,8 +20,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await stack?.stop();
+  try {
+    await browser?.close();
+  } finally {
+    await stack?.stop();
+  }
 });
 
 /** Counts the page's ticket requests and WebSockets (their URLs) from now on. */
