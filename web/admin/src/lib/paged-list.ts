@@ -64,5 +64,20 @@ export function usePagedList<T>(query: PageQuery, fetchPage: () => Promise<Page<
     });
   }
 
-  return { items, total, loading, load, search, remove };
+  /** The pager moved to another page. */
+  function goTo(page: number): Promise<void> {
+    query.page = page;
+    return load();
+  }
+
+  /** The pager changed its page size: back to the first page. */
+  function resize(pageSize: number): Promise<void> {
+    query.page_size = pageSize;
+    return search();
+  }
+
+  return { query, items, total, loading, load, search, remove, goTo, resize };
 }
+
+/** What the pager under a table (components/ListPager.vue) uses of a paged list. */
+export type PagedList = Pick<ReturnType<typeof usePagedList>, 'query' | 'total' | 'goTo' | 'resize'>;
