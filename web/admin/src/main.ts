@@ -1,28 +1,3 @@
-import {
-  ArrowDown,
-  ArrowLeft,
-  Avatar,
-  CircleCheck,
-  Connection,
-  DataLine,
-  Delete,
-  Document,
-  Download,
-  Key,
-  Lightning,
-  Location,
-  Money,
-  Odometer,
-  Plus,
-  PriceTag,
-  Printer,
-  Search,
-  Tickets,
-  Timer,
-  User,
-  UserFilled,
-  Warning,
-} from '@element-plus/icons-vue';
 import { onUnauthorized } from '@kilowatt/api/http';
 import { ElMessage } from 'element-plus';
 // <el-*> components come per page with their CSS (unplugin-vue-components, vite.config.ts); the
@@ -34,6 +9,7 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { installErrorPresenter } from './lib/errors';
+import * as icons from './icons';
 import { router } from './router';
 import { useAuthStore } from './stores/auth';
 import './styles/main.css';
@@ -42,32 +18,6 @@ installErrorPresenter(); // failed requests are shown once, by the client, in th
 const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia).use(i18n).use(router);
-// The icons the templates, the menu (router/index.ts) and the dashboard name; not all 290 of them.
-const icons = {
-  ArrowDown,
-  ArrowLeft,
-  Avatar,
-  CircleCheck,
-  Connection,
-  DataLine,
-  Delete,
-  Document,
-  Download,
-  Key,
-  Lightning,
-  Location,
-  Money,
-  Odometer,
-  Plus,
-  PriceTag,
-  Printer,
-  Search,
-  Tickets,
-  Timer,
-  User,
-  UserFilled,
-  Warning,
-};
 for (const [name, component] of Object.entries(icons)) app.component(name, component);
 
 // The one reaction to a token the server no longer accepts (called once however many requests

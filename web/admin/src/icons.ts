@@ -1,0 +1,27 @@
+// The icons the templates, the menu (router/index.ts) and the dashboard name, registered by main.ts;
+// not all 290 of them.
+export {
+  ArrowDown,
+  ArrowLeft,
+  Avatar,
+  CircleCheck,
+  Connection,
+  DataLine,
+  Delete,
+  Document,
+  Download,
+  Key,
+  Lightning,
+  Location,
+  Money,
+  Odometer,
+  Plus,
+  PriceTag,
+  Printer,
+  Search,
+  Tickets,
+  Timer,
+  User,
+  UserFilled,
+  Warning,
+} from '@element-plus/icons-vue';
