@@ -41,8 +41,11 @@ function settled(page) {
 // a second look a moment later still has it, so a box caught mid-fade is not a finding.
 async function runAxe() {
   const moving = () => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+  // Vue's <Transition> marks an entering/leaving element with *-enter-active / *-leave-active.
+  const transitioning = () => document.querySelector('[class*="-enter-active"], [class*="-leave-active"]');
   const look = async () => {
     await Promise.race([Promise.all(moving().map((a) => a.finished.catch(() => {}))), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    for (let waited = 0; transitioning() && waited < 3000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
     return violations;
   };
@@ -133,6 +136,7 @@ export function a11yFindings(page) {
 export async function assertAccessible(page) {
   await page.kwA11y?.chain;
   const lines = a11yFindings(page);
+  page.kwA11y?.findings.clear(); // reported once: the next check of the same page starts clean
   if (lines.length) throw new Error(`axe-core: ${lines.length} critical/serious finding(s):\n  ${lines.join('\n  ')}`);
 }
 

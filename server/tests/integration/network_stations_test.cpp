@@ -120,7 +120,9 @@ TEST_F(StationApi, InvalidStationsAreRefused) {
     auto expect_400 = [&](json::object body, const std::string& needle) {
         auto r = create(body);
         EXPECT_EQ(r.status, 400) << r.body;
-        if (r.status == 400) EXPECT_NE(r.body.find(needle), std::string::npos) << r.body;
+        if (r.status == 400) {
+            EXPECT_NE(r.body.find(needle), std::string::npos) << r.body;
+        }
     };
     auto with = [&](const char* field, json::value v) {
         json::object b = station_body("S", 121.47, 31.23);
