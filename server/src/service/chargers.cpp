@@ -48,7 +48,7 @@ std::optional<PublicCharger> find_public_charger(app::Context& ctx, const std::s
     PublicCharger out{std::move(charger_views(ctx, *s, {std::move(*row)}).front()), std::nullopt, nullptr};
     out.station = store::find_station(*s, out.view.row.station_id);
     if (out.station) {
-        TariffLookup tariffs(*s);
+        TariffLookup tariffs(*s, ctx.tariffs);
         out.tariff = tariffs.get(out.station->tariff_id);
     }
     return out;

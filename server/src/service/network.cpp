@@ -13,6 +13,7 @@
 #include "live/state.hpp"
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
+#include "service/tariff_cache.hpp"
 #include "store/db.hpp"
 #include "store/stations_repo.hpp"
 #include "store/tariffs_repo.hpp"
@@ -74,7 +75,7 @@ std::shared_ptr<const domain::Tariff> TariffLookup::get(std::int64_t id) {
         std::shared_ptr<const domain::Tariff> parsed;
         if (auto row = store::find_tariff(sql_, id)) {
             try {
-                parsed = std::make_shared<const domain::Tariff>(domain::parse_tariff(boost::json::parse(row->spec)));
+                parsed = parsed_.parsed(row->spec);
             } catch (const std::exception& e) {
                 spdlog::error("event=tariff_unreadable id={} error=\"{}\"", id, e.what());
             }

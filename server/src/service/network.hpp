@@ -18,6 +18,8 @@
 
 namespace kw::service {
 
+class TariffCache;
+
 // ---- MQTT credentials -----------------------------------------------------------------------
 inline constexpr std::size_t kMqttPasswordLength = 24;
 // 24 random characters of [A-Za-z0-9] (OpenSSL RAND_bytes, rejection sampled).
@@ -55,12 +57,14 @@ std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
 // Tariffs of one call, loaded and parsed once each, on the caller's session.
 class TariffLookup {
   public:
-    explicit TariffLookup(soci::session& sql) : sql_(sql) {}
+    // Specs are parsed through the shared cache (one parse per distinct spec, not per request).
+    TariffLookup(soci::session& sql, TariffCache& parsed) : sql_(sql), parsed_(parsed) {}
     // nullptr if the tariff is missing or its stored spec no longer parses (logged).
     std::shared_ptr<const domain::Tariff> get(std::int64_t id);
 
   private:
     soci::session& sql_;
+    TariffCache& parsed_;
     std::map<std::int64_t, std::shared_ptr<const domain::Tariff>> cache_;
 };
 

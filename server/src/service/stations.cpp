@@ -71,7 +71,7 @@ Paged<StationSummary> list_stations(app::Context& ctx, const std::optional<std::
     std::vector<std::int64_t> ids;
     for (const auto& r : rows) ids.push_back(r.id);
     auto chargers = chargers_by_station(ctx, *s, ids);
-    TariffLookup tariffs(*s);
+    TariffLookup tariffs(*s, ctx.tariffs);
     Paged<StationSummary> out;
     for (auto& r : rows) {
         auto tariff = tariffs.get(r.tariff_id);
@@ -103,7 +103,7 @@ std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery&
             }
         });
     }
-    TariffLookup tariffs(*s);
+    TariffLookup tariffs(*s, ctx.tariffs);
     std::vector<NearbyStation> out;
     const auto full = [&] { return static_cast<std::int64_t>(out.size()) >= q.limit; };
     for (std::size_t begin = 0; begin < candidates.size() && !full(); begin += kNearbyChunk) {
@@ -127,7 +127,7 @@ StationDetail station_detail(app::Context& ctx, std::int64_t id) {
     StationDetail out;
     out.station = require_station(*s, id);
     out.chargers = std::move(chargers_by_station(ctx, *s, {id})[id]);
-    TariffLookup tariffs(*s);
+    TariffLookup tariffs(*s, ctx.tariffs);
     out.tariff = tariffs.get(out.station.tariff_id);
     out.tariff_row = store::find_tariff(*s, out.station.tariff_id);
     return out;
