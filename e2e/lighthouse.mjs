@@ -3,7 +3,7 @@
 // demo data, built apps from web/*/dist). Prints performance and accessibility for each run and the
 // median of the runs. Not a pass/fail step of `make test`: scores move with the machine's load.
 //
-//   bash scripts/web.sh && node e2e/lighthouse.mjs [--runs 3] [path ...]   (paths under /app/,
+//   bash scripts/web.sh && node e2e/lighthouse.mjs [--runs 3] [--out DIR] [path ...]   (paths under /app/,
 //   default "" = /app/, which lands on the login page). Needs chromium (CHROME_PATH, default
 //   /usr/bin/chromium) and the C++ binaries (KW_BUILD_DIR, as for the journeys).
 import { spawnSync } from 'node:child_process';
@@ -14,9 +14,11 @@ import { repoRoot, startStack } from './lib/stack.mjs';
 
 const args = process.argv.slice(2);
 let runs = 3;
+let out = null; // --out DIR keeps every run's JSON report there
 const paths = [];
 for (let i = 0; i < args.length; ++i) {
   if (args[i] === '--runs') runs = Number(args[++i]);
+  else if (args[i] === '--out') out = args[++i];
   else paths.push(args[i].replace(/^\//, ''));
 }
 if (!paths.length) paths.push('');
@@ -60,13 +62,14 @@ function lighthouse(url, out) {
 
 // KW_APP_ROOT: another build of the app to measure (e.g. one of an older commit).
 const stack = await startStack({ demo: true, sim: false, appRoot: process.env.KW_APP_ROOT });
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-lighthouse-'));
+const dir = out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kw-lighthouse-'));
+fs.mkdirSync(dir, { recursive: true });
 try {
   for (const p of paths) {
     const url = stack.appUrl + p;
     const results = [];
     for (let i = 1; i <= runs; ++i) {
-      const r = lighthouse(url, path.join(dir, `run-${i}.json`));
+      const r = lighthouse(url, path.join(dir, `${p.replace(/\W+/g, '-') || 'app'}-run-${i}.json`));
       results.push(r);
       console.log(
         `/app/${p} run ${i}: performance ${r.performance}, accessibility ${r.accessibility}, ` +
@@ -80,6 +83,6 @@ try {
     );
   }
 } finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!out) fs.rmSync(dir, { recursive: true, force: true });
   await stack.stop();
 }

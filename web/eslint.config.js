@@ -20,7 +20,7 @@ module.exports = tseslint.config(
   },
   { files: ['web/**'], languageOptions: { globals: { ...globals.browser } } },
   // Build configs, service worker and tests run in Node or a worker, not the page.
-  { files: ['web/*/vite.config.ts', 'web/**/*.test.ts'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['web/*/vite.config.ts', 'web/precompress.ts', 'web/**/*.test.ts'], languageOptions: { globals: { ...globals.node } } },
   { files: ['web/app/src/sw/**'], languageOptions: { globals: { ...globals.serviceworker } } },
   // The journeys are Node ESM; page.evaluate() callbacks run in the browser.
   { files: ['e2e/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },

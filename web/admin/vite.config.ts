@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import Components from 'unplugin-vue-components/vite';
 import { defineConfig } from 'vite';
+import { precompress } from '../precompress';
 
 // Served by the kilowatt server at /admin/ (--server.admin_root=web/admin/dist), so API calls are
 // relative (/api/v1/...). `npm run dev` proxies /api to a running server (KW_API, default :8080).
@@ -10,7 +11,7 @@ export default defineConfig({
   base: '/admin/',
   // Element Plus per component: the resolver imports each <el-*> a template uses, with its CSS, into
   // the chunk of the page that uses it (instead of the whole library and stylesheet in the entry).
-  plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
+  plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }), precompress()],
   // vue-i18n compiles messages to an AST, not with new Function(): the console runs under a CSP
   // without 'unsafe-eval' (deploy/nginx/kilowatt.conf).
   define: {

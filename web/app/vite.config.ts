@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig, type Plugin } from 'vite'
+import { precompress } from '../precompress'
 
 const publicDir = fileURLToPath(new URL('./public', import.meta.url))
 
@@ -65,13 +67,33 @@ export default defineConfig({
   base: '/app/',
   // Vant per component: the resolver imports each <van-*> a template uses, with its CSS, into the
   // chunk of the page that uses it (instead of the whole library and stylesheet in the entry).
-  plugins: [vue(), Components({ resolvers: [VantResolver()], dts: false }), dropCdnFontFallback(), serviceWorker()],
+  plugins: [
+    vue(),
+    Components({ resolvers: [VantResolver()], dts: false }),
+    // The locale messages (src/i18n/*.ts) are compiled to ASTs at build time, so the phone compiles
+    // nothing before the first paint; no new Function() either, as the CSP (no 'unsafe-eval',
+    // deploy/nginx/kilowatt.conf) requires. Not under vitest:
+    // the unit tests read the message files as plain objects (i18n.test.ts).
+    ...(process.env.VITEST
+      ? []
+      : [
+          VueI18nPlugin({
+            include: [
+              fileURLToPath(new URL('./src/i18n/en.ts', import.meta.url)),
+              fileURLToPath(new URL('./src/i18n/zh-CN.ts', import.meta.url)),
+            ],
+            runtimeOnly: true,
+            compositionOnly: true,
+            fullInstall: false,
+            strictMessage: false,
+          }),
+        ]),
+    dropCdnFontFallback(),
+    serviceWorker(),
+    precompress(),
+  ],
   define: {
-    __VUE_I18N_FULL_INSTALL__: true,
-    __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
-    // Messages compiled to an AST, not with new Function(): the apps run under a CSP without
-    // 'unsafe-eval' (deploy/nginx/kilowatt.conf).
     __INTLIFY_JIT_COMPILATION__: true,
   },
   build: {

@@ -84,6 +84,7 @@ std::optional<Request> to_request(BeastRequest& req, const std::string& remote_a
     out.bearer_token = bearer_token_of(req[bhttp::field::authorization]);
     out.remote_address = remote_address;
     out.real_ip = std::string(req["X-Real-IP"]);
+    out.accept_encoding = std::string(req[bhttp::field::accept_encoding]);
     return out;
 }
 
@@ -253,10 +254,10 @@ net::awaitable<Response> Connection::respond(Request& request) {
         co_return error_response(500, "internal", "internal error");
     }
     if (server_->admin_ && server_->admin_->matches(path)) {
-        co_return server_->admin_->respond(request.method, path);
+        co_return server_->admin_->respond(request.method, path, request.accept_encoding);
     }
     if (server_->app_ && server_->app_->matches(path)) {
-        co_return server_->app_->respond(request.method, path);
+        co_return server_->app_->respond(request.method, path, request.accept_encoding);
     }
     if (path == "/" && server_->app_) {
         Response response;

@@ -17,6 +17,7 @@ struct Request {
     std::string bearer_token;                      // from "Authorization: Bearer X", else empty
     std::string remote_address;
     std::string real_ip;                           // X-Real-IP as sent; trusted only with server.trust_proxy
+    std::string accept_encoding;                   // as sent; static files pick a precompressed copy
 };
 
 struct Response {

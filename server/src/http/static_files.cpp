@@ -74,6 +74,40 @@ std::string_view content_type_for(std::string_view file_name) {
     return "application/octet-stream";
 }
 
+bool accepts_encoding(std::string_view accept_encoding, std::string_view coding) {
+    auto lower = [](std::string_view v) {
+        std::string out(v);
+        std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+        return out;
+    };
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        return v;
+    };
+    std::string all = lower(accept_encoding);
+    // The q of `name` in the list, or nullopt when the list does not name it.
+    auto quality_of = [&](std::string_view name) -> std::optional<bool> {
+        std::string_view rest = all;
+        while (!rest.empty()) {
+            auto comma = rest.find(',');
+            std::string_view item = rest.substr(0, comma);
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            auto semi = item.find(';');
+            if (trim(item.substr(0, semi)) != name) continue;
+            if (semi == std::string_view::npos) return true;
+            std::string_view params = item.substr(semi + 1);
+            auto q = params.find("q=");
+            if (q == std::string_view::npos) return true;
+            // q=0, q=0.0, q=0.000 refuse; any non-zero digit accepts.
+            return trim(params.substr(q + 2)).find_first_of("123456789") != std::string_view::npos;
+        }
+        return std::nullopt;
+    };
+    if (auto named = quality_of(coding)) return *named;
+    return quality_of("*").value_or(false);
+}
+
 std::optional<std::string> read_whole_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return std::nullopt;
@@ -134,7 +168,8 @@ StaticResult StaticFiles::resolve(std::string_view decoded_path) const {
     return result;
 }
 
-Response StaticFiles::respond(const std::string& method, std::string_view decoded_path) const {
+Response StaticFiles::respond(const std::string& method, std::string_view decoded_path,
+                               std::string_view accept_encoding) const {
     if (method != "GET" && method != "HEAD") {
         auto response = error_response(405, "method_not_allowed", "static files are read-only");
         response.headers.emplace_back("Allow", "GET, HEAD");
@@ -156,11 +191,23 @@ Response StaticFiles::respond(const std::string& method, std::string_view decode
         case StaticResult::Kind::file:
             break;
     }
-    auto data = read_whole_file(found.file);
-    if (!data) return error_response(404, "not_found", "no such file");
     Response response;
+    fs::path file = found.file;
+    bool compressed = false;
+    for (auto [coding, suffix] : {std::pair{"br", ".br"}, std::pair{"gzip", ".gz"}}) {
+        auto packed = sibling(found.file, suffix);
+        if (!packed) continue;
+        compressed = true;
+        if (!accepts_encoding(accept_encoding, coding)) continue;
+        file = *packed;
+        response.headers.emplace_back("Content-Encoding", coding);
+        break;
+    }
+    auto data = read_whole_file(file);
+    if (!data) return error_response(404, "not_found", "no such file");
     response.body = std::move(*data);
     response.content_type = found.content_type;
+    if (compressed) response.headers.emplace_back("Vary", "Accept-Encoding");
     response.headers.emplace_back("Cache-Control", found.cache_control);
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     return response;
@@ -178,6 +225,16 @@ std::optional<StaticResult> StaticFiles::file_result(const fs::path& file, std::
     bool hashed_asset = rel.substr(0, 7) == "assets/";
     result.cache_control = std::string(hashed_asset ? kImmutable : kRevalidate);
     return result;
+}
+
+std::optional<fs::path> StaticFiles::sibling(const fs::path& file, std::string_view suffix) const {
+    fs::path packed = file;
+    packed += std::string(suffix);
+    std::error_code ec;
+    if (!fs::is_regular_file(packed, ec)) return std::nullopt;
+    auto canonical = fs::canonical(packed, ec);
+    if (ec || !is_within(canonical, root_)) return std::nullopt;
+    return canonical;
 }
 
 }  // namespace kw::http

@@ -130,6 +130,9 @@ private:
         test::write_file(www + "/admin/assets/inter.woff2", "wOF2");
         test::write_file(www + "/app/index.html", "<!doctype html><title>app</title>");
         test::write_file(www + "/app/assets/main-77.js", "console.log('app');");
+        // Precompressed copies as the web build leaves them (the server sends their bytes as they are).
+        test::write_file(www + "/app/assets/main-77.js.br", "BR-BYTES");
+        test::write_file(www + "/app/assets/main-77.js.gz", "GZ-BYTES");
     }
 
     test::TempDir dir_{"kw-http-"};
@@ -298,6 +301,33 @@ TEST_F(HttpServerTest, StaticFilesAreServedWithTheirContentTypeAndCachePolicy) {
     EXPECT_EQ(bare.header("Location"), "/admin/");
     EXPECT_EQ(c.post("/admin/index.html", "{}").status, 405);
     EXPECT_EQ(server_->api_calls, 0);
+}
+
+TEST_F(HttpServerTest, APrecompressedCopyIsSentWhenTheClientAcceptsItsEncoding) {
+    auto fetch = [&](const std::string& accept) {
+        std::string request = "GET /app/assets/main-77.js HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
+        if (!accept.empty()) request += "Accept-Encoding: " + accept + "\r\n";
+        return client().raw(request + "\r\n");
+    };
+    auto br = fetch("gzip, deflate, br");
+    EXPECT_EQ(br.body, "BR-BYTES");
+    EXPECT_EQ(br.header("Content-Encoding"), "br");
+    EXPECT_EQ(br.header("Content-Type"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(br.header("Vary"), "Accept-Encoding");
+
+    auto gz = fetch("br;q=0, gzip");
+    EXPECT_EQ(gz.body, "GZ-BYTES");
+    EXPECT_EQ(gz.header("Content-Encoding"), "gzip");
+
+    auto plain = fetch("");
+    EXPECT_EQ(plain.body, server_->web_file("app/assets/main-77.js"));
+    EXPECT_EQ(plain.header("Content-Encoding"), "");
+    EXPECT_EQ(plain.header("Vary"), "Accept-Encoding");
+
+    // A file the build did not compress has no Vary and is never labelled as encoded.
+    auto c = client();
+    EXPECT_EQ(c.get("/admin/assets/index-1a2b3c.js").header("Content-Encoding"), "");
+    EXPECT_EQ(c.get("/admin/assets/index-1a2b3c.js").header("Vary"), "");
 }
 
 TEST_F(HttpServerTest, UnknownAppRouteFallsBackToIndexButAMissingAssetIs404) {

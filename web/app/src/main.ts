@@ -9,7 +9,7 @@ import 'vant/es/dialog/style'
 import 'vant/es/toast/style'
 import { createApp, watch } from 'vue'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, loadLocale, savedLocale } from './i18n'
 import { applyVantLocale } from './i18n/vant'
 import { installErrorPresenter } from './lib/errors'
 import { liveSocket } from './live'
@@ -53,7 +53,8 @@ watch(
   { immediate: true },
 )
 
-app.mount('#app')
+// The saved language's messages first (a no-op for the default zh-CN), then the first paint.
+void loadLocale(savedLocale()).finally(() => app.mount('#app'))
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {

@@ -1,6 +1,7 @@
 // vue-i18n setup: zh-CN by default, en switchable; the choice is remembered in localStorage.
+// zh-CN comes with the entry chunk; en is loaded when first chosen (main.ts waits for it before
+// mounting when it is the saved choice), so most phones never download it.
 import { createI18n } from 'vue-i18n'
-import en from './en'
 import zhCN from './zh-CN'
 
 export type Locale = 'zh-CN' | 'en'
@@ -22,10 +23,18 @@ export const i18n = createI18n({
   globalInjection: true,
   locale: savedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': zhCN } as Partial<Record<Locale, typeof zhCN>>,
 })
 
-export function setLocale(locale: Locale): void {
+// Makes sure a locale's messages are loaded (only en can be missing).
+export async function loadLocale(locale: Locale): Promise<void> {
+  if (i18n.global.availableLocales.includes(locale)) return
+  const { default: messages } = await import('./en')
+  i18n.global.setLocaleMessage(locale, messages)
+}
+
+export async function setLocale(locale: Locale): Promise<void> {
+  await loadLocale(locale)
   i18n.global.locale.value = locale
   try {
     globalThis.localStorage?.setItem(KEY, locale)
