@@ -1,36 +1,9 @@
 import type { Order } from './types';
 import { describe, expect, it } from 'vitest';
 import { applyMeter, mergeOrder, shownCostFen, shownEnergyWh } from './live-order';
+import { sampleOrder } from './test-fixtures';
 
-function order(over: Partial<Order> = {}): Order {
-  return {
-    id: 7,
-    state: 'charging',
-    stop_reason: null,
-    driver_id: 1,
-    station: { id: 1, name: 'S' },
-    charger_code: 'SH-AC-01',
-    connector: 1,
-    tx_id: null,
-    schedule_id: null,
-    limits: {},
-    meter_start_wh: 0,
-    energy_wh: 0,
-    electricity_fen: 0,
-    service_fen: 0,
-    total_fen: 0,
-    paid_fen: 0,
-    refunded_fen: 0,
-    created_at: '2026-06-01T01:00:00Z',
-    started_at: '2026-06-01T01:00:01Z',
-    stopped_at: null,
-    settled_at: null,
-    tariff: { prices: {}, periods: [] },
-    timezone: 'Asia/Shanghai',
-    segments: [],
-    ...over,
-  };
-}
+const order = sampleOrder;
 
 const meter = (at: string, energy: number) => ({ order_id: 7, energy_wh: energy, cost_fen: energy / 10, power_w: 7000, soc: null, at });
 

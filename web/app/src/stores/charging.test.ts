@@ -1,5 +1,6 @@
 import { setFetch, setToken } from '@kilowatt/api/http'
 import { setErrorPresenter } from '@kilowatt/api/present'
+import { sampleOrder } from '@kilowatt/api/test-fixtures'
 import type { Order } from '@kilowatt/api/types'
 import { LiveSocket } from '@kilowatt/api/ws'
 import { createPinia, setActivePinia } from 'pinia'
@@ -8,34 +9,10 @@ import { setLiveSocket } from '../live'
 import { FakeServer, FakeSocket, settle } from '../test/fakes'
 import { useChargingStore } from './charging'
 
+// A session already running on SH-DC-01 (started now), as the server reports it.
 function order(over: Partial<Order> = {}): Order {
-  return {
-    id: 7,
-    state: 'charging',
-    stop_reason: null,
-    driver_id: 1,
-    station: { id: 1, name: 'S' },
-    charger_code: 'SH-DC-01',
-    connector: 1,
-    tx_id: 'tx',
-    schedule_id: null,
-    limits: {},
-    meter_start_wh: 100,
-    energy_wh: 0,
-    electricity_fen: 0,
-    service_fen: 0,
-    total_fen: 0,
-    paid_fen: 0,
-    refunded_fen: 0,
-    created_at: new Date().toISOString(),
-    started_at: new Date().toISOString(),
-    stopped_at: null,
-    settled_at: null,
-    tariff: { prices: {}, periods: [] },
-    timezone: 'Asia/Shanghai',
-    segments: [],
-    ...over,
-  }
+  const now = new Date().toISOString()
+  return sampleOrder({ charger_code: 'SH-DC-01', tx_id: 'tx', meter_start_wh: 100, created_at: now, started_at: now, ...over })
 }
 
 let server: FakeServer
