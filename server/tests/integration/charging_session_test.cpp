@@ -85,6 +85,15 @@ TEST_P(ScanToCharge, FullSessionIsBilledExactlyAndPushedLive) {
         std::chrono::seconds(10));
     EXPECT_EQ(pushed.at("data").at("total_fen").as_int64(), electricity + service);
 
+    // The list filters by state; a state that does not exist is refused, not an empty page.
+    auto settled_list = stack.http().get("/api/v1/orders?state=settled", driver).json();
+    ASSERT_EQ(settled_list.at("items").as_array().size(), 1u);
+    EXPECT_EQ(settled_list.at("items").at(0).at("id").as_int64(), order_id);
+    EXPECT_EQ(stack.http().get("/api/v1/orders?state=charging", driver).json().at("total").as_int64(), 0);
+    auto unknown = stack.http().get("/api/v1/orders?state=finished", driver);
+    EXPECT_EQ(unknown.status, 400) << unknown.body;
+    EXPECT_EQ(str(unknown.json().at("code")), "bad_request");
+
     // Exactly one charge row in the ledger.
     auto ledger = stack.http().get("/api/v1/wallet/ledger", driver).json();
     int charges = 0;

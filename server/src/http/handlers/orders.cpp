@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "domain/error.hpp"
+#include "domain/order_state.hpp"
 #include "http/handlers/handlers.hpp"
 #include "service/audit.hpp"
 #include "service/orders.hpp"
@@ -40,7 +41,8 @@ store::Order any_order(Call& call) {
 
 Response list(Call& call, store::OrderFilter filter) {
     const Page page = query_page(call.req);
-    if (auto s = query_string(call.req, "state")) filter.state = *s;
+    // An unknown state is a mistake to report (400), not a filter that quietly matches nothing.
+    if (auto s = query_string(call.req, "state")) filter.state = std::string(domain::to_string(domain::order_state_from_string(*s)));
     if (auto f = query_string(call.req, "from")) filter.from = parse_utc(*f);
     if (auto t = query_string(call.req, "to")) filter.to = parse_utc(*t);
     auto found = service::list_orders(call.ctx, filter, page.size, page.offset());
