@@ -22,10 +22,11 @@ from kwbench.scenarios import ORDER  # noqa: E402
 
 # Durations and sizes of a full run and of the smoke run (seconds, not minutes).
 FULL = {"online_timeout_s": 180, "heartbeat_window_s": 60, "wrk_threads": 2, "wrk_connections": 50,
-        "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "flood_seconds": 10, "flood_chargers": 500, "ingest_sessions": 1000,
+        "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "flood_seconds": 10, "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000,
+        "sessions_charge_s": 10,
         "redis_requests": 200000}
 SMOKE = {"online_timeout_s": 60, "heartbeat_window_s": 2, "wrk_threads": 1, "wrk_connections": 4,
-         "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "flood_seconds": 1, "flood_chargers": 5, "ingest_sessions": 9,
+         "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "flood_seconds": 1, "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2,
          "redis_requests": 2000}
 
 
@@ -64,6 +65,7 @@ def main():
     ap.add_argument("-n", "--chargers", type=int, default=None, help="chargers (default 10000; smoke 10)")
     ap.add_argument("--stations", type=int, default=None, help="stations (default chargers / 5)")
     ap.add_argument("--sessions", type=int, default=None, help="ingest: sessions (default 1000, at most chargers - 1)")
+    ap.add_argument("--sessions-k", type=int, default=None, help="sessions: concurrent sessions (default 1000)")
     ap.add_argument("--db", choices=["sqlite", "mariadb"], default="sqlite")
     ap.add_argument("--smoke", action="store_true", help="every scenario with tiny numbers, seconds not minutes")
     ap.add_argument("--out", default=None, help="results folder (default bench/results)")

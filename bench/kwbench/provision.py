@@ -183,14 +183,14 @@ def sms_code(outbox, phone):
     return code
 
 
-def register_drivers(fleet, n, balance_fen, workers=4):
+def register_drivers(fleet, n, balance_fen, workers=4, offset=0):
     """n drivers registered through sms-code + register, each given balance_fen by an admin
     adjustment. Returns [{phone, token, id}]."""
     outbox = fleet.stack.sms_outbox
     password = "Bench-pass1"
 
     def one(api, i):
-        phone = f"139{i:08d}"
+        phone = f"139{offset + i:08d}"
         api.expect(202, "POST", "/api/v1/auth/sms-code", {"phone": phone})
         reg = api.expect(201, "POST", "/api/v1/auth/driver/register",
                          {"phone": phone, "code": sms_code(outbox, phone), "password": password,

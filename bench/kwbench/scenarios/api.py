@@ -10,7 +10,7 @@ def run(ctx):
     p = ctx.p
     fleet = ctx.fleet
     ctx.ensure_online()
-    driver = provision.register_drivers(fleet, 1, 100000, workers=1)[0]
+    driver = provision.register_drivers(fleet, 1, 100000, workers=1, offset=90_000_000)[0]
     api = provision.Api(fleet.port, driver["token"])
     # An order running on the first charger, so its detail is a live one.
     code = fleet.chargers[0]["code"]

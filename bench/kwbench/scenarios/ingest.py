@@ -56,6 +56,7 @@ def run(ctx):
     chargers = chargers[:ctx.args.sessions or p["ingest_sessions"]]
     k = len(chargers)
     drivers = provision.register_drivers(fleet, k, 1_000_000, workers=4)
+    ctx.drivers, ctx.ingest_chargers = drivers, chargers  # the sessions scenario reuses the drivers
 
     def start(api, pair):
         drv, ch = pair
