@@ -22,12 +22,12 @@ from kwbench.scenarios import ORDER  # noqa: E402
 
 # Durations and sizes of a full run and of the smoke run (seconds, not minutes).
 FULL = {"online_timeout_s": 180, "heartbeat_window_s": 60, "wrk_threads": 2, "wrk_connections": 50,
-        "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "flood_seconds": 10, "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000,
-        "sessions_charge_s": 10,
+        "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "idle_window_s": 10, "flood_seconds": 10,
+        "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000, "sessions_charge_s": 10,
         "redis_requests": 200000}
 SMOKE = {"online_timeout_s": 60, "heartbeat_window_s": 2, "wrk_threads": 1, "wrk_connections": 4,
-         "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "flood_seconds": 1, "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2,
-         "redis_requests": 2000}
+         "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "idle_window_s": 1, "flood_seconds": 1,
+         "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2, "redis_requests": 2000}
 
 
 class Context:

@@ -43,6 +43,12 @@ def wrk(url, threads, conns, seconds, token=None, rate=None, workdir="/tmp"):
     res["non_2xx"] = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: (.*)", out)
     res["socket_errors"] = m.group(1) if m else ""
+    # wrk's latency table only holds requests answered within its 2 s timeout: when they all timed
+    # out it prints 0.00us, which is no latency at all.
+    m = re.search(r"timeout (\d+)", res["socket_errors"])
+    res["timeouts"] = int(m.group(1)) if m else 0
+    if res["timeouts"] and res["timeouts"] >= res["requests"]:
+        res["p50_ms"] = res["p99_ms"] = None
     return res
 
 

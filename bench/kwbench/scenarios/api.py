@@ -49,9 +49,12 @@ def run(ctx):
             {"figure": f"GET {name}: req/s", "value": srv["rps"], "unit": "req/s", "baseline": ngx["rps"],
              "baseline_name": "nginx, same bytes", "ratio": ratio, "target": ">= 0.5 of nginx",
              "met": ratio is not None and ratio >= 0.5},
-            {"figure": f"GET {name}: p99 at saturation", "value": srv["p99_ms"], "unit": "ms",
+            {"figure": f"GET {name}: p99 at saturation" + (f" ({srv['timeouts']} timed out, > 2 s)"
+                                                           if srv["timeouts"] else ""),
+             "value": srv["p99_ms"], "unit": "ms",
              "baseline": ngx["p99_ms"], "baseline_name": "nginx p99"},
-            {"figure": f"GET {name}: p99 paced at {paced['rps']:.0f} req/s (asked {p['api_rate']})",
+            {"figure": f"GET {name}: p99 paced at {paced['rps']:.0f} req/s (asked {p['api_rate']})"
+                       + (f" ({paced['timeouts']} timed out, > 2 s)" if paced["timeouts"] else ""),
              "value": paced["p99_ms"], "unit": "ms", "target": f"< 10 ms at {p['api_rate']} req/s",
              "met": paced["p99_ms"] is not None and paced["p99_ms"] < 10},
         ]

@@ -71,6 +71,7 @@ def run(ctx):
 
     start.api_factory = lambda: provision.Api(fleet.port)
     t_first = time.time()
+    cpu0 = ctx.meter.take()
     orders = provision.parallel(list(zip(drivers, chargers)), start, 8)
     charging, res1 = wait_states(ctx, orders, ("charging",), starts)
     ctx.log(f"  {len(charging)}/{k} charging; p99 start-to-charging {pct([v[0] for v in charging.values()], 99)} s")
@@ -85,6 +86,7 @@ def run(ctx):
     provision.parallel(orders, stop, 8)
     settled, res2 = wait_states(ctx, orders, ("settled",), stops)
     took = time.time() - t_first
+    cpu = ctx.meter.delta(cpu0, ctx.meter.take(), took)
     ctx.log(f"  {len(settled)}/{k} settled; p99 stop-to-settled {pct([v[0] for v in settled.values()], 99)} s")
 
     # Bills against the simulator's registers.
@@ -114,4 +116,4 @@ def run(ctx):
         {"figure": "stop-to-settled p50 / p99", "value": f"{pct(s2s, 50)} / {pct(s2s, 99)}", "unit": "s"},
         {"figure": "bills exact (energy and amounts vs the simulator)", "value": f"{exact}/{k}", "target": "all",
          "met": exact == k}],
-        "resolution_s": round(max(res1, res2), 2), "wrong": wrong[:20], "k": k, "took_s": round(took, 1)}
+        "resolution_s": round(max(res1, res2), 2), "cpu": cpu, "wrong": wrong[:20], "k": k, "took_s": round(took, 1)}
