@@ -97,7 +97,8 @@ def plots(doc, base):
 
 def write(doc, out_dir, smoke=False):
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-    base = os.path.join(out_dir, f"{date}-{doc['machine'].get('host', 'host')}{'-smoke' if smoke else ''}")
+    db = "" if doc.get("db", "sqlite") == "sqlite" else "-" + doc["db"]
+    base = os.path.join(out_dir, f"{date}-{doc['machine'].get('host', 'host')}{db}{'-smoke' if smoke else ''}")
     with open(base + ".json", "w") as f:
         json.dump(doc, f, indent=1, sort_keys=False)
     with open(base + ".md", "w") as f:

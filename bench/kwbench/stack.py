@@ -5,6 +5,7 @@ environment, readiness = /readyz + event=broker_accounts_ready) are those of scr
 server/tests/support/stack.cpp. Every process runs in its own session and is stopped in reverse
 order by Stack.close()."""
 import glob
+import json
 import os
 import secrets
 import shutil
@@ -252,7 +253,6 @@ class Stack:
         return self.sims
 
     def sim_control(self, sim, line):
-        import json
         with socket.create_connection(("127.0.0.1", sim.control_port), timeout=30) as s:
             s.sendall((line + "\n").encode())
             buf = b""

@@ -117,7 +117,7 @@ def run(ctx):
     server_rates = {}
     for qos in (0, 1):
         ctx.log(f"  flood QoS {qos}: {len(flooded)} connections as fast as possible, {p['flood_seconds']} s -> server")
-        r0, m0 = redis_commandstats(stack), metrics(ctx)
+        r0 = redis_commandstats(stack)
         final = stack.path(f"flood-final-q{qos}.csv")
         t0 = time.time()
         fl = baselines.flood(ctx, stack.mqtt_port, flood_csv, qos, p["flood_seconds"], final=final)
@@ -167,7 +167,6 @@ def run(ctx):
     # Billing check: the flooded orders stopped (no charger answers: settled at the last applied
     # reading after orders.stop_timeout_s) must bill exactly the flood's last reading.
     ctx.log(f"  stopping the {len(flooded)} flooded orders; checking every bill")
-    by_id = {d["id"]: d for d in drivers}
     drv_of = {ch["code"]: drv for drv, ch in zip(drivers, chargers)}
     for ch, oid, st in flooded:
         provision.Api(fleet.port).call("POST", f"/api/v1/orders/{oid}/stop", token=drv_of[ch["code"]]["token"])

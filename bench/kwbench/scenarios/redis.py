@@ -5,6 +5,8 @@ HGETALL running order, HSET running order, HSET connector. Each command alone at
 pool size (8 connections, no pipelining), on copies of real hashes under kwbench:* keys (the
 server's own keys are only read). The mix's rate is 1 / sum(calls_i / rate_i) samples per second:
 what Redis alone could absorb of the server's per-sample work, reported next to ingest."""
+import time
+
 from .. import baselines
 
 # Calls per applied sample during a session (the ingest scenario measures them; these are the
@@ -38,7 +40,6 @@ def run(ctx):
     }
     ctx.log(f"  redis-benchmark -c 8 -n {ctx.p['redis_requests']} for {len(commands)} commands")
     a = ctx.meter.take()
-    import time
     t0 = time.time()
     rates = baselines.redis_benchmark(stack, commands, ctx.p["redis_requests"], clients=8)
     cpu = ctx.meter.delta(a, ctx.meter.take(), time.time() - t0)
