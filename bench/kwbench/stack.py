@@ -198,10 +198,7 @@ class Stack:
                  # Every bench client is 127.0.0.1: the per-address and per-phone quotas are raised.
                  "--limits.sms_per_phone_per_hour=1000000", "--limits.ip_free_failures=100000",
                  "--limits.sms_per_ip_per_hour=1000000", "--limits.register_per_ip_per_hour=1000000",
-                 "--limits.topups_per_driver_per_hour=100000", "--log.level=info",
-                 # The ingest flood stops orders whose charger is gone: settled at the last applied
-                 # reading after this, instead of the default minute.
-                 "--orders.stop_timeout_s=5"]
+                 "--limits.topups_per_driver_per_hour=100000", "--log.level=info"]
         if self.db == "mariadb":
             flags.append("--payments.sandbox_allow_mysql=true")
         self.metrics_token = None
