@@ -64,11 +64,11 @@ def plots(doc, base):
     ratios = [(f"{n}: {f['figure']}", f["ratio"]) for n, r in doc["scenarios"].items() if r.get("ok")
               for f in r["figures"] if f.get("ratio") is not None]
     if ratios:
-        fig, ax = plt.subplots(figsize=(8, 0.5 + 0.5 * len(ratios)))
+        fig, ax = plt.subplots(figsize=(12, 1.5 + 0.5 * len(ratios)))
         ax.barh([r[0] for r in ratios], [r[1] for r in ratios], color="#3a7")
         ax.axvline(1.0, color="grey", lw=0.8)
-        ax.set_xlabel("ratio to the baseline measured in the same run (1 = as fast as the baseline)")
-        ax.set_title("Kilowatt vs nginx / Mosquitto / Redis, same machine, same run")
+        ax.set_xlabel("ratio to the baseline of the same run (1 = as fast)")
+        ax.set_title("Kilowatt / baseline (nginx, Mosquitto, Redis, offered rate)")
         fig.tight_layout()
         path = base + "-ratios.png"
         fig.savefig(path, dpi=100)
@@ -76,7 +76,7 @@ def plots(doc, base):
         out.append(path)
     cpu_rows = {n: r.get("cpu") or {} for n, r in doc["scenarios"].items() if r.get("cpu")}
     if cpu_rows:
-        fig, ax = plt.subplots(figsize=(8, 4))
+        fig, ax = plt.subplots(figsize=(10, 5))
         names = list(cpu_rows)
         bottom = [0.0] * len(names)
         for p in PROCS:
