@@ -163,7 +163,14 @@ class Fleet:
                     "connectors": r["connectors"], "rated_w": r["rated_w"]}
 
         one.api_factory = self._factory()
-        return parallel(rows, one, 4, lambda d: self.log(f"  chargers created: {d}/{len(rows)}"))
+        t0, marks = time.time(), []
+        self.figures["chargers_progress"] = marks  # [created, seconds]: shows the slowdown as the fleet grows
+
+        def progress(done):
+            marks.append([done, round(time.time() - t0, 1)])
+            self.log(f"  chargers created: {done}/{len(rows)}")
+
+        return parallel(rows, one, 4, progress)
 
     def online(self):
         return self.api.expect(200, "GET", "/api/v1/admin/dashboard")["chargers"]["online"]
