@@ -3,8 +3,10 @@
 #   make test    install dependencies, build, run every test (scripts/test.sh)
 #   make build   configure (once) and build into $(BUILD_DIR); build the web apps into web/*/dist
 #   make deps    install the Debian packages (scripts/deps.sh)
+#   make bench   Release build in build-bench/, then the benchmarks (bench/run.py; bench/README.md)
 #   make clean   remove $(BUILD_DIR)
-# Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo).
+# Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo); for bench: S (scenarios, e.g. ingest or
+# connect,api), N (chargers, default 10000), DB (sqlite or mariadb).
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -17,7 +19,7 @@ export CCACHE_NOHASHDIR ?= true
 
 # The steps of `run` and `test` happen in order even under `make -j`.
 .NOTPARALLEL:
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test bench clean
 
 all: build
 
@@ -38,6 +40,15 @@ run: deps build
 
 test: deps build
 	bash scripts/test.sh
+
+# Benchmarks are not tests: `make test` runs only their smoke run (ctest BenchSmoke).
+# Debian's python3 (python3-matplotlib draws the plots), not one earlier on PATH.
+BENCH_PYTHON ?= /usr/bin/python3
+BENCH_ARGS = $(if $(S),-s $(S)) $(if $(N),-n $(N)) $(if $(DB),--db $(DB))
+bench: deps
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release
+	ninja -C build-bench kilowatt kilowatt-sim kw-bench-mqtt-count kw-bench-mqtt-flood
+	$(BENCH_PYTHON) bench/run.py --build-dir build-bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -20,6 +20,8 @@ RUNTIME_PACKAGES=(
     mosquitto mosquitto-clients redis-server mariadb-server mariadb-client
     tzdata ca-certificates procps iproute2 python3 curl
 )
+# The benchmarks (make bench): plots, the HTTP baseline and load generator, redis-benchmark.
+BENCH_PACKAGES=(python3-matplotlib nginx-light wrk redis-tools)
 # ---- Web (admin console, driver app, e2e journeys) ------------------------------------------------
 # Node.js builds the two Vue apps (Debian 12's nodejs 18 is enough: the web toolchain is pinned to
 # versions that support it); Debian's chromium runs the browser journeys through playwright-core;
@@ -29,7 +31,7 @@ WEB_PACKAGES=(nodejs chromium fonts-wqy-microhei)
 if ! command -v npm >/dev/null 2>&1; then WEB_PACKAGES+=(npm); fi
 # ---------------------------------------------------------------------------------------------------
 
-PACKAGES=("${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${WEB_PACKAGES[@]}")
+PACKAGES=("${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${WEB_PACKAGES[@]}" "${BENCH_PACKAGES[@]}")
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     echo "deps.sh: this script is for Debian 12 (apt/dpkg not found)" >&2

@@ -1,0 +1,274 @@
+"""A private Kilowatt installation on free loopback ports in a temp dir: Mosquitto with the
+dynamic-security plugin, Redis (with a password), MariaDB when asked, the `kilowatt` server and any
+number of `kilowatt-sim` processes. The facts (flags, the dynsec admin, secrets through the
+environment, readiness = /readyz + event=broker_accounts_ready) are those of scripts/run.sh and
+server/tests/support/stack.cpp. Every process runs in its own session and is stopped in reverse
+order by Stack.close()."""
+import glob
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ADMIN_LOGIN, ADMIN_PASSWORD = "admin", "Admin-bench1"
+SBIN = ["/usr/sbin", "/sbin"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def which(prog):
+    path = shutil.which(prog, path=os.environ.get("PATH", "") + ":" + ":".join(SBIN))
+    if not path:
+        raise RuntimeError(f"{prog} not found: run scripts/deps.sh")
+    return path
+
+
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_until(pred, timeout, what, proc=None, step=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what}: {proc.name} exited ({proc.returncode}); log {proc.log}:\n{proc.tail()}")
+        time.sleep(step)
+    raise RuntimeError(f"timed out waiting for {what}" + (f"; log {proc.log}:\n{proc.tail()}" if proc else ""))
+
+
+class Proc:
+    """One child process, output in a log file, in its own session (a Ctrl-C reaches only run.py)."""
+
+    def __init__(self, name, argv, log, env=None, cwd=None):
+        self.name, self.log = name, log
+        self._out = open(log, "ab")
+        self.popen = subprocess.Popen(argv, stdout=self._out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                      env=env, cwd=cwd, start_new_session=True)
+        self.pid = self.popen.pid
+
+    @property
+    def returncode(self):
+        return self.popen.returncode
+
+    def poll(self):
+        return self.popen.poll()
+
+    def tail(self, n=20):
+        try:
+            with open(self.log, "rb") as f:
+                return b"\n".join(f.read().splitlines()[-n:]).decode(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self, timeout=20):
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        self._out.close()
+
+
+class Stack:
+    def __init__(self, build_dir, db="sqlite", keep=False, server_flags=(), log=print):
+        self.build_dir, self.db, self.keep, self.say = build_dir, db, keep, log
+        self.dir = tempfile.mkdtemp(prefix="kw-bench-")
+        self.procs = []  # start order; stopped in reverse
+        self.server_flags = list(server_flags)
+        self.server = None
+        self.sims = []
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def binary(self, rel):
+        p = os.path.join(self.build_dir, rel)
+        if not os.access(p, os.X_OK):
+            raise RuntimeError(f"{p} not found: build first (make bench builds it)")
+        return p
+
+    def _start(self, name, argv, env=None):
+        p = Proc(name, argv, self.path(name + ".log"), env=env)
+        self.procs.append(p)
+        return p
+
+    # ------------------------------------------------------------------------------- Mosquitto
+    def start_mosquitto(self, name="mosquitto"):
+        """A broker with dynamic security whose admin is the server's account. Returns
+        (proc, port, user, password)."""
+        d = self.path(name)
+        os.makedirs(d, mode=0o700)
+        user, password = "kilowatt", secrets.token_urlsafe(18)
+        dynsec = os.path.join(d, "dynamic-security.json")
+        # The password on stdin (asked twice), not on the command line.
+        subprocess.run([which("mosquitto_ctrl"), "dynsec", "init", dynsec, user], input=f"{password}\n{password}\n",
+                       text=True, check=True, capture_output=True)
+        plugins = [p for pat in ("/usr/lib/*/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
+                                 "/usr/local/lib/mosquitto_dynamic_security.so") for p in glob.glob(pat)]
+        if not plugins:
+            raise RuntimeError("mosquitto_dynamic_security.so not found (package mosquitto)")
+        port = free_port()
+        conf = os.path.join(d, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write("per_listener_settings false\n"
+                    f"listener {port} 127.0.0.1\n"
+                    "allow_anonymous false\n"
+                    + ("user root\n" if os.geteuid() == 0 else "")
+                    + "persistence false\n"
+                    f"plugin {plugins[0]}\n"
+                    f"plugin_opt_config_file {dynsec}\n"
+                    "log_type error\nlog_type warning\nlog_type notice\n"
+                    "connection_messages false\n"
+                    "max_queued_messages 100000\n")
+        proc = self._start(name, [which("mosquitto"), "-c", conf])
+        wait_until(lambda: port_open(port), 20, "mosquitto", proc)
+        return proc, port, user, password
+
+    def dynsec(self, port, user, password, *args):
+        subprocess.run([which("mosquitto_ctrl"), "-h", "127.0.0.1", "-p", str(port), "-u", user, "-P", password,
+                        "dynsec", *args], check=True, capture_output=True, text=True)
+
+    # ----------------------------------------------------------------------------------- Redis
+    def start_redis(self):
+        d = self.path("redis")
+        os.makedirs(d, mode=0o700)
+        self.redis_port, self.redis_password = free_port(), secrets.token_hex(16)
+        conf = os.path.join(d, "redis.conf")
+        with open(os.open(conf, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(f"port {self.redis_port}\nbind 127.0.0.1\nprotected-mode yes\ndir {d}\nsave \"\"\n"
+                    f"appendonly no\ndaemonize no\nrequirepass {self.redis_password}\n")
+        self.redis = self._start("redis", [which("redis-server"), conf])
+        wait_until(lambda: port_open(self.redis_port), 20, "redis", self.redis)
+
+    def redis_cli(self, *args):
+        env = dict(os.environ, REDISCLI_AUTH=self.redis_password)
+        return subprocess.run([which("redis-cli"), "-p", str(self.redis_port), *args], env=env, check=True,
+                              capture_output=True, text=True).stdout
+
+    # --------------------------------------------------------------------------------- MariaDB
+    def start_mariadb(self):
+        data = self.path("mariadb-data")
+        fast = ["--innodb-log-file-size=64M", "--innodb-buffer-pool-size=256M", "--skip-name-resolve",
+                "--skip-log-bin", "--performance-schema=OFF", "--innodb-flush-log-at-trx-commit=2",
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"]
+        subprocess.run([which("mariadb-install-db"), "--no-defaults", "--user=root", f"--datadir={data}",
+                        "--auth-root-authentication-method=normal", "--skip-test-db", "--force", *fast],
+                       check=True, capture_output=True)
+        port = free_port()
+        self.mariadb = self._start("mariadb", [which("mariadbd"), "--no-defaults", "--user=root", f"--datadir={data}",
+                                               f"--port={port}", f"--socket={self.path('mariadb.sock')}",
+                                               "--bind-address=127.0.0.1", *fast])
+        wait_until(lambda: port_open(port), 60, "mariadbd", self.mariadb)
+        subprocess.run([which("mariadb"), "--no-defaults", "-h", "127.0.0.1", "-P", str(port), "-u", "root", "-e",
+                        "CREATE DATABASE kilowatt CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"], check=True)
+        return f"mysql://root@127.0.0.1:{port}/kilowatt"
+
+    # -------------------------------------------------------------------------------- kilowatt
+    def server_binary_has(self, key):
+        """Whether the server knows a config key (an unknown key stops it): its name is in the binary."""
+        with open(self.binary("server/kilowatt"), "rb") as f:
+            return key.encode() in f.read()
+
+    def start(self, extra_flags=()):
+        self.broker, self.mqtt_port, self.mqtt_user, self.mqtt_password = self.start_mosquitto()
+        self.start_redis()
+        db_url = self.start_mariadb() if self.db == "mariadb" else "sqlite:" + self.path("kilowatt.db")
+        self.http_port = free_port()
+        self.sms_outbox = self.path("sms-outbox.log")
+        flags = [f"--server.port={self.http_port}", "--server.address=127.0.0.1", f"--database.url={db_url}",
+                 f"--redis.port={self.redis_port}", f"--mqtt.port={self.mqtt_port}", f"--mqtt.username={self.mqtt_user}",
+                 "--payments.sandbox=true", "--sms.sandbox=true", f"--sms.sandbox_outbox={self.sms_outbox}",
+                 "--sms.resend_s=0",
+                 # Every bench client is 127.0.0.1: the per-address and per-phone quotas are raised.
+                 "--limits.sms_per_phone_per_hour=1000000", "--limits.ip_free_failures=100000",
+                 "--limits.sms_per_ip_per_hour=1000000", "--limits.register_per_ip_per_hour=1000000",
+                 "--limits.topups_per_driver_per_hour=100000", "--log.level=info"]
+        if self.db == "mariadb":
+            flags.append("--payments.sandbox_allow_mysql=true")
+        self.metrics_token = None
+        if self.server_binary_has("metrics_token"):
+            self.metrics_token = secrets.token_hex(16)
+        flags += self.server_flags + list(extra_flags)
+        # Secrets through the server's environment only, as scripts/run.sh does.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KW_")}
+        env.update(KW_MQTT_PASSWORD=self.mqtt_password, KW_REDIS_PASSWORD=self.redis_password,
+                   KW_AUTH_BOOTSTRAP_ADMIN=f"{ADMIN_LOGIN}:{ADMIN_PASSWORD}")
+        if self.metrics_token:
+            env["KW_SERVER_METRICS_TOKEN"] = self.metrics_token
+        self.server = self._start("kilowatt", [self.binary("server/kilowatt"), *flags], env=env)
+        base = f"http://127.0.0.1:{self.http_port}"
+
+        def ready():
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=1) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+
+        wait_until(ready, 60, "kilowatt /readyz", self.server, 0.2)
+        wait_until(lambda: "event=broker_accounts_ready" in open(self.server.log, errors="replace").read(), 30,
+                   "kilowatt broker accounts", self.server, 0.2)
+        self.base_url = base
+
+    # ---------------------------------------------------------------------------- kilowatt-sim
+    def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=()):
+        """kilowatt-sim processes for these credential rows (dicts code,password,kind,connectors,
+        rated_w), at most per_process chargers each (4 file descriptors per charger)."""
+        self.sims = []
+        for i in range(0, len(credentials), per_process):
+            chunk = credentials[i:i + per_process]
+            csv = self.path(f"sim-{i // per_process}.csv")
+            with open(os.open(csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                f.write("code,password,kind,connectors,rated_w\n")
+                for c in chunk:
+                    f.write(f"{c['code']},{c['password']},{c['kind']},{c['connectors']},{c['rated_w']}\n")
+            port = free_port()
+            sim = self._start(f"sim-{i // per_process}", [
+                self.binary("sim/kilowatt-sim"), "--broker-host", "127.0.0.1", "--broker-port", str(self.mqtt_port),
+                "--chargers", csv, "--meter-interval", str(meter_interval), "--control-port", str(port),
+                "--connect-rate", "2000", "--log-level", "warn", *extra])
+            sim.control_port = port
+            self.sims.append(sim)
+        for sim in self.sims:
+            wait_until(lambda: port_open(sim.control_port), 30, "kilowatt-sim control port", sim)
+        return self.sims
+
+    def sim_control(self, sim, line):
+        with socket.create_connection(("127.0.0.1", sim.control_port), timeout=30) as s:
+            s.sendall((line + "\n").encode())
+            buf = b""
+            while not buf.endswith(b"\n"):
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    break
+                buf += chunk
+        return json.loads(buf)
+
+    def stop_sims(self):
+        for sim in self.sims:
+            sim.stop(20)
+            self.procs.remove(sim)
+        self.sims = []
+
+    def close(self):
+        for p in reversed(self.procs):
+            p.stop(30 if p.name == "kilowatt" else 10)
+        self.procs = []
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)

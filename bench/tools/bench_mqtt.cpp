@@ -1,0 +1,44 @@
+#include "bench_mqtt.hpp"
+
+#include <mosquitto.h>
+
+#include <stdexcept>
+
+namespace kw::bench {
+
+std::map<std::string, std::string> parse_args(int argc, char** argv) {
+    std::map<std::string, std::string> out;
+    for (int i = 1; i < argc; ++i) {
+        std::string key = argv[i];
+        if (key.rfind("--", 0) != 0) throw std::runtime_error("unexpected argument " + key);
+        key = key.substr(2);
+        if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0)
+            out[key] = argv[++i];
+        else
+            out[key] = "1";
+    }
+    return out;
+}
+
+std::string arg(const std::map<std::string, std::string>& args, const std::string& key, const std::string& fallback) {
+    auto it = args.find(key);
+    return it == args.end() ? fallback : it->second;
+}
+
+mosquitto* connect_client(const std::string& client_id, const std::string& user, const std::string& password,
+                          const std::string& host, int port, void* userdata) {
+    mosquitto* m = mosquitto_new(client_id.c_str(), true, userdata);
+    if (!m) throw std::runtime_error("mosquitto_new failed");
+    // Unlimited in-flight QoS 1 messages: the tool paces itself; the broker's limits are what we measure.
+    mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, 65535);
+    mosquitto_max_inflight_messages_set(m, 0);
+    if (!user.empty()) mosquitto_username_pw_set(m, user.c_str(), password.c_str());
+    const int rc = mosquitto_connect(m, host.c_str(), port, 60);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        mosquitto_destroy(m);
+        throw std::runtime_error("connect " + client_id + ": " + mosquitto_strerror(rc));
+    }
+    return m;
+}
+
+}  // namespace kw::bench
