@@ -536,6 +536,11 @@ export async function startStack(options = {}) {
         fs.writeFileSync(file, chargersCsv(list));
         return startSimFromCsv(file, `sim-${simCount}`, extraArgs);
       },
+      /** Starts another kilowatt-sim with a chargers CSV file as it is (e.g. the import's credentials). */
+      startSimFromFile: (file, extraArgs = []) => {
+        simCount += 1;
+        return startSimFromCsv(file, `sim-${simCount}`, extraArgs);
+      },
       /** JSON request to /api/v1<apiPath>; throws ApiCallError {status, code} on failure. */
       api,
       staffToken: async (who = 'admin') => (await api('POST', '/auth/staff/login', accounts[who])).token,

@@ -4,6 +4,7 @@
 
 #include "domain/error.hpp"
 #include "http/errors.hpp"
+#include "http/handlers/charger_input.hpp"
 #include "service/auth.hpp"
 
 namespace kw::http {

@@ -7,6 +7,7 @@
 #include <array>
 #include <boost/json.hpp>
 #include <charconv>
+#include <string_view>
 
 #include "domain/csv.hpp"
 #include "domain/error.hpp"
@@ -26,8 +27,8 @@ constexpr std::array<const char*, 6> kColumns = {"code", "name", "station_id", "
 constexpr std::array<const char*, 2> kOptional = {"name", "connectors"};
 constexpr std::array<const char*, 3> kIntegers = {"station_id", "connectors", "rated_w"};
 
-bool listed(const auto& names, const std::string& name) {
-    return std::find_if(names.begin(), names.end(), [&](const char* n) { return name == n; }) != names.end();
+bool listed(const auto& names, std::string_view name) {
+    return std::find_if(names.begin(), names.end(), [&](std::string_view n) { return name == n; }) != names.end();
 }
 
 // The header's column names, in its order; every one of kColumns exactly once.

@@ -74,7 +74,6 @@ Response charger_get_public(Call&);
 Response admin_chargers_list(Call&);
 Response admin_charger_get(Call&);
 Response admin_charger_create(Call&);
-Response admin_chargers_import(Call&);
 Response admin_charger_update(Call&);
 Response admin_charger_delete(Call&);
 Response admin_charger_reset_credentials(Call&);
