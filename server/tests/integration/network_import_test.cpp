@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "network_support.hpp"

@@ -201,7 +201,8 @@ export default {
     ordersOfCharger: 'Orders',
     importCsv: 'Import CSV',
     importTitle: 'Import chargers from CSV',
-    importHint: 'Header row: code,name,station_id,kind,connectors,rated_w (rated_w in W). At most 1,000 rows per request; the file is sent {n} rows at a time.',
+    importHint:
+      'Header row: code,name,station_id,kind,connectors,rated_w (rated_w in W). At most 1,000 rows per request; the file is sent {n} rows at a time.',
     importPick: 'Choose CSV file',
     importStart: 'Import',
     importNoRows: 'The file has no rows after the header',

@@ -9,18 +9,11 @@ describe('splitCsv', () => {
     const s = splitCsv(`${header}\r\n${rows.join('\r\n')}\r\n`, 2);
     expect(s.rows).toEqual(rows);
     expect(s.offsets).toEqual([0, 2, 4]);
-    expect(s.batches).toEqual([
-      `${header}\n${rows[0]}\n${rows[1]}\n`,
-      `${header}\n${rows[2]}\n${rows[3]}\n`,
-      `${header}\n${rows[4]}\n`,
-    ]);
+    expect(s.batches).toEqual([`${header}\n${rows[0]}\n${rows[1]}\n`, `${header}\n${rows[2]}\n${rows[3]}\n`, `${header}\n${rows[4]}\n`]);
   });
 
   it('keeps a quoted line break inside its row and drops the BOM and blank lines', () => {
-    expect(csvRecords(`\uFEFF${header}\n\nA,"two\nlines",1,AC,1,7000\n`)).toEqual([
-      header,
-      'A,"two\nlines",1,AC,1,7000',
-    ]);
+    expect(csvRecords(`\uFEFF${header}\n\nA,"two\nlines",1,AC,1,7000\n`)).toEqual([header, 'A,"two\nlines",1,AC,1,7000']);
   });
 
   it('gives no batch for a file with only a header', () => {
@@ -51,8 +44,6 @@ describe('mergeImportResult', () => {
     );
     expect(total.created).toBe(3);
     expect(total.errors.map((e) => e.row)).toEqual([2, 501]);
-    expect(total.credentials_csv).toBe(
-      'code,password,kind,connectors,rated_w\nA,pw1,AC,1,7000\nB,pw2,DC,2,60000\nC,pw3,AC,1,7000\n',
-    );
+    expect(total.credentials_csv).toBe('code,password,kind,connectors,rated_w\nA,pw1,AC,1,7000\nB,pw2,DC,2,60000\nC,pw3,AC,1,7000\n');
   });
 });

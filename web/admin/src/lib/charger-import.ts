@@ -51,11 +51,7 @@ export function splitCsv(text: string, rowsPerBatch = IMPORT_BATCH_ROWS): CsvBat
 export const CREDENTIALS_HEADER = 'code,password,kind,connectors,rated_w';
 
 /** Adds one batch's answer (its first row is data row offset + 1 of the file) to the total. */
-export function mergeImportResult(
-  total: ChargerImportResult,
-  part: ChargerImportResult,
-  offset: number,
-): ChargerImportResult {
+export function mergeImportResult(total: ChargerImportResult, part: ChargerImportResult, offset: number): ChargerImportResult {
   const lines = part.credentials_csv.split('\n').filter((l) => l !== '' && l !== CREDENTIALS_HEADER);
   const errors: ChargerImportError[] = part.errors.map((e) => ({ ...e, row: e.row + offset }));
   return {
