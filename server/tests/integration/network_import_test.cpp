@@ -70,7 +70,8 @@ class ChargerImport : public ::testing::Test {
 TEST_F(ChargerImport, GoodRowsAreCreatedWithWorkingConfinedCredentialsAndBadRowsAreReported) {
     auto r = import(csv(300, {17, 250}));
     KW_EXPECT_STATUS(r, 200);
-    const auto& o = r.json().as_object();
+    const json::value answer = r.json();
+    const auto& o = answer.as_object();
     EXPECT_EQ(o.at("created").as_int64(), 298);
     const auto& errors = o.at("errors").as_array();
     ASSERT_EQ(errors.size(), 2u);
@@ -109,7 +110,8 @@ TEST_F(ChargerImport, ReimportingTheSameCodesReportsAlreadyExistsPerRowAndChange
     auto again = import(csv(5));
     KW_EXPECT_STATUS(again, 200);
     EXPECT_EQ(again.json().at("created").as_int64(), 0);
-    const auto& errors = again.json().at("errors").as_array();
+    const json::value answer = again.json();
+    const auto& errors = answer.at("errors").as_array();
     ASSERT_EQ(errors.size(), 5u);
     for (std::size_t i = 0; i < errors.size(); ++i) {
         EXPECT_EQ(errors[i].at("row").as_int64(), static_cast<std::int64_t>(i + 1));
