@@ -1,8 +1,10 @@
 // Journey: an admin builds a new part of the network in the console: a tariff with the period
 // editor (its validation refuses a gap), a station, a charger whose MQTT credentials are shown once;
 // a simulator started with those credentials makes it show online live; the charger detail, QR
-// labels, remote start and stop; the charger going offline; the server's refusal shown as is.
+// labels, remote start and stop; the charger going offline; the server's refusal shown as is; a CSV
+// import whose credentials file a simulator reads.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { assertNoPageErrors, confirmBox, login, newAdminPage, selectOption, shot, waitForToast } from './lib/admin.mjs';
 import { launchBrowser, startStack, waitFor } from './lib/stack.mjs';
@@ -195,4 +197,50 @@ test('the server refusing to delete a station in use is shown with its message',
   assert.match(message, /当前状态不允许此操作/);
   assert.match(message, /still has 1 charger/);
   assertNoPageErrors(page);
+});
+
+test('a CSV import reports its bad row and its credentials CSV brings the new chargers online', async () => {
+  const station = (await stack.api('GET', '/stations?page_size=1', undefined, token)).items[0];
+  const csv = [
+    'code,name,station_id,kind,connectors,rated_w',
+    `E2E-IMP-01,"导入桩 1, 东",${station.id},AC,2,7000`,
+    `SH-AC-01,demo code again,${station.id},AC,1,7000`,
+    `E2E-IMP-02,,${station.id},DC,1,60000`,
+  ].join('\n');
+  await page.locator('[data-menu="/chargers"]').click();
+  await page.getByTestId('charger-import').click();
+  const dialog = page.getByTestId('charger-import-dialog');
+  await dialog.waitFor();
+  await page.getByTestId('charger-import-file').setInputFiles({ name: 'chargers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByTestId('charger-import-start').click();
+  const errors = page.getByTestId('charger-import-errors');
+  await errors.waitFor();
+  const errorText = await errors.innerText();
+  assert.match(errorText, /already_exists/);
+  assert.match(errorText, /SH-AC-01/);
+  assert.match(await page.getByTestId('charger-import-summary').innerText(), /2/);
+  await shot(page, 'admin-charger-import');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('charger-import-download').click()]);
+  const file = await download.path();
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'code,password,kind,connectors,rated_w');
+  assert.deepEqual(
+    lines.slice(1).map((l) => l.split(',')[0]),
+    ['E2E-IMP-01', 'E2E-IMP-02'],
+  );
+
+  // the downloaded file is what the simulator reads: both chargers come online
+  const importSim = await stack.startSimFromFile(file);
+  try {
+    await waitFor(
+      async () => {
+        const found = await stack.api('GET', '/admin/chargers?q=E2E-IMP&page_size=10', undefined, token);
+        return found.items.length === 2 && found.items.every((c) => c.online);
+      },
+      { what: 'imported chargers online', timeoutMs: 30000 },
+    );
+  } finally {
+    await importSim.stop();
+  }
 });

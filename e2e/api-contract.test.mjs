@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { documentedOperations, operationOf, watchApiResponses } from './lib/contract.mjs';
-import { ApiCallError, accounts, launchBrowser, startStack, waitFor } from './lib/stack.mjs';
+import { ApiCallError, accounts, launchBrowser, rawBody, startStack, waitFor } from './lib/stack.mjs';
 
 const HOOK_SECRET = 'e2e-hook-secret';
 const NEW_PHONE = '13700000042';
@@ -189,6 +189,22 @@ test('network administration: tariffs, stations, chargers, connectors', async ()
     tokens.maintainer,
   );
   await fails(409, 'POST', '/admin/chargers', { code: 'CT-AC-01', station_id: station.id, kind: 'AC', rated_w: 7000 }, tokens.maintainer);
+  const header = 'code,name,station_id,kind,connectors,rated_w';
+  const imported = await ok(
+    'POST',
+    '/admin/chargers/import',
+    rawBody('text/csv', `${header}\nCT-IMP-01,,${station.id},DC,2,60000\nCT-AC-01,,${station.id},AC,1,7000\n`),
+    tokens.maintainer,
+  );
+  assert.equal(imported.created, 1);
+  assert.deepEqual(
+    imported.errors.map((e) => [e.row, e.code]),
+    [[2, 'already_exists']],
+  );
+  await fails(400, 'POST', '/admin/chargers/import', rawBody('text/csv', 'code,name\nX,y\n'), tokens.maintainer);
+  // the station is deleted at the end: the imported charger goes first
+  const importedCharger = (await ok('GET', '/admin/chargers?q=CT-IMP-01', undefined, tokens.maintainer)).items[0];
+  await ok('DELETE', `/admin/chargers/${importedCharger.id}`, undefined, tokens.maintainer);
   await ok('GET', '/admin/chargers?page_size=100', undefined, tokens.maintainer);
   await fails(400, 'GET', '/admin/chargers?page=0', undefined, tokens.maintainer);
   await ok('GET', `/admin/chargers/${charger.id}`, undefined, tokens.maintainer);

@@ -213,6 +213,15 @@ export function controlLine(port, line, timeoutMs = 10000) {
 }
 
 /** An error answer of the API: status, code and the server's message. */
+/** A request body stack.api sends as it is (not as JSON): `rawBody('text/csv', csv)`. */
+export class RawBody {
+  constructor(contentType, text) {
+    this.contentType = contentType;
+    this.text = text;
+  }
+}
+export const rawBody = (contentType, text) => new RawBody(contentType, text);
+
 export class ApiCallError extends Error {
   constructor(method, apiPath, status, body, retryAfter = null) {
     super(`${method} ${apiPath} -> ${status} ${body?.code ?? ''}: ${body?.message ?? ''}`);
@@ -460,13 +469,14 @@ export async function startStack(options = {}) {
     const api = async (method, apiPath, body, token) => {
       const headers = { Accept: 'application/json' };
       if (token) headers.Authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const raw = body instanceof RawBody;
+      if (body !== undefined) headers['Content-Type'] = raw ? body.contentType : 'application/json';
       let r;
       try {
         r = await fetch(`${baseUrl}/api/v1${apiPath}`, {
           method,
           headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body: body === undefined ? undefined : raw ? body.text : JSON.stringify(body),
           signal: AbortSignal.timeout(30000),
         });
       } catch (e) {
@@ -534,6 +544,11 @@ export async function startStack(options = {}) {
         simCount += 1;
         const file = path.join(dir, `extra-sim-${simCount}.csv`);
         fs.writeFileSync(file, chargersCsv(list));
+        return startSimFromCsv(file, `sim-${simCount}`, extraArgs);
+      },
+      /** Starts another kilowatt-sim with a chargers CSV file as it is (e.g. the import's credentials). */
+      startSimFromFile: (file, extraArgs = []) => {
+        simCount += 1;
         return startSimFromCsv(file, `sim-${simCount}`, extraArgs);
       },
       /** JSON request to /api/v1<apiPath>; throws ApiCallError {status, code} on failure. */

@@ -3,6 +3,7 @@
 import { http } from './http';
 import type {
   AdminCharger,
+  ChargerImportResult,
   ChargerInput,
   ChargerUpdate,
   ChargerWithCredentials,
@@ -31,6 +32,13 @@ export const getCharger = (id: number) => http.get<AdminCharger>(`/admin/charger
 
 /** The answer holds the MQTT password, shown this once. */
 export const createCharger = (input: ChargerInput) => http.post<ChargerWithCredentials>('/admin/chargers', input);
+
+/**
+ * CSV with the header code,name,station_id,kind,connectors,rated_w and at most 1,000 rows (the
+ * console sends 500 per request: lib/charger-import.ts). The answer holds the MQTT passwords once.
+ */
+export const importChargers = (csv: string) =>
+  http.post<ChargerImportResult>('/admin/chargers/import', csv, { contentType: 'text/csv', timeoutMs: 120000 });
 
 export const updateCharger = (id: number, input: ChargerUpdate) => http.put<AdminCharger>(`/admin/chargers/${id}`, input);
 

@@ -28,6 +28,8 @@ export interface RequestOptions {
   query?: Query;
   /** JSON-serialised; undefined sends no body */
   body?: unknown;
+  /** Send `body` (a string) as it is with this Content-Type instead of as JSON (CSV uploads). */
+  contentType?: string;
   signal?: AbortSignal;
   /** milliseconds; 0 = none. Default 30000. */
   timeoutMs?: number;
@@ -145,8 +147,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`;
   let body: string | undefined;
   if (options.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.body);
+    headers['Content-Type'] = options.contentType ?? 'application/json';
+    body = options.contentType ? String(options.body) : JSON.stringify(options.body);
   }
 
   const controller = new AbortController();

@@ -4,6 +4,7 @@
 
 #include "domain/error.hpp"
 #include "http/errors.hpp"
+#include "http/handlers/charger_input.hpp"
 #include "service/auth.hpp"
 
 namespace kw::http {
@@ -48,6 +49,7 @@ const std::vector<Route>& routes() {
         {"DELETE", "/api/v1/admin/stations/{id}", Access::staff, Permission::network_write, h::admin_station_delete, "Delete a station"},
         {"GET", "/api/v1/admin/chargers", Access::staff, Permission::network_read, h::admin_chargers_list, "List chargers"},
         {"POST", "/api/v1/admin/chargers", Access::staff, Permission::network_write, h::admin_charger_create, "Create a charger"},
+        {"POST", "/api/v1/admin/chargers/import", Access::staff, Permission::network_write, h::admin_chargers_import, "Import chargers from CSV"},
         {"GET", "/api/v1/admin/chargers/{id}", Access::staff, Permission::network_read, h::admin_charger_get, "Charger detail"},
         {"PUT", "/api/v1/admin/chargers/{id}", Access::staff, Permission::network_write, h::admin_charger_update, "Edit a charger"},
         {"DELETE", "/api/v1/admin/chargers/{id}", Access::staff, Permission::network_write, h::admin_charger_delete, "Delete a charger"},

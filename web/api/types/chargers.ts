@@ -110,3 +110,17 @@ export interface QrResolution {
   charger: PublicCharger;
   connector: number;
 }
+
+/** One row of a CSV import that was not created; row 1 is the first row after the header. */
+export interface ChargerImportError {
+  row: number;
+  code: string;
+  message: string;
+}
+
+export interface ChargerImportResult {
+  created: number;
+  errors: ChargerImportError[];
+  /** code,password,kind,connectors,rated_w: the file kilowatt-sim --chargers reads; shown once. */
+  credentials_csv: string;
+}

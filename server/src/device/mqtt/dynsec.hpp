@@ -64,11 +64,14 @@ class DynsecAccounts final : public BrokerAccounts {
     // broker refuses or does not answer.
     bool setup(const std::string& server_username);
 
-    // Creates role kw-charger-<code> and client <code> (client id <code>), or, when the client exists
-    // and is one of our chargers (exactly that role, no group), refreshes the role's ACLs and sets the
-    // password. A client that is not ours (the server's account, an operator's client) is never
-    // touched: kw::Error(conflict). Broker failures: kw::Error(unavailable).
-    void upsert_charger(const std::string& code, const std::string& password) override;
+    // For each account: creates role kw-charger-<code> and client <code> (client id <code>), or, when
+    // the client exists and is one of our chargers (exactly that role, no group), refreshes the role's
+    // ACLs and sets the password. A client that is not ours (the server's account, an operator's
+    // client) is never touched: it comes back as a conflict refusal. Broker failures: kw::Error(unavailable).
+    // A batch costs three or four $CONTROL messages whatever its size (getClient for all, createRole
+    // for all, modifyRole for the roles that existed, create/modifyClient for all), but Mosquitto 2.0
+    // still rewrites its JSON file once per changing command: see docs/operations.md.
+    std::vector<AccountRefusal> upsert_chargers(std::span<const ChargerAccount> accounts) override;
     // Deletes the role and, when it is one of our chargers, the client (the broker disconnects it).
     // Missing ones are fine; someone else's client is kept.
     void remove_charger(const std::string& code) override;
@@ -84,6 +87,8 @@ class DynsecAccounts final : public BrokerAccounts {
     // Whether code is the server's own username (known after setup), in any case: that account is
     // never changed or deleted through a charger, whatever the broker says about it.
     bool is_server_account(const std::string& code);
+    // How long a message of n commands may take: the broker saves its file after each change.
+    std::chrono::milliseconds timeout_for(std::size_t n) const;
 
     kw::mqtt::MqttClient& client_;
     std::chrono::milliseconds timeout_;
@@ -97,7 +102,7 @@ class DynsecAccounts final : public BrokerAccounts {
 
 class NoBrokerAccounts final : public BrokerAccounts {
   public:
-    void upsert_charger(const std::string&, const std::string&) override {}
+    std::vector<AccountRefusal> upsert_chargers(std::span<const ChargerAccount>) override { return {}; }
     void remove_charger(const std::string&) override {}
 };
 

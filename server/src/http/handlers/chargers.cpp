@@ -8,6 +8,7 @@
 #include "domain/error.hpp"
 #include "domain/qr.hpp"
 #include "domain/validate.hpp"
+#include "http/handlers/charger_input.hpp"
 #include "http/handlers/handlers.hpp"
 #include "http/handlers/network_json.hpp"
 #include "service/account_rules.hpp"
@@ -151,8 +152,7 @@ Response admin_charger_get(Call& call) {
     return json_response(o);
 }
 
-Response admin_charger_create(Call& call) {
-    auto body = parse_object(call.req.body);
+service::NewCharger parse_new_charger(const json::object& body) {
     service::NewCharger c;
     c.code = require_string(body, "code", 64);
     domain::validate_charger_code(c.code);
@@ -162,6 +162,11 @@ Response admin_charger_create(Call& call) {
     c.kind = parse_kind(require_string(body, "kind", 8));
     c.rated_w = parse_rated_w(require_int(body, "rated_w"));
     c.connectors = parse_connectors(body, c.rated_w);
+    return c;
+}
+
+Response admin_charger_create(Call& call) {
+    service::NewCharger c = parse_new_charger(parse_object(call.req.body));
     auto [id, mqtt] = service::create_charger(call.ctx, call.principal().id, c);
     json::object o = admin_charger(call.ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
