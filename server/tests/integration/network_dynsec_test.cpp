@@ -66,6 +66,10 @@ class DynsecTest : public ::testing::Test {
         server_->start();
     }
 
+    // The client goes first: its callback uses accounts_, which members' reverse order would destroy
+    // before it (DynsecAccounts only holds a reference to the client and does nothing when destroyed).
+    ~DynsecTest() override { server_.reset(); }
+
     // A started kw::mqtt::MqttClient for a charger, recording what it receives.
     std::unique_ptr<kw::mqtt::MqttClient> charger(const std::string& code, const std::string& password,
                                                   Inbox& inbox) {
