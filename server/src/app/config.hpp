@@ -26,7 +26,7 @@ struct Config {
     } server;
     struct Database {
         std::string url = "sqlite:var/kilowatt.db";
-        std::int64_t pool_size = 8;             // MySQL; SQLite always uses one connection
+        std::int64_t pool_size = 8;             // MySQL: connections; SQLite: one writer + this many readers
     } database;
     struct Redis {
         std::string host = "127.0.0.1";

@@ -4,6 +4,8 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include "domain/json_text.hpp"
+
 namespace kw::http {
 
 int status_of(Errc errc) {
@@ -37,7 +39,7 @@ int status_of(Errc errc) {
 Response error_response(int status, std::string_view code, std::string_view message) {
     Response r;
     r.status = status;
-    r.body = boost::json::serialize(boost::json::object{{"code", code}, {"message", message}});
+    r.body = domain::to_json(boost::json::object{{"code", code}, {"message", message}});
     return r;
 }
 

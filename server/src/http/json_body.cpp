@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 
 namespace kw::http {
 
@@ -82,7 +83,7 @@ boost::json::object page_body(boost::json::array items, std::int64_t total, cons
 Response json_response(const boost::json::value& body, int status) {
     Response r;
     r.status = status;
-    r.body = boost::json::serialize(body);
+    r.body = domain::to_json(body);
     return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "domain/json_text.hpp"
 #include "live/redis.hpp"
 
 namespace kw::live {
@@ -84,6 +85,25 @@ std::vector<ConnectorLive> LiveState::connectors(const std::string& code, int co
     return out;
 }
 
+std::vector<LiveState::Snapshot> LiveState::snapshot(const std::vector<Request>& chargers) {
+    std::vector<std::vector<std::string>> cmds;
+    for (const auto& c : chargers) {
+        cmds.push_back({"EXISTS", key("online", c.code)});
+        for (int n = 1; n <= c.connectors; ++n)
+            cmds.push_back({"HGETALL", key("conn", c.code + ":" + std::to_string(n))});
+    }
+    std::vector<Snapshot> out(chargers.size());
+    if (cmds.empty()) return out;
+    const auto replies = redis_.pipeline(cmds);
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < chargers.size(); ++i) {
+        out[i].online = replies.at(at++).integer == 1;
+        for (int n = 1; n <= chargers[i].connectors; ++n)
+            out[i].connectors.push_back(connector_from(fields(replies.at(at++))));
+    }
+    return out;
+}
+
 void LiveState::mark_seen(const std::string& code, UtcMs now, std::int64_t ttl_s) {
     redis_.pipeline({{"SET", key("online", code), "1", "EX", std::to_string(ttl_s)},
                      {"ZADD", prefix_ + "presence", std::to_string(now), code},
@@ -119,8 +139,8 @@ void LiveState::set_connector_meter(const std::string& code, int number, const C
                                     key("conn", code + ":" + std::to_string(number)),
                                     "power_w", std::to_string(s.power_w),
                                     "energy_wh", std::to_string(s.energy_wh),
-                                    "voltage_v", std::to_string(s.voltage_v),
-                                    "current_a", std::to_string(s.current_a),
+                                    "voltage_v", domain::double_text(s.voltage_v),
+                                    "current_a", domain::double_text(s.current_a),
                                     "at", std::to_string(s.at),
                                     "soc", s.soc ? std::to_string(*s.soc) : std::string()};
     redis_.command(cmd);

@@ -47,6 +47,17 @@ public:
     ConnectorLive connector(const std::string& code, int number);
     // Connectors 1..count of one charger in one round trip.
     std::vector<ConnectorLive> connectors(const std::string& code, int count);
+    // The online flag and connectors 1..count of many chargers in one round trip (a station list
+    // used to pay one round trip per online charger). One entry per request, in order.
+    struct Request {
+        std::string code;
+        int connectors = 0;
+    };
+    struct Snapshot {
+        bool online = false;
+        std::vector<ConnectorLive> connectors;  // connectors[n - 1] is connector n
+    };
+    std::vector<Snapshot> snapshot(const std::vector<Request>& chargers);
 
     // Writers (device handlers).
     void mark_seen(const std::string& code, UtcMs now, std::int64_t ttl_s);

@@ -2,8 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/json/serialize.hpp>
-
+#include "domain/json_text.hpp"
 #include "store/audit_repo.hpp"
 #include "store/db.hpp"
 
@@ -12,7 +11,7 @@ namespace kw::service {
 void audit(soci::session& sql, std::int64_t employee_id, const std::string& action, const std::string& target,
            const boost::json::object& detail, UtcMs now) {
     std::int64_t id =
-        store::insert_audit(sql, employee_id, action, target, boost::json::serialize(detail), now);
+        store::insert_audit(sql, employee_id, action, target, domain::to_json(detail), now);
     spdlog::info("event=audit id={} employee_id={} action={} target={}", id, employee_id, action, target);
 }
 

@@ -95,7 +95,7 @@ bool account_may_act(app::Context& ctx, const Principal& who) {
     if (auto cached = ctx.account_status.get(key)) return *cached;
     bool allowed = false;
     {
-        auto s = ctx.db.session();
+        auto s = ctx.db.read_session();
         if (who.is_staff()) {
             auto row = store::find_employee(*s, who.id);
             allowed = row && row->enabled && row->role == domain::to_string(who.role);

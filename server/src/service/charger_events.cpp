@@ -7,6 +7,7 @@
 
 #include "device/commands.hpp"
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/orders.hpp"
@@ -29,7 +30,7 @@ void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t
     boost::json::object body = data;
     body["charger_code"] = code;
     if (connector > 0) body["connector"] = connector;
-    const std::string text = boost::json::serialize(body);
+    const std::string text = domain::to_json(body);
     ctx.push.publish("charger:" + code, event, text);
     if (connector > 0) ctx.push.publish("connector:" + code + ":" + std::to_string(connector), event, text);
     if (station_id > 0) ctx.push.publish("station:" + std::to_string(station_id), event, text);

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 #include "domain/meter.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
@@ -74,7 +75,7 @@ void apply_meter_sample(app::Context& ctx, const device::MeterSample& e) {
     }
     boost::json::object meter{{"order_id", order_id},    {"energy_wh", up.energy_wh}, {"cost_fen", up.cost_fen},
                               {"power_w", e.power_w},    {"at", format_utc(e.at)},    {"soc", soc}};
-    ctx.push.publish("order:" + std::to_string(order_id), "meter", boost::json::serialize(meter));
+    ctx.push.publish("order:" + std::to_string(order_id), "meter", domain::to_json(meter));
     if (up.stop) {
         spdlog::info("event=order_auto_stop order={} reason={} energy_wh={} cost_fen={}", order_id,
                      domain::to_string(*up.stop), up.energy_wh, up.cost_fen);

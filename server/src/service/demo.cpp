@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 #include "service/accounts.hpp"
 #include "service/network.hpp"
 #include "service/wallet.hpp"
@@ -188,7 +189,7 @@ void seed_demo(app::Context& ctx, const std::string& csv_path) {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
         const std::int64_t tariff_id =
-            store::insert_tariff(*sql, kDemoTariffName, boost::json::serialize(boost::json::parse(kDemoTariff)), now);
+            store::insert_tariff(*sql, kDemoTariffName, domain::to_json(boost::json::parse(kDemoTariff)), now);
         store::mark_demo_row(*sql, "tariff", tariff_id);
         for (const auto& s : kStations) {
             store::StationRow row;

@@ -1,7 +1,7 @@
 #pragma once
 // Read use cases over accounts for the staff console and the "me" endpoint: driver and employee
 // lists, a driver's detail and ledger, the audit trail. Writes live in service/accounts. Each call
-// opens and releases its own session (SQLite's pool holds one). Worker threads only.
+// opens and releases its own read session. Worker threads only.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -85,34 +85,38 @@ std::shared_ptr<const domain::Tariff> TariffLookup::get(std::int64_t id) {
     return it->second;
 }
 
-std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
-                                       std::vector<store::ChargerRow> rows, bool with_last_seen) {
+ChargerRows with_connectors(soci::session& sql, std::vector<store::ChargerRow> rows) {
+    ChargerRows out;
     std::vector<std::int64_t> ids;
-    std::vector<std::string> codes;
-    for (const auto& r : rows) {
-        ids.push_back(r.id);
-        codes.push_back(r.code);
-    }
-    std::map<std::int64_t, std::vector<store::ConnectorRow>> connectors;
-    for (auto& c : store::connectors_of(sql, ids)) connectors[c.charger_id].push_back(c);
+    for (const auto& r : rows) ids.push_back(r.id);
+    for (auto& c : store::connectors_of(sql, ids)) out.connectors[c.charger_id].push_back(std::move(c));
+    out.rows = std::move(rows);
+    return out;
+}
 
+std::vector<ChargerView> live_views(app::Context& ctx, ChargerRows rows, bool with_last_seen) {
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    auto online = live.online(codes);
+    std::vector<live::LiveState::Request> wanted;
+    wanted.reserve(rows.rows.size());
+    for (const auto& r : rows.rows) {
+        const auto& conns = rows.connectors[r.id];
+        wanted.push_back({r.code, conns.empty() ? 0 : conns.back().number});
+    }
+    const auto snapshots = live.snapshot(wanted);
     std::vector<ChargerView> out;
-    out.reserve(rows.size());
-    for (auto& r : rows) {
+    out.reserve(rows.rows.size());
+    for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+        store::ChargerRow& r = rows.rows[i];
+        const live::LiveState::Snapshot& snap = snapshots[i];
         ChargerView v;
-        v.online = online[r.code];
+        v.online = snap.online;
         if (with_last_seen) v.last_seen = live.charger(r.code).last_seen;
-        const auto& conns = connectors[r.id];
-        std::vector<live::ConnectorLive> states;
-        if (v.online && !conns.empty()) states = live.connectors(r.code, conns.back().number);
-        for (const auto& c : conns) {
+        for (const auto& c : rows.connectors[r.id]) {
             ConnectorView cv;
             cv.number = c.number;
             cv.max_w = c.max_w;
-            if (v.online && c.number >= 1 && static_cast<std::size_t>(c.number) <= states.size()) {
-                const live::ConnectorLive& s = states[c.number - 1];
+            if (v.online && c.number >= 1 && static_cast<std::size_t>(c.number) <= snap.connectors.size()) {
+                const live::ConnectorLive& s = snap.connectors[c.number - 1];
                 cv.status = s.status;
                 cv.power_w = s.power_w;
                 cv.energy_wh = s.energy_wh;
@@ -127,6 +131,11 @@ std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
         out.push_back(std::move(v));
     }
     return out;
+}
+
+std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
+                                       std::vector<store::ChargerRow> rows, bool with_last_seen) {
+    return live_views(ctx, with_connectors(sql, std::move(rows)), with_last_seen);
 }
 
 std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::int64_t employee_id,

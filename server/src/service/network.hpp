@@ -49,10 +49,18 @@ struct ChargerView {
     domain::ConnectorCounts counts() const;
 };
 
-// Joins connectors (SQL) and live state (Redis: the online flags of all in one round trip, then one
-// round trip per online charger) onto the rows, keeping their order.
+// Joins connectors (SQL) and live state (Redis: online flags and connector hashes of all the
+// chargers in one round trip; with_last_seen adds one per charger) onto the rows, keeping their order.
 std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
                                        std::vector<store::ChargerRow> rows, bool with_last_seen = false);
+// The two halves of charger_views, so a caller can give its SQL session back (SQLite has one
+// connection) before the Redis round trip: with_connectors on the session, live_views after it.
+struct ChargerRows {
+    std::vector<store::ChargerRow> rows;
+    std::map<std::int64_t, std::vector<store::ConnectorRow>> connectors;  // by charger id, by number
+};
+ChargerRows with_connectors(soci::session& sql, std::vector<store::ChargerRow> rows);
+std::vector<ChargerView> live_views(app::Context& ctx, ChargerRows rows, bool with_last_seen = false);
 
 // Tariffs of one call, loaded and parsed once each, on the caller's session.
 class TariffLookup {

@@ -5,6 +5,7 @@
 
 #include "device/commands.hpp"
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 #include "domain/meter.hpp"
 #include "domain/tariff.hpp"
 #include "live/redis.hpp"
@@ -346,7 +347,7 @@ boost::json::object order_json(app::Context& ctx, const store::Order& o, bool li
 }
 
 void push_order(app::Context& ctx, const store::Order& o) {
-    const std::string data = boost::json::serialize(order_json(ctx, o, true));
+    const std::string data = domain::to_json(order_json(ctx, o, true));
     ctx.push.publish("order:" + std::to_string(o.id), "order", data);
     ctx.push.publish("dashboard", "order", data);
 }

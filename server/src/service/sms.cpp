@@ -7,6 +7,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 
 namespace kw::service {
 
@@ -18,7 +19,7 @@ void SandboxSms::send_code(const std::string& phone, const std::string& purpose,
     const UtcMs now = clock_.now();
     spdlog::info("event=sms_sandbox phone={} purpose={} code={}", phone, purpose, code);
     if (outbox_.empty()) return;
-    const std::string line = boost::json::serialize(
+    const std::string line = domain::to_json(
         boost::json::object{{"at", format_utc(now)}, {"phone", phone}, {"purpose", purpose}, {"code", code}});
     std::lock_guard lock(mutex_);
     std::ofstream out(outbox_, std::ios::app);

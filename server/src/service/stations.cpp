@@ -20,12 +20,14 @@ constexpr std::size_t kNearbyChunk = 50;  // candidates whose chargers are loade
 
 std::string target(std::int64_t id) { return "station:" + std::to_string(id); }
 
-// Chargers (with live state) of these stations, by station id.
-std::map<std::int64_t, std::vector<ChargerView>> chargers_by_station(app::Context& ctx, soci::session& sql,
-                                                                     const std::vector<std::int64_t>& ids) {
+// Chargers (with live state) of these stations, by station id: SQL on `sql`, then one Redis round
+// trip. Callers give the session back before calling live_of: no connection waits on Redis.
+ChargerRows chargers_of(soci::session& sql, const std::vector<std::int64_t>& ids) {
+    return with_connectors(sql, store::chargers_of_stations(sql, ids));
+}
+std::map<std::int64_t, std::vector<ChargerView>> live_of(app::Context& ctx, ChargerRows rows) {
     std::map<std::int64_t, std::vector<ChargerView>> out;
-    for (auto& v : charger_views(ctx, sql, store::chargers_of_stations(sql, ids)))
-        out[v.row.station_id].push_back(std::move(v));
+    for (auto& v : live_views(ctx, std::move(rows))) out[v.row.station_id].push_back(std::move(v));
     return out;
 }
 
@@ -66,30 +68,38 @@ bool matches(const NearbyQuery& q, const std::vector<ChargerView>& chargers) {
 
 Paged<StationSummary> list_stations(app::Context& ctx, const std::optional<std::string>& q, std::int64_t limit,
                                     std::int64_t offset) {
-    auto s = ctx.db.session();
-    auto rows = store::list_stations(*s, q, limit, offset);
-    std::vector<std::int64_t> ids;
-    for (const auto& r : rows) ids.push_back(r.id);
-    auto chargers = chargers_by_station(ctx, *s, ids);
-    TariffLookup tariffs(*s, ctx.tariffs);
     Paged<StationSummary> out;
-    for (auto& r : rows) {
-        auto tariff = tariffs.get(r.tariff_id);
-        auto views = std::move(chargers[r.id]);
-        out.items.push_back({std::move(r), std::move(views), std::move(tariff)});
+    std::vector<store::StationRow> rows;
+    ChargerRows charger_rows;
+    std::vector<std::shared_ptr<const domain::Tariff>> tariffs;
+    {
+        auto s = ctx.db.read_session();
+        rows = store::list_stations(*s, q, limit, offset);
+        std::vector<std::int64_t> ids;
+        for (const auto& r : rows) ids.push_back(r.id);
+        charger_rows = chargers_of(*s, ids);
+        TariffLookup lookup(*s, ctx.tariffs);
+        for (const auto& r : rows) tariffs.push_back(lookup.get(r.tariff_id));
+        out.total = store::count_stations(*s, q);
     }
-    out.total = store::count_stations(*s, q);
+    auto chargers = live_of(ctx, std::move(charger_rows));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto views = std::move(chargers[rows[i].id]);
+        out.items.push_back({std::move(rows[i]), std::move(views), std::move(tariffs[i])});
+    }
     return out;
 }
 
 std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery& q) {
-    auto s = ctx.db.session();
     const UtcMs now = ctx.clock.now();
     // Bounding box in SQL, exact distance here.
-    std::vector<std::pair<double, store::StationRow>> candidates;
-    for (auto& st : store::stations_in_box(*s, domain::box_around(q.center, q.radius_m))) {
-        double d = domain::distance_m(q.center, {st.lng, st.lat});
-        if (d <= q.radius_m) candidates.emplace_back(d, std::move(st));
+    std::vector<std::pair<double, store::StationPoint>> candidates;
+    {
+        auto s = ctx.db.read_session();
+        for (auto& p : store::station_points_in_box(*s, domain::box_around(q.center, q.radius_m))) {
+            double d = domain::distance_m(q.center, {p.lng, p.lat});
+            if (d <= q.radius_m) candidates.emplace_back(d, std::move(p));
+        }
     }
     std::stable_sort(candidates.begin(), candidates.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -103,33 +113,52 @@ std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery&
             }
         });
     }
-    TariffLookup tariffs(*s, ctx.tariffs);
+    // Without a charger filter every candidate is kept: load exactly `limit` stations.
+    const std::size_t chunk =
+        q.available_only || q.dc_only ? kNearbyChunk : static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
     std::vector<NearbyStation> out;
     const auto full = [&] { return static_cast<std::int64_t>(out.size()) >= q.limit; };
-    for (std::size_t begin = 0; begin < candidates.size() && !full(); begin += kNearbyChunk) {
-        const std::size_t end = std::min(candidates.size(), begin + kNearbyChunk);
+    for (std::size_t begin = 0; begin < candidates.size() && !full(); begin += chunk) {
+        const std::size_t end = std::min(candidates.size(), begin + chunk);
         std::vector<std::int64_t> ids;
         for (std::size_t i = begin; i < end; ++i) ids.push_back(candidates[i].second.id);
-        auto chargers = chargers_by_station(ctx, *s, ids);
+        std::map<std::int64_t, store::StationRow> stations;
+        ChargerRows rows;
+        std::map<std::int64_t, std::shared_ptr<const domain::Tariff>> tariffs;
+        {
+            auto s = ctx.db.read_session();
+            TariffLookup lookup(*s, ctx.tariffs);
+            for (auto& st : store::stations_by_ids(*s, ids)) {
+                tariffs[st.tariff_id] = lookup.get(st.tariff_id);
+                stations.emplace(st.id, std::move(st));
+            }
+            rows = chargers_of(*s, ids);
+        }
+        auto chargers = live_of(ctx, std::move(rows));
         for (std::size_t i = begin; i < end && !full(); ++i) {
-            auto& [distance, station] = candidates[i];
-            auto& list = chargers[station.id];
+            auto station = stations.find(candidates[i].second.id);
+            if (station == stations.end()) continue;  // deleted since the box query
+            auto& list = chargers[station->first];
             if (!matches(q, list)) continue;
-            auto tariff = tariffs.get(station.tariff_id);
-            out.push_back({distance, {station, std::move(list), std::move(tariff)}});
+            auto tariff = tariffs[station->second.tariff_id];
+            out.push_back({candidates[i].first, {std::move(station->second), std::move(list), std::move(tariff)}});
         }
     }
     return out;
 }
 
 StationDetail station_detail(app::Context& ctx, std::int64_t id) {
-    auto s = ctx.db.session();
     StationDetail out;
-    out.station = require_station(*s, id);
-    out.chargers = std::move(chargers_by_station(ctx, *s, {id})[id]);
-    TariffLookup tariffs(*s, ctx.tariffs);
-    out.tariff = tariffs.get(out.station.tariff_id);
-    out.tariff_row = store::find_tariff(*s, out.station.tariff_id);
+    ChargerRows rows;
+    {
+        auto s = ctx.db.read_session();
+        out.station = require_station(*s, id);
+        rows = chargers_of(*s, {id});
+        TariffLookup tariffs(*s, ctx.tariffs);
+        out.tariff = tariffs.get(out.station.tariff_id);
+        out.tariff_row = store::find_tariff(*s, out.station.tariff_id);
+    }
+    out.chargers = std::move(live_of(ctx, std::move(rows))[id]);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 #include "domain/tariff.hpp"
 #include "service/audit.hpp"
 #include "service/tariff_cache.hpp"
@@ -18,7 +19,7 @@ std::string target(std::int64_t id) { return "tariff:" + std::to_string(id); }
 
 // Validates prices + periods; returns the spec to store.
 std::string canonical_spec(const json::object& prices_and_periods) {
-    return json::serialize(domain::tariff_to_json(domain::parse_tariff(prices_and_periods)));
+    return domain::to_json(domain::tariff_to_json(domain::parse_tariff(prices_and_periods)));
 }
 
 store::TariffRow require_tariff(soci::session& sql, std::int64_t id) {

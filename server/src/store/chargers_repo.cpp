@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "domain/error.hpp"
+#include "store/id_list.hpp"
 #include "store/like.hpp"
 
 namespace kw::store {
@@ -81,16 +82,6 @@ struct RowBind {
         return r;
     }
 };
-
-// "1,2,3": the ids are integers we format ourselves, never user text.
-std::string id_list(const std::vector<std::int64_t>& ids) {
-    std::string out;
-    for (std::int64_t id : ids) {
-        if (!out.empty()) out += ',';
-        out += std::to_string(id);
-    }
-    return out;
-}
 
 bool charger_exists(soci::session& sql, long long id) {
     long long n = 0;

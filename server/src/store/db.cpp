@@ -72,7 +72,18 @@ Db::Db(const DbConfig& config) {
             s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
         }
     }
-    spdlog::info("event=db_open dialect={} pool={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql", size_);
+    // An in-memory database is private to its connection: readers would see another, empty one.
+    if (dialect_ == Dialect::sqlite && url.sqlite_path != ":memory:") {
+        const auto readers = static_cast<std::size_t>(std::max(1, config.pool_size));
+        read_pool_ = std::make_unique<soci::connection_pool>(readers);
+        for (std::size_t i = 0; i < readers; ++i) {
+            soci::session& s = read_pool_->at(i);
+            s.open(soci::sqlite3, "db=" + url.sqlite_path + " timeout=10 shared_cache=false");
+            s << "PRAGMA query_only=ON";  // a write through a read session fails instead of racing the writer
+        }
+    }
+    spdlog::info("event=db_open dialect={} pool={} readers={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql",
+                 size_, read_pool_ ? static_cast<std::size_t>(std::max(1, config.pool_size)) : 0);
 }
 
 Db::~Db() = default;

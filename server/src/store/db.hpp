@@ -14,7 +14,7 @@ namespace kw::store {
 
 struct DbConfig {
     std::string url;     // "sqlite:PATH" or "mysql://user:pass@host:port/db"
-    int pool_size = 4;   // forced to 1 for SQLite: one writer, no busy-retry dance
+    int pool_size = 4;   // MySQL: the pool; SQLite: one writer (no busy-retry dance) + this many readers
 };
 
 class Db {
@@ -37,6 +37,11 @@ public:
         soci::session sql_;
     };
     Session session() { return Session(*pool_); }
+    // A session for statements that only read. SQLite: one of the read-only connections, so reads
+    // run side by side (WAL) instead of queueing behind each other and the writer on the one
+    // writable connection; every statement outside a transaction sees all committed writes. MySQL:
+    // the same pool as session().
+    Session read_session() { return Session(read_pool_ ? *read_pool_ : *pool_); }
 
     // Runs pending migrations; called once at start.
     int migrate();
@@ -51,6 +56,7 @@ private:
     Dialect dialect_;
     std::size_t size_;
     std::unique_ptr<soci::connection_pool> pool_;
+    std::unique_ptr<soci::connection_pool> read_pool_;  // SQLite only
 };
 
 // Parses the --db value; throws kw::Error(bad_request) naming the problem.

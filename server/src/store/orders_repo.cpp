@@ -4,6 +4,7 @@
 #include <soci/boost-optional.h>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 
 namespace kw::store {
 
@@ -295,7 +296,7 @@ void write_settlement(soci::session& sql, std::int64_t id, const Settlement& s, 
               total = s.bill.total_fen, paid = s.paid_fen;
     optional<std::string> tx = bopt(s.tx_id);
     optional<long long> start_wh = bopt(s.meter_start_wh), started = bopt(s.started_at);
-    std::string breakdown = boost::json::serialize(domain::bill_to_json(s.bill));
+    std::string breakdown = domain::to_json(domain::bill_to_json(s.bill));
     sql << "UPDATE orders SET stop_reason = :r, tx_id = COALESCE(tx_id, :tx), "
            "meter_start_wh = COALESCE(meter_start_wh, :sw), started_at = COALESCE(started_at, :sa), "
            "meter_last_wh = :ew, energy_wh = :e, electricity_fen = :el, service_fen = :sv, total_fen = :t, "

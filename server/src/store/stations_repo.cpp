@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "domain/error.hpp"
+#include "store/id_list.hpp"
 #include "store/like.hpp"
 
 namespace kw::store {
@@ -139,19 +140,42 @@ std::int64_t count_stations(soci::session& sql, const std::optional<std::string>
     return n;
 }
 
-std::vector<StationRow> stations_in_box(soci::session& sql, const domain::GeoBox& box) {
+std::vector<StationPoint> station_points_in_box(soci::session& sql, const domain::GeoBox& box) {
     double min_lng = box.min_lng, max_lng = box.max_lng, min_lat = box.min_lat, max_lat = box.max_lat;
-    RowBind b;
+    StationPoint p;
+    long long id = 0;
     soci::statement st(sql);
-    b.bind(st);
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(p.lng));
+    st.exchange(soci::into(p.lat));
+    st.exchange(soci::into(p.timezone));
+    st.exchange(soci::into(p.opening_hours));
     st.exchange(soci::use(min_lat));
     st.exchange(soci::use(max_lat));
     st.exchange(soci::use(min_lng));
     st.exchange(soci::use(max_lng));
     st.alloc();
-    st.prepare(std::string(kColumns) + "WHERE lat >= :min_lat AND lat <= :max_lat AND " +
+    st.prepare(std::string("SELECT id, lng, lat, timezone, opening_hours FROM stations WHERE lat >= :min_lat AND "
+                           "lat <= :max_lat AND ") +
                (box.wraps ? "(lng >= :min_lng OR lng <= :max_lng)" : "lng >= :min_lng AND lng <= :max_lng") +
                " ORDER BY id");
+    st.define_and_bind();
+    st.execute();
+    std::vector<StationPoint> out;
+    while (st.fetch()) {
+        p.id = id;
+        out.push_back(p);
+    }
+    return out;
+}
+
+std::vector<StationRow> stations_by_ids(soci::session& sql, const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) return {};
+    RowBind b;
+    soci::statement st(sql);
+    b.bind(st);
+    st.alloc();
+    st.prepare(std::string(kColumns) + "WHERE id IN (" + id_list(ids) + ") ORDER BY id");
     st.define_and_bind();
     st.execute();
     std::vector<StationRow> out;

@@ -38,8 +38,19 @@ std::vector<StationRow> list_stations(soci::session& sql, const std::optional<st
                                       std::int64_t limit, std::int64_t offset);
 std::int64_t count_stations(soci::session& sql, const std::optional<std::string>& q);
 
-// Stations inside the box (inclusive; see domain::GeoBox for wrapping boxes), by id.
-std::vector<StationRow> stations_in_box(soci::session& sql, const domain::GeoBox& box);
+// What a nearby search needs of every station inside the box (inclusive; see domain::GeoBox for
+// wrapping boxes), by id: distance and opening state, without reading the names and addresses of
+// the many it will not return; stations_by_ids then reads the few it does.
+struct StationPoint {
+    std::int64_t id = 0;
+    double lng = 0;
+    double lat = 0;
+    std::string timezone;
+    std::string opening_hours;
+};
+std::vector<StationPoint> station_points_in_box(soci::session& sql, const domain::GeoBox& box);
+// By id; unknown ids are skipped.
+std::vector<StationRow> stations_by_ids(soci::session& sql, const std::vector<std::int64_t>& ids);
 
 std::int64_t count_chargers_at(soci::session& sql, std::int64_t station_id);
 

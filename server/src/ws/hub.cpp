@@ -8,8 +8,8 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
+
+#include "domain/json_text.hpp"
 
 namespace kw::ws {
 
@@ -44,9 +44,9 @@ Hub::~Hub() = default;
 std::string Hub::format_message(const std::string& channel, const std::string& event,
                                 const std::string& data_json) {
     std::string text = "{\"channel\":";
-    text += boost::json::serialize(boost::json::string(channel));
+    domain::append_json_string(text, channel);
     text += ",\"event\":";
-    text += boost::json::serialize(boost::json::string(event));
+    domain::append_json_string(text, event);
     text += ",\"data\":";
     text += data_json.empty() ? std::string("null") : data_json;
     text += '}';

@@ -2,8 +2,9 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+
+#include "domain/json_text.hpp"
 
 namespace kw::ws {
 namespace json = boost::json;
@@ -48,11 +49,11 @@ ClientOp parse_client_message(std::string_view text) {
 }
 
 std::string subscribed_message(const std::string& channel) {
-    return json::serialize(json::object{{"op", "subscribed"}, {"channel", channel}});
+    return domain::to_json(json::object{{"op", "subscribed"}, {"channel", channel}});
 }
 
 std::string unsubscribed_message(const std::string& channel) {
-    return json::serialize(json::object{{"op", "unsubscribed"}, {"channel", channel}});
+    return domain::to_json(json::object{{"op", "unsubscribed"}, {"channel", channel}});
 }
 
 std::string pong_message() { return R"({"op":"pong"})"; }
@@ -62,7 +63,7 @@ std::string error_message(const std::string& channel, std::string_view code, std
     if (!channel.empty()) object["channel"] = channel;
     object["code"] = code;
     object["message"] = message;
-    return json::serialize(object);
+    return domain::to_json(object);
 }
 
 }  // namespace kw::ws

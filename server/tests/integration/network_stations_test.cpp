@@ -61,6 +61,16 @@ class StationApi : public ::testing::Test {
     std::string driver_;
 };
 
+// Boost.JSON alone writes 1.214737E2; the API writes the shortest round-trip decimal.
+TEST_F(StationApi, CoordinatesAreWrittenAsShortestPlainDecimalsInTheRawResponse) {
+    long long id = create_ok(station_body("Raw Bytes Plaza", 121.4737, 31.2304));
+    auto g = stack_.http().get("/api/v1/stations/" + std::to_string(id), driver());
+    KW_EXPECT_STATUS(g, 200);
+    EXPECT_NE(g.body.find(R"("wgs84":{"lng":121.4737,"lat":31.2304})"), std::string::npos) << g.body;
+    EXPECT_EQ(g.body.find("E2"), std::string::npos) << g.body;
+    EXPECT_EQ(g.body.find("E1"), std::string::npos) << g.body;
+}
+
 TEST_F(StationApi, StationIsServedInWgs84AndGcj02WithPriceAndOpeningState) {
     auto r = create(station_body("People's Square", 121.4737, 31.2304));
     KW_EXPECT_STATUS(r, 201);

@@ -11,6 +11,8 @@
 //   order-state  an order's state is written by one statement, store::apply_event in
 //                store/orders_repo.cpp, whose target comes from domain::next_state; no string-typed
 //                transition( API is offered for callers to pass state literals to
+//   json-writer  JSON text is written by domain/json_text alone (domain::to_json): no
+//                boost::json::serialize / serializer / operator<< elsewhere, whose doubles read 1.214737E2
 // The checkers are plain functions over (path, text) and are first shown to fail on bad samples.
 #include <gtest/gtest.h>
 
@@ -158,6 +160,11 @@ std::vector<Violation> check_file(const std::string& path, std::string_view text
         if (in(layer, {"http", "ws", "device"}) && included == "store/db.hpp")
             out.push_back({path, "edge-store", included});
     }
+    if (path != "domain/json_text.cpp") {
+        static const std::regex other_writer(R"(\bjson::(serialize\s*\(|serializer\b)|<<\s*boost::json::)");
+        std::smatch m;
+        if (std::regex_search(scanned.code, m, other_writer)) out.push_back({path, "json-writer", m.str()});
+    }
     if (in(layer, {"http", "ws", "device"})) {
         static const std::regex store_call(R"(\bstore::[a-z_][a-z0-9_]*\s*\(|\.db\.session\s*\()");
         std::smatch m;
@@ -245,6 +252,15 @@ TEST(LayoutCheck, RefusesOrderStateWritesOutsideApplyEvent) {
                      "order-state"));
     EXPECT_TRUE(has(check_file("store/orders_repo.hpp", "bool transition(session& s, std::string to);"),
                     "order-state"));
+}
+
+TEST(LayoutCheck, RefusesJsonWritersOtherThanTheOneInDomain) {
+    EXPECT_TRUE(has(check_file("http/json_body.cpp", "r.body = boost::json::serialize(body);"), "json-writer"));
+    EXPECT_TRUE(has(check_file("ws/a.cpp", "return json::serialize(o);"), "json-writer"));
+    EXPECT_TRUE(has(check_file("service/a.cpp", "boost::json::serializer sr;"), "json-writer"));
+    EXPECT_FALSE(has(check_file("service/a.cpp", "// not boost::json::serialize(x)\nauto t = domain::to_json(v);"),
+                     "json-writer"));
+    EXPECT_FALSE(has(check_file("domain/json_text.cpp", "return json::serialize(o);"), "json-writer"));
 }
 
 // The one statement that moves an order asks the state machine for its target.

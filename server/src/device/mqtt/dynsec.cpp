@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 
 namespace kw::device::mqtt {
 
@@ -95,7 +96,7 @@ std::vector<DynsecAccounts::Answer> DynsecAccounts::run(json::array commands,
             ids.push_back(id);
         }
     }
-    client_.publish(kDynsecTopic, json::serialize(json::object{{"commands", std::move(commands)}}), 1);
+    client_.publish(kDynsecTopic, domain::to_json(json::object{{"commands", std::move(commands)}}), 1);
     std::unique_lock lock(mu_);
     auto all_answered = [&] {
         for (const std::string& id : ids)

@@ -4,6 +4,7 @@
 
 #include "device/mqtt/correlation.hpp"
 #include "device/mqtt/topics.hpp"
+#include "domain/json_text.hpp"
 
 namespace kw::device::mqtt {
 
@@ -53,7 +54,7 @@ Delivery MqttCommands::send(const std::string& code, const Command& command) {
     if (!cmd) return Delivery::not_supported;
     std::string corr;
     if (auto it = cmd->find("corr"); it != cmd->end()) corr = it->value().as_string();
-    client_.publish(command_topic(code), json::serialize(*cmd), 1, false, corr,
+    client_.publish(command_topic(code), domain::to_json(*cmd), 1, false, corr,
                     corr.empty() ? std::string() : ack_topic(code));
     return Delivery::queued;
 }
