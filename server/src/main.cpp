@@ -23,11 +23,14 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "live/redis.hpp"
+#include "metrics/registry.hpp"
+#include "metrics/server_metrics.hpp"
 #include "service/accounts.hpp"
 #include "service/auth.hpp"
 #include "service/channels.hpp"
 #include "service/account_rules.hpp"
 #include "service/demo.hpp"
+#include "service/live_counts.hpp"
 #include "service/password_pool.hpp"
 #include "service/sandbox_payments.hpp"
 #include "service/sms.hpp"
@@ -95,8 +98,17 @@ int run(const kw::app::Config& config) {
     net::thread_pool workers(static_cast<std::size_t>(config.server.workers));
     net::thread_pool device_workers(static_cast<std::size_t>(config.server.device_workers));
 
+    // Declared first so it outlives everything that records into it (docs/metrics.md).
+    kw::metrics::Registry registry;
+    kw::metrics::BackendMetrics backend_metrics(registry);
+    kw::metrics::DeviceMetrics device_metrics(registry);
+    std::vector<std::pair<std::string, std::string>> route_names;
+    for (const kw::http::Route& route : kw::http::routes()) route_names.emplace_back(route.method, route.pattern);
+    kw::metrics::HttpMetrics http_metrics(registry, route_names);
+
     kw::SystemClock clock;
-    kw::store::Db db({config.database.url, static_cast<int>(config.database.pool_size)});
+    kw::store::Db db({config.database.url, static_cast<int>(config.database.pool_size), &backend_metrics.sql_wait,
+                      &backend_metrics.sql_session});
     const int applied = db.migrate();
     spdlog::info("event=migrations_done applied={}", applied);
     const std::string token_key = [&db] {
@@ -109,6 +121,7 @@ int run(const kw::app::Config& config) {
     redis_config.password = config.redis.password;
     redis_config.db = static_cast<int>(config.redis.db);
     redis_config.pool_size = static_cast<int>(config.redis.pool_size);
+    redis_config.command_seconds = &backend_metrics.redis_command;
     kw::live::Redis redis(redis_config);
     kw::ws::Hub hub(io.get_executor());
     std::unique_ptr<kw::ws::ClusterPush> cluster;
@@ -170,7 +183,15 @@ int run(const kw::app::Config& config) {
     kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
                          *sms, passwords, account_status, token_key, tariffs};
 
-    kw::device::mqtt::Inbox inbox(ctx, device_workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
+    // Read at scrape time, on an HTTP worker: state kept elsewhere, so nothing to update on the hot path.
+    registry.gauge_callback("kw_password_queue_depth", "Password hashing jobs queued or running",
+                            [&passwords] { return static_cast<double>(passwords.waiting()); });
+    registry.gauge_callback("kw_chargers_online", "Chargers seen within the heartbeat window (whole network)",
+                            [&ctx] { return static_cast<double>(kw::service::chargers_online(ctx)); });
+    registry.gauge_callback("kw_sessions_active", "Orders starting, charging or stopping (whole network)",
+                            [&ctx] { return static_cast<double>(kw::service::sessions_active(ctx)); });
+
+    kw::device::mqtt::Inbox inbox(ctx, device_metrics, device_workers.get_executor(), [dynsec](const kw::mqtt::Message& m) {
         if (dynsec && m.topic == kw::device::mqtt::kDynsecResponseTopic) dynsec->on_response(m);
     });
     mqtt.on_message([&inbox](const kw::mqtt::Message& m) { inbox.on_message(m); });
@@ -206,6 +227,9 @@ int run(const kw::app::Config& config) {
     http_config.body_limit = static_cast<std::size_t>(config.server.body_limit);
     http_config.admin_root = config.server.admin_root;
     http_config.app_root = config.server.app_root;
+    http_config.metrics_token = config.server.metrics_token;
+    http_config.metrics_text = [&registry] { return registry.render(); };
+    http_config.metrics = &http_metrics;
     http_config.readiness = [&]() -> std::pair<bool, std::string> {
         const bool database = db.ping();
         bool cache = false;

@@ -23,6 +23,7 @@ struct Config {
         std::string instance_id;                // empty: hostname-pid
         bool cluster = false;                   // several instances: WebSocket pushes go through Redis
         bool trust_proxy = false;               // client address from X-Real-IP (set by our nginx) for throttling
+        std::string metrics_token;              // bearer token of GET /metrics; empty: /metrics is off (404)
     } server;
     struct Database {
         std::string url = "sqlite:var/kilowatt.db";

@@ -32,6 +32,7 @@
 #include "http/request.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "metrics/server_metrics.hpp"
 #include "ws/hub.hpp"
 
 namespace kw::http {
@@ -137,6 +138,7 @@ private:
     net::awaitable<Response> respond(Request& request);
     net::awaitable<std::optional<WsIdentity>> authenticate_upgrade(const Request& request);
     net::awaitable<Response> readiness();
+    net::awaitable<Response> metrics(const Request& request);
     net::awaitable<void> reply_and_close(int status, std::string_view code, std::string_view message);
     net::awaitable<void> linger_close();
 
@@ -152,8 +154,15 @@ private:
     template <class F>
     net::awaitable<std::invoke_result_t<F&>> on_worker(F f) {
         using Result = std::invoke_result_t<F&>;
+        // Counted from posting to starting: how many requests wait for a worker (kw_http_queue_depth).
+        metrics::HttpMetrics* metrics = server_->cfg_.metrics;
+        if (metrics) metrics->worker_queue.add();
         co_return co_await net::co_spawn(
-            server_->worker_, [f = std::move(f)]() mutable -> net::awaitable<Result> { co_return f(); },
+            server_->worker_,
+            [f = std::move(f), metrics]() mutable -> net::awaitable<Result> {
+                if (metrics) metrics->worker_queue.sub();
+                co_return f();
+            },
             net::use_awaitable);
     }
 

@@ -19,6 +19,7 @@
 
 #include "http/connection.hpp"
 #include "http/errors.hpp"
+#include "http/metrics_endpoint.hpp"
 
 namespace kw::http {
 
@@ -104,10 +105,16 @@ BeastResponse to_beast(Response response, unsigned version, bool head) {
     return res;
 }
 
+// The access log line and, when metrics are on, the request's count and time under its route group.
 void log_access(const std::string& method, std::string_view path, unsigned status,
-                std::chrono::steady_clock::time_point start) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+                std::chrono::steady_clock::time_point start, metrics::HttpMetrics* metrics = nullptr,
+                const char* route = nullptr) {
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
     spdlog::debug("event=http_request method={} path={} status={} ms={}", method, path, status, ms.count());
+    if (metrics)
+        metrics->request(method, route ? std::string_view(route) : metrics::HttpMetrics::kUnmatched,
+                         static_cast<int>(status), std::chrono::duration<double>(elapsed).count());
 }
 
 }  // namespace
@@ -204,22 +211,25 @@ net::awaitable<void> Connection::serve_http() {
         } else if (request->path == kWebSocketPath && upgrade) {
             auto identity = co_await authenticate_upgrade(*request);
             if (identity) {
-                log_access(method, request->path, 101, start);
+                log_access(method, request->path, 101, start, server_->cfg_.metrics,
+                           metrics::HttpMetrics::kWebSocket.data());
                 co_await run_websocket(std::move(req), std::move(*identity));
                 co_return;
             }
             response = error_response(401, "unauthorized", "missing, used or expired ticket");
+            response.route = metrics::HttpMetrics::kWebSocket.data();
         } else {
             response = co_await respond(*request);
         }
 
         keep_alive = keep_alive && !stopping_;
+        const char* route = response.route;
         BeastResponse res = to_beast(std::move(response), version, head);
         res.keep_alive(keep_alive);
         stream_.expires_after(kWriteTimeout);
         auto [wec, wn] = co_await bhttp::async_write(stream_, res, kAsTuple);
         log_access(method, request ? std::string_view(request->path) : std::string_view("-"), res.result_int(),
-                   start);
+                   start, server_->cfg_.metrics, route);
         if (wec) co_return;
         if (!keep_alive) {
             co_await linger_close();
@@ -236,14 +246,18 @@ net::awaitable<Response> Connection::respond(Request& request) {
         }
         Response response;
         response.body = R"({"status":"ok"})";
+        response.route = "/healthz";
         co_return response;
     }
     if (path == "/readyz") {
         if (request.method != "GET" && request.method != "HEAD") {
             co_return error_response(405, "method_not_allowed", "use GET");
         }
-        co_return co_await readiness();
+        Response response = co_await readiness();
+        response.route = "/readyz";
+        co_return response;
     }
+    if (path == kMetricsPath) co_return co_await metrics(request);
     if (path == kWebSocketPath) co_return error_response(426, "bad_request", "WebSocket upgrade required");
     if (path.rfind("/api/", 0) == 0) {
         try {
@@ -254,10 +268,14 @@ net::awaitable<Response> Connection::respond(Request& request) {
         co_return error_response(500, "internal", "internal error");
     }
     if (server_->admin_ && server_->admin_->matches(path)) {
-        co_return server_->admin_->respond(request.method, path, request.accept_encoding);
+        Response response = server_->admin_->respond(request.method, path, request.accept_encoding);
+        response.route = metrics::HttpMetrics::kStatic.data();
+        co_return response;
     }
     if (server_->app_ && server_->app_->matches(path)) {
-        co_return server_->app_->respond(request.method, path, request.accept_encoding);
+        Response response = server_->app_->respond(request.method, path, request.accept_encoding);
+        response.route = metrics::HttpMetrics::kStatic.data();
+        co_return response;
     }
     if (path == "/" && server_->app_) {
         Response response;
@@ -280,6 +298,26 @@ net::awaitable<std::optional<WsIdentity>> Connection::authenticate_upgrade(const
         spdlog::error("event=ws_authenticate_threw error=\"{}\"", e.what());
     }
     co_return std::nullopt;
+}
+
+// GET /metrics: the token check here, the text rendered on a worker (scrape-time gauges ask Redis/SQL).
+net::awaitable<Response> Connection::metrics(const Request& request) {
+    std::optional<Response> refused = refuse_metrics(request, server_->cfg_.metrics_token);
+    Response response;
+    if (refused) {
+        response = std::move(*refused);
+    } else if (!server_->cfg_.metrics_text) {
+        response = metrics_response({});
+    } else {
+        try {
+            response = metrics_response(co_await on_worker([this] { return server_->cfg_.metrics_text(); }));
+        } catch (const std::exception& e) {
+            spdlog::error("event=metrics_threw error=\"{}\"", e.what());
+            response = error_response(500, "internal", "internal error");
+        }
+    }
+    response.route = kMetricsPath;
+    co_return response;
 }
 
 net::awaitable<Response> Connection::readiness() {
@@ -306,6 +344,8 @@ net::awaitable<void> Connection::reply_and_close(int status, std::string_view co
     stream_.expires_after(kWriteTimeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, res, kAsTuple);
     spdlog::debug("event=http_request_rejected remote={} status={} reason=\"{}\"", remote_address_, status, message);
+    if (server_->cfg_.metrics)
+        server_->cfg_.metrics->count_status(status);  // the request was never read whole: counted, not timed
     if (!ec) co_await linger_close();
 }
 

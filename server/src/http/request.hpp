@@ -25,6 +25,9 @@ struct Response {
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    // The route table's pattern that answered ("/api/v1/orders/{id}"), for metrics; the server
+    // fills in a group name for what the router does not answer. Never the raw path: bounded labels.
+    const char* route = nullptr;
 };
 
 }  // namespace kw::http

@@ -127,9 +127,9 @@ bool match(const Route& route, const std::vector<std::string_view>& path, Reques
 }  // namespace
 
 Response dispatch(app::Context& ctx, Request& req) {
+    const Route* found = nullptr;
     try {
         const auto path = segments(req.path);
-        const Route* found = nullptr;
         bool path_known = false;
         // Literal segments win over parameters ("/orders/current" before "/orders/{id}"): the
         // table lists them first where it matters, and the first match wins.
@@ -160,9 +160,13 @@ Response dispatch(app::Context& ctx, Request& req) {
                                                  " lacks permission " +
                                                  std::string(domain::to_string(found->permission)));
         }
-        return found->handler(call);
+        Response response = found->handler(call);
+        response.route = found->pattern;
+        return response;
     } catch (...) {
-        return error_response(std::current_exception(), req);
+        Response response = error_response(std::current_exception(), req);
+        if (found) response.route = found->pattern;
+        return response;
     }
 }
 

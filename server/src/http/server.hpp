@@ -29,6 +29,10 @@ namespace kw::ws {
 class Hub;
 }
 
+namespace kw::metrics {
+class HttpMetrics;
+}
+
 namespace kw::http {
 
 inline constexpr const char* kWebSocketPath = "/api/v1/ws";
@@ -45,6 +49,11 @@ struct ServerConfig {
     std::string admin_root;
     std::string app_root;
     Readiness readiness;
+    // GET /metrics (Prometheus text): answered 404 while metrics_token is empty, 401 without
+    // "Authorization: Bearer <metrics_token>"; else metrics_text() runs on the worker executor.
+    std::string metrics_token;
+    std::function<std::string()> metrics_text;
+    kw::metrics::HttpMetrics* metrics = nullptr;  // optional: requests, queue, WebSocket sessions are counted
 };
 
 // Who a WebSocket session is: the principal, and the opaque id of the login session behind it (the

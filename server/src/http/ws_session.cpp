@@ -33,6 +33,7 @@ private:
 }  // namespace
 
 void Connection::send(std::shared_ptr<const std::string> text) {
+    if (server_->cfg_.metrics) server_->cfg_.metrics->ws_pushes.inc();
     net::post(executor_, [self = shared_from_this(), text = std::move(text)]() mutable {
         self->enqueue(std::move(text));
     });
@@ -61,6 +62,16 @@ net::awaitable<void> Connection::run_websocket(BeastRequest req, WsIdentity iden
     auto [ec] = co_await ws_->async_accept(req, kAsTuple);
     if (ec) co_return;
     ws_open_ = true;
+    // Open sessions, counted until this coroutine ends however it ends.
+    struct Open {
+        kw::metrics::HttpMetrics* metrics;
+        explicit Open(kw::metrics::HttpMetrics* m) : metrics(m) {
+            if (metrics) metrics->ws_clients.add();
+        }
+        ~Open() {
+            if (metrics) metrics->ws_clients.sub();
+        }
+    } open(server_->cfg_.metrics);
     spdlog::debug("event=ws_open remote={} principal={}", remote_address_, identity_.principal.id);
     revocation_ = std::make_shared<RevocationSink>(weak_from_this());
     server_->hub_.subscribe(ws::session_channel(identity_.session), revocation_);

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "domain/error.hpp"
+#include "metrics/registry.hpp"
 
 namespace kw::live {
 
@@ -197,6 +198,15 @@ std::vector<RedisReply> Redis::pipeline(const std::vector<std::vector<std::strin
         if (argv.empty()) throw Error(Errc::internal, "redis: empty command in pipeline");
     if (commands.empty()) return {};
     return with_connection([&](redisContext* c, std::optional<IoFailure>& failure) {
+        // The round trip only (not the wait for a pooled connection); a failed one is timed too.
+        struct Timer {
+            metrics::Histogram* histogram;
+            std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+            ~Timer() {
+                if (histogram)
+                    histogram->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            }
+        } timer{config_.command_seconds};
         std::vector<RedisReply> replies;
         replies.reserve(commands.size());
         for (const auto& argv : commands) append_argv(c, argv);

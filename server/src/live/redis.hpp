@@ -11,6 +11,8 @@
 
 struct redisContext;
 
+namespace kw::metrics { class Histogram; }
+
 namespace kw::live {
 
 struct RedisConfig {
@@ -20,6 +22,7 @@ struct RedisConfig {
     int db = 0;
     int pool_size = 8;
     int timeout_ms = 2000;  // connect, each command, and waiting for a free connection
+    metrics::Histogram* command_seconds = nullptr;  // optional (main.cpp): each round trip's time
 };
 
 struct RedisReply {

@@ -115,6 +115,10 @@ bool LiveState::mark_offline(const std::string& code) {
     return replies.at(0).integer == 1 || replies.at(1).integer == 1;
 }
 
+std::int64_t LiveState::count_seen_since(UtcMs since) {
+    return redis_.command({"ZCOUNT", prefix_ + "presence", std::to_string(since), "+inf"}).integer;
+}
+
 std::vector<std::string> LiveState::silent_since(UtcMs cutoff) {
     auto reply = redis_.command({"ZRANGEBYSCORE", prefix_ + "presence", "-inf", "(" + std::to_string(cutoff),
                                  "LIMIT", "0", "1000"});

@@ -63,6 +63,8 @@ public:
     void mark_seen(const std::string& code, UtcMs now, std::int64_t ttl_s);
     // Removes the online flag; true if this call changed it (so only one instance reports it).
     bool mark_offline(const std::string& code);
+    // How many chargers were seen at or after `since` (one ZCOUNT on the presence set).
+    std::int64_t count_seen_since(UtcMs since);
     // Chargers whose last heartbeat is older than cutoff.
     std::vector<std::string> silent_since(UtcMs cutoff);
     void set_boot(const std::string& code, const std::string& boot_id, UtcMs now, std::int64_t station_id,

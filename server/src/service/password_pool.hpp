@@ -19,6 +19,8 @@ public:
 
     std::string hash(const std::string& password);
     bool verify(const std::string& encoded_hash, const std::string& password);
+    // Jobs queued or running now (for /metrics).
+    int waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
 private:
     template <class F>

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "domain/error.hpp"
+#include "metrics/registry.hpp"
 
 namespace kw::store {
 
@@ -49,7 +50,16 @@ std::string quote(const std::string& v) {
 
 }  // namespace
 
-Db::Db(const DbConfig& config) {
+Db::Session::Session(soci::connection_pool& pool, metrics::Histogram* wait, metrics::Histogram* held)
+    : held_(held), requested_(std::chrono::steady_clock::now()), sql_(pool), acquired_(std::chrono::steady_clock::now()) {
+    if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
+}
+
+Db::Session::~Session() {
+    if (held_) held_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - acquired_).count());
+}
+
+Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_seconds_(config.session_seconds) {
     DbUrl url = parse_db_url(config.url);
     dialect_ = url.dialect;
     size_ = dialect_ == Dialect::sqlite ? 1 : static_cast<std::size_t>(std::max(1, config.pool_size));

@@ -2,6 +2,7 @@
 // Db owns the SQL connection pool (SOCI) and the small thread pool that blocking SQL runs on.
 // Handlers and MQTT message handlers already run on the worker pool (see app/workers.hpp), so they
 // call Db::session() directly; nothing here may be called from an I/O thread.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,11 +11,16 @@
 
 #include "store/migrations.hpp"
 
+namespace kw::metrics { class Histogram; }
+
 namespace kw::store {
 
 struct DbConfig {
     std::string url;     // "sqlite:PATH" or "mysql://user:pass@host:port/db"
     int pool_size = 4;   // MySQL: the pool; SQLite: one writer (no busy-retry dance) + this many readers
+    // Optional (main.cpp sets them): time waiting for a pooled connection, and time holding one.
+    metrics::Histogram* wait_seconds = nullptr;
+    metrics::Histogram* session_seconds = nullptr;
 };
 
 class Db {
@@ -29,19 +35,25 @@ public:
     // A pooled session; returned to the pool when the handle dies. Blocks while all are in use.
     class Session {
     public:
-        explicit Session(soci::connection_pool& pool) : sql_(pool) {}
+        Session(soci::connection_pool& pool, metrics::Histogram* wait, metrics::Histogram* held);
+        ~Session();
+        Session(const Session&) = delete;
+        Session& operator=(const Session&) = delete;
         soci::session& operator*() { return sql_; }
         soci::session* operator->() { return &sql_; }
 
     private:
+        metrics::Histogram* held_;
+        std::chrono::steady_clock::time_point requested_;  // before sql_: set before the pool is asked
         soci::session sql_;
+        std::chrono::steady_clock::time_point acquired_;
     };
-    Session session() { return Session(*pool_); }
+    Session session() { return Session(*pool_, wait_seconds_, session_seconds_); }
     // A session for statements that only read. SQLite: one of the read-only connections, so reads
     // run side by side (WAL) instead of queueing behind each other and the writer on the one
     // writable connection; every statement outside a transaction sees all committed writes. MySQL:
     // the same pool as session().
-    Session read_session() { return Session(read_pool_ ? *read_pool_ : *pool_); }
+    Session read_session() { return Session(read_pool_ ? *read_pool_ : *pool_, wait_seconds_, session_seconds_); }
 
     // Runs pending migrations; called once at start.
     int migrate();
@@ -57,6 +69,8 @@ private:
     std::size_t size_;
     std::unique_ptr<soci::connection_pool> pool_;
     std::unique_ptr<soci::connection_pool> read_pool_;  // SQLite only
+    metrics::Histogram* wait_seconds_;
+    metrics::Histogram* session_seconds_;
 };
 
 // Parses the --db value; throws kw::Error(bad_request) naming the problem.

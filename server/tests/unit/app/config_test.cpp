@@ -102,6 +102,15 @@ TEST(Config, SandboxPaymentsOnMysqlAreRefusedUnlessExplicitlyAllowed) {
     EXPECT_NO_THROW(load("", {"payments.sandbox=true"}, {}));  // SQLite: development
 }
 
+TEST(Config, MetricsTokenIsOffByDefaultAndRefusedWhenShortOrSpaced) {
+    EXPECT_EQ(load("", {}, {}).server.metrics_token, "");
+    EXPECT_EQ(load("", {}, {"KW_SERVER_METRICS_TOKEN=0123456789abcdef"}).server.metrics_token, "0123456789abcdef");
+    for (const char* bad : {"server.metrics_token=short", "server.metrics_token=0123456789 abcdef"}) {
+        const std::string message = error_of([&] { load("", {bad}, {}); });
+        EXPECT_NE(message.find("server.metrics_token"), std::string::npos) << message;
+    }
+}
+
 TEST(Config, FileValuesAreApplied) {
     TomlFile file(R"(
 [server]
