@@ -1,14 +1,9 @@
 # One order of the demo driver: start on SH-AC-01/1 (the demo simulator charges), wait, stop, settled.
-import http.client, json, sys, time
+import sys, time
+from api import client
 # usage: order.py HTTP_PORT OUT_FILE (writes the driver token and the order id)
 port = int(sys.argv[1])
-c = http.client.HTTPConnection("127.0.0.1", port)
-def call(method, path, body=None, token=None):
-    h = {"Content-Type": "application/json"}
-    if token: h["Authorization"] = "Bearer " + token
-    c.request(method, path, json.dumps(body) if body is not None else None, h)
-    r = c.getresponse(); data = r.read()
-    return r.status, (json.loads(data) if data else None)
+call = client(port)
 st, d = call("POST", "/api/v1/auth/driver/login", {"phone": "13800138000", "password": "Demo1234"}); tok = d["token"]
 st, o = call("POST", "/api/v1/orders", {"charger_code": "SH-AC-01", "connector": 1}, tok); print(st, o)
 oid = o["id"]

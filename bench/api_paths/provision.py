@@ -1,16 +1,11 @@
 # Provision the API benchmark: 2,000 stations / 10,000 chargers (2 connectors each) through the
 # admin API, live state of every charger in Redis (online, connector status) as the device handlers
 # write it, and one settled order of the demo driver (the demo simulator charging SH-AC-01).
-import http.client, json, random, subprocess, sys, time
+import random, subprocess, sys, time
+from api import client
 # usage: provision.py HTTP_PORT REDIS_PORT REDIS_PASSWORD  (a server started with --demo)
 port, redis_port, redis_password = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-c = http.client.HTTPConnection("127.0.0.1", port)
-def call(method, path, body=None, token=None):
-    h = {"Content-Type": "application/json"}
-    if token: h["Authorization"] = "Bearer " + token
-    c.request(method, path, json.dumps(body) if body is not None else None, h)
-    r = c.getresponse(); data = r.read()
-    return r.status, (json.loads(data) if data else None)
+call = client(port)
 st, a = call("POST", "/api/v1/auth/staff/login", {"login": "admin", "password": "Admin1234"}); admin = a["token"]
 st, t = call("GET", "/api/v1/admin/tariffs", token=admin); tariff = t["items"][0]["id"]
 rnd = random.Random(7)

@@ -42,17 +42,9 @@ std::vector<Pending> insert_batch(app::Context& ctx, std::vector<Pending> batch,
             if (fresh) it->second = store::find_station(*s, c.station_id).has_value();
             if (!it->second)
                 throw Error(Errc::bad_request, "station " + std::to_string(c.station_id) + " does not exist");
-            store::ChargerRow row;
-            row.code = c.code;
-            row.station_id = c.station_id;
-            row.name = c.name;
-            row.kind = c.kind;
-            row.rated_w = c.rated_w;
-            row.mqtt_password_hash = hash_mqtt_password(p.password);
-            // insert_charger checks the code first, so a taken code (also one earlier in this
-            // file) fails before any statement that could spoil the transaction.
-            p.id = store::insert_charger(*s, row, now);
-            for (const ConnectorSpec& spec : c.connectors) store::insert_connector(*s, p.id, spec.number, spec.max_w);
+            // A taken code (also one earlier in this file) fails before any statement that could
+            // spoil the transaction.
+            p.id = insert_new_charger(*s, c, p.password, now);
             inserted.push_back(std::move(p));
         } catch (const Error& e) {
             errors.push_back(row_error(p.in->row, e));

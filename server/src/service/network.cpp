@@ -138,6 +138,19 @@ std::vector<ChargerView> charger_views(app::Context& ctx, soci::session& sql,
     return live_views(ctx, with_connectors(sql, std::move(rows)), with_last_seen);
 }
 
+std::int64_t insert_new_charger(soci::session& sql, const NewCharger& c, const std::string& password, UtcMs now) {
+    store::ChargerRow row;
+    row.code = c.code;
+    row.station_id = c.station_id;
+    row.name = c.name;
+    row.kind = c.kind;
+    row.rated_w = c.rated_w;
+    row.mqtt_password_hash = hash_mqtt_password(password);
+    const std::int64_t id = store::insert_charger(sql, row, now);
+    for (const ConnectorSpec& spec : c.connectors) store::insert_connector(sql, id, spec.number, spec.max_w);
+    return id;
+}
+
 std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::int64_t employee_id,
                                                         const NewCharger& c) {
     domain::check_charger_code_not_reserved(c.code, ctx.config.mqtt.username, ctx.config.mqtt.client_id);
@@ -148,17 +161,7 @@ std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::
         soci::transaction tr(*s);
         if (!store::find_station(*s, c.station_id))
             throw Error(Errc::bad_request, "station " + std::to_string(c.station_id) + " does not exist");
-        store::ChargerRow row;
-        row.code = c.code;
-        row.station_id = c.station_id;
-        row.name = c.name;
-        row.kind = c.kind;
-        row.rated_w = c.rated_w;
-        row.mqtt_password_hash = hash_mqtt_password(password);
-        UtcMs now = ctx.clock.now();
-        id = store::insert_charger(*s, row, now);
-        for (const ConnectorSpec& spec : c.connectors)
-            store::insert_connector(*s, id, spec.number, spec.max_w);
+        id = insert_new_charger(*s, c, password, ctx.clock.now());
         tr.commit();
     }
     // The broker call may take seconds: no SQL session is held meanwhile (SQLite has only one).

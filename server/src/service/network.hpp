@@ -99,6 +99,10 @@ struct MqttCredentials {
     std::string client_id;
 };
 
+// The charger row (its broker password stored hashed) and its connectors, in the caller's
+// transaction; returns the new id. A taken code fails in store::insert_charger before any write.
+std::int64_t insert_new_charger(soci::session& sql, const NewCharger& c, const std::string& password, UtcMs now);
+
 // Inserts the charger and its connectors, then creates its broker account. Station unknown:
 // bad_request; code taken, reserved (domain::check_charger_code_not_reserved) or naming a broker
 // account that is not one of our chargers: conflict; broker failure: the rows are removed again and
