@@ -49,17 +49,22 @@ ConnectorLive connector_from(const std::map<std::string, std::string>& f) {
     return c;
 }
 
-}  // namespace
-
-ChargerLive LiveState::charger(const std::string& code) {
-    auto replies = redis_.pipeline({{"EXISTS", key("online", code)}, {"HGETALL", key("charger", code)}});
+// A charger from the replies to EXISTS online:<code> and HGETALL charger:<code>.
+ChargerLive charger_from(const RedisReply& online, const RedisReply& hash) {
     ChargerLive out;
-    out.online = replies.at(0).integer == 1;
-    auto f = fields(replies.at(1));
+    out.online = online.integer == 1;
+    auto f = fields(hash);
     out.last_seen = to_int(f["last_seen"]);
     out.boot_id = f["boot_id"];
     out.station_id = to_int(f["station_id"]);
     return out;
+}
+
+}  // namespace
+
+ChargerLive LiveState::charger(const std::string& code) {
+    auto replies = redis_.pipeline({{"EXISTS", key("online", code)}, {"HGETALL", key("charger", code)}});
+    return charger_from(replies.at(0), replies.at(1));
 }
 
 std::map<std::string, bool> LiveState::online(const std::vector<std::string>& codes) {
@@ -70,6 +75,13 @@ std::map<std::string, bool> LiveState::online(const std::vector<std::string>& co
     auto replies = redis_.pipeline(cmds);
     for (std::size_t i = 0; i < codes.size(); ++i) out[codes[i]] = replies.at(i).integer == 1;
     return out;
+}
+
+std::pair<ChargerLive, ConnectorLive> LiveState::charger_and_connector(const std::string& code, int number) {
+    auto replies = redis_.pipeline({{"EXISTS", key("online", code)},
+                                    {"HGETALL", key("charger", code)},
+                                    {"HGETALL", key("conn", code + ":" + std::to_string(number))}});
+    return {charger_from(replies.at(0), replies.at(1)), connector_from(fields(replies.at(2)))};
 }
 
 ConnectorLive LiveState::connector(const std::string& code, int number) {
@@ -138,16 +150,16 @@ void LiveState::set_connector_status(const std::string& code, int number, const 
                     std::to_string(at)});
 }
 
-void LiveState::set_connector_meter(const std::string& code, int number, const ConnectorLive& s) {
-    std::vector<std::string> cmd = {"HSET",
-                                    key("conn", code + ":" + std::to_string(number)),
-                                    "power_w", std::to_string(s.power_w),
-                                    "energy_wh", std::to_string(s.energy_wh),
-                                    "voltage_v", domain::double_text(s.voltage_v),
-                                    "current_a", domain::double_text(s.current_a),
-                                    "at", std::to_string(s.at),
-                                    "soc", s.soc ? std::to_string(*s.soc) : std::string()};
-    redis_.command(cmd);
+std::vector<std::string> LiveState::connector_meter_command(const std::string& code, int number,
+                                                           const ConnectorLive& s) const {
+    return {"HSET",
+            key("conn", code + ":" + std::to_string(number)),
+            "power_w", std::to_string(s.power_w),
+            "energy_wh", std::to_string(s.energy_wh),
+            "voltage_v", domain::double_text(s.voltage_v),
+            "current_a", domain::double_text(s.current_a),
+            "at", std::to_string(s.at),
+            "soc", s.soc ? std::to_string(*s.soc) : std::string()};
 }
 
 void LiveState::set_connector_order(const std::string& code, int number, std::int64_t order_id,

@@ -45,6 +45,8 @@ public:
     // Online flags of many chargers in one round trip.
     std::map<std::string, bool> online(const std::vector<std::string>& codes);
     ConnectorLive connector(const std::string& code, int number);
+    // A charger and one of its connectors in one round trip (the meter sample's first read).
+    std::pair<ChargerLive, ConnectorLive> charger_and_connector(const std::string& code, int number);
     // Connectors 1..count of one charger in one round trip.
     std::vector<ConnectorLive> connectors(const std::string& code, int count);
     // The online flag and connectors 1..count of many chargers in one round trip (a station list
@@ -70,7 +72,9 @@ public:
     void set_boot(const std::string& code, const std::string& boot_id, UtcMs now, std::int64_t station_id,
                   const std::string& vendor, const std::string& model, const std::string& firmware);
     void set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at);
-    void set_connector_meter(const std::string& code, int number, const ConnectorLive& sample);
+    // The HSET that records a meter sample, for the caller to send in one pipeline with its other
+    // writes (the meter sample is the hot path: one round trip fewer per sample).
+    std::vector<std::string> connector_meter_command(const std::string& code, int number, const ConnectorLive& sample) const;
     void set_connector_order(const std::string& code, int number, std::int64_t order_id, const std::string& tx_id);
 
 private:

@@ -25,16 +25,18 @@ void apply_meter_sample(app::Context& ctx, const device::MeterSample& e) {
     if (e.soc && (*e.soc < 0 || *e.soc > 100)) throw Error(Errc::bad_request, "soc out of range");
 
     // A charger must have booted (with a known code) before its meter values count.
+    // Redis round trips per sample: the charger and its connector (one), the running state of the
+    // session (one), and every write of the sample (one pipeline).
+    const int n = e.connector;
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    const live::ChargerLive charger = live.charger(e.code);
+    const auto [charger, connector] = live.charger_and_connector(e.code, n);
     if (charger.boot_id.empty()) throw Error(Errc::conflict, "meter values before boot");
     const std::int64_t station_id = charger.station_id;
-    const int n = e.connector;
 
     // During a session the reading is judged before anything uses it: one that goes backwards or
     // rises faster than the connector's max power is refused and changes nothing (live values,
     // SQL samples, pushes), so the estimate and the bill count each Wh once.
-    const std::int64_t order_id = live.connector(e.code, n).order_id;
+    const std::int64_t order_id = connector.order_id;
     RunningUpdate up;
     if (order_id != 0) {
         up = running_update(ctx, order_id, e.at, e.energy_wh, e.power_w, e.soc);
@@ -54,7 +56,9 @@ void apply_meter_sample(app::Context& ctx, const device::MeterSample& e) {
     sample.current_a = e.current_a;
     sample.soc = e.soc;
     sample.at = e.at;
-    live.set_connector_meter(e.code, n, sample);
+    std::vector<std::vector<std::string>> writes{live.connector_meter_command(e.code, n, sample)};
+    if (!up.write.empty()) writes.push_back(std::move(up.write));
+    ctx.redis.pipeline(writes);
     const boost::json::value soc = e.soc ? boost::json::value(*e.soc) : boost::json::value(nullptr);
     push_charger_event(ctx, e.code, station_id, n, "meter",
                        {{"power_w", e.power_w},

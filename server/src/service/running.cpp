@@ -141,13 +141,12 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
         out.stop = domain::StopReason::balance_exhausted;
     if (out.stop && !f["stop_sent"].empty()) out.stop.reset();  // asked once already
 
-    std::vector<std::string> set = {"HSET", key(ctx, order_id), "last_wh", std::to_string(wh), "last_at",
-                                    std::to_string(at), "est_fen", std::to_string(out.cost_fen), "power_w",
-                                    std::to_string(power_w), "soc", soc ? std::to_string(*soc) : std::string()};
+    std::vector<std::string>& set = out.write;
+    set = {"HSET", key(ctx, order_id), "last_wh", std::to_string(wh), "last_at", std::to_string(at), "est_fen",
+           std::to_string(out.cost_fen), "power_w", std::to_string(power_w), "soc", soc ? std::to_string(*soc) : std::string()};
     put_progress(set, progress);
     if (out.persist_current) set.insert(set.end(), {"persisted_at", std::to_string(at)});
     if (out.stop) set.insert(set.end(), {"stop_sent", std::string(domain::to_string(*out.stop))});
-    ctx.redis.command(set);
     return out;
 }
 

@@ -6,6 +6,8 @@
 // domain::bill_session of the persisted ones (service/orders.cpp), the same pricing.
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -36,9 +38,13 @@ struct RunningUpdate {
     std::optional<RunningSample> persist_previous;  // persist these billing samples (boundary crossed)
     bool persist_current = false;
     std::optional<domain::StopReason> stop;  // a limit or the balance says stop now (reported once)
+    // The HSET that records an accepted, newer reading in the running state (empty otherwise). The
+    // caller sends it, in one pipeline with its own writes: nothing is written before that.
+    std::vector<std::string> write;
 };
 // Judges the reading first; an accepted one is added to the estimate (checked arithmetic: an
-// overflow throws kw::Error(bad_request) and changes nothing).
+// overflow throws kw::Error(bad_request) and changes nothing). Reads Redis once, writes nothing:
+// the update to send is `write`.
 RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at, std::int64_t wh,
                              std::int64_t power_w, std::optional<std::int64_t> soc);
 
