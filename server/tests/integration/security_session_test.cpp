@@ -135,8 +135,11 @@ void admins_demoting_each_other_leave_one(Stack& stack) {
         t2.join();
         EXPECT_EQ((r1.status == 200) + (r2.status == 200), 1) << r1.status << " " << r1.body << " / " << r2.status
                                                                 << " " << r2.body;
-        for (const auto* r : {&r1, &r2})
-            if (r->status != 200) EXPECT_TRUE(r->status == 401 || r->status == 409) << r->status << " " << r->body;
+        for (const auto* r : {&r1, &r2}) {
+            if (r->status != 200) {
+                EXPECT_TRUE(r->status == 401 || r->status == 409) << r->status << " " << r->body;
+            }
+        }
         if (r2.status == 200) {
             admin = other;
             admin_id = other_id;
