@@ -178,14 +178,17 @@ test('the charger detail shows live connectors, boot data and printable QR label
   await shot(page, 'admin-charger-labels');
 });
 
-test('a charger that goes away shows offline within seconds', async () => {
+// Stopped at once after the page loaded: the charger's shutdown notice may reach the server before
+// the page's subscription does; the page fetches the charger again once subscribed, so it shows
+// offline from the notice, not from the missed heartbeats (3 x 5 s) nor from its 15 s refresh.
+test('a charger that goes away shows offline within seconds, even before the page has subscribed', async (t) => {
   await page.goto(`${stack.adminUrl}chargers/${chargerId}`);
   const online = page.getByTestId('charger-online');
   await waitFor(async () => (await online.getAttribute('data-online')) === 'true', { what: 'online' });
   const started = Date.now();
   await sim.stop();
-  await waitFor(async () => (await online.getAttribute('data-online')) === 'false', { what: 'offline on the page', timeoutMs: 15000 });
-  assert.ok(Date.now() - started < 15000);
+  await waitFor(async () => (await online.getAttribute('data-online')) === 'false', { what: 'offline on the page', timeoutMs: 12000 });
+  t.diagnostic(`offline on the page ${Date.now() - started} ms after the simulator was stopped`);
 });
 
 test('the server refusing to delete a station in use is shown with its message', async () => {

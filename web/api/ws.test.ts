@@ -130,6 +130,47 @@ describe('LiveSocket', () => {
     expect(statuses).toEqual(['idle', 'connecting', 'open', 'closed', 'connecting', 'closed', 'connecting', 'open']);
   });
 
+  it('calls onReady when the server confirms the channel, and again after every reconnect', async () => {
+    const live = make();
+    live.connect('tok');
+    const ready = vi.fn();
+    live.subscribe('charger:A', () => {}, ready);
+    await flush();
+    FakeSocket.all[0].open();
+    expect(ready).not.toHaveBeenCalled(); // sent, not yet registered by the server
+    FakeSocket.all[0].push({ op: 'subscribed', channel: 'dashboard' });
+    expect(ready).not.toHaveBeenCalled(); // another channel's confirmation
+    FakeSocket.all[0].push({ op: 'subscribed', channel: 'charger:A' });
+    expect(ready).toHaveBeenCalledTimes(1);
+    FakeSocket.all[0].drop();
+    await vi.advanceTimersByTimeAsync(500);
+    FakeSocket.all[1].open();
+    expect(ready).toHaveBeenCalledTimes(1);
+    FakeSocket.all[1].push({ op: 'subscribed', channel: 'charger:A' });
+    expect(ready).toHaveBeenCalledTimes(2);
+  });
+
+  it("calls a late handler's onReady at once when its channel is already confirmed, and not after it left", async () => {
+    const live = make();
+    live.connect('tok');
+    live.subscribe('dashboard', () => {});
+    await flush();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].push({ op: 'subscribed', channel: 'dashboard' });
+    const late = vi.fn();
+    live.subscribe('dashboard', () => {}, late);
+    expect(late).not.toHaveBeenCalled();
+    await flush();
+    expect(late).toHaveBeenCalledTimes(1);
+    const gone = vi.fn();
+    const off = live.subscribe('dashboard', () => {}, gone);
+    off();
+    await flush();
+    FakeSocket.all[0].push({ op: 'subscribed', channel: 'dashboard' });
+    expect(gone).not.toHaveBeenCalled();
+    expect(late).toHaveBeenCalledTimes(2);
+  });
+
   it('stops reconnecting after disconnect', async () => {
     const live = make();
     live.connect('tok');

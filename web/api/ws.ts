@@ -3,6 +3,11 @@
 // (0.5 s doubling to 10 s) and subscribes every channel again. Server pushes arrive as
 // {"channel","event","data"}; protocol answers ({"op":"subscribed"|"error"|"pong"}) are handled here.
 //
+// No gap between a page's data and its pushes: a push published before the server registered the
+// subscription never reaches the page, nor does one sent while the socket was down. So a handler may
+// pass onReady, called each time the server confirms its channel ({"op":"subscribed"}, again after
+// every reconnect): the page fetches its data again there, and from then on every change is pushed.
+//
 // Authentication: the token never goes in the URL. Before every (re)connect the socket asks
 // POST /api/v1/ws-ticket for a one-time ticket and opens /api/v1/ws?ticket=<ticket>. When the server
 // revokes the session (logout elsewhere, account disabled, role changed, password reset) it closes
@@ -62,6 +67,14 @@ async function defaultTicket(token: string): Promise<string> {
   return (await createWsTicket(token)).ticket;
 }
 
+function callSafely(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    console.error('live onReady failed', e);
+  }
+}
+
 function closeCode(ev: unknown): number | undefined {
   const code = (ev as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'number' ? code : undefined;
@@ -74,6 +87,10 @@ export class LiveSocket {
   private socket: SocketLike | null = null;
   private token: string | null = null;
   private readonly handlers = new Map<string, Set<LiveHandler>>();
+  // channel -> handler -> its onReady; `confirmed` holds the channels the server has acknowledged
+  // on the current socket.
+  private readonly ready = new Map<string, Map<LiveHandler, () => void>>();
+  private readonly confirmed = new Set<string>();
   private readonly statusListeners = new Set<(status: LiveStatus) => void>();
   private readonly errorListeners = new Set<(error: ChannelError) => void>();
   private currentStatus: LiveStatus = 'idle';
@@ -116,8 +133,11 @@ export class LiveSocket {
     this.setStatus('closed');
   }
 
-  /** Adds a handler for a channel; returns the function that removes it. */
-  subscribe(channel: string, handler: LiveHandler): () => void {
+  /**
+   * Adds a handler for a channel; returns the function that removes it. onReady is called whenever
+   * the server confirms the channel (at once, asynchronously, if it already has on this socket).
+   */
+  subscribe(channel: string, handler: LiveHandler, onReady?: () => void): () => void {
     let set = this.handlers.get(channel);
     if (!set) {
       set = new Set();
@@ -125,6 +145,19 @@ export class LiveSocket {
       this.send({ op: 'subscribe', channel });
     }
     set.add(handler);
+    if (onReady) {
+      let ready = this.ready.get(channel);
+      if (!ready) {
+        ready = new Map();
+        this.ready.set(channel, ready);
+      }
+      ready.set(handler, onReady);
+      if (this.confirmed.has(channel)) {
+        queueMicrotask(() => {
+          if (this.ready.get(channel)?.get(handler) === onReady) callSafely(onReady);
+        });
+      }
+    }
     return () => this.unsubscribe(channel, handler);
   }
 
@@ -132,10 +165,17 @@ export class LiveSocket {
   unsubscribe(channel: string, handler?: LiveHandler): void {
     const set = this.handlers.get(channel);
     if (!set) return;
-    if (handler) set.delete(handler);
-    else set.clear();
+    if (handler) {
+      set.delete(handler);
+      this.ready.get(channel)?.delete(handler);
+    } else {
+      set.clear();
+      this.ready.delete(channel);
+    }
     if (set.size === 0) {
       this.handlers.delete(channel);
+      this.ready.delete(channel);
+      this.confirmed.delete(channel);
       this.send({ op: 'unsubscribe', channel });
     }
   }
@@ -207,6 +247,7 @@ export class LiveSocket {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.confirmed.clear(); // the next socket confirms its channels again
       this.stopPing();
       if (closeCode(ev) === CLOSE_REVOKED && this.token) {
         this.revoke(this.token);
@@ -239,6 +280,10 @@ export class LiveSocket {
     // Protocol answers carry "op" ({"op":"error",...}); a refusal may also come as {"type":"error"}.
     const kind = typeof message.op === 'string' ? message.op : message.type === 'error' ? 'error' : null;
     if (kind !== null) {
+      if (kind === 'subscribed' && typeof message.channel === 'string' && this.handlers.has(message.channel)) {
+        this.confirmed.add(message.channel);
+        for (const onReady of [...(this.ready.get(message.channel)?.values() ?? [])]) callSafely(onReady);
+      }
       if (kind === 'error') {
         const error: ChannelError = {
           channel: typeof message.channel === 'string' ? message.channel : undefined,
@@ -289,6 +334,7 @@ export class LiveSocket {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.stopPing();
+    this.confirmed.clear();
     const socket = this.socket;
     this.socket = null;
     if (socket) {

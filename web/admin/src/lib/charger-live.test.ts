@@ -1,6 +1,6 @@
 import type { Charger } from '@kilowatt/api/types';
 import { describe, expect, it } from 'vitest';
-import { applyChargerEvent } from './charger-live';
+import { applyChargerEvent, PushesDuringFetch } from './charger-live';
 
 function charger(): Charger {
   return {
@@ -42,5 +42,38 @@ describe('applyChargerEvent', () => {
       applyChargerEvent(c, { channel: 'dashboard', event: 'status', data: { charger_code: 'A1', connector: 9, status: 'faulted' } }),
     ).toBe(false);
     expect(c.online).toBe(true);
+  });
+});
+
+describe('PushesDuringFetch', () => {
+  it('applies a push that arrived while the fetch was on its way to its (older) answer', async () => {
+    const pushes = new PushesDuringFetch();
+    let answer!: (c: Charger) => void;
+    const fetching = pushes.fetch(
+      () => new Promise<Charger>((resolve) => (answer = resolve)),
+      (c, m) => applyChargerEvent(c, m),
+    );
+    pushes.note({ channel: 'charger:A1', event: 'offline', data: { charger_code: 'A1', online: false } });
+    answer(charger()); // read before the charger went away: online
+    const shown = await fetching;
+    expect(shown.online).toBe(false);
+    expect(shown.connectors[0].status).toBe('offline');
+  });
+
+  it('forgets the pushes once no fetch is running', async () => {
+    const pushes = new PushesDuringFetch();
+    pushes.note({ channel: 'charger:A1', event: 'offline', data: { charger_code: 'A1', online: false } });
+    const first = await pushes.fetch(
+      async () => charger(),
+      (c, m) => applyChargerEvent(c, m),
+    );
+    expect(first.online).toBe(true); // noted before the fetch began: already in its answer
+    let answer!: (c: Charger) => void;
+    const second = pushes.fetch(
+      () => new Promise<Charger>((resolve) => (answer = resolve)),
+      (c, m) => applyChargerEvent(c, m),
+    );
+    answer(charger());
+    expect((await second).online).toBe(true);
   });
 });

@@ -39,3 +39,31 @@ export function applyChargerEvent(charger: Charger, message: LiveMessage): boole
       return false;
   }
 }
+
+/**
+ * Keeps what a page fetched consistent with the pushes it receives. A fetch may read the server
+ * before a change whose push arrives while the answer is still on its way: applied as it comes, the
+ * answer would undo the change until the next push. So the page notes every push, and the pushes
+ * that arrived during a fetch are applied again to its answer before it is shown.
+ */
+export class PushesDuringFetch {
+  private fetches = 0;
+  private pushes: LiveMessage[] = [];
+
+  /** Call for every push the page applies. */
+  note(message: LiveMessage): void {
+    if (this.fetches > 0) this.pushes.push(message);
+  }
+
+  /** Runs fetch; apply(answer, push) is called for each push noted while it ran, in order. */
+  async fetch<T>(fetch: () => Promise<T>, apply: (answer: T, message: LiveMessage) => void): Promise<T> {
+    ++this.fetches;
+    try {
+      const answer = await fetch();
+      for (const message of this.pushes) apply(answer, message);
+      return answer;
+    } finally {
+      if (--this.fetches === 0) this.pushes = [];
+    }
+  }
+}

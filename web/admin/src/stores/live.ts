@@ -13,15 +13,17 @@ export const useLiveStore = defineStore('live', () => {
 
 /**
  * Subscribes handler to a channel (a ref/getter: the subscription follows it; null = none) for the
- * life of the calling component.
+ * life of the calling component. onReady runs each time the server confirms the channel (after
+ * every reconnect too): a page that loaded its data before that fetches it again there, so a change
+ * pushed before the subscription took effect is not missed.
  */
-export function useChannel(channel: MaybeRefOrGetter<string | null | undefined>, handler: LiveHandler): void {
+export function useChannel(channel: MaybeRefOrGetter<string | null | undefined>, handler: LiveHandler, onReady?: () => void): void {
   let off: (() => void) | null = null;
   const stop = watch(
     () => toValue(channel),
     (name) => {
       off?.();
-      off = name ? live.subscribe(name, handler) : null;
+      off = name ? live.subscribe(name, handler, onReady) : null;
     },
     { immediate: true },
   );

@@ -84,18 +84,21 @@ export const useChargingStore = defineStore('charging', () => {
       unwatch()
       watchingId = id
       const socket = liveSocket()
-      stopWatching.push(socket.subscribe(`order:${id}`, onMessage))
-      // onStatus calls back at once with the current status; every later 'open' is a (re)connect
-      // after which anything pushed while we were away is only in the database: fetch again.
-      let registering = true
+      // Every confirmation after the first is a resubscription after a reconnect: anything pushed
+      // while we were away, or before the server registered the channel again, is only in the
+      // database, so fetch again. (The first load is the one below; the polls cover its instant.)
+      let confirmations = 0
+      stopWatching.push(
+        socket.subscribe(`order:${id}`, onMessage, () => {
+          if (confirmations++ > 0) void reload()
+        }),
+      )
       stopWatching.push(
         socket.onStatus((s) => {
           liveStatus.value = s
-          if (s === 'open' && !registering) void reload()
           updatePolling()
         }),
       )
-      registering = false
     }
     const o = await reload()
     updatePolling()

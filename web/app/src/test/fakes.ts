@@ -50,7 +50,14 @@ export class FakeSocket {
     return FakeSocket.all[FakeSocket.all.length - 1]
   }
   send(data: string) {
-    this.sent.push(JSON.parse(data))
+    const message = JSON.parse(data)
+    this.sent.push(message)
+    // Like the server: a subscription is confirmed once it is registered.
+    if (message.op === 'subscribe') {
+      queueMicrotask(() => {
+        if (this.readyState === 1) this.onmessage?.({ data: JSON.stringify({ op: 'subscribed', channel: message.channel }) })
+      })
+    }
   }
   close() {
     this.readyState = 3
