@@ -137,8 +137,8 @@ class Fleet:
 
     def _import(self, rows):
         creds = []
-        for i in range(0, len(rows), 2000):
-            batch = rows[i:i + 2000]
+        for i in range(0, len(rows), 1000):  # the route's limit per request (docs/api.md)
+            batch = rows[i:i + 1000]
             body = "code,name,station_id,kind,connectors,rated_w\n" + "".join(
                 f"{r['code']},Charger {r['code']},{r['station_id']},{r['kind']},{r['connectors']},{r['rated_w']}\n"
                 for r in batch)
