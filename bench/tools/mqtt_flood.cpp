@@ -3,7 +3,8 @@
 // charger, so an ingest figure can be compared with the broker's own delivery rate.
 //   kw-bench-mqtt-flood --port P --chargers FILE [--rate 0] [--seconds 10] [--qos 0|1] [--threads 2]
 //                       [--user U --password W] [--final FILE] [--end]
-// FILE: CSV with header code,password,tx_id,energy_wh,power_w[,order_id] (tx_id may be empty). Each charger's
+// FILE: CSV with header code,password,tx_id,energy_wh,power_w[,order_id,meter_start_wh,started_at] (tx_id may
+// be empty; the last three are what --end needs: the transaction's order and how it began). Each charger's
 // register starts at energy_wh and rises as power_w would make it (never faster than the charger
 // can, so the server judges every reading plausible). With --user, every connection logs in as U
 // (client id U-<n>) instead of as the charger: the broker-only baseline. --final writes
@@ -34,7 +35,8 @@ namespace {
 
 struct Charger {
     std::string code, password, tx_id, topic;
-    std::int64_t order_id = 0;
+    std::int64_t order_id = 0, meter_start_wh = 0;
+    std::string started_at;
     long long energy0 = 0, energy = 0;
     int power_w = 7000;
     mosquitto* m = nullptr;
@@ -51,7 +53,7 @@ std::vector<Charger> read_csv(const std::string& path) {
     while (std::getline(in, line)) {
         if (line.empty()) continue;
         std::stringstream ss(line);
-        std::string f[6];
+        std::string f[8];
         for (auto& x : f) std::getline(ss, x, ',');
         Charger c;
         c.code = f[0];
@@ -60,6 +62,8 @@ std::vector<Charger> read_csv(const std::string& path) {
         c.energy0 = c.energy = f[3].empty() ? 0 : std::stoll(f[3]);
         c.power_w = f[4].empty() ? 7000 : std::stoi(f[4]);
         c.order_id = f[5].empty() ? 0 : std::stoll(f[5]);
+        c.meter_start_wh = f[6].empty() ? 0 : std::stoll(f[6]);
+        c.started_at = f[7];
         c.topic = kw::sim::topic(c.code, "meter");
         out.push_back(std::move(c));
     }
@@ -148,11 +152,13 @@ int main(int argc, char** argv) try {
         }
         if (end) {
             for (Charger* c : own) {
-                if (c->tx_id.empty() || c->order_id == 0) continue;
+                if (c->tx_id.empty() || c->order_id == 0 || c->started_at.empty()) continue;
                 kw::sim::TxEnded e;
                 e.tx_id = c->tx_id;
                 e.connector = 1;
                 e.order_id = c->order_id;
+                e.meter_start_wh = c->meter_start_wh;
+                e.started_at = c->started_at;
                 e.meter_wh = c->energy;
                 e.reason = "local";
                 const std::string payload = kw::sim::tx_ended_payload(e, std::chrono::system_clock::now());

@@ -170,8 +170,16 @@ def run(ctx):
     # be exactly that reading. Meter samples the broker dropped under the flood (its queue for a slow
     # subscriber is bounded: max_queued_messages) do not matter, as with real chargers.
     ctx.log(f"  the {len(flooded)} flooded chargers end their transactions; checking every bill")
-    ended = baselines.flood(ctx, stack.mqtt_port, flood_csv, 1, 0, end=True)
     drv_of = {ch["code"]: drv for drv, ch in zip(drivers, chargers)}
+    end_csv = stack.path("flood-end.csv")
+    with open(os.open(end_csv, os.O_WRONLY | os.O_CREAT, 0o600), "w") as out:
+        out.write("code,password,tx_id,energy_wh,power_w,order_id,meter_start_wh,started_at\n")
+        for ch, oid, st in flooded:
+            # How the transaction began, as the charger itself remembers it (its "started" event).
+            o = provision.Api(fleet.port, drv_of[ch["code"]]["token"]).expect(200, "GET", f"/api/v1/orders/{oid}")
+            out.write(f"{ch['code']},{ch['password']},{st['tx_id']},{st['energy_last']},{ch['rated_w']},{oid},"
+                      f"{o.get('meter_start_wh') or 0},{o.get('started_at') or ''}\n")
+    ended = baselines.flood(ctx, stack.mqtt_port, end_csv, 1, 0, end=True)
     exact, wrong, pending = 0, [], 0
     deadline = time.time() + 120
     for ch, oid, st in flooded:
