@@ -106,11 +106,16 @@ int main(int argc, char** argv) try {
         const double my_rate = rate / threads;
         std::vector<Charger*> own;
         for (std::size_t i = t; i < chargers.size(); i += threads) own.push_back(&chargers[i]);
+        // Each sweep starts after the charger that published last: a paced rate smaller than one
+        // message per charger per sweep still reaches every charger in turn, not only the first few.
+        std::size_t next = 0;
         while (true) {
             const double elapsed = kw::bench::now_s() - start;
             if (elapsed >= seconds) break;
             long long budget = rate > 0 ? static_cast<long long>(elapsed * my_rate) - mine : 1 << 30;
-            for (Charger* c : own) {
+            const std::size_t first = next;
+            for (std::size_t j = 0; j < own.size(); ++j) {
+                Charger* c = own[(first + j) % own.size()];
                 mosquitto_loop(c->m, 0, 1);
                 if (budget <= 0) continue;
                 // Back-pressure: publish only to a connection whose socket took the last one.
@@ -131,6 +136,7 @@ int main(int argc, char** argv) try {
                                       payload.data(), qos, false) == MOSQ_ERR_SUCCESS) {
                     ++mine;
                     --budget;
+                    next = (first + j + 1) % own.size();
                     sent.fetch_add(1, std::memory_order_relaxed);
                 } else if (qos == 1) {
                     --c->inflight;
