@@ -2,12 +2,14 @@
 // same bytes) at a given total rate or as fast as the broker takes them, over one connection per
 // charger, so an ingest figure can be compared with the broker's own delivery rate.
 //   kw-bench-mqtt-flood --port P --chargers FILE [--rate 0] [--seconds 10] [--qos 0|1] [--threads 2]
-//                       [--user U --password W] [--final FILE]
+//                       [--user U --password W] [--final FILE] [--ready-file F]
 // FILE: CSV with header code,password,tx_id,energy_wh,power_w (tx_id may be empty). Each charger's
 // register starts at energy_wh and rises as power_w would make it (never faster than the charger
 // can, so the server judges every reading plausible). With --user, every connection logs in as U
 // (client id U-<n>) instead of as the charger: the broker-only baseline. --final writes
 // code,energy_wh of the last reading published per charger (the ground truth billing needs).
+// --ready-file is written once every connection is up, when publishing starts (a caller measuring
+// CPU over the publishing alone starts its clock there).
 // Output: progress on stderr, {"sent":N,"seconds":S,"rate":N/S,"connections":C,"qos":Q} on stdout.
 #include <mosquitto.h>
 
@@ -98,6 +100,7 @@ int main(int argc, char** argv) try {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 
+    if (auto ready = arg(args, "ready-file", ""); !ready.empty()) std::ofstream(ready) << "publishing\n";
     std::atomic<long long> sent{0};
     const double start = kw::bench::now_s();
     const auto wall0 = std::chrono::system_clock::now();

@@ -16,7 +16,7 @@
 // It stops --seconds after ready, or --idle seconds (if > 0) without a message once one arrived,
 // or on SIGTERM/SIGINT, or when stdin closes; then prints one JSON line on stdout:
 //   {"clients","subscribed","received","silent_clients","p50_ms","p99_ms","max_ms","per_s",
-//    "errors","first_error"}
+//    "errors","first_error","cpu_s"} (cpu_s: its own user + system CPU seconds, setup included)
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -45,6 +45,7 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "args.hpp"
@@ -235,6 +236,13 @@ double percentile(const std::vector<float>& sorted, double q) {
     return sorted[std::min(rank, sorted.size() - 1)];
 }
 
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -324,7 +332,8 @@ int main(int argc, char** argv) try {
                      {"max_ms", all.empty() ? 0.0 : static_cast<double>(all.back())},
                      {"per_s", span_s > 0 ? static_cast<double>(all.size()) / span_s : 0.0},
                      {"errors", run.errors},
-                     {"first_error", run.first_error}};
+                     {"first_error", run.first_error},
+                     {"cpu_s", cpu_seconds()}};
     std::printf("%s\n", json::serialize(out).c_str());
     std::fflush(stdout);
     // The clients' sockets and coroutines die with the process: a clean close of 1,000
