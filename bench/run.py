@@ -71,6 +71,9 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="every scenario with tiny numbers, seconds not minutes")
     ap.add_argument("--out", default=None, help="results folder (default bench/results)")
     ap.add_argument("--keep", action="store_true", help="keep the stack's temp dir (logs) afterwards")
+    ap.add_argument("--server-flag", action="append", default=[], metavar="FLAG",
+                    help="one more kilowatt flag, e.g. --server-flag=--server.device_workers=4 (repeatable; "
+                         "recorded in the results)")
     args = ap.parse_args()
 
     here = os.path.dirname(os.path.abspath(__file__))
@@ -96,7 +99,8 @@ def main():
     # The ingest flood's chargers never answer a stop: their orders settle at the last applied
     # reading after orders.stop_timeout_s. A full run keeps the default (60 s; a shorter one would
     # also settle slow but healthy stops of the sessions scenario early); the smoke run shortens it.
-    flags = ["--orders.stop_timeout_s=5"] if args.smoke else []
+    flags = (["--orders.stop_timeout_s=5"] if args.smoke else []) + args.server_flag
+    doc["server_flags"] = flags
     stack = stk.Stack(os.path.abspath(args.build_dir), db=args.db, keep=args.keep, server_flags=flags)
     ctx = Context(args, stack, p, log)
     rc = 0
