@@ -1,0 +1,138 @@
+"""scaleout: the ingest flood (kwbench/meterflood.py) against one, then two kilowatt instances in
+cluster mode (server.cluster = true) sharing the broker, Redis and MariaDB. The chargers' messages
+are split between the instances by the shared subscription $share/<mqtt.share_group>/...; the
+applied samples are the cluster's total (Redis HSETs), each instance's share comes from its own
+GET /metrics. Counted are the meter messages the instances handled (kw_device_messages_total of
+kind meter, every result; readings refused as going backwards or too fast are logged as
+event=mqtt_rejected and counted apart): Redis HSETs / 2, ingest's count, miss the samples whose
+timestamp equals the last one's (same millisecond: nothing to add to the running order), which is
+common when a few chargers flood; both are reported, and without /metrics the HSETs are used. Both phases run in cluster
+mode (the first instance is restarted with it), so the speed-up compares like with like: cluster
+mode costs one Redis PUBLISH per push. The broker alone (same flood, bare subscriber) is the
+reference, and the flooded orders' bills are checked as in ingest.
+
+Needs --db mariadb: SQLite cannot be shared between two server processes. The push scenario's
+measurement can be added here the same way: run it once per phase against the instances' ports."""
+import time
+
+from .. import baselines, provision
+from ..meterflood import carry_registers, check_bills, flood_until_drained, metrics, start_sessions, take_over_from_sims
+
+CLUSTER = ["--server.cluster=true"]
+METER = 'kw_device_messages_total{kind="meter",'
+SKIP = "needs --db mariadb (two server processes cannot share one SQLite database)"
+
+
+def meter_handled(ctx, port):
+    """{result: meter messages} this instance handled since it started, or None without /metrics."""
+    m = metrics(ctx, port)
+    if m is None:
+        return None
+    return {k.split('result="')[1].rstrip('"}'): int(v) for k, v in m.items() if k.startswith(METER)}
+
+
+def handled_delta(before, after):
+    return None if before is None or after is None else {k: v - before.get(k, 0) for k, v in after.items()}
+
+
+def kilowatt_cpu(cpu):
+    """{instance: cpu} of the kilowatt processes in a procstat delta, and their sum."""
+    mine = {k: v for k, v in cpu.items() if k == "kilowatt" or k.startswith("kilowatt-") and k != "kilowatt-sim"}
+    return mine, round(sum(v["cpu_pct"] or 0 for v in mine.values()), 1)
+
+
+def flood_phase(ctx, instances, qos, flood_csv, flooded):
+    """One flood into the cluster as it is now; the registers carry on for the next phase."""
+    stack = ctx.stack
+    procs = [stack.server] + stack.extra_servers
+    before = {p.name: meter_handled(ctx, p.http_port) for p in procs}
+    counter = None
+    if None not in before.values():
+        def counter():
+            return sum(sum(handled_delta(before[p.name], meter_handled(ctx, p.http_port)).values()) for p in procs)
+    ctx.log(f"  {instances} instance(s), flood QoS {qos}: {len(flooded)} connections, {ctx.p['flood_seconds']} s")
+    a, t0 = ctx.meter.take(), time.time()
+    final = stack.path(f"scaleout-final-{instances}-q{qos}.csv")
+    got = flood_until_drained(ctx, flood_csv, qos, final, ports=[p.http_port for p in procs], counter=counter)
+    got["counted"] = "meter messages handled (/metrics)" if counter else "Redis HSETs / 2"
+    # CPU over the flood and the drain (until the last sample applied, plus the 2 s that showed it).
+    got["cpu_until_drained"] = ctx.meter.delta(a, ctx.meter.take(), time.time() - t0)
+    carry_registers(flood_csv, flooded, final)
+    got["per_instance"] = {p.name: handled_delta(before[p.name], meter_handled(ctx, p.http_port)) for p in procs}
+    share = {name: None if d is None else sum(d.values()) for name, d in got["per_instance"].items()}
+    per_proc, total = kilowatt_cpu(got["cpu_until_drained"])
+    got["kilowatt_cpu_pct"] = {"per_instance": {k: v["cpu_pct"] for k, v in per_proc.items()}, "total": total}
+    ctx.log(f"    published {got['flood']['sent']}; handled {got['applied']} in {got['applied_s']} s "
+            f"({got['rate'] or 0:.0f}/s); per instance {share}; kilowatt CPU {total} % of one core")
+    return got
+
+
+def run(ctx):
+    p, fleet, stack = ctx.p, ctx.fleet, ctx.stack
+    if ctx.args.db != "mariadb":
+        ctx.log(f"  skipped: {SKIP}")
+        return {"figures": [{"figure": "skipped", "value": SKIP}], "skipped": SKIP}
+    ctx.log("  restarting kilowatt with --server.cluster=true (both phases in cluster mode)")
+    stack.restart_server(CLUSTER)
+    try:
+        return measure_ingest(ctx, p, fleet, stack)
+    finally:
+        # Later scenarios get the stack as they would have found it: one instance, not in cluster mode.
+        stack.stop_extra_servers()
+        stack.restart_server()
+
+
+def measure_ingest(ctx, p, fleet, stack):
+    ctx.ensure_online()
+    # The chargers and drivers of the ingest scenario when it ran (their flooded orders are settled),
+    # else the same set-up as ingest's.
+    f = p["flood_chargers"]
+    chargers = (list(getattr(ctx, "ingest_chargers", [])) or fleet.chargers[1:] or fleet.chargers)[:f]
+    drivers = list(getattr(ctx, "drivers", []))[:len(chargers)]
+    if len(drivers) < len(chargers):
+        drivers += provision.register_drivers(fleet, len(chargers) - len(drivers), 1_000_000,
+                                              offset=20_000_000 + len(drivers))
+    order_ids = start_sessions(ctx, drivers, chargers)
+    flood_csv, flooded = take_over_from_sims(ctx, chargers, order_ids, len(chargers), name="scaleout-flood.csv")
+    if not flooded:
+        raise RuntimeError("no session charging to flood")
+
+    rows, detail, cpu = [], {"flood_connections": len(flooded)}, None
+    one, two, base = {}, {}, {}
+    for qos in p["scaleout_qos"]:
+        one[qos] = flood_phase(ctx, 1, qos, flood_csv, flooded)
+        ctx.log(f"  baseline QoS {qos}: Mosquitto alone -> kw-bench-mqtt-count")
+        base[qos] = baselines.mqtt_broker_only(ctx, flood_csv, qos, p["flood_seconds"], tag="-scaleout")
+        ctx.log(f"    broker delivered {base[qos]['count']['received']} ({base[qos]['count']['rate']:.0f}/s)")
+    ctx.log("  starting a second kilowatt (cluster mode; same MariaDB, Redis and broker account)")
+    stack.start_second_server(CLUSTER)
+    for qos in p["scaleout_qos"]:
+        two[qos] = flood_phase(ctx, 2, qos, flood_csv, flooded)
+        cpu = cpu or two[qos]["cpu_until_drained"]
+
+    for qos in p["scaleout_qos"]:
+        r1, r2, bl = one[qos]["rate"], two[qos]["rate"], base[qos]["count"]["rate"]
+        speedup = round(r2 / r1, 3) if r1 and r2 else None
+        shares = {k: None if d is None else sum(d.values()) for k, d in two[qos]["per_instance"].items()}
+        both = all(v for v in shares.values()) if None not in shares.values() else None
+        rows += [
+            {"figure": f"meter messages handled/s, 1 instance (cluster mode), flood QoS {qos}", "value": round(r1 or 0),
+             "unit": "msg/s", "baseline": round(bl), "baseline_name": f"Mosquitto alone, QoS {qos}",
+             "ratio": round(r1 / bl, 3) if r1 and bl else None},
+            {"figure": f"meter messages handled/s, 2 instances, flood QoS {qos}", "value": round(r2 or 0), "unit": "msg/s",
+             "baseline": round(r1 or 0), "baseline_name": "1 instance", "ratio": speedup,
+             "target": "speed-up > 1 (2 cores for everything: not 2x)", "met": speedup is not None and speedup > 1},
+            {"figure": f"meter messages handled per instance (2 instances), QoS {qos}",
+             "value": " / ".join("n/a" if v is None else f"{v:,}" for v in shares.values()),
+             "target": "each > 0", "met": both},
+            {"figure": f"kilowatt CPU until drained, 1 -> 2 instances, QoS {qos}",
+             "value": f"{one[qos]['kilowatt_cpu_pct']['total']} -> {two[qos]['kilowatt_cpu_pct']['total']}",
+             "unit": "% of one core"}]
+        detail[f"q{qos}"] = {"one_instance": one[qos], "two_instances": two[qos], "broker_only": base[qos],
+                             "speedup": speedup, "broker_only_rate": bl}
+    token_of = {ch["code"]: drv["token"] for drv, ch in zip(drivers, chargers)}
+    bills = check_bills(ctx, flooded, token_of)
+    rows.append({"figure": "flooded orders billed exactly the last reading (both phases)",
+                 "value": f"{bills['exact']}/{len(flooded)}", "target": "all", "met": bills["exact"] == len(flooded)})
+    detail["bills"] = bills
+    return {"figures": rows, "detail": detail, "cpu": cpu}
