@@ -121,7 +121,7 @@ def measure_ingest(ctx, p, fleet, stack):
              "ratio": round(r1 / bl, 3) if r1 and bl else None},
             {"figure": f"meter messages handled/s, 2 instances, flood QoS {qos}", "value": round(r2 or 0), "unit": "msg/s",
              "baseline": round(r1 or 0), "baseline_name": "1 instance", "ratio": speedup,
-             "target": "speed-up > 1 (2 cores for everything: not 2x)", "met": speedup is not None and speedup > 1},
+             "target": "speed-up (no 2x on 2 cores shared by everything)"},
             {"figure": f"meter messages handled per instance (2 instances), QoS {qos}",
              "value": " / ".join("n/a" if v is None else f"{v:,}" for v in shares.values()),
              "target": "each > 0", "met": both},
