@@ -112,9 +112,10 @@ def take_over_from_sims(ctx, chargers, order_ids, f, name="flood.csv"):
 
 def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
     """The flood as fast as possible into the stack's broker, then waits until the server(s)
-    applied their backlog (no new sample for 2 s, at most 300 s after the flood's end: "drained"). `counter()`: samples applied since the call
-    began (default: HSETs / 2, see above); `ports`: the instances whose /metrics are read for queue
-    depths (default: the first). Returns {flood, applied, applied_s, rate, hset_samples, queues_peak, cpu}."""
+    applied their backlog (no new sample for 2 s; "drained" is false when the cap cut it short).
+    `counter()`: samples applied since the call began (default: HSETs / 2, see above); `ports`:
+    the instances whose /metrics are read for queue depths (default: the first). Returns
+    {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu}."""
     stack, seconds = ctx.stack, ctx.p["flood_seconds"]
     r0 = redis_commandstats(stack)
 
