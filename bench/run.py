@@ -69,6 +69,10 @@ def main():
     ap.add_argument("--sessions-k", type=int, default=None, help="sessions: concurrent sessions (default 1000)")
     ap.add_argument("--db", choices=["sqlite", "mariadb"], default=None,
                     help="default sqlite; mariadb when scaleout is asked for by name")
+    ap.add_argument("--broker-accounts", choices=["auto", "dynsec", "file"], default="auto",
+                    help="charger accounts in Mosquitto: dynamic security managed by the server, or a password "
+                         "file + ACL pattern kept by the harness (mqtt.broker=none); auto = file above 2,000 "
+                         "chargers (dynamic security's cost grows with the square of the fleet)")
     ap.add_argument("--smoke", action="store_true", help="every scenario with tiny numbers, seconds not minutes")
     ap.add_argument("--out", default=None, help="results folder (default bench/results)")
     ap.add_argument("--keep", action="store_true", help="keep the stack's temp dir (logs) afterwards")
@@ -110,7 +114,12 @@ def main():
     # reading after orders.stop_timeout_s. A full run keeps the default (60 s; a shorter one would
     # also settle slow but healthy stops of the sessions scenario early); the smoke run shortens it.
     flags = ["--orders.stop_timeout_s=5"] if args.smoke else []
-    stack = stk.Stack(os.path.abspath(args.build_dir), db=args.db, keep=args.keep, server_flags=flags)
+    accounts = args.broker_accounts
+    if accounts == "auto":
+        accounts = "file" if n > 2000 else "dynsec"
+    doc["broker_accounts"] = accounts
+    stack = stk.Stack(os.path.abspath(args.build_dir), db=args.db, keep=args.keep, server_flags=flags,
+                      broker_accounts=accounts)
     ctx = Context(args, stack, p, log)
     rc = 0
     try:

@@ -82,21 +82,24 @@ class Nginx:
 
 
 def mqtt_broker_only(ctx, flood_csv, qos, seconds, tag=""):
-    """Mosquitto alone (a fresh broker, same config and plugin) delivering the flood to
+    """Mosquitto alone (a fresh broker, same config and account store) delivering the flood to
     kw-bench-mqtt-count. Returns the counter's and the flood's summaries. `tag` names a second
     baseline of the same run apart (its broker's folder and log)."""
     stack = ctx.stack
     name = f"mosquitto-baseline{tag}-q{qos}"
-    proc, port, user, password = stack.start_mosquitto(name)
-    # One account that may publish and subscribe under kw/, like the server's and chargers' roles together.
-    stack.dynsec(port, user, password, "createClient", "bench", "-p", "bench-pass")
-    stack.dynsec(port, user, password, "createRole", "bench")
-    for acl in ("publishClientSend", "subscribePattern", "publishClientReceive"):
-        stack.dynsec(port, user, password, "addRoleACL", "bench", acl, "kw/#", "allow")
-    stack.dynsec(port, user, password, "addClientRole", "bench", "bench")
+    proc, port, user, password = stack.start_mosquitto(name, accounts=stack.broker_accounts)
+    if stack.broker_accounts == "dynsec":
+        # One account that may publish and subscribe under kw/, like the server's and chargers' roles together.
+        stack.dynsec(port, user, password, "createClient", "bench", "-p", "bench-pass")
+        stack.dynsec(port, user, password, "createRole", "bench")
+        for acl in ("publishClientSend", "subscribePattern", "publishClientReceive"):
+            stack.dynsec(port, user, password, "addRoleACL", "bench", acl, "kw/#", "allow")
+        stack.dynsec(port, user, password, "addClientRole", "bench", "bench")
+        user, password = "bench", "bench-pass"
+    # else the file's one account (the server's: readwrite kw/#) publishes and counts
     try:
-        counted = count_while_flooding(ctx, port, "bench", "bench-pass", flood_csv, qos, seconds,
-                                       flood_auth=("bench", "bench-pass"))
+        counted = count_while_flooding(ctx, port, user, password, flood_csv, qos, seconds,
+                                       flood_auth=(user, password))
         counted["broker_cpu"] = ctx.last_cpu.get(name)
         return counted
     finally:
@@ -117,9 +120,11 @@ def count_while_flooding(ctx, port, user, password, flood_csv, qos, seconds, flo
     return {"count": json.loads(out.strip().splitlines()[-1]), "flood": fl}
 
 
-def flood(ctx, port, flood_csv, qos, seconds, rate=0, auth=None, final=None):
+def flood(ctx, port, flood_csv, qos, seconds, rate=0, auth=None, final=None, end=False):
     argv = [ctx.tool("kw-bench-mqtt-flood"), "--port", str(port), "--chargers", flood_csv, "--qos", str(qos),
             "--seconds", str(seconds), "--rate", str(rate), "--threads", "1"]
+    if end:
+        argv.append("--end")
     if auth:
         argv += ["--user", auth[0], "--password", auth[1]]
     if final:

@@ -13,7 +13,7 @@ import time
 from . import baselines, provision
 
 HSET_PER_SAMPLE = 2
-FLOOD_CSV_HEADER = "code,password,tx_id,energy_wh,power_w"
+FLOOD_CSV_HEADER = "code,password,tx_id,energy_wh,power_w,order_id"
 
 
 def redis_commandstats(stack):
@@ -103,7 +103,7 @@ def take_over_from_sims(ctx, chargers, order_ids, f, name="flood.csv"):
             st = status.get(ch["code"])
             if not oid or not st or not st.get("tx_id"):
                 continue
-            out.write(f"{ch['code']},{ch['password']},{st['tx_id']},{st['energy_wh']},{ch['rated_w']}\n")
+            out.write(f"{ch['code']},{ch['password']},{st['tx_id']},{st['energy_wh']},{ch['rated_w']},{oid}\n")
             flooded.append((ch, oid, st))
             if len(flooded) == f:
                 break
@@ -160,19 +160,28 @@ def carry_registers(flood_csv, flooded, final):
     rewrite = [FLOOD_CSV_HEADER]
     for ch, oid, st in flooded:
         st["energy_last"] = final_wh[ch["code"]]
-        rewrite.append(f"{ch['code']},{ch['password']},{st['tx_id']},{final_wh[ch['code']]},{ch['rated_w']}")
+        rewrite.append(f"{ch['code']},{ch['password']},{st['tx_id']},{final_wh[ch['code']]},{ch['rated_w']},{oid}")
     with open(flood_csv, "w") as out:
         out.write("\n".join(rewrite) + "\n")
 
 
-def check_bills(ctx, flooded, token_of):
-    """Stops the flooded orders (no charger answers: they settle at the last applied reading after
-    orders.stop_timeout_s) and checks each bills exactly the flood's last reading.
-    token_of: {charger code: driver token}. Returns {exact, wrong, pending}."""
-    port = ctx.fleet.port
-    ctx.log(f"  stopping the {len(flooded)} flooded orders; checking every bill")
-    for ch, oid, st in flooded:
-        provision.Api(port).call("POST", f"/api/v1/orders/{oid}/stop", token=token_of[ch["code"]])
+def check_bills(ctx, flooded, token_of, name="flood-end.csv"):
+    """Once the server has drained the flood, each flooded charger ends its transaction as a
+    charger does when the driver unplugs ("ended" with its last reading, QoS 1, through the flood
+    tool's --end); every bill must be exactly that reading. Meter samples the broker dropped under
+    the flood (its queue for a slow subscriber is bounded: max_queued_messages) do not matter, as
+    with real chargers. token_of: {charger code: driver token}. Returns {exact, wrong, pending, ended_sent}."""
+    stack, port = ctx.stack, ctx.fleet.port
+    ctx.log(f"  the {len(flooded)} flooded chargers end their transactions; checking every bill")
+    end_csv = stack.path(name)
+    with open(os.open(end_csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(FLOOD_CSV_HEADER + ",meter_start_wh,started_at\n")
+        for ch, oid, st in flooded:
+            # How the transaction began, as the charger itself remembers it (its "started" event).
+            o = provision.Api(port, token_of[ch["code"]]).expect(200, "GET", f"/api/v1/orders/{oid}")
+            out.write(f"{ch['code']},{ch['password']},{st['tx_id']},{st['energy_last']},{ch['rated_w']},{oid},"
+                      f"{o.get('meter_start_wh') or 0},{o.get('started_at') or ''}\n")
+    ended = baselines.flood(ctx, stack.mqtt_port, end_csv, 1, 0, end=True)
     exact, wrong, pending = 0, [], 0
     deadline = time.time() + 120
     for ch, oid, st in flooded:
@@ -191,4 +200,4 @@ def check_bills(ctx, flooded, token_of):
         else:
             wrong.append({"order": oid, "energy_wh": o["energy_wh"], "expected": expect, "state": o["state"]})
     ctx.log(f"  bills: {exact}/{len(flooded)} exact, {len(wrong)} differ, {pending} not settled in time")
-    return {"exact": exact, "wrong": wrong[:20], "pending": pending}
+    return {"exact": exact, "wrong": wrong[:20], "pending": pending, "ended_sent": ended.get("ended")}

@@ -86,8 +86,17 @@ class Proc:
 
 
 class Stack:
-    def __init__(self, build_dir, db="sqlite", keep=False, server_flags=(), log=print):
+    """broker_accounts: "dynsec" (the server manages charger accounts through Mosquitto's
+    dynamic-security plugin, as shipped) or "file" (Mosquitto's password_file + acl_file with the
+    pattern kw/v1/%u/..., accounts added by the harness with mosquitto_passwd and a SIGHUP; the server
+    runs with mqtt.broker=none, as with EMQX). docs/operations.md says why 10,000 chargers need the
+    latter with Mosquitto: dynamic security rewrites its whole file per account."""
+
+    def __init__(self, build_dir, db="sqlite", keep=False, server_flags=(), log=print, broker_accounts="dynsec"):
         self.build_dir, self.db, self.keep, self.say = build_dir, db, keep, log
+        if broker_accounts not in ("dynsec", "file"):
+            raise ValueError("broker_accounts must be dynsec or file")
+        self.broker_accounts = broker_accounts
         self.dir = tempfile.mkdtemp(prefix="kw-bench-")
         self.procs = []  # start order; stopped in reverse
         self.server_flags = list(server_flags)
@@ -110,20 +119,35 @@ class Stack:
         return p
 
     # ------------------------------------------------------------------------------- Mosquitto
-    def start_mosquitto(self, name="mosquitto"):
-        """A broker with dynamic security whose admin is the server's account. Returns
+    def start_mosquitto(self, name="mosquitto", accounts="dynsec"):
+        """A broker whose accounts are kept by the dynamic-security plugin (its admin is the
+        server's account) or by a password file + ACL file (accounts="file"). Returns
         (proc, port, user, password)."""
         d = self.path(name)
         os.makedirs(d, mode=0o700)
         user, password = "kilowatt", secrets.token_urlsafe(18)
-        dynsec = os.path.join(d, "dynamic-security.json")
-        # The password on stdin (asked twice), not on the command line.
-        subprocess.run([which("mosquitto_ctrl"), "dynsec", "init", dynsec, user], input=f"{password}\n{password}\n",
-                       text=True, check=True, capture_output=True)
-        plugins = [p for pat in ("/usr/lib/*/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_security.so",
-                                 "/usr/local/lib/mosquitto_dynamic_security.so") for p in glob.glob(pat)]
-        if not plugins:
-            raise RuntimeError("mosquitto_dynamic_security.so not found (package mosquitto)")
+        if accounts == "dynsec":
+            dynsec = os.path.join(d, "dynamic-security.json")
+            # The password on stdin (asked twice), not on the command line.
+            subprocess.run([which("mosquitto_ctrl"), "dynsec", "init", dynsec, user],
+                           input=f"{password}\n{password}\n", text=True, check=True, capture_output=True)
+            plugins = [p for pat in ("/usr/lib/*/mosquitto_dynamic_security.so",
+                                     "/usr/lib/mosquitto_dynamic_security.so",
+                                     "/usr/local/lib/mosquitto_dynamic_security.so") for p in glob.glob(pat)]
+            if not plugins:
+                raise RuntimeError("mosquitto_dynamic_security.so not found (package mosquitto)")
+            auth = f"plugin {plugins[0]}\nplugin_opt_config_file {dynsec}\n"
+        else:
+            password_file, acl_file = os.path.join(d, "passwd"), os.path.join(d, "acl")
+            with open(os.open(password_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+                f.write(f"{user}:{password}\n")
+            subprocess.run([which("mosquitto_passwd"), "-U", password_file], check=True, capture_output=True)
+            # The rules of the dynsec roles (device/mqtt/dynsec.cpp): the server reads and writes kw/,
+            # a charger (username = its code) publishes under kw/v1/<code>/ and reads its cmd topic.
+            with open(acl_file, "w") as f:
+                f.write(f"user {user}\ntopic readwrite kw/#\ntopic read $share/+/kw/#\n\n"
+                        "pattern write kw/v1/%u/#\npattern read kw/v1/%u/cmd\n")
+            auth = f"password_file {password_file}\nacl_file {acl_file}\n"
         port = free_port()
         conf = os.path.join(d, "mosquitto.conf")
         with open(conf, "w") as f:
@@ -132,14 +156,31 @@ class Stack:
                     "allow_anonymous false\n"
                     + ("user root\n" if os.geteuid() == 0 else "")
                     + "persistence false\n"
-                    f"plugin {plugins[0]}\n"
-                    f"plugin_opt_config_file {dynsec}\n"
-                    "log_type error\nlog_type warning\nlog_type notice\n"
+                    + auth
+                    + "log_type error\nlog_type warning\nlog_type notice\n"
                     "connection_messages false\n"
                     "max_queued_messages 100000\n")
         proc = self._start(name, [which("mosquitto"), "-c", conf])
         wait_until(lambda: port_open(port), 20, "mosquitto", proc)
         return proc, port, user, password
+
+    def add_broker_accounts(self, credentials):
+        """accounts="file": the chargers' accounts (code = username) appended to the password file,
+        hashed by mosquitto_passwd -U, and the broker told to reload it (SIGHUP). As an operator
+        with a password file would do after an import."""
+        if self.broker_accounts != "file" or not credentials:
+            return
+        # -U hashes every line of a file, hashes too: the new lines are hashed on their own first.
+        fresh = self.path("mosquitto/passwd.new")
+        with open(os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            for c in credentials:
+                f.write(f"{c['code']}:{c['password']}\n")
+        subprocess.run([which("mosquitto_passwd"), "-U", fresh], check=True, capture_output=True)
+        with open(self.path("mosquitto/passwd"), "a") as f, open(fresh) as new:
+            f.write(new.read())
+        os.remove(fresh)
+        os.kill(self.broker.pid, signal.SIGHUP)
+        time.sleep(0.5)  # the reload is asynchronous; a charger refused meanwhile retries
 
     def dynsec(self, port, user, password, *args):
         subprocess.run([which("mosquitto_ctrl"), "-h", "127.0.0.1", "-p", str(port), "-u", user, "-P", password,
@@ -187,7 +228,8 @@ class Stack:
             return key.encode() in f.read()
 
     def start(self, extra_flags=()):
-        self.broker, self.mqtt_port, self.mqtt_user, self.mqtt_password = self.start_mosquitto()
+        self.broker, self.mqtt_port, self.mqtt_user, self.mqtt_password = self.start_mosquitto(
+            accounts=self.broker_accounts)
         self.start_redis()
         self.db_url = self.start_mariadb() if self.db == "mariadb" else "sqlite:" + self.path("kilowatt.db")
         self.http_port = free_port()
@@ -210,6 +252,8 @@ class Stack:
                  "--limits.topups_per_driver_per_hour=100000", "--log.level=info"]
         if self.db == "mariadb":
             flags.append("--payments.sandbox_allow_mysql=true")
+        if self.broker_accounts == "file":
+            flags.append("--mqtt.broker=none")
         flags += self.server_flags + list(extra_flags)
         # Secrets through the server's environment only, as scripts/run.sh does.
         env = {k: v for k, v in os.environ.items() if not k.startswith("KW_")}
@@ -235,7 +279,8 @@ class Stack:
                 return "event=broker_accounts_ready" in f.read()
 
         wait_until(ready, 60, f"{name} /readyz", proc, 0.2)
-        wait_until(accounts_ready, 30, f"{name} broker accounts", proc, 0.2)
+        if self.broker_accounts == "dynsec":
+            wait_until(accounts_ready, 30, f"{name} broker accounts", proc, 0.2)
         proc.http_port = http_port
         return proc
 

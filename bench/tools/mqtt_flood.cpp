@@ -2,12 +2,17 @@
 // same bytes) at a given total rate or as fast as the broker takes them, over one connection per
 // charger, so an ingest figure can be compared with the broker's own delivery rate.
 //   kw-bench-mqtt-flood --port P --chargers FILE [--rate 0] [--seconds 10] [--qos 0|1] [--threads 2]
-//                       [--user U --password W] [--final FILE]
-// FILE: CSV with header code,password,tx_id,energy_wh,power_w (tx_id may be empty). Each charger's
+//                       [--user U --password W] [--final FILE] [--end]
+// FILE: CSV with header code,password,tx_id,energy_wh,power_w[,order_id,meter_start_wh,started_at] (tx_id may
+// be empty; the last three are what --end needs: the transaction's order and how it began). Each charger's
 // register starts at energy_wh and rises as power_w would make it (never faster than the charger
 // can, so the server judges every reading plausible). With --user, every connection logs in as U
 // (client id U-<n>) instead of as the charger: the broker-only baseline. --final writes
 // code,energy_wh of the last reading published per charger (the ground truth billing needs).
+// --end: afterwards (with --seconds 0: at once) each charger with a tx_id and order_id ends its transaction as a charger does when
+// the driver unplugs (kw/v1/<code>/tx "ended", QoS 1, reason local, meter_wh = its last reading): the
+// reading a bill is made of travels in that event, so meter samples the broker dropped under the flood
+// (its queue for a slow subscriber is bounded) cannot change a bill.
 // Output: progress on stderr, {"sent":N,"seconds":S,"rate":N/S,"connections":C,"qos":Q} on stdout.
 #include <mosquitto.h>
 
@@ -30,6 +35,8 @@ namespace {
 
 struct Charger {
     std::string code, password, tx_id, topic;
+    std::int64_t order_id = 0, meter_start_wh = 0;
+    std::string started_at;
     long long energy0 = 0, energy = 0;
     int power_w = 7000;
     mosquitto* m = nullptr;
@@ -46,7 +53,7 @@ std::vector<Charger> read_csv(const std::string& path) {
     while (std::getline(in, line)) {
         if (line.empty()) continue;
         std::stringstream ss(line);
-        std::string f[5];
+        std::string f[8];
         for (auto& x : f) std::getline(ss, x, ',');
         Charger c;
         c.code = f[0];
@@ -54,6 +61,9 @@ std::vector<Charger> read_csv(const std::string& path) {
         c.tx_id = f[2];
         c.energy0 = c.energy = f[3].empty() ? 0 : std::stoll(f[3]);
         c.power_w = f[4].empty() ? 7000 : std::stoi(f[4]);
+        c.order_id = f[5].empty() ? 0 : std::stoll(f[5]);
+        c.meter_start_wh = f[6].empty() ? 0 : std::stoll(f[6]);
+        c.started_at = f[7];
         c.topic = kw::sim::topic(c.code, "meter");
         out.push_back(std::move(c));
     }
@@ -76,6 +86,7 @@ int main(int argc, char** argv) try {
     const int threads = std::max(1, std::stoi(arg(args, "threads", "2")));
     const std::string user = arg(args, "user", ""), host = arg(args, "host", "127.0.0.1");
     const int port = std::stoi(arg(args, "port", "1883"));
+    const bool end = args.count("end") > 0;
 
     mosquitto_lib_init();
     for (std::size_t i = 0; i < chargers.size(); ++i) {
@@ -99,6 +110,7 @@ int main(int argc, char** argv) try {
     }
 
     std::atomic<long long> sent{0};
+    std::atomic<int> ended{0};
     const double start = kw::bench::now_s();
     const auto wall0 = std::chrono::system_clock::now();
     auto worker = [&](int t) {
@@ -138,13 +150,34 @@ int main(int argc, char** argv) try {
             }
             if (rate > 0 && budget <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
-        // Drain: every queued packet written and, for QoS 1, acknowledged.
-        const double drain_until = kw::bench::now_s() + 10;
+        if (end) {
+            for (Charger* c : own) {
+                if (c->tx_id.empty() || c->order_id == 0 || c->started_at.empty()) continue;
+                kw::sim::TxEnded e;
+                e.tx_id = c->tx_id;
+                e.connector = 1;
+                e.order_id = c->order_id;
+                e.meter_start_wh = c->meter_start_wh;
+                e.started_at = c->started_at;
+                e.meter_wh = c->energy;
+                e.reason = "local";
+                const std::string payload = kw::sim::tx_ended_payload(e, std::chrono::system_clock::now());
+                const std::string topic = kw::sim::topic(c->code, "tx");
+                ++c->inflight;
+                if (mosquitto_publish(c->m, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
+                                      1, false) == MOSQ_ERR_SUCCESS)
+                    ended.fetch_add(1, std::memory_order_relaxed);
+                else
+                    --c->inflight;
+            }
+        }
+        // Drain: every queued packet written and, for QoS 1 (and the ended events), acknowledged.
+        const double drain_until = kw::bench::now_s() + 30;
         for (bool busy = true; busy && kw::bench::now_s() < drain_until;) {
             busy = false;
             for (Charger* c : own) {
                 mosquitto_loop(c->m, 1, 1);
-                busy = busy || mosquitto_want_write(c->m) || (qos == 1 && c->inflight > 0);
+                busy = busy || mosquitto_want_write(c->m) || ((qos == 1 || end) && c->inflight > 0);
             }
         }
     };
@@ -174,8 +207,9 @@ int main(int argc, char** argv) try {
         mosquitto_destroy(c.m);
     }
     mosquitto_lib_cleanup();
-    std::printf("{\"sent\":%lld,\"seconds\":%.3f,\"rate\":%.1f,\"connections\":%zu,\"qos\":%d}\n", sent.load(),
-                std::min(took, seconds), sent.load() / std::min(took, seconds), chargers.size(), qos);
+    const double window = std::min(took, seconds);
+    std::printf("{\"sent\":%lld,\"seconds\":%.3f,\"rate\":%.1f,\"connections\":%zu,\"qos\":%d,\"ended\":%d}\n",
+                sent.load(), window, window > 0 ? sent.load() / window : 0.0, chargers.size(), qos, ended.load());
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "kw-bench-mqtt-flood: %s\n", e.what());

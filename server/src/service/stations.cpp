@@ -92,36 +92,40 @@ Paged<StationSummary> list_stations(app::Context& ctx, const std::optional<std::
 
 std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery& q) {
     const UtcMs now = ctx.clock.now();
-    // Bounding box in SQL, exact distance here.
-    std::vector<std::pair<double, store::StationPoint>> candidates;
+    // Bounding box in SQL (ids and coordinates only), exact distance and ranking here; the stations'
+    // rows, chargers and live state are loaded for a chunk of the nearest at a time.
+    struct Candidate {
+        double distance_m;
+        std::int64_t id;
+    };
+    std::vector<Candidate> candidates;
     {
         auto s = ctx.db.read_session();
-        for (auto& p : store::station_points_in_box(*s, domain::box_around(q.center, q.radius_m))) {
-            double d = domain::distance_m(q.center, {p.lng, p.lat});
-            if (d <= q.radius_m) candidates.emplace_back(d, std::move(p));
+        for (const auto& p : store::station_points_in_box(*s, domain::box_around(q.center, q.radius_m))) {
+            const double d = domain::distance_m(q.center, {p.lng, p.lat});
+            if (d <= q.radius_m) candidates.push_back({d, p.id});
         }
     }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (q.open_now) {
-        std::erase_if(candidates, [&](const auto& c) {
-            try {
-                return !domain::is_open(domain::parse_opening_hours(c.second.opening_hours), c.second.timezone,
-                                        now);
-            } catch (const std::exception&) {
-                return true;
-            }
-        });
-    }
-    // Without a charger filter every candidate is kept: load exactly `limit` stations.
-    const std::size_t chunk =
-        q.available_only || q.dc_only ? kNearbyChunk : static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
+    // Ties by id: the same order for the same data, whichever order SQL returned.
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.id < b.id;
+    });
+    const auto closed = [&](const store::StationRow& st) {
+        try {
+            return !domain::is_open(domain::parse_opening_hours(st.opening_hours), st.timezone, now);
+        } catch (const std::exception&) {
+            return true;
+        }
+    };
+    // Without a filter every candidate is kept: load exactly `limit` stations.
+    const bool filtered = q.available_only || q.dc_only || q.open_now;
+    const std::size_t chunk = filtered ? kNearbyChunk : static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
     std::vector<NearbyStation> out;
     const auto full = [&] { return static_cast<std::int64_t>(out.size()) >= q.limit; };
     for (std::size_t begin = 0; begin < candidates.size() && !full(); begin += chunk) {
         const std::size_t end = std::min(candidates.size(), begin + chunk);
         std::vector<std::int64_t> ids;
-        for (std::size_t i = begin; i < end; ++i) ids.push_back(candidates[i].second.id);
+        for (std::size_t i = begin; i < end; ++i) ids.push_back(candidates[i].id);
         std::map<std::int64_t, store::StationRow> stations;
         ChargerRows rows;
         std::map<std::int64_t, std::shared_ptr<const domain::Tariff>> tariffs;
@@ -129,19 +133,22 @@ std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery&
             auto s = ctx.db.read_session();
             TariffLookup lookup(*s, ctx.tariffs);
             for (auto& st : store::stations_by_ids(*s, ids)) {
+                if (q.open_now && closed(st)) continue;
                 tariffs[st.tariff_id] = lookup.get(st.tariff_id);
                 stations.emplace(st.id, std::move(st));
             }
-            rows = chargers_of(*s, ids);
+            std::vector<std::int64_t> kept;
+            for (const auto& [id, st] : stations) kept.push_back(id);
+            rows = chargers_of(*s, kept);
         }
         auto chargers = live_of(ctx, std::move(rows));
         for (std::size_t i = begin; i < end && !full(); ++i) {
-            auto station = stations.find(candidates[i].second.id);
-            if (station == stations.end()) continue;  // deleted since the box query
+            auto station = stations.find(candidates[i].id);
+            if (station == stations.end()) continue;  // closed, or deleted since the box query
             auto& list = chargers[station->first];
             if (!matches(q, list)) continue;
             auto tariff = tariffs[station->second.tariff_id];
-            out.push_back({candidates[i].first, {std::move(station->second), std::move(list), std::move(tariff)}});
+            out.push_back({candidates[i].distance_m, {std::move(station->second), std::move(list), std::move(tariff)}});
         }
     }
     return out;

@@ -148,14 +148,12 @@ std::vector<StationPoint> station_points_in_box(soci::session& sql, const domain
     st.exchange(soci::into(id));
     st.exchange(soci::into(p.lng));
     st.exchange(soci::into(p.lat));
-    st.exchange(soci::into(p.timezone));
-    st.exchange(soci::into(p.opening_hours));
     st.exchange(soci::use(min_lat));
     st.exchange(soci::use(max_lat));
     st.exchange(soci::use(min_lng));
     st.exchange(soci::use(max_lng));
     st.alloc();
-    st.prepare(std::string("SELECT id, lng, lat, timezone, opening_hours FROM stations WHERE lat >= :min_lat AND "
+    st.prepare(std::string("SELECT id, lng, lat FROM stations WHERE lat >= :min_lat AND "
                            "lat <= :max_lat AND ") +
                (box.wraps ? "(lng >= :min_lng OR lng <= :max_lng)" : "lng >= :min_lng AND lng <= :max_lng") +
                " ORDER BY id");

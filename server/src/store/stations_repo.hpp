@@ -41,12 +41,12 @@ std::int64_t count_stations(soci::session& sql, const std::optional<std::string>
 // What a nearby search needs of every station inside the box (inclusive; see domain::GeoBox for
 // wrapping boxes), by id: distance and opening state, without reading the names and addresses of
 // the many it will not return; stations_by_ids then reads the few it does.
+// Where a station is: all a nearby search needs to rank every candidate (the rest of the row is
+// read for the few it returns).
 struct StationPoint {
     std::int64_t id = 0;
     double lng = 0;
     double lat = 0;
-    std::string timezone;
-    std::string opening_hours;
 };
 std::vector<StationPoint> station_points_in_box(soci::session& sql, const domain::GeoBox& box);
 // By id; unknown ids are skipped.
