@@ -24,11 +24,12 @@ from kwbench.scenarios import ORDER  # noqa: E402
 FULL = {"online_timeout_s": 180, "heartbeat_window_s": 60, "wrk_threads": 2, "wrk_connections": 50,
         "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "idle_window_s": 10, "flood_seconds": 10,
         "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000, "sessions_charge_s": 10,
-        "redis_requests": 200000, "scaleout_qos": [0, 1]}
+        "redis_requests": 200000, "push_clients": 1000, "push_rates": [1000, 5000], "push_seconds": 10,
+        "scaleout_qos": [0, 1]}
 SMOKE = {"online_timeout_s": 60, "heartbeat_window_s": 2, "wrk_threads": 1, "wrk_connections": 4,
          "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "idle_window_s": 1, "flood_seconds": 1,
          "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2, "redis_requests": 2000,
-         "scaleout_qos": [0]}
+         "push_clients": 5, "push_rates": [50], "push_seconds": 1, "scaleout_qos": [0]}
 
 
 class Context:
@@ -76,6 +77,9 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="every scenario with tiny numbers, seconds not minutes")
     ap.add_argument("--out", default=None, help="results folder (default bench/results)")
     ap.add_argument("--keep", action="store_true", help="keep the stack's temp dir (logs) afterwards")
+    ap.add_argument("--server-flag", action="append", default=[], metavar="FLAG",
+                    help="one more kilowatt flag, e.g. --server-flag=--server.device_workers=4 (repeatable; "
+                         "recorded in the results)")
     args = ap.parse_args()
 
     here = os.path.dirname(os.path.abspath(__file__))
@@ -113,7 +117,8 @@ def main():
     # The ingest flood's chargers never answer a stop: their orders settle at the last applied
     # reading after orders.stop_timeout_s. A full run keeps the default (60 s; a shorter one would
     # also settle slow but healthy stops of the sessions scenario early); the smoke run shortens it.
-    flags = ["--orders.stop_timeout_s=5"] if args.smoke else []
+    flags = (["--orders.stop_timeout_s=5"] if args.smoke else []) + args.server_flag
+    doc["server_flags"] = flags
     accounts = args.broker_accounts
     if accounts == "auto":
         accounts = "file" if n > 2000 else "dynsec"

@@ -120,9 +120,9 @@ def count_while_flooding(ctx, port, user, password, flood_csv, qos, seconds, flo
     return {"count": json.loads(out.strip().splitlines()[-1]), "flood": fl}
 
 
-def flood(ctx, port, flood_csv, qos, seconds, rate=0, auth=None, final=None, end=False):
+def flood(ctx, port, flood_csv, qos, seconds, rate=0, auth=None, final=None, end=False, extra=()):
     argv = [ctx.tool("kw-bench-mqtt-flood"), "--port", str(port), "--chargers", flood_csv, "--qos", str(qos),
-            "--seconds", str(seconds), "--rate", str(rate), "--threads", "1"]
+            "--seconds", str(seconds), "--rate", str(rate), "--threads", "1", *extra]
     if end:
         argv.append("--end")
     if auth:

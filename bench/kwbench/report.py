@@ -25,6 +25,8 @@ def markdown(doc):
              f"{m.get('kernel')}; load average before {doc['loadavg_before']}, after {doc['loadavg_after']}.",
              f"Database {doc['db']}; {doc['chargers']:,} chargers at {doc['stations']:,} stations"
              f"{' (SMOKE RUN: tiny numbers, not a benchmark)' if doc['smoke'] else ''}. {doc['note']}", ""]
+    if doc.get("server_flags"):
+        lines += [f"Server flags besides the harness's own: `{' '.join(doc['server_flags'])}`.", ""]
     prov = doc.get("provisioning", {})
     if prov:
         lines += [f"Provisioning: {prov.get('stations_per_s')} stations/s; {prov.get('chargers_per_s')} chargers/s "

@@ -2,13 +2,15 @@
 // same bytes) at a given total rate or as fast as the broker takes them, over one connection per
 // charger, so an ingest figure can be compared with the broker's own delivery rate.
 //   kw-bench-mqtt-flood --port P --chargers FILE [--rate 0] [--seconds 10] [--qos 0|1] [--threads 2]
-//                       [--user U --password W] [--final FILE] [--end]
+//                       [--user U --password W] [--final FILE] [--end] [--ready-file F]
 // FILE: CSV with header code,password,tx_id,energy_wh,power_w[,order_id,meter_start_wh,started_at] (tx_id may
 // be empty; the last three are what --end needs: the transaction's order and how it began). Each charger's
 // register starts at energy_wh and rises as power_w would make it (never faster than the charger
 // can, so the server judges every reading plausible). With --user, every connection logs in as U
 // (client id U-<n>) instead of as the charger: the broker-only baseline. --final writes
 // code,energy_wh of the last reading published per charger (the ground truth billing needs).
+// --ready-file is written once every connection is up, when publishing starts (a caller measuring
+// CPU over the publishing alone starts its clock there).
 // --end: afterwards (with --seconds 0: at once) each charger with a tx_id and order_id ends its transaction as a charger does when
 // the driver unplugs (kw/v1/<code>/tx "ended", QoS 1, reason local, meter_wh = its last reading): the
 // reading a bill is made of travels in that event, so meter samples the broker dropped under the flood
@@ -109,6 +111,7 @@ int main(int argc, char** argv) try {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 
+    if (auto ready = arg(args, "ready-file", ""); !ready.empty()) std::ofstream(ready) << "publishing\n";
     std::atomic<long long> sent{0};
     std::atomic<int> ended{0};
     const double start = kw::bench::now_s();
@@ -118,11 +121,16 @@ int main(int argc, char** argv) try {
         const double my_rate = rate / threads;
         std::vector<Charger*> own;
         for (std::size_t i = t; i < chargers.size(); i += threads) own.push_back(&chargers[i]);
+        // Each sweep starts after the charger that published last: a paced rate smaller than one
+        // message per charger per sweep still reaches every charger in turn, not only the first few.
+        std::size_t next = 0;
         while (true) {
             const double elapsed = kw::bench::now_s() - start;
             if (elapsed >= seconds) break;
             long long budget = rate > 0 ? static_cast<long long>(elapsed * my_rate) - mine : 1 << 30;
-            for (Charger* c : own) {
+            const std::size_t first = next;
+            for (std::size_t j = 0; j < own.size(); ++j) {
+                Charger* c = own[(first + j) % own.size()];
                 mosquitto_loop(c->m, 0, 1);
                 if (budget <= 0) continue;
                 // Back-pressure: publish only to a connection whose socket took the last one.
@@ -143,6 +151,7 @@ int main(int argc, char** argv) try {
                                       payload.data(), qos, false) == MOSQ_ERR_SUCCESS) {
                     ++mine;
                     --budget;
+                    next = (first + j + 1) % own.size();
                     sent.fetch_add(1, std::memory_order_relaxed);
                 } else if (qos == 1) {
                     --c->inflight;
