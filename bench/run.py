@@ -24,11 +24,12 @@ from kwbench.scenarios import ORDER  # noqa: E402
 FULL = {"online_timeout_s": 180, "heartbeat_window_s": 60, "wrk_threads": 2, "wrk_connections": 50,
         "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "idle_window_s": 10, "flood_seconds": 10,
         "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000, "sessions_charge_s": 10,
-        "redis_requests": 200000, "push_clients": 1000, "push_rates": [1000, 5000], "push_seconds": 10}
+        "redis_requests": 200000, "push_clients": 1000, "push_rates": [1000, 5000], "push_seconds": 10,
+        "scaleout_qos": [0, 1]}
 SMOKE = {"online_timeout_s": 60, "heartbeat_window_s": 2, "wrk_threads": 1, "wrk_connections": 4,
          "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "idle_window_s": 1, "flood_seconds": 1,
          "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2, "redis_requests": 2000,
-         "push_clients": 5, "push_rates": [50], "push_seconds": 1}
+         "push_clients": 5, "push_rates": [50], "push_seconds": 1, "scaleout_qos": [0]}
 
 
 class Context:
@@ -67,7 +68,8 @@ def main():
     ap.add_argument("--stations", type=int, default=None, help="stations (default chargers / 5)")
     ap.add_argument("--sessions", type=int, default=None, help="ingest: sessions (default 1000, at most chargers - 1)")
     ap.add_argument("--sessions-k", type=int, default=None, help="sessions: concurrent sessions (default 1000)")
-    ap.add_argument("--db", choices=["sqlite", "mariadb"], default="sqlite")
+    ap.add_argument("--db", choices=["sqlite", "mariadb"], default=None,
+                    help="default sqlite; mariadb when scaleout is asked for by name")
     ap.add_argument("--broker-accounts", choices=["auto", "dynsec", "file"], default="auto",
                     help="charger accounts in Mosquitto: dynamic security managed by the server, or a password "
                          "file + ACL pattern kept by the harness (mqtt.broker=none); auto = file above 2,000 "
@@ -90,14 +92,26 @@ def main():
     for s in names:
         if s not in ORDER:
             ap.error(f"unknown scenario {s} (known: {', '.join(ORDER)})")
+    # Two server processes cannot share one SQLite database: scaleout asked for by name runs the
+    # whole run on MariaDB; "all" keeps SQLite (the other figures stay SQLite's) and skips scaleout.
+    db_note = None
+    if "scaleout" in names and args.scenarios != "all" and args.db != "mariadb":
+        if args.db == "sqlite":
+            ap.error("scaleout needs --db mariadb: two server processes cannot share one SQLite database")
+        args.db = "mariadb"
+        db_note = "MariaDB because scaleout was asked for (two server processes cannot share one SQLite database)"
+    args.db = args.db or "sqlite"
     t_start = time.time()
 
     def log(msg):
         print(f"[{time.time() - t_start:7.1f}s] {msg}", flush=True)
 
+    if db_note:
+        log(db_note)
+
     doc = {"started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "machine": procstat.machine(), "loadavg_before": procstat.loadavg(), "smoke": args.smoke,
-           "db": args.db, "chargers": n, "stations": stations, "params": p, "scenarios": {},
+           "db": args.db, "db_note": db_note, "chargers": n, "stations": stations, "params": p, "scenarios": {},
            "note": "The load generators (kilowatt-sim, wrk, kw-bench-mqtt-*, redis-benchmark) share the machine's "
                    "cores with the server, the broker and Redis."}
     # The ingest flood's chargers never answer a stop: their orders settle at the last applied

@@ -81,11 +81,12 @@ class Nginx:
         return f"http://127.0.0.1:{self.port}/{name}"
 
 
-def mqtt_broker_only(ctx, flood_csv, qos, seconds):
+def mqtt_broker_only(ctx, flood_csv, qos, seconds, tag=""):
     """Mosquitto alone (a fresh broker, same config and account store) delivering the flood to
-    kw-bench-mqtt-count. Returns the counter's and the flood's summaries."""
+    kw-bench-mqtt-count. Returns the counter's and the flood's summaries. `tag` names a second
+    baseline of the same run apart (its broker's folder and log)."""
     stack = ctx.stack
-    name = f"mosquitto-baseline-q{qos}"
+    name = f"mosquitto-baseline{tag}-q{qos}"
     proc, port, user, password = stack.start_mosquitto(name, accounts=stack.broker_accounts)
     if stack.broker_accounts == "dynsec":
         # One account that may publish and subscribe under kw/, like the server's and chargers' roles together.

@@ -102,6 +102,7 @@ class Stack:
         self.server_flags = list(server_flags)
         self.server = None
         self.sims = []
+        self.extra_servers = []  # kilowatt instances after the first (scale-out)
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -230,10 +231,18 @@ class Stack:
         self.broker, self.mqtt_port, self.mqtt_user, self.mqtt_password = self.start_mosquitto(
             accounts=self.broker_accounts)
         self.start_redis()
-        db_url = self.start_mariadb() if self.db == "mariadb" else "sqlite:" + self.path("kilowatt.db")
+        self.db_url = self.start_mariadb() if self.db == "mariadb" else "sqlite:" + self.path("kilowatt.db")
         self.http_port = free_port()
         self.sms_outbox = self.path("sms-outbox.log")
-        flags = [f"--server.port={self.http_port}", "--server.address=127.0.0.1", f"--database.url={db_url}",
+        self.metrics_token = None
+        if self.server_binary_has("metrics_token"):
+            self.metrics_token = secrets.token_hex(16)
+        self.server = self._start_server("kilowatt", self.http_port, extra_flags)
+        self.base_url = f"http://127.0.0.1:{self.http_port}"
+
+    def _start_server(self, name, http_port, extra_flags=()):
+        """One kilowatt process on http_port, ready (/readyz and its broker accounts set up)."""
+        flags = [f"--server.port={http_port}", "--server.address=127.0.0.1", f"--database.url={self.db_url}",
                  f"--redis.port={self.redis_port}", f"--mqtt.port={self.mqtt_port}", f"--mqtt.username={self.mqtt_user}",
                  "--payments.sandbox=true", "--sms.sandbox=true", f"--sms.sandbox_outbox={self.sms_outbox}",
                  "--sms.resend_s=0",
@@ -245,9 +254,6 @@ class Stack:
             flags.append("--payments.sandbox_allow_mysql=true")
         if self.broker_accounts == "file":
             flags.append("--mqtt.broker=none")
-        self.metrics_token = None
-        if self.server_binary_has("metrics_token"):
-            self.metrics_token = secrets.token_hex(16)
         flags += self.server_flags + list(extra_flags)
         # Secrets through the server's environment only, as scripts/run.sh does.
         env = {k: v for k, v in os.environ.items() if not k.startswith("KW_")}
@@ -255,8 +261,10 @@ class Stack:
                    KW_AUTH_BOOTSTRAP_ADMIN=f"{ADMIN_LOGIN}:{ADMIN_PASSWORD}")
         if self.metrics_token:
             env["KW_SERVER_METRICS_TOKEN"] = self.metrics_token
-        self.server = self._start("kilowatt", [self.binary("server/kilowatt"), *flags], env=env)
-        base = f"http://127.0.0.1:{self.http_port}"
+        log = self.path(name + ".log")
+        seen = os.path.getsize(log) if os.path.exists(log) else 0  # a restart appends to the same log
+        proc = self._start(name, [self.binary("server/kilowatt"), *flags], env=env)
+        base = f"http://127.0.0.1:{http_port}"
 
         def ready():
             try:
@@ -265,11 +273,42 @@ class Stack:
             except OSError:
                 return False
 
-        wait_until(ready, 60, "kilowatt /readyz", self.server, 0.2)
+        def accounts_ready():
+            with open(log, errors="replace") as f:
+                f.seek(seen)
+                return "event=broker_accounts_ready" in f.read()
+
+        wait_until(ready, 60, f"{name} /readyz", proc, 0.2)
         if self.broker_accounts == "dynsec":
-            wait_until(lambda: "event=broker_accounts_ready" in open(self.server.log, errors="replace").read(), 30,
-                       "kilowatt broker accounts", self.server, 0.2)
-        self.base_url = base
+            wait_until(accounts_ready, 30, f"{name} broker accounts", proc, 0.2)
+        proc.http_port = http_port
+        return proc
+
+    # ------------------------------------------------------------------- cluster (scale-out)
+    def restart_server(self, extra_flags=()):
+        """The first instance again, on its port, with extra flags (e.g. --server.cluster=true)."""
+        self.server.stop(30)
+        self.procs.remove(self.server)
+        self.server = self._start_server("kilowatt", self.http_port, extra_flags)
+
+    def start_second_server(self, extra_flags=()):
+        """Another kilowatt on the same database, Redis and broker account (dynsec allows several
+        connections per username; the MQTT client id differs through server.instance_id), its own
+        HTTP port. Charger messages are split between the instances by the shared subscription.
+        SQLite cannot be shared between two server processes (each holds its own writer)."""
+        if self.db != "mariadb":
+            raise RuntimeError("a second kilowatt instance needs --db mariadb: SQLite cannot be shared between "
+                               "two server processes")
+        n = len(self.extra_servers) + 2
+        proc = self._start_server(f"kilowatt-{n}", free_port(), [f"--server.instance_id=bench-{n}", *extra_flags])
+        self.extra_servers.append(proc)
+        return proc
+
+    def stop_extra_servers(self):
+        for proc in self.extra_servers:
+            proc.stop(30)
+            self.procs.remove(proc)
+        self.extra_servers = []
 
     # ---------------------------------------------------------------------------- kilowatt-sim
     def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=()):
@@ -313,7 +352,7 @@ class Stack:
 
     def close(self):
         for p in reversed(self.procs):
-            p.stop(30 if p.name == "kilowatt" else 10)
+            p.stop(30 if p.name.startswith("kilowatt") else 10)
         self.procs = []
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -1,0 +1,203 @@
+"""The pieces of the meter flood that the ingest and scaleout scenarios share: sessions on chargers
+of the simulator, the flood tool taking over their registers, counting the samples the server(s)
+applied, and the bill check of the flooded orders.
+
+Applied samples are counted from Redis: during a session each applied sample writes two hashes,
+the connector's live values (live/state.cpp set_connector_meter) and the running order
+(service/running.cpp running_update), and nothing else writes HSET while only meters arrive. With
+several instances on one Redis the count is the cluster's total."""
+import os
+import re
+import time
+
+from . import baselines, provision
+
+HSET_PER_SAMPLE = 2
+FLOOD_CSV_HEADER = "code,password,tx_id,energy_wh,power_w,order_id"
+
+
+def redis_commandstats(stack):
+    """{command: calls} from INFO commandstats."""
+    out = {}
+    for m in re.finditer(r"^cmdstat_([a-z|]+):calls=(\d+)", stack.redis_cli("INFO", "commandstats"), re.M):
+        out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def stats_delta(a, b):
+    return {k: b[k] - a.get(k, 0) for k in b if b[k] - a.get(k, 0) > 0}
+
+
+def metrics(ctx, port=None):
+    """kw_* series of GET /metrics of the instance on `port` (default: the first) when the server
+    has it, else None."""
+    if not ctx.stack.metrics_token:
+        return None
+    status, body = provision.Api(port or ctx.fleet.port, ctx.stack.metrics_token).call("GET", "/metrics", raw=True)
+    if status != 200:
+        return None
+    out = {}
+    for line in body.decode(errors="replace").splitlines():
+        if line.startswith("kw_"):
+            name, _, value = line.rpartition(" ")
+            try:
+                out[name] = float(value)
+            except ValueError:
+                pass
+    return out
+
+
+def queue_series(m):
+    return {k: v for k, v in (m or {}).items() if "queue" in k or "depth" in k or "backlog" in k} or None
+
+
+def start_sessions(ctx, drivers, chargers):
+    """One order per (driver, charger) through the driver API; waits until the simulator charges
+    on each. Returns the order ids (None where the start was refused)."""
+    fleet, k = ctx.fleet, len(chargers)
+
+    def start(api, pair):
+        drv, ch = pair
+        status, body = api.call("POST", "/api/v1/orders", {"charger_code": ch["code"], "connector": 1},
+                                token=drv["token"])
+        return body["id"] if status == 201 else None
+
+    start.api_factory = lambda: provision.Api(fleet.port)
+    t0 = time.time()
+    order_ids = provision.parallel(list(zip(drivers, chargers)), start, 4,
+                                   lambda d: ctx.log(f"  sessions started: {d}/{k}"), every=500)
+    started = sum(1 for o in order_ids if o)
+    ctx.log(f"  {started}/{k} sessions started in {time.time() - t0:.1f} s; waiting for them to charge")
+    # Charging = the simulator reports a transaction on each (the dashboard's count would also
+    # include sessions of earlier scenarios).
+    want = {ch["code"] for ch, oid in zip(chargers, order_ids) if oid}
+    deadline = time.time() + ctx.p["online_timeout_s"]
+    while want and time.time() < deadline:
+        want -= {code for code, st in sim_status(ctx.stack).items() if st.get("tx_id")}
+        time.sleep(0.5)
+    time.sleep(2)
+    return order_ids
+
+
+def sim_status(stack):
+    """{charger code: its first connector's status} from every simulator process."""
+    status = {}
+    for sim in stack.sims:
+        for c in stack.sim_control(sim, "status")["chargers"]:
+            status[c["code"]] = c["connectors"][0]
+    return status
+
+
+def take_over_from_sims(ctx, chargers, order_ids, f, name="flood.csv"):
+    """Stops the simulator (its sessions keep running on the server) and writes the flood tool's
+    CSV for the first f chargers with a running transaction, going on with their registers.
+    Returns (csv path, [(charger, order id, connector status)])."""
+    stack = ctx.stack
+    status = sim_status(stack)
+    stack.stop_sims()
+    flood_csv = stack.path(name)
+    flooded = []
+    with open(os.open(flood_csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(FLOOD_CSV_HEADER + "\n")
+        for ch, oid in zip(chargers, order_ids):
+            st = status.get(ch["code"])
+            if not oid or not st or not st.get("tx_id"):
+                continue
+            out.write(f"{ch['code']},{ch['password']},{st['tx_id']},{st['energy_wh']},{ch['rated_w']},{oid}\n")
+            flooded.append((ch, oid, st))
+            if len(flooded) == f:
+                break
+    return flood_csv, flooded
+
+
+def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
+    """The flood as fast as possible into the stack's broker, then waits until the server(s)
+    applied their backlog (no new sample for 2 s; "drained" is false when the cap cut it short).
+    `counter()`: samples applied since the call began (default: HSETs / 2, see above); `ports`:
+    the instances whose /metrics are read for queue depths (default: the first). Returns
+    {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu}."""
+    stack, seconds = ctx.stack, ctx.p["flood_seconds"]
+    r0 = redis_commandstats(stack)
+
+    def hset_samples():
+        return stats_delta(r0, redis_commandstats(stack)).get("hset", 0) // HSET_PER_SAMPLE
+
+    counter = counter or hset_samples
+    t0 = time.time()
+    fl = baselines.flood(ctx, stack.mqtt_port, flood_csv, qos, seconds, final=final)
+    cpu = ctx.last_cpu
+    last, last_change, peak_queue = -1, time.time(), None
+    # A cluster on a loaded machine took up to 130 s to drain a 10 s flood: the cap is generous,
+    # and the result says whether it was reached.
+    cap = seconds + 300
+    while time.time() - last_change < 2 and time.time() - t0 < cap:
+        n = counter()
+        for port in ports or [None]:
+            q = queue_series(metrics(ctx, port))
+            if q:
+                key = port or ctx.fleet.port
+                peak_queue = peak_queue or {}
+                peak_queue[key] = {k: max(v, peak_queue.get(key, {}).get(k, 0)) for k, v in q.items()}
+        if n != last:
+            last, last_change = n, time.time()
+        time.sleep(0.25)
+    took = last_change - t0
+    if peak_queue and not ports:  # one instance: the series as before, not keyed by port
+        peak_queue = next(iter(peak_queue.values()))
+    rate = last / took if took > 0 else None
+    return {"flood": fl, "applied": last, "applied_s": round(took, 2), "rate": rate, "hset_samples": hset_samples(),
+            "drained": time.time() - t0 < cap, "queues_peak": peak_queue, "cpu": cpu}
+
+
+def carry_registers(flood_csv, flooded, final):
+    """The next flood goes on from where this one left the registers (the flood tool's --final)."""
+    final_wh = {}
+    with open(final) as fin:
+        next(fin)
+        for line in fin:
+            code, wh = line.strip().split(",")
+            final_wh[code] = int(wh)
+    rewrite = [FLOOD_CSV_HEADER]
+    for ch, oid, st in flooded:
+        st["energy_last"] = final_wh[ch["code"]]
+        rewrite.append(f"{ch['code']},{ch['password']},{st['tx_id']},{final_wh[ch['code']]},{ch['rated_w']},{oid}")
+    with open(flood_csv, "w") as out:
+        out.write("\n".join(rewrite) + "\n")
+
+
+def check_bills(ctx, flooded, token_of, name="flood-end.csv"):
+    """Once the server has drained the flood, each flooded charger ends its transaction as a
+    charger does when the driver unplugs ("ended" with its last reading, QoS 1, through the flood
+    tool's --end); every bill must be exactly that reading. Meter samples the broker dropped under
+    the flood (its queue for a slow subscriber is bounded: max_queued_messages) do not matter, as
+    with real chargers. token_of: {charger code: driver token}. Returns {exact, wrong, pending, ended_sent}."""
+    stack, port = ctx.stack, ctx.fleet.port
+    ctx.log(f"  the {len(flooded)} flooded chargers end their transactions; checking every bill")
+    end_csv = stack.path(name)
+    with open(os.open(end_csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(FLOOD_CSV_HEADER + ",meter_start_wh,started_at\n")
+        for ch, oid, st in flooded:
+            # How the transaction began, as the charger itself remembers it (its "started" event).
+            o = provision.Api(port, token_of[ch["code"]]).expect(200, "GET", f"/api/v1/orders/{oid}")
+            out.write(f"{ch['code']},{ch['password']},{st['tx_id']},{st['energy_last']},{ch['rated_w']},{oid},"
+                      f"{o.get('meter_start_wh') or 0},{o.get('started_at') or ''}\n")
+    ended = baselines.flood(ctx, stack.mqtt_port, end_csv, 1, 0, end=True)
+    exact, wrong, pending = 0, [], 0
+    deadline = time.time() + 120
+    for ch, oid, st in flooded:
+        api = provision.Api(port, token_of[ch["code"]])
+        while True:
+            o = api.expect(200, "GET", f"/api/v1/orders/{oid}")
+            if o["state"] in ("settled", "cancelled"):
+                break
+            if time.time() > deadline:
+                pending += 1
+                break
+            time.sleep(0.5)
+        expect = st["energy_last"] - (o.get("meter_start_wh") or 0)
+        if o["energy_wh"] == expect:
+            exact += 1
+        else:
+            wrong.append({"order": oid, "energy_wh": o["energy_wh"], "expected": expect, "state": o["state"]})
+    ctx.log(f"  bills: {exact}/{len(flooded)} exact, {len(wrong)} differ, {pending} not settled in time")
+    return {"exact": exact, "wrong": wrong[:20], "pending": pending, "ended_sent": ended.get("ended")}

@@ -1,0 +1,155 @@
+"""scaleout: the ingest flood (kwbench/meterflood.py) against one, then two kilowatt instances
+sharing the broker, Redis and MariaDB. Three phases, the same sessions running throughout: one
+instance as deployed by default; the same restarted in cluster mode (server.cluster = true: every
+push becomes a Redis PUBLISH, the price of several instances); two instances in cluster mode, the
+shared subscription $share/<mqtt.share_group>/... splitting the chargers' messages between them.
+The speed-up is two over one in cluster mode (like with like) and two over one by default (what an
+operator gains by adding an instance).
+
+Counted are the meter messages the instances handled, from each one's GET /metrics
+(kw_device_messages_total of kind meter, every result; readings refused as going backwards or too
+fast are results of their own): Redis HSETs / 2, ingest's count, miss samples whose timestamp is not
+after the running order's last one (same millisecond, or overtaken by a newer sample the other
+instance applied first: nothing to add). Both are in the JSON; without /metrics the HSETs are used.
+The broker alone (same flood, bare subscriber) is the reference, and the flooded orders' bills are
+checked as in ingest.
+
+Needs --db mariadb: SQLite cannot be shared between two server processes. The push scenario's
+measurement can be added the same way: once per phase, against the instances' ports."""
+import time
+
+from .. import baselines, provision
+from ..meterflood import carry_registers, check_bills, flood_until_drained, metrics, start_sessions, take_over_from_sims
+
+CLUSTER = ["--server.cluster=true"]
+METER = 'kw_device_messages_total{kind="meter",'
+SKIP = "needs --db mariadb (two server processes cannot share one SQLite database)"
+
+
+def meter_handled(ctx, port):
+    """{result: meter messages} this instance handled since it started, or None without /metrics."""
+    m = metrics(ctx, port)
+    if m is None:
+        return None
+    return {k.split('result="')[1].rstrip('"}'): int(v) for k, v in m.items() if k.startswith(METER)}
+
+
+def handled_delta(before, after):
+    return None if before is None or after is None else {k: v - before.get(k, 0) for k, v in after.items()}
+
+
+def kilowatt_cpu(cpu):
+    """{instance: cpu} of the kilowatt processes in a procstat delta, and their sum."""
+    mine = {k: v for k, v in cpu.items() if k == "kilowatt" or k.startswith("kilowatt-") and k != "kilowatt-sim"}
+    return mine, round(sum(v["cpu_pct"] or 0 for v in mine.values()), 1)
+
+
+def flood_phase(ctx, label, qos, flood_csv, flooded):
+    """One flood into the cluster as it is now; the registers carry on for the next phase."""
+    stack = ctx.stack
+    procs = [stack.server] + stack.extra_servers
+    before = {p.name: meter_handled(ctx, p.http_port) for p in procs}
+    counter = None
+    if None not in before.values():
+        def counter():
+            return sum(sum(handled_delta(before[p.name], meter_handled(ctx, p.http_port)).values()) for p in procs)
+    ctx.log(f"  {label}, flood QoS {qos}: {len(flooded)} connections, {ctx.p['flood_seconds']} s")
+    a, t0 = ctx.meter.take(), time.time()
+    final = stack.path(f"scaleout-final-{len(procs)}{'c' if 'cluster' in label else ''}-q{qos}.csv")
+    got = flood_until_drained(ctx, flood_csv, qos, final, ports=[p.http_port for p in procs], counter=counter)
+    got["counted"] = "meter messages handled (/metrics)" if counter else "Redis HSETs / 2"
+    # CPU over the flood and the drain (until the last sample applied, plus the 2 s that showed it).
+    got["cpu_until_drained"] = ctx.meter.delta(a, ctx.meter.take(), time.time() - t0)
+    carry_registers(flood_csv, flooded, final)
+    got["per_instance"] = {p.name: handled_delta(before[p.name], meter_handled(ctx, p.http_port)) for p in procs}
+    share = {name: None if d is None else sum(d.values()) for name, d in got["per_instance"].items()}
+    per_proc, total = kilowatt_cpu(got["cpu_until_drained"])
+    got["kilowatt_cpu_pct"] = {"per_instance": {k: v["cpu_pct"] for k, v in per_proc.items()}, "total": total}
+    ctx.log(f"    published {got['flood']['sent']}; handled {got['applied']} in {got['applied_s']} s "
+            f"({got['rate'] or 0:.0f}/s); per instance {share}; kilowatt CPU {total} % of one core")
+    return got
+
+
+def run(ctx):
+    if ctx.args.db != "mariadb":
+        ctx.log(f"  skipped: {SKIP}")
+        return {"figures": [{"figure": "skipped", "value": SKIP}], "skipped": SKIP}
+    try:
+        return measure_ingest(ctx, ctx.p, ctx.fleet, ctx.stack)
+    finally:
+        # Later scenarios get the stack as they would have found it: one instance, not in cluster mode.
+        if ctx.stack.extra_servers or getattr(ctx, "scaleout_restarted", False):
+            ctx.stack.stop_extra_servers()
+            ctx.stack.restart_server()
+
+
+def measure_ingest(ctx, p, fleet, stack):
+    ctx.ensure_online()
+    # The chargers and drivers of the ingest scenario when it ran (their flooded orders are settled),
+    # else the same set-up as ingest's.
+    f = p["flood_chargers"]
+    chargers = (list(getattr(ctx, "ingest_chargers", [])) or fleet.chargers[1:] or fleet.chargers)[:f]
+    drivers = list(getattr(ctx, "drivers", []))[:len(chargers)]
+    if len(drivers) < len(chargers):
+        drivers += provision.register_drivers(fleet, len(chargers) - len(drivers), 1_000_000,
+                                              offset=20_000_000 + len(drivers))
+    order_ids = start_sessions(ctx, drivers, chargers)
+    flood_csv, flooded = take_over_from_sims(ctx, chargers, order_ids, len(chargers), name="scaleout-flood.csv")
+    if not flooded:
+        raise RuntimeError("no session charging to flood")
+
+    # Three phases, the sessions running throughout (the registers carry on from flood to flood):
+    # one instance as deployed by default, the same in cluster mode, two in cluster mode.
+    qoss = p["scaleout_qos"]
+    single, one, two, base = {}, {}, {}, {}
+    for qos in qoss:
+        single[qos] = flood_phase(ctx, "1 instance", qos, flood_csv, flooded)
+        ctx.log(f"  baseline QoS {qos}: Mosquitto alone -> kw-bench-mqtt-count")
+        base[qos] = baselines.mqtt_broker_only(ctx, flood_csv, qos, p["flood_seconds"], tag="-scaleout")
+        ctx.log(f"    broker delivered {base[qos]['count']['received']} ({base[qos]['count']['rate']:.0f}/s)")
+    ctx.log("  restarting kilowatt with --server.cluster=true")
+    ctx.scaleout_restarted = True
+    stack.restart_server(CLUSTER)
+    for qos in qoss:
+        one[qos] = flood_phase(ctx, "1 instance, cluster mode", qos, flood_csv, flooded)
+    ctx.log("  starting a second kilowatt (cluster mode; same MariaDB, Redis and broker account)")
+    stack.start_second_server(CLUSTER)
+    for qos in qoss:
+        two[qos] = flood_phase(ctx, "2 instances, cluster mode", qos, flood_csv, flooded)
+
+    rows, detail = [], {"flood_connections": len(flooded)}
+    for qos in qoss:
+        r0, r1, r2, bl = single[qos]["rate"], one[qos]["rate"], two[qos]["rate"], base[qos]["count"]["rate"]
+
+        def ratio(a, b):
+            return round(a / b, 3) if a and b else None
+
+        shares = {k: None if d is None else sum(d.values()) for k, d in two[qos]["per_instance"].items()}
+        both = all(v for v in shares.values()) if None not in shares.values() else None
+        rows += [
+            {"figure": f"meter messages handled/s, 1 instance, flood QoS {qos}", "value": round(r0 or 0),
+             "unit": "msg/s", "baseline": round(bl), "baseline_name": f"Mosquitto alone, QoS {qos}",
+             "ratio": ratio(r0, bl)},
+            {"figure": f"1 instance in cluster mode, QoS {qos}", "value": round(r1 or 0), "unit": "msg/s",
+             "baseline": round(r0 or 0), "baseline_name": "1 instance", "ratio": ratio(r1, r0)},
+            {"figure": f"2 instances (cluster mode), QoS {qos}: speed-up over 1 in cluster mode",
+             "value": round(r2 or 0), "unit": "msg/s", "baseline": round(r1 or 0),
+             "baseline_name": "1 instance, cluster mode", "ratio": ratio(r2, r1),
+             "target": "speed-up (no 2x on 2 cores shared by everything)"},
+            {"figure": f"2 instances (cluster mode), QoS {qos}: speed-up over 1 instance", "value": round(r2 or 0),
+             "unit": "msg/s", "baseline": round(r0 or 0), "baseline_name": "1 instance", "ratio": ratio(r2, r0)},
+            {"figure": f"meter messages handled per instance (2 instances), QoS {qos}",
+             "value": " / ".join("n/a" if v is None else f"{v:,}" for v in shares.values()),
+             "target": "each > 0", "met": both},
+            {"figure": f"kilowatt CPU until drained: 1, 1 cluster, 2 cluster, QoS {qos}",
+             "value": " / ".join(str(x[qos]["kilowatt_cpu_pct"]["total"]) for x in (single, one, two)),
+             "unit": "% of one core"}]
+        detail[f"q{qos}"] = {"one_instance": single[qos], "one_instance_cluster": one[qos], "two_instances": two[qos],
+                             "broker_only": base[qos], "speedup": ratio(r2, r1), "speedup_over_single": ratio(r2, r0),
+                             "broker_only_rate": bl}
+    token_of = {ch["code"]: drv["token"] for drv, ch in zip(drivers, chargers)}
+    bills = check_bills(ctx, flooded, token_of)
+    rows.append({"figure": "flooded orders billed exactly the last reading (after every phase)",
+                 "value": f"{bills['exact']}/{len(flooded)}", "target": "all", "met": bills["exact"] == len(flooded)})
+    detail["bills"] = bills
+    return {"figures": rows, "detail": detail, "cpu": two[qoss[0]]["cpu_until_drained"]}
