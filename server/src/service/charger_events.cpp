@@ -30,11 +30,11 @@ void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t
     boost::json::object body = data;
     body["charger_code"] = code;
     if (connector > 0) body["connector"] = connector;
-    const std::string text = domain::to_json(body);
-    ctx.push.publish("charger:" + code, event, text);
-    if (connector > 0) ctx.push.publish("connector:" + code + ":" + std::to_string(connector), event, text);
-    if (station_id > 0) ctx.push.publish("station:" + std::to_string(station_id), event, text);
-    if (event != "meter") ctx.push.publish("dashboard", event, text);  // the dashboard wants changes, not every sample
+    std::vector<std::string> channels{"charger:" + code};
+    if (connector > 0) channels.push_back("connector:" + code + ":" + std::to_string(connector));
+    if (station_id > 0) channels.push_back("station:" + std::to_string(station_id));
+    if (event != "meter") channels.push_back("dashboard");  // the dashboard wants changes, not every sample
+    ctx.push.publish_all(channels, event, domain::to_json(body));
 }
 
 void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {

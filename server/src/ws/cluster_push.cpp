@@ -28,6 +28,18 @@ void ClusterPush::publish(const std::string& channel, const std::string& event, 
     }
 }
 
+void ClusterPush::publish_all(const std::vector<std::string>& channels, const std::string& event,
+                              const std::string& data_json) {
+    if (channels.empty()) return;
+    std::vector<std::vector<std::string>> commands;
+    for (const auto& channel : channels) commands.push_back({"PUBLISH", topic_, encode(channel, event, data_json)});
+    try {
+        redis_.pipeline(commands);
+    } catch (const std::exception& e) {
+        spdlog::warn("event=push_failed channel={} error=\"{}\"", channels.front(), e.what());
+    }
+}
+
 std::string ClusterPush::encode(const std::string& channel, const std::string& event, const std::string& data_json) {
     return channel + '\n' + event + '\n' + data_json;
 }

@@ -23,6 +23,8 @@ public:
     void start();
     void stop();
     void publish(const std::string& channel, const std::string& event, const std::string& data_json) override;
+    void publish_all(const std::vector<std::string>& channels, const std::string& event,
+                     const std::string& data_json) override;
 
     // The wire form: channel '\n' event '\n' data. Channels and events never contain '\n'.
     static std::string encode(const std::string& channel, const std::string& event, const std::string& data_json);

@@ -9,6 +9,7 @@
 // A message is a JSON text {"channel":..., "event":..., "data":{...}}. publish() is thread-safe and
 // never blocks; the local implementation is ws::Hub, a Redis-backed one fans out across instances.
 #include <string>
+#include <vector>
 
 namespace kw::ws {
 
@@ -19,6 +20,12 @@ class Push {
 public:
     virtual ~Push() = default;
     virtual void publish(const std::string& channel, const std::string& event, const std::string& data_json) = 0;
+    // One event on several channels (a charger's event goes to its charger, connector, station and
+    // dashboard channels). The Redis-backed push sends them in one round trip instead of one each.
+    virtual void publish_all(const std::vector<std::string>& channels, const std::string& event,
+                             const std::string& data_json) {
+        for (const auto& channel : channels) publish(channel, event, data_json);
+    }
 };
 
 }  // namespace kw::ws
