@@ -48,6 +48,12 @@ void apply_meter_sample(app::Context& ctx, const device::MeterSample& e) {
                 format_utc(up.last.at));
             return;
         }
+        if (up.stale) {
+            // Written, it would set the connector's live values back to an older reading.
+            spdlog::info("event=meter_stale charger={} connector={} order={} at={} last_at={}", e.code, n, order_id,
+                         format_utc(e.at), format_utc(up.last.at));
+            return;
+        }
     }
     live::ConnectorLive sample;
     sample.energy_wh = e.energy_wh;

@@ -103,6 +103,7 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
         return out;
     }
     if (at <= last_at) {  // stale or repeated sample: nothing to add
+        out.stale = true;
         out.energy_wh = last_wh - start_wh;
         out.cost_fen = to_int(f["est_fen"]);
         return out;

@@ -33,6 +33,9 @@ struct RunningUpdate {
     // domain/meter.hpp); then nothing was changed and the reading must not be used anywhere.
     std::optional<domain::MeterStep> rejected;
     RunningSample last;            // the last accepted reading (what a rejected one was judged against)
+    // Not after the last accepted reading: a repeat, or an older one arriving late (a replay, or two
+    // instances sharing a charger's messages). Nothing to add, and nothing newer to show.
+    bool stale = false;
     std::int64_t energy_wh = 0;    // session energy so far
     std::int64_t cost_fen = 0;     // estimate: the bill of the samples so far
     std::optional<RunningSample> persist_previous;  // persist these billing samples (boundary crossed)

@@ -63,9 +63,9 @@ struct Rig {
         return id;
     }
 
-    void meter(long long id, long long after_s, long long register_wh) {
+    void meter(long long id, long long after_s, long long register_wh, long long power_w = 30000) {
         device->publish_json("meter", {{"connector", 1}, {"tx_id", tx_id(id)}, {"ts", format_utc(t0 + after_s * 1000)},
-                                       {"energy_wh", register_wh}, {"power_w", 30000}});
+                                       {"energy_wh", register_wh}, {"power_w", power_w}});
     }
 
     json::object end(long long id, long long after_s, long long register_wh, long long meter_start_wh,
@@ -128,6 +128,31 @@ void replay_meter_case(const std::string& file, const std::string& code) {
     EXPECT_EQ(settled.at("energy_wh").as_int64(), billed);
     EXPECT_EQ(settled.at("total_fen").as_int64(), fee(billed));
     EXPECT_EQ(stack.balance(rig.driver), 100000 - fee(billed));
+}
+
+// A reading older than the last one arrives late (a replay, or two instances sharing a charger's
+// messages): the connector keeps showing the newer reading, and the estimate counts nothing twice.
+TEST(MeterTrust, OlderReadingArrivingLateLeavesTheLiveValuesAndTheEstimateAsTheyWere) {
+    Stack stack;
+    Rig rig(stack, "TRUST-LATE", 60000);
+    const long long start = 125000;
+    const long long id = rig.start(start);
+    rig.meter(id, 10, start + 50, 30000);
+    json::object running;
+    ASSERT_TRUE(eventually([&] {
+        running = rig.order(id);
+        return live_energy(running) == 50;
+    })) << json::serialize(running);
+
+    rig.meter(id, 5, start + 50, 1000);  // five seconds older, another power
+    ASSERT_TRUE(eventually([&] { return stack.server_log().find("event=meter_stale charger=TRUST-LATE") != std::string::npos; },
+                           10s))
+        << stack.server_log();
+    auto charger = stack.http().get("/api/v1/chargers/TRUST-LATE", rig.driver).json();
+    EXPECT_EQ(charger.at("connectors").at(0).at("power_w").as_int64(), 30000) << json::serialize(charger);
+    running = rig.order(id);
+    EXPECT_EQ(live_energy(running), 50) << json::serialize(running);
+    EXPECT_EQ(running.at("live").at("power_w").as_int64(), 30000) << json::serialize(running);
 }
 
 TEST(MeterTrust, RegisterThatGoesBackThenUpIsCountedOnceByTheEstimateAndTheBill) {
