@@ -20,12 +20,7 @@ void ClusterPush::start() { subscriber_.start(); }
 void ClusterPush::stop() { subscriber_.stop(); }
 
 void ClusterPush::publish(const std::string& channel, const std::string& event, const std::string& data_json) {
-    try {
-        redis_.command({"PUBLISH", topic_, encode(channel, event, data_json)});
-    } catch (const std::exception& e) {
-        // A push is a notification, never the record: clients re-read state on reconnect.
-        spdlog::warn("event=push_failed channel={} error=\"{}\"", channel, e.what());
-    }
+    publish_all({channel}, event, data_json);
 }
 
 void ClusterPush::publish_all(const std::vector<std::string>& channels, const std::string& event,
@@ -36,6 +31,7 @@ void ClusterPush::publish_all(const std::vector<std::string>& channels, const st
     try {
         redis_.pipeline(commands);
     } catch (const std::exception& e) {
+        // A push is a notification, never the record: clients re-read state on reconnect.
         spdlog::warn("event=push_failed channel={} error=\"{}\"", channels.front(), e.what());
     }
 }
