@@ -181,7 +181,7 @@ test('the charger detail shows live connectors, boot data and printable QR label
 // Stopped at once after the page loaded: the charger's shutdown notice may reach the server before
 // the page's subscription does; the page fetches the charger again once subscribed, so it shows
 // offline from the notice, not from the missed heartbeats (3 x 5 s) nor from its 15 s refresh.
-test('a charger that goes away shows offline within seconds, even before the page has subscribed', async (t) => {
+test('a charger stopped right after its page loads shows offline within seconds, not after the refresh', async (t) => {
   await page.goto(`${stack.adminUrl}chargers/${chargerId}`);
   const online = page.getByTestId('charger-online');
   await waitFor(async () => (await online.getAttribute('data-online')) === 'true', { what: 'online' });
