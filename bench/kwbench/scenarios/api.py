@@ -1,6 +1,8 @@
 """api: GET /api/v1/stations/nearby (over all the run's stations and chargers) and
 GET /api/v1/orders/{id} with a real driver token, with wrk, against nginx serving the same response
-bytes as a static file with the same wrk settings; then the server paced at a fixed rate."""
+bytes as a static file with the same wrk settings; then the server paced at a fixed rate. The other
+paths a driver's app calls most (/me, a station's detail) and /healthz (the HTTP layer alone) are
+measured the same way at saturation, without a target: they show where the data paths stand."""
 import time
 
 from .. import baselines, provision
@@ -22,6 +24,11 @@ def run(ctx):
     targets = {
         "nearby": "/api/v1/stations/nearby?lng=121.4737&lat=31.2304&radius_m=50000&limit=20",
         "order": f"/api/v1/orders/{order['id']}",
+    }
+    others = {
+        "me": "/api/v1/me",
+        "station": f"/api/v1/stations/{fleet.stations[0]}",
+        "healthz": "/healthz",
     }
     rows, detail = [], {}
     t, c, d = p["wrk_threads"], p["wrk_connections"], p["wrk_seconds"]
@@ -60,6 +67,19 @@ def run(ctx):
         ]
         detail[name] = {"bytes": len(body), "server": srv, "nginx": ngx, "paced": paced,
                         "cpu": {"server": cpu_srv, "nginx": cpu_ngx, "paced": cpu_paced}}
+    for name, path in others.items():
+        status, body = api.call("GET", path, raw=True)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status} {body[:200]}")
+        static = nginx.serve(f"{name}.json", body)
+        srv = baselines.wrk(ctx.stack.base_url + path, t, c, d, token=driver["token"], workdir=ctx.stack.dir)
+        ngx = baselines.wrk(static, t, c, d, token=driver["token"], workdir=ctx.stack.dir)
+        ctx.log(f"  wrk {name} ({len(body)} bytes): {srv['rps']} req/s p99 {srv['p99_ms']} ms; "
+                f"nginx {ngx['rps']} req/s")
+        ratio = round(srv["rps"] / ngx["rps"], 3) if srv["rps"] and ngx["rps"] else None
+        rows.append({"figure": f"GET {name}: req/s (no target)", "value": srv["rps"], "unit": "req/s",
+                     "baseline": ngx["rps"], "baseline_name": "nginx, same bytes", "ratio": ratio})
+        detail[name] = {"bytes": len(body), "server": srv, "nginx": ngx}
     api.call("POST", f"/api/v1/orders/{order['id']}/stop")
     nginx.proc.stop()
     ctx.stack.procs.remove(nginx.proc)
