@@ -1,13 +1,15 @@
 // kw-bench-ws-latency: C WebSocket clients of the server, each subscribed to one channel, measuring
 // how long a charger's meter sample takes to reach them (charger publish -> WebSocket receive).
-//   KW_BENCH_TOKEN=T kw-bench-ws-latency --port P --channels FILE [--host 127.0.0.1] [--seconds 60]
+//   KW_BENCH_TOKEN=T kw-bench-ws-latency --port P[,P2...] --channels FILE [--host 127.0.0.1] [--seconds 60]
 //                       [--idle 0] [--threads 1] [--ready-timeout 120]
 // T: a bearer token (staff, or a driver for their own orders), from the environment so that it is
 // on no command line. FILE: one channel a line (connector:<code>:<n>, order:<id>, ...), one
 // connection per line. Each connection gets its one-time ticket (POST /api/v1/ws-ticket,
 // Authorization: Bearer T, over one keep-alive HTTP connection) right before it opens
 // /api/v1/ws?ticket=..., as a browser does: the ticket's 30 s lifetime never runs out however long
-// the setup of all the connections takes.
+// the setup of all the connections takes. With several ports (server instances in cluster mode:
+// tickets live in the shared Redis) the tickets come from the first and connection i opens on port
+// i mod their number, so the clients are split evenly between the instances.
 // Once every connection answered {"op":"subscribed"} (or failed: counted in errors) it prints
 // "ready" on stderr, then records, for every "meter" event, latency = wall time of receipt - the
 // event's data.at. data.at is the charger's own "ts" (the server keeps it when within 10 min of its
@@ -86,7 +88,8 @@ double wall_ms() {
 // What every connection shares. Each Client's own fields are touched only on its strand; the
 // counters here are atomics; errors under a mutex (rare).
 struct Run {
-    std::string host, port, token;
+    std::string host, port, token;  // port: the first of ports, where the tickets come from
+    std::vector<std::string> ports;
     std::vector<std::string> channels;
     std::atomic<int> subscribed{0}, failed{0};
     std::atomic<long long> received{0};
@@ -107,7 +110,7 @@ struct Client {
     double first_ms = 0, last_ms = 0;  // wall times of the first and last sample counted
 };
 
-net::awaitable<void> client(Run& run, Client& me, std::string channel, std::string ticket) {
+net::awaitable<void> client(Run& run, Client& me, std::string channel, std::string ticket, std::string port) {
     auto ex = co_await net::this_coro::executor;
     websocket::stream<beast::tcp_stream> ws(ex);
     bool counted = false;  // in subscribed or failed
@@ -117,12 +120,12 @@ net::awaitable<void> client(Run& run, Client& me, std::string channel, std::stri
         counted = true;
     };
     tcp::resolver resolver(ex);
-    auto [ec, endpoints] = co_await resolver.async_resolve(run.host, run.port, kAsTuple);
+    auto [ec, endpoints] = co_await resolver.async_resolve(run.host, port, kAsTuple);
     if (!ec) std::tie(ec, std::ignore) = co_await beast::get_lowest_layer(ws).async_connect(endpoints, kAsTuple);
     if (ec) co_return fail("connect: " + ec.message());
     boost::urls::url target("/api/v1/ws");
     target.params().append({"ticket", ticket});
-    std::tie(ec) = co_await ws.async_handshake(run.host + ":" + run.port, target.buffer(), kAsTuple);
+    std::tie(ec) = co_await ws.async_handshake(run.host + ":" + port, target.buffer(), kAsTuple);
     if (ec) co_return fail("handshake: " + ec.message());
     ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
     const std::string subscribe = json::serialize(json::object{{"op", "subscribe"}, {"channel", channel}});
@@ -214,7 +217,8 @@ net::awaitable<void> open_all(Run& run, std::vector<Client>& clients, net::io_co
             ++run.failed;
             continue;
         }
-        net::co_spawn(net::make_strand(io), client(run, clients[i], run.channels[i], std::move(ticket)),
+        net::co_spawn(net::make_strand(io),
+                      client(run, clients[i], run.channels[i], std::move(ticket), run.ports[i % run.ports.size()]),
                       net::detached);
     }
 }
@@ -250,7 +254,13 @@ int main(int argc, char** argv) try {
     const auto args = kw::bench::parse_args(argc, argv);
     Run run;
     run.host = arg(args, "host", "127.0.0.1");
-    run.port = arg(args, "port", "8080");
+    for (std::string rest = arg(args, "port", "8080"); !rest.empty();) {
+        const auto comma = rest.find(',');
+        if (comma != 0) run.ports.push_back(rest.substr(0, comma));
+        rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    }
+    if (run.ports.empty()) throw std::runtime_error("--port: no port given");
+    run.port = run.ports.front();
     const char* token = std::getenv("KW_BENCH_TOKEN");
     run.token = token ? token : "";
     run.channels = read_channels(arg(args, "channels", ""));

@@ -22,15 +22,16 @@ TARGET_RATE, TARGET_P99_MS = 5000, 20
 IDLE_S = 3  # the clients stop this long after the last push: the server's backlog drained
 
 
-def pick_chargers(ctx, k):
+def pick_chargers(ctx, k, exclude=()):
     """k chargers, those without a session first: neither the api scenario's first charger nor
-    ingest's, and none whose simulator reports a transaction. Returns [(charger, sim status)]."""
+    ingest's, and none whose simulator reports a transaction; never a code in `exclude` (chargers
+    another flood speaks as). Returns [(charger, sim status)]."""
     status = {}
     for sim in ctx.stack.sims:
         for c in ctx.stack.sim_control(sim, "status")["chargers"]:
             status[c["code"]] = c["connectors"][0]
     busy = {c["code"] for c in getattr(ctx, "ingest_chargers", [])} | {ctx.fleet.chargers[0]["code"]}
-    ranked = sorted(ctx.fleet.chargers,
+    ranked = sorted((c for c in ctx.fleet.chargers if c["code"] not in exclude),
                     key=lambda c: (c["code"] in busy or bool(status.get(c["code"], {}).get("tx_id")), c["code"]))
     return [(c, status.get(c["code"], {})) for c in ranked[:k]]
 
@@ -74,10 +75,10 @@ class Listener:
     """kw-bench-ws-latency running: started, waited for until every client is subscribed; result()
     once it stopped by itself (idle after the flood)."""
 
-    def __init__(self, ctx, channels_file, clients, seconds):
+    def __init__(self, ctx, channels_file, clients, seconds, ports):
         env = dict(os.environ, KW_BENCH_TOKEN=ctx.fleet.token)
         self.proc = subprocess.Popen(
-            [ctx.tool("kw-bench-ws-latency"), "--port", str(ctx.stack.http_port), "--channels", channels_file,
+            [ctx.tool("kw-bench-ws-latency"), "--port", ",".join(map(str, ports)), "--channels", channels_file,
              "--seconds", str(seconds), "--idle", str(IDLE_S), "--ready-timeout", str(ctx.p["online_timeout_s"])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.ready = threading.Event()
@@ -113,19 +114,34 @@ class Listener:
         return json.loads(out.strip().splitlines()[-1])
 
 
-def run(ctx):
-    p, stack = ctx.p, ctx.stack
-    ctx.ensure_online()
-    k = min(p["push_clients"], len(ctx.fleet.chargers))
-    picked = pick_chargers(ctx, k)
-    with_session = sum(1 for _, st in picked if st.get("tx_id"))
-    # The flood connects as these chargers: the simulator lets go of them first (as in ingest).
-    stack.stop_sims()
-    channels = stack.path("push-channels.txt")
+def prepare(ctx, k, exclude=(), tag=""):
+    """Picks k chargers, lets the simulator go of them (the flood connects as them, as in ingest) and
+    writes the clients' channel file and the flood's CSV. Returns (picked, channels, flood_csv)."""
+    picked = pick_chargers(ctx, k, exclude)
+    ctx.stack.stop_sims()
+    channels = ctx.stack.path(f"push-channels{tag}.txt")
     with open(channels, "w") as f:
         f.write("".join(f"connector:{ch['code']}:1\n" for ch, _ in picked))
-    flood_csv = stack.path("push-flood.csv")
+    flood_csv = ctx.stack.path(f"push-flood{tag}.csv")
     write_flood_csv(flood_csv, picked)
+    return picked, channels, flood_csv
+
+
+def carry_on(picked, r, flood_csv):
+    """The next flood goes on from the registers this one left (monotonic for a session's check)."""
+    with open(r["final"]) as fin:
+        last_wh = dict(line.strip().split(",") for line in list(fin)[1:])
+    picked = [(ch, dict(st, energy_wh=last_wh.get(ch["code"], st.get("energy_wh")))) for ch, st in picked]
+    write_flood_csv(flood_csv, picked)
+    return picked
+
+
+def run(ctx):
+    p = ctx.p
+    ctx.ensure_online()
+    k = min(p["push_clients"], len(ctx.fleet.chargers))
+    picked, channels, flood_csv = prepare(ctx, k)
+    with_session = sum(1 for _, st in picked if st.get("tx_id"))
 
     rows, detail = [], {"clients": k, "chargers_with_session": with_session, "rates": {}}
     for rate in p["push_rates"]:
@@ -141,11 +157,7 @@ def run(ctx):
         if rate == TARGET_RATE:
             rows.append({"figure": f"p99 at {rate:,} msg/s", "value": round(res["p99_ms"], 1), "unit": "ms",
                          "target": f"< {TARGET_P99_MS} ms", "met": res["p99_ms"] < TARGET_P99_MS})
-        # The next rate goes on from the registers this one left (monotonic for a session's check).
-        with open(r["final"]) as fin:
-            last_wh = dict(line.strip().split(",") for line in list(fin)[1:])
-        picked = [(ch, dict(st, energy_wh=last_wh.get(ch["code"], st.get("energy_wh")))) for ch, st in picked]
-        write_flood_csv(flood_csv, picked)
+        picked = carry_on(picked, r, flood_csv)
     # The report's CPU table: the highest rate.
     return {"figures": rows, "detail": detail, "cpu": r["cpu"], "clients": k}
 
@@ -165,14 +177,17 @@ def meter_handlers(m0, m1, wall):
             "workers_busy": round(busy_s / wall, 2)}
 
 
-def one_rate(ctx, rate, k, channels, flood_csv):
+def one_rate(ctx, rate, k, channels, flood_csv, ports=None, tag=""):
+    """One paced flood at `rate`; the clients split evenly between `ports` (default: the first
+    instance). Queue peaks and handler times are the first instance's."""
     stack, seconds = ctx.stack, ctx.p["push_seconds"]
-    ctx.log(f"  {k} WebSocket clients subscribing (one ticket each)")
+    ports = ports or [stack.http_port]
+    ctx.log(f"  {k} WebSocket clients subscribing (one ticket each) on port(s) {ports}")
     t0 = time.time()
-    ws = Listener(ctx, channels, k, seconds + 600)
+    ws = Listener(ctx, channels, k, seconds + 600, ports)
     ctx.log(f"    {ws.lines[-1] if ws.lines else 'ready'} ({time.time() - t0:.1f} s)")
     ctx.log(f"  flood: {k} chargers publishing {rate} msg/s for {seconds} s, QoS 0")
-    ready, final = stack.path(f"push-flood-ready-{rate}"), stack.path(f"push-final-{rate}.csv")
+    ready, final = stack.path(f"push-flood-ready-{rate}{tag}"), stack.path(f"push-final-{rate}{tag}.csv")
     watch = Watch(ctx, ready, ws)
     watch.start()
     fl = baselines.flood(ctx, stack.mqtt_port, flood_csv, 0, seconds, rate=rate, final=final,

@@ -14,11 +14,16 @@ instance applied first: nothing to add). Both are in the JSON; without /metrics 
 The broker alone (same flood, bare subscriber) is the reference, and the flooded orders' bills are
 checked as in ingest.
 
-Needs --db mariadb: SQLite cannot be shared between two server processes. The push scenario's
-measurement can be added the same way: once per phase, against the instances' ports."""
+The push scenario's measurement (kwbench/scenarios/push.py) runs once per phase too, at its highest
+rate, on chargers the ingest flood does not speak as: the WebSocket clients split evenly between
+the instances, so with two instances most pushes cross from the instance that handled the sample
+to the other one through Redis. Reported: p50/p99/max and pushes lost per phase.
+
+Needs --db mariadb: SQLite cannot be shared between two server processes."""
 import time
 
 from .. import baselines, provision
+from . import push
 from ..meterflood import carry_registers, check_bills, flood_until_drained, metrics, start_sessions, take_over_from_sims
 
 CLUSTER = ["--server.cluster=true"]
@@ -70,6 +75,40 @@ def flood_phase(ctx, label, qos, flood_csv, flooded):
     return got
 
 
+class PushPhases:
+    """The push measurement once per phase, on the same clients' chargers, registers carried on."""
+
+    def __init__(self, ctx, exclude):
+        self.ctx, self.rate = ctx, max(ctx.p["push_rates"])
+        k = min(ctx.p["push_clients"], len(ctx.fleet.chargers) - len(exclude))
+        self.picked, self.channels, self.flood_csv = push.prepare(ctx, k, exclude, tag="-scaleout") if k > 0 else (
+            [], None, None)
+        self.results = {}
+
+    def measure(self, label, ports):
+        if not self.picked:
+            return
+        self.ctx.log(f"  push, {label}: {len(self.picked)} clients, {self.rate} msg/s")
+        r = push.one_rate(self.ctx, self.rate, len(self.picked), self.channels, self.flood_csv, ports,
+                          tag=f"-scaleout-{len(self.results)}")
+        self.results[label] = r
+        self.picked = push.carry_on(self.picked, r, self.flood_csv)
+
+    def rows(self):
+        if not self.results:
+            return [{"figure": "push: skipped", "value": "no charger left besides the ingest flood's"}]
+        lat = {k: r["ws"] for k, r in self.results.items()}
+        return [
+            {"figure": f"push publish -> WebSocket p99 at {self.rate:,} msg/s, {len(self.picked):,} clients: "
+                       + " / ".join(lat), "value": " / ".join(f"{v['p99_ms']:.1f}" for v in lat.values()),
+             "unit": "ms"},
+            {"figure": "push p50 / max, same phases",
+             "value": " / ".join(f"{v['p50_ms']:.1f}, {v['max_ms']:.1f}" for v in lat.values()), "unit": "ms"},
+            {"figure": "pushes received / published, same phases",
+             "value": " / ".join(f"{r['ws']['received']}/{r['flood']['sent']}" for r in self.results.values()),
+             "target": "all", "met": all(r["lost"] == 0 and r["ws"]["errors"] == 0 for r in self.results.values())}]
+
+
 def run(ctx):
     if ctx.args.db != "mariadb":
         ctx.log(f"  skipped: {SKIP}")
@@ -102,20 +141,24 @@ def measure_ingest(ctx, p, fleet, stack):
     # one instance as deployed by default, the same in cluster mode, two in cluster mode.
     qoss = p["scaleout_qos"]
     single, one, two, base = {}, {}, {}, {}
+    pushes = PushPhases(ctx, {ch["code"] for ch in chargers})
     for qos in qoss:
         single[qos] = flood_phase(ctx, "1 instance", qos, flood_csv, flooded)
         ctx.log(f"  baseline QoS {qos}: Mosquitto alone -> kw-bench-mqtt-count")
         base[qos] = baselines.mqtt_broker_only(ctx, flood_csv, qos, p["flood_seconds"], tag="-scaleout")
         ctx.log(f"    broker delivered {base[qos]['count']['received']} ({base[qos]['count']['rate']:.0f}/s)")
+    pushes.measure("1", [stack.http_port])
     ctx.log("  restarting kilowatt with --server.cluster=true")
     ctx.scaleout_restarted = True
     stack.restart_server(CLUSTER)
     for qos in qoss:
         one[qos] = flood_phase(ctx, "1 instance, cluster mode", qos, flood_csv, flooded)
+    pushes.measure("1 cluster", [stack.http_port])
     ctx.log("  starting a second kilowatt (cluster mode; same MariaDB, Redis and broker account)")
     stack.start_second_server(CLUSTER)
     for qos in qoss:
         two[qos] = flood_phase(ctx, "2 instances, cluster mode", qos, flood_csv, flooded)
+    pushes.measure("2 cluster", [stack.http_port] + [s.http_port for s in stack.extra_servers])
 
     rows, detail = [], {"flood_connections": len(flooded)}
     for qos in qoss:
@@ -147,6 +190,8 @@ def measure_ingest(ctx, p, fleet, stack):
         detail[f"q{qos}"] = {"one_instance": single[qos], "one_instance_cluster": one[qos], "two_instances": two[qos],
                              "broker_only": base[qos], "speedup": ratio(r2, r1), "speedup_over_single": ratio(r2, r0),
                              "broker_only_rate": bl}
+    rows += pushes.rows()
+    detail["push"] = {k: {kk: v for kk, v in r.items() if kk != "final"} for k, r in pushes.results.items()}
     token_of = {ch["code"]: drv["token"] for drv, ch in zip(drivers, chargers)}
     bills = check_bills(ctx, flooded, token_of)
     rows.append({"figure": "flooded orders billed exactly the last reading (after every phase)",
