@@ -20,6 +20,8 @@ RUNTIME_PACKAGES=(
     mosquitto mosquitto-clients redis-server mariadb-server mariadb-client
     tzdata ca-certificates procps iproute2 python3 curl
 )
+# A test checks the systemd units in deploy/ with systemd-analyze verify (nothing is started).
+TEST_PACKAGES=(systemd)
 # The benchmarks (make bench): plots, the HTTP baseline and load generator, redis-benchmark.
 BENCH_PACKAGES=(python3-matplotlib nginx-light wrk redis-tools)
 # ---- Web (admin console, driver app, e2e journeys) ------------------------------------------------
@@ -31,7 +33,8 @@ WEB_PACKAGES=(nodejs chromium fonts-wqy-microhei)
 if ! command -v npm >/dev/null 2>&1; then WEB_PACKAGES+=(npm); fi
 # ---------------------------------------------------------------------------------------------------
 
-PACKAGES=("${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${WEB_PACKAGES[@]}" "${BENCH_PACKAGES[@]}")
+PACKAGES=("${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${WEB_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
+    "${TEST_PACKAGES[@]}")
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     echo "deps.sh: this script is for Debian 12 (apt/dpkg not found)" >&2

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs a complete local Kilowatt: Mosquitto (dynamic security) + Redis + kilowatt with demo data +
 # kilowatt-sim driving the demo chargers. Everything lives under var/ (gitignored); logs in var/log/.
-# Ctrl-C stops the simulator, the server, Redis and Mosquitto, in that order, and exits 0.
+# Supervised: a component that dies after the start is restarted with the same configuration, after
+# 1 s, then 2, 4 ... up to 30 s while it keeps dying within a minute of its start; the rest keeps
+# running. Every exit and restart is printed and logged in var/log/run.log. Ctrl-C stops the
+# simulator, the server, Redis and Mosquitto, in that order, and exits 0.
 #
 # No secret is ever on a command line (`ps` shows none): the broker and Redis passwords are made once
 # and kept in files of mode 0600 under var/; Redis reads its password from its config file, the
@@ -91,7 +94,7 @@ wait_port() {  # wait_port PORT PID SECONDS
 # ------------------------------------------------------------------------------------ processes
 # Each service runs in its own session (setsid), so the terminal's Ctrl-C reaches only this script,
 # which then stops them in order. pid files let the next run clean up after a killed script.
-declare -A PIDS=()
+declare -A PIDS=() STARTED=()
 ORDER=(sim kilowatt redis mosquitto)  # stop order
 
 stop_one() {  # stop_one NAME SECONDS
@@ -144,6 +147,7 @@ start() {
     shift 2
     setsid "$@" >>"$logfile" 2>&1 </dev/null &
     PIDS[$name]=$!
+    STARTED[$name]=$SECONDS
     echo "$!" >"$VAR/run/$name.pid"
 }
 # A service left running by a run.sh that was killed with SIGKILL: stop it (matched by pid file and
@@ -211,7 +215,8 @@ done
     echo "log_timestamp_format %Y-%m-%dT%H:%M:%S"
     echo "max_queued_messages 100000"
 } >"$VAR/mosquitto/mosquitto.conf"
-start mosquitto "$LOG/mosquitto.out" mosquitto -c "$VAR/mosquitto/mosquitto.conf"
+launch_mosquitto() { start mosquitto "$LOG/mosquitto.out" mosquitto -c "$VAR/mosquitto/mosquitto.conf"; }
+launch_mosquitto
 wait_port "$MQTT_PORT" "${PIDS[mosquitto]}" 20 || {
     log_tail "$LOG/mosquitto.log"
     log_tail "$LOG/mosquitto.out"
@@ -244,7 +249,8 @@ REDIS_PASSWORD=$(cat "$REDIS_PASSWORD_FILE")
     } >"$VAR/redis/redis.conf"
 )
 chmod 600 "$VAR/redis/redis.conf"
-start redis "$LOG/redis.log" redis-server "$VAR/redis/redis.conf"
+launch_redis() { start redis "$LOG/redis.log" redis-server "$VAR/redis/redis.conf"; }
+launch_redis
 wait_port "$REDIS_PORT" "${PIDS[redis]}" 20 || {
     log_tail "$LOG/redis.log"
     die "redis-server did not start (log $LOG/redis.log)"
@@ -267,11 +273,14 @@ SERVER_ARGS=(
 # The web apps, once built by their issues, are served from these folders.
 [[ -f web/admin/dist/index.html ]] && SERVER_ARGS+=("--server.admin_root=$ROOT/web/admin/dist")
 [[ -f web/app/dist/index.html ]] && SERVER_ARGS+=("--server.app_root=$ROOT/web/app/dist")
-# Secrets through the environment of the server only (exported for this one start).
-export KW_MQTT_PASSWORD="$MQTT_PASSWORD" KW_REDIS_PASSWORD="$REDIS_PASSWORD" KW_AUTH_BOOTSTRAP_ADMIN=admin:Admin1234
-start kilowatt "$LOG/kilowatt.log" "$SERVER_BIN" "${SERVER_ARGS[@]}"
-export -n KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
-unset KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
+# Secrets through the environment of the server only (exported for each start of it).
+launch_kilowatt() {
+    export KW_MQTT_PASSWORD="$MQTT_PASSWORD" KW_REDIS_PASSWORD="$REDIS_PASSWORD" KW_AUTH_BOOTSTRAP_ADMIN=admin:Admin1234
+    start kilowatt "$LOG/kilowatt.log" "$SERVER_BIN" "${SERVER_ARGS[@]}"
+    export -n KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
+    unset KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
+}
+launch_kilowatt
 # Ready: the database, Redis and the broker all answer (/healthz only says the process lives).
 deadline=$((SECONDS + 60))
 until curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/readyz" 2>/dev/null; do
@@ -297,8 +306,11 @@ done
 chmod 600 "$CSV"  # the chargers' broker passwords
 
 # ------------------------------------------------------------------------------------ kilowatt-sim
-start sim "$LOG/sim.log" "$SIM_BIN" --broker-host 127.0.0.1 --broker-port "$MQTT_PORT" --chargers "$CSV" \
-    --meter-interval 5 --control-port "$SIM_PORT"
+launch_sim() {
+    start sim "$LOG/sim.log" "$SIM_BIN" --broker-host 127.0.0.1 --broker-port "$MQTT_PORT" --chargers "$CSV" \
+        --meter-interval 5 --control-port "$SIM_PORT"
+}
+launch_sim
 sleep 1
 kill -0 "${PIDS[sim]}" 2>/dev/null || {
     log_tail "$LOG/sim.log"
@@ -344,12 +356,24 @@ cat <<EOF
   with 'tail -n1 $SMS_OUTBOX', then POST /api/v1/auth/driver/register {"phone","code","password"}.
   Secrets (mode 0600): $VAR/mosquitto/kilowatt.password, $VAR/redis/password (redis-cli: REDISCLI_AUTH).
 
-  Logs: $LOG/{kilowatt,sim,mosquitto,redis}.log      Ctrl-C stops everything.
+  Logs: $LOG/{kilowatt,sim,mosquitto,redis}.log; exits and restarts: $LOG/run.log
+  A component that dies is restarted; Ctrl-C stops everything.
 
 EOF
 
-# Wait until Ctrl-C (the trap exits 0) or until one of the processes dies on its own (exit 1).
+# Supervise until Ctrl-C (the trap stops everything and exits 0): a process that died is restarted
+# after its back-off; the others are left alone (the server and the simulator reconnect by
+# themselves to a restarted broker or Redis).
+declare -A BACKOFF=() DUE=()
+note() { say "$*"; printf '%s run.sh: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$LOG/run.log"; }
+logfile_of() {
+    case $1 in
+        mosquitto) echo "$LOG/mosquitto.log" ;; *) echo "$LOG/$1.log" ;;
+    esac
+}
 while true; do
+    # With a restart pending, wake up within a second for it; otherwise when a child exits.
+    if ((${#DUE[@]} > 0)); then sleep 1 & fi
     wait -n || true
     for name in "${ORDER[@]}"; do
         pid=${PIDS[$name]:-}
@@ -357,12 +381,20 @@ while true; do
             wait "$pid" 2>/dev/null && rc=0 || rc=$?
             unset "PIDS[$name]"
             rm -f "$VAR/run/$name.pid"
-            case $name in
-                sim) logfile=$LOG/sim.log ;; kilowatt) logfile=$LOG/kilowatt.log ;;
-                redis) logfile=$LOG/redis.log ;; mosquitto) logfile=$LOG/mosquitto.log ;;
-            esac
-            log_tail "$logfile"
-            die "$name exited on its own (status $rc; log $logfile); stopping the rest"
+            lived=$((SECONDS - ${STARTED[$name]}))
+            # Back-off: 1 s after a run of a minute or more, else twice the last one, at most 30 s.
+            previous=${BACKOFF[$name]:-0}
+            if ((lived >= 60 || previous == 0)); then delay=1; else delay=$((previous * 2 > 30 ? 30 : previous * 2)); fi
+            BACKOFF[$name]=$delay
+            DUE[$name]=$((SECONDS + delay))
+            note "$name exited on its own (status $rc, after $lived s); restarting it in $delay s (log $(logfile_of "$name"))"
+        fi
+    done
+    for name in "${!DUE[@]}"; do
+        if ((SECONDS >= ${DUE[$name]})); then
+            unset "DUE[$name]"
+            "launch_$name"
+            note "$name restarted (pid ${PIDS[$name]})"
         fi
     done
 done
