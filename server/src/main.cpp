@@ -37,6 +37,7 @@
 #include "service/status_cache.hpp"
 #include "service/sweeper.hpp"
 #include "service/tariff_cache.hpp"
+#include "store/backup.hpp"
 #include "store/db.hpp"
 #include "store/secrets_repo.hpp"
 #include "ws/cluster_push.hpp"
@@ -49,6 +50,7 @@ namespace {
 struct Args {
     std::string config_path;
     std::vector<std::string> overrides;  // "section.key=value"
+    std::string backup_to;               // `kilowatt backup --to FILE`: copy the database, do not serve
 };
 
 Args parse_args(int argc, char** argv) {
@@ -61,6 +63,12 @@ Args parse_args(int argc, char** argv) {
     cli.add_option("--port", port, "HTTP port (server.port)");
     cli.add_flag("--demo", demo, "seed demo data into an empty database (demo.seed)");
     cli.allow_extras();
+    cli.fallthrough();  // the options above also after "backup"
+    CLI::App* backup = cli.add_subcommand(
+        "backup", "Write a consistent copy of the SQLite database (database.url) to FILE while servers run; "
+                  "MariaDB/MySQL: mariadb-dump --single-transaction (docs/operations.md, Backups)");
+    backup->add_option("--to", args.backup_to, "the backup file (written whole or not at all)")->required();
+    backup->allow_extras();
     cli.footer("Any config key can be set as --section.key=value, e.g. --orders.start_timeout_s=15,\n"
                "or as environment variable KW_SECTION_KEY. See docs/operations.md.");
     try {
@@ -68,7 +76,7 @@ Args parse_args(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         std::exit(cli.exit(e));
     }
-    for (const std::string& extra : cli.remaining()) {
+    for (const std::string& extra : cli.remaining(true)) {
         if (extra.rfind("--", 0) != 0 || extra.find('=') == std::string::npos)
             throw kw::Error(kw::Errc::bad_request, "unknown argument '" + extra + "' (use --section.key=value)");
         args.overrides.push_back(extra.substr(2));
@@ -333,6 +341,16 @@ int main(int argc, char** argv) {
         const Args args = parse_args(argc, argv);
         const kw::app::Config config = kw::app::load_config(args.config_path, args.overrides, environ);
         spdlog::set_level(spdlog::level::from_str(config.log.level));
+        if (!args.backup_to.empty()) {
+            try {
+                const auto b = kw::store::backup_database(config.database.url, args.backup_to);
+                spdlog::info("event=backup_written to={} pages={} bytes={}", args.backup_to, b.pages, b.bytes);
+                return 0;
+            } catch (const std::exception& e) {
+                spdlog::critical("event=backup_failed to={} error=\"{}\"", args.backup_to, e.what());
+                return 1;
+            }
+        }
         return run(config);
     } catch (const kw::Error& e) {
         spdlog::critical("event=start_failed error=\"{}\"", e.what());

@@ -74,6 +74,9 @@ public:
     static constexpr const char* kDriverPassword = "Passw0rd1";
 
     std::string admin_token();
+    // After Redis lost its data (restarted without persistence) every login session is gone: the
+    // next admin_token() logs in again.
+    void forget_logins() { admin_token_.clear(); }
     std::string staff_token(const std::string& role);  // creates an employee with that role
     std::string driver_token(const std::string& phone);  // registers the driver (or logs in)
     // The newest sandbox SMS code sent to the phone ("" if none), read from the server's outbox file.
