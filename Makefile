@@ -4,6 +4,7 @@
 #   make build   configure (once) and build into $(BUILD_DIR); build the web apps into web/*/dist
 #   make deps    install the Debian packages (scripts/deps.sh)
 #   make bench   Release build in build-bench/, then the benchmarks (bench/run.py; bench/README.md)
+#   make faults  the fault suite (bench/faults.py; bench/README.md, "Faults"); N chargers (default 500)
 #   make clean   remove $(BUILD_DIR)
 # Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo); for bench: S (scenarios, e.g. ingest or
 # connect,api), N (chargers, default 10000), DB (sqlite or mariadb).
@@ -19,7 +20,7 @@ export CCACHE_NOHASHDIR ?= true
 
 # The steps of `run` and `test` happen in order even under `make -j`.
 .NOTPARALLEL:
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench faults clean
 
 all: build
 
@@ -49,6 +50,12 @@ bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release
 	ninja -C build-bench kilowatt kilowatt-sim kw-bench-mqtt-count kw-bench-mqtt-flood kw-bench-ws-latency
 	$(BENCH_PYTHON) bench/run.py --build-dir build-bench $(BENCH_ARGS)
+
+# The fault suite: kills and restarts every part under load and checks that no money is lost
+# (`make test` runs its smoke run, ctest FaultsSmoke).
+FAULT_ARGS = $(if $(N),-n $(N)) $(if $(F),--faults $(F))
+faults: deps build
+	$(BENCH_PYTHON) bench/faults.py --build-dir $(BUILD_DIR) $(FAULT_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

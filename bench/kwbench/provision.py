@@ -115,9 +115,9 @@ class Fleet:
         self.figures["stations_per_s"] = round(n / took, 1)
         self.log(f"  {n} stations in {took:.1f} s ({n / took:.0f}/s)")
 
-    def create_chargers(self, n, kind="AC", rated_w=7000):
+    def create_chargers(self, n, kind="AC", rated_w=7000, connectors=1):
         rows = [{"code": f"BN-{i + 1:05d}", "station_id": self.stations[i % len(self.stations)], "kind": kind,
-                 "connectors": 1, "rated_w": rated_w} for i in range(n)]
+                 "connectors": connectors, "rated_w": rated_w} for i in range(n)]
         t0 = time.time()
         status, _ = self.api.call("POST", "/api/v1/admin/chargers/import", "code,name,station_id,kind,connectors,rated_w\n",
                                   content_type="text/csv")

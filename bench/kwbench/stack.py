@@ -54,7 +54,7 @@ class Proc:
     """One child process, output in a log file, in its own session (a Ctrl-C reaches only run.py)."""
 
     def __init__(self, name, argv, log, env=None, cwd=None):
-        self.name, self.log = name, log
+        self.name, self.log, self.argv, self.env = name, log, list(argv), env
         self._out = open(log, "ab")
         self.popen = subprocess.Popen(argv, stdout=self._out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                       env=env, cwd=cwd, start_new_session=True)
@@ -73,6 +73,13 @@ class Proc:
                 return b"\n".join(f.read().splitlines()[-n:]).decode(errors="replace")
         except OSError:
             return ""
+
+    def kill(self):
+        """SIGKILL, no clean-up (a crash: a broker publishes the wills of the process's clients)."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()
+        self._out.close()
 
     def stop(self, timeout=20):
         if self.popen.poll() is None:
@@ -227,9 +234,12 @@ class Stack:
         with open(self.binary("server/kilowatt"), "rb") as f:
             return key.encode() in f.read()
 
-    def start(self, extra_flags=()):
+    def start(self, extra_flags=(), before_server=None):
+        """before_server(stack): called once the broker, Redis and the database run, before the first
+        server starts (the fault harness puts its TCP proxy in front of the broker there)."""
         self.broker, self.mqtt_port, self.mqtt_user, self.mqtt_password = self.start_mosquitto(
             accounts=self.broker_accounts)
+        self.server_mqtt_port = self.mqtt_port  # where the servers connect (a proxy's port if set)
         self.start_redis()
         self.db_url = self.start_mariadb() if self.db == "mariadb" else "sqlite:" + self.path("kilowatt.db")
         self.http_port = free_port()
@@ -237,13 +247,15 @@ class Stack:
         self.metrics_token = None
         if self.server_binary_has("metrics_token"):
             self.metrics_token = secrets.token_hex(16)
+        if before_server:
+            before_server(self)
         self.server = self._start_server("kilowatt", self.http_port, extra_flags)
         self.base_url = f"http://127.0.0.1:{self.http_port}"
 
     def _start_server(self, name, http_port, extra_flags=()):
         """One kilowatt process on http_port, ready (/readyz and its broker accounts set up)."""
         flags = [f"--server.port={http_port}", "--server.address=127.0.0.1", f"--database.url={self.db_url}",
-                 f"--redis.port={self.redis_port}", f"--mqtt.port={self.mqtt_port}", f"--mqtt.username={self.mqtt_user}",
+                 f"--redis.port={self.redis_port}", f"--mqtt.port={self.server_mqtt_port}", f"--mqtt.username={self.mqtt_user}",
                  "--payments.sandbox=true", "--sms.sandbox=true", f"--sms.sandbox_outbox={self.sms_outbox}",
                  "--sms.resend_s=0",
                  # Every bench client is 127.0.0.1: the per-address and per-phone quotas are raised.
@@ -290,6 +302,29 @@ class Stack:
         self.server.stop(30)
         self.procs.remove(self.server)
         self.server = self._start_server("kilowatt", self.http_port, extra_flags)
+
+    def restart(self, proc, crash=False, pause_s=0.0):
+        """The same process again (same argv, environment and log, appended): SIGKILL when crash,
+        else SIGTERM; pause_s between the end and the new start. Returns the new Proc, which takes
+        the old one's place (in procs, and as server / extra server / redis / broker / mariadb / sim)."""
+        if crash:
+            proc.kill()
+        else:
+            proc.stop(30)
+        if pause_s:
+            time.sleep(pause_s)
+        new = Proc(proc.name, proc.argv, proc.log, env=proc.env)
+        for attr in ("http_port", "control_port"):
+            if hasattr(proc, attr):
+                setattr(new, attr, getattr(proc, attr))
+        self.procs[self.procs.index(proc)] = new
+        for attr in ("server", "redis", "broker", "mariadb"):
+            if getattr(self, attr, None) is proc:
+                setattr(self, attr, new)
+        for group in (self.extra_servers, self.sims):
+            if proc in group:
+                group[group.index(proc)] = new
+        return new
 
     def start_second_server(self, extra_flags=()):
         """Another kilowatt on the same database, Redis and broker account (dynsec allows several

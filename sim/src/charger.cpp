@@ -180,6 +180,9 @@ void Charger::schedule_heartbeat() {
     heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec || !online()) return;
         publish("heartbeat", heartbeat_payload(std::chrono::system_clock::now()), 0);
+        // A tx event still unacknowledged a heartbeat later was lost on its way or not stored by the
+        // server (its database was down, the instance that received it died): publish it again.
+        replay_tx();
         schedule_heartbeat();
     });
 }

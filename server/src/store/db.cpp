@@ -39,6 +39,12 @@ DbUrl parse_db_url(const std::string& url) {
 
 namespace {
 
+// What every MySQL connection is set to, at the first open and after a reconnect.
+void prepare_mysql(soci::session& s) {
+    s << "SET time_zone = '+00:00'";
+    s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+}
+
 std::string quote(const std::string& v) {
     std::string out = "'";
     for (char c : v) {
@@ -67,12 +73,29 @@ void configure_sqlite_once() {
 }  // namespace
 
 Db::Session::Session(soci::connection_pool& pool, metrics::Histogram* wait, metrics::Histogram* held)
-    : held_(held), requested_(std::chrono::steady_clock::now()), sql_(pool), acquired_(std::chrono::steady_clock::now()) {
+    : held_(held),
+      exceptions_(std::uncaught_exceptions()),
+      requested_(std::chrono::steady_clock::now()),
+      sql_(pool),
+      acquired_(std::chrono::steady_clock::now()) {
     if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
 }
 
 Db::Session::~Session() {
     if (held_) held_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - acquired_).count());
+    if (std::uncaught_exceptions() > exceptions_) heal();
+}
+
+void Db::Session::heal() noexcept {
+    try {
+        if (sql_.is_connected()) return;  // MySQL: a ping; SQLite: always connected
+        sql_.reconnect();
+        prepare_mysql(sql_);
+        spdlog::warn("event=db_reconnected");
+    } catch (const std::exception& e) {
+        // Still down: the next statement on this connection fails fast and tries again.
+        spdlog::warn("event=db_reconnect_failed error=\"{}\"", e.what());
+    }
 }
 
 Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_seconds_(config.session_seconds) {
@@ -92,11 +115,10 @@ Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_sec
             s << "PRAGMA foreign_keys=OFF";
         } else {
             std::string conn = "host=" + quote(url.host) + " port=" + std::to_string(url.port) +
-                               " user=" + quote(url.user) + " db=" + quote(url.database) + " charset=utf8mb4";
+                               " user=" + quote(url.user) + " db=" + quote(url.database) + " charset=utf8mb4 connect_timeout=5";
             if (!url.password.empty()) conn += " password=" + quote(url.password);
             s.open(soci::mysql, conn);
-            s << "SET time_zone = '+00:00'";
-            s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+            prepare_mysql(s);
         }
     }
     // An in-memory database is private to its connection: readers would see another, empty one.

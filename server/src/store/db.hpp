@@ -43,7 +43,12 @@ public:
         soci::session* operator->() { return &sql_; }
 
     private:
+        // An exception leaving the session's scope may be a lost connection (the database server
+        // restarted): the connection is checked and, if dead, opened again before it goes back to
+        // the pool, so one failed request is all a database restart costs each connection.
+        void heal() noexcept;
         metrics::Histogram* held_;
+        int exceptions_;  // std::uncaught_exceptions() when the session was taken
         std::chrono::steady_clock::time_point requested_;  // before sql_: set before the pool is asked
         soci::session sql_;
         std::chrono::steady_clock::time_point acquired_;

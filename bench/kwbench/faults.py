@@ -1,0 +1,113 @@
+"""The faults the fault harness (bench/faults.py) injects, each a function(harness) that breaks
+something and puts it back, returning what it did. The harness measures the recovery afterwards."""
+import os
+import time
+
+from .stack import port_open, wait_until
+
+
+def _ready(stack, proc):
+    import urllib.request
+
+    def ok():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{proc.http_port}/readyz", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+    wait_until(ok, 120, f"{proc.name} /readyz", proc, 0.2)
+
+
+def kill_one_instance(h):
+    """kill -9 of one server instance; the other carries on; the killed one is restarted 2 s later."""
+    victim = h.rng.choice([h.stack.server] + h.stack.extra_servers)
+    new = h.stack.restart(victim, crash=True, pause_s=2)
+    _ready(h.stack, new)
+    return f"killed {victim.name}"
+
+
+def kill_both_instances(h):
+    """kill -9 of both instances, restart after 2 s."""
+    procs = [h.stack.server] + h.stack.extra_servers
+    for p in procs:
+        p.kill()
+    time.sleep(2)
+    for p in procs:
+        _ready(h.stack, h.stack.restart(p, crash=True))
+    return "killed " + ", ".join(p.name for p in procs)
+
+
+def broker_restart(h):
+    """Mosquitto stopped and started (no persistence here: every client reconnects; chargers replay)."""
+    new = h.stack.restart(h.stack.broker, pause_s=1)
+    wait_until(lambda: port_open(h.stack.mqtt_port), 20, "mosquitto", new)
+    return "broker restarted"
+
+
+def _redis(h, keep_data):
+    if keep_data:
+        h.stack.redis_cli("SAVE")  # what a persistent Redis (RDB/AOF) has on disk at the crash
+    else:
+        dump = os.path.join(h.stack.path("redis"), "dump.rdb")
+        if os.path.exists(dump):
+            os.remove(dump)
+    new = h.stack.restart(h.stack.redis, crash=True, pause_s=1)
+    wait_until(lambda: port_open(h.stack.redis_port), 20, "redis", new)
+    h.logins_lost = not keep_data
+    return "Redis killed and restarted " + ("with its data file" if keep_data else "empty")
+
+
+def redis_restart_persistent(h):
+    return _redis(h, True)
+
+
+def redis_restart_empty(h):
+    return _redis(h, False)
+
+
+def mariadb_restart(h):
+    new = h.stack.restart(h.stack.mariadb, pause_s=1)
+    wait_until(lambda: h.db_port_open(), 60, "mariadbd", new)
+    return "MariaDB restarted"
+
+
+def database_outage(h):
+    """MariaDB down for h.outage_s (stopped, then started again)."""
+    new = h.stack.restart(h.stack.mariadb, pause_s=h.outage_s)
+    wait_until(lambda: h.db_port_open(), 60, "mariadbd", new)
+    return f"MariaDB down {h.outage_s} s"
+
+
+def network_cut(h):
+    """The servers lose the broker for h.cut_s (their TCP connections reset, reconnects refused)."""
+    h.proxy.cut()
+    time.sleep(h.cut_s)
+    h.proxy.heal()
+    return f"server<->broker cut {h.cut_s} s"
+
+
+def simulator_crash(h):
+    """kill -9 of every simulator process: the broker publishes the chargers' wills; restarted 5 s later
+    (new boot ids: their sessions are over, settled at the last meter value)."""
+    for sim in list(h.stack.sims):
+        new = h.stack.restart(sim, crash=True, pause_s=5)
+        wait_until(lambda: port_open(new.control_port), 30, "kilowatt-sim control port", new)
+    return "simulator killed, restarted"
+
+
+def clock_skew(h):
+    """Not implemented: kilowatt-sim has no clock offset yet (see bench/README.md)."""
+    return None
+
+
+FAULTS = {
+    "kill-one": kill_one_instance,
+    "kill-both": kill_both_instances,
+    "broker-restart": broker_restart,
+    "redis-restart": redis_restart_persistent,
+    "redis-restart-empty": redis_restart_empty,
+    "mariadb-restart": mariadb_restart,
+    "db-outage": database_outage,
+    "net-cut": network_cut,
+    "sim-crash": simulator_crash,
+}
