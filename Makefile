@@ -52,7 +52,7 @@ bench: deps
 	$(BENCH_PYTHON) bench/run.py --build-dir build-bench $(BENCH_ARGS)
 
 # The fault suite: kills and restarts every part under load and checks that no money is lost
-# (`make test` runs its smoke run, ctest FaultsSmoke).
+# (docs/reliability.md). Not yet in `make test`: its smoke run still finds open bugs.
 FAULT_ARGS = $(if $(N),-n $(N)) $(if $(F),--faults $(F))
 faults: deps build
 	$(BENCH_PYTHON) bench/faults.py --build-dir $(BUILD_DIR) $(FAULT_ARGS)
