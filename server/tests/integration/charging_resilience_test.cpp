@@ -110,6 +110,39 @@ TEST(ChargingResilience, StopWhoseStartWasNeverSeenStillSettles) {
     EXPECT_EQ(str(ack->at("tx_id")), "T-1");
 }
 
+TEST(ChargingResilience, LostStopCommandIsRepeatedUntilTheChargerEndsTheSession) {
+    Stack stack;
+    Net n = setup(stack, "RES-STOPRPT");
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    auto cmd = charger.wait_command("start");
+    ASSERT_TRUE(cmd);
+    charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-R"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
+                                {"meter_wh", 200000}, {"ts", format_utc(kw::SystemClock().now())}});
+    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    auto stop = stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", n.driver);
+    ASSERT_EQ(stop.status, 200) << stop.body;
+    // The charger never hears the first stop (lost on its way): the server sends it again.
+    const auto stops = [&] {
+        int k = 0;
+        for (const auto& c : charger.commands())
+            if (c.at("cmd") == "stop" && c.at("order_id").as_int64() == id) ++k;
+        return k;
+    };
+    ASSERT_TRUE(eventually([&] { return stops() >= 2; }, 30s)) << stack.server_log();
+    charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-R"}, {"seq", 2}, {"connector", 1}, {"order_id", id},
+                                {"meter_start_wh", 200000}, {"started_at", format_utc(kw::SystemClock().now() - 20'000)},
+                                {"meter_wh", 200015}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "remote"}});
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled);
+    // 15 Wh in the ~10 s the session ran: within what 7 kW can deliver (more would be clamped).
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 15);
+    EXPECT_EQ(str(settled.at("stop_reason")), "driver");
+}
+
 TEST(ChargingResilience, UnacknowledgedStartIsCancelledAtNoCharge) {
     Stack stack(StackOptions{false, {"--orders.start_timeout_s=2"}});
     Net n = setup(stack, "RES-NOACK");
