@@ -44,6 +44,11 @@ GeoBox box_around(LngLat center, double radius_m) {
     return box;
 }
 
+bool in_box(const GeoBox& box, LngLat p) {
+    if (p.lat < box.min_lat || p.lat > box.max_lat) return false;
+    return box.wraps ? (p.lng >= box.min_lng || p.lng <= box.max_lng) : (p.lng >= box.min_lng && p.lng <= box.max_lng);
+}
+
 ConnectorBucket bucket_of(std::string_view status, bool charger_online) {
     if (!charger_online) return ConnectorBucket::offline;
     if (status == "available") return ConnectorBucket::available;

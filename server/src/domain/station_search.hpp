@@ -23,6 +23,8 @@ struct GeoBox {
 // The smallest lat/lng box that holds every point within radius_m of center (a little larger, never
 // smaller). Near a pole, or when the radius spans all longitudes, lng is unbounded.
 GeoBox box_around(LngLat center, double radius_m);
+// Inside the box, edges included (what the SQL box query of store/stations_repo selects).
+bool in_box(const GeoBox& box, LngLat p);
 
 // A connector as a station summary counts it.
 enum class ConnectorBucket { available, charging, faulted, offline };

@@ -63,6 +63,23 @@ TEST(BoxAround, NearAPoleEveryLongitudeIsIncluded) {
     EXPECT_EQ(box.max_lat, 90);
 }
 
+TEST(InBox, SelectsWhatTheBoxHoldsEdgesIncluded) {
+    GeoBox box{120.0, 122.0, 30.0, 32.0, false};
+    EXPECT_TRUE(in_box(box, {121.0, 31.0}));
+    EXPECT_TRUE(in_box(box, {120.0, 32.0})) << "edges are inside, as in the SQL query";
+    EXPECT_FALSE(in_box(box, {119.99, 31.0}));
+    EXPECT_FALSE(in_box(box, {121.0, 32.01}));
+}
+
+TEST(InBox, AWrappingBoxHoldsBothSidesOfTheAntimeridian) {
+    GeoBox box = box_around({179.9, 0.0}, 50000);
+    ASSERT_TRUE(box.wraps);
+    EXPECT_TRUE(in_box(box, {179.95, 0.0}));
+    EXPECT_TRUE(in_box(box, {-179.9, 0.0}));
+    EXPECT_FALSE(in_box(box, {0.0, 0.0}));
+    EXPECT_TRUE(in_box(GeoBox{}, {-180.0, -90.0})) << "the default box is the whole globe";
+}
+
 TEST(ConnectorBuckets, OfflineChargerMakesEveryConnectorOffline) {
     EXPECT_EQ(bucket_of("available", false), ConnectorBucket::offline);
     EXPECT_EQ(bucket_of("charging", false), ConnectorBucket::offline);
