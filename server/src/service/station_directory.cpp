@@ -28,7 +28,7 @@ std::uint64_t StationDirectory::generation() const {
 
 std::shared_ptr<const DirectoryIndex> StationDirectory::index(UtcMs now) const {
     std::shared_lock lock(mutex_);
-    return index_ && current(index_loaded_, now) ? index_ : nullptr;
+    return index_ && keep(index_->reload_claimed, index_loaded_, now) ? index_ : nullptr;
 }
 
 void StationDirectory::put_index(std::shared_ptr<const DirectoryIndex> index, std::uint64_t generation,
@@ -44,7 +44,8 @@ std::vector<std::shared_ptr<const DirectoryEntry>> StationDirectory::entries(con
     std::vector<std::shared_ptr<const DirectoryEntry>> out(ids.size());
     std::shared_lock lock(mutex_);
     for (std::size_t i = 0; i < ids.size(); ++i)
-        if (auto it = entries_.find(ids[i]); it != entries_.end() && current(it->second.loaded, now))
+        if (auto it = entries_.find(ids[i]);
+            it != entries_.end() && keep(it->second.entry->reload_claimed, it->second.loaded, now))
             out[i] = it->second.entry;
     return out;
 }
@@ -68,13 +69,13 @@ std::shared_ptr<const DirectoryIndex> directory_index(app::Context& ctx) {
     if (auto index = dir.index(ctx.clock.now())) return index;
     const std::uint64_t generation = dir.generation();
     const UtcMs loaded = ctx.clock.now();
-    auto index = std::make_shared<DirectoryIndex>();
+    std::vector<domain::PointRanking::Input> points;
     {
         auto s = ctx.db.read_session();
         // The default box holds the whole globe: every station.
-        for (const auto& p : store::station_points_in_box(*s, domain::GeoBox{}))
-            index->points.push_back({p.id, {p.lng, p.lat}});
+        for (const auto& p : store::station_points_in_box(*s, domain::GeoBox{})) points.push_back({p.id, {p.lng, p.lat}});
     }
+    auto index = std::make_shared<const DirectoryIndex>(points);
     dir.put_index(index, generation, loaded);
     return index;
 }

@@ -9,7 +9,11 @@
 // TTL old; a station's or a charger's own page does not use this and stays live.
 //
 // Any thread (HTTP workers in parallel). No lock is held across SQL or Redis: loads run outside
-// it, and what a load begun before an invalidation (its generation) brings back is not kept.
+// it, and what a load begun before an invalidation (its generation) brings back is not kept. Past
+// half its TTL an entry (or the index) is handed to one caller as a miss, to load again, while the
+// others keep using it: an expiry does not stall every request in flight, and nothing shown is
+// ever older than the TTL.
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -20,17 +24,15 @@
 #include <vector>
 
 #include "app/context.hpp"
-#include "domain/geo.hpp"
+#include "domain/station_search.hpp"
 #include "service/stations.hpp"
 
 namespace kw::service {
 
 struct DirectoryIndex {
-    struct Point {
-        std::int64_t id = 0;
-        domain::LngLat at;  // WGS-84
-    };
-    std::vector<Point> points;  // every station, by id
+    explicit DirectoryIndex(const std::vector<domain::PointRanking::Input>& points) : ranking(points) {}
+    domain::PointRanking ranking;  // every station's point (WGS-84)
+    mutable std::atomic_flag reload_claimed;  // one caller reloads it past half its TTL
 };
 
 // Text an edge made of an entry, right for one UTC minute: what it shows besides the entry (the
@@ -51,6 +53,7 @@ private:
 struct DirectoryEntry {
     StationSummary summary;  // chargers' live state as loaded
     MinuteText rendered;     // the nearby list's JSON of this station (http/handlers/stations.cpp)
+    mutable std::atomic_flag reload_claimed;  // one caller reloads it past half its TTL
 };
 
 // The cache itself: what is current and the generation a load must have begun under to be kept.
@@ -62,11 +65,12 @@ public:
 
     // Read before a load starts; given back with what it loaded.
     std::uint64_t generation() const;
-    // null when none is current.
+    // null when none is current, or for the one caller that is to reload it (past half its TTL).
     std::shared_ptr<const DirectoryIndex> index(UtcMs now) const;
     // loaded: when the load began. Dropped if an invalidation came since `generation`.
     void put_index(std::shared_ptr<const DirectoryIndex> index, std::uint64_t generation, UtcMs loaded);
-    // The current entry of each id, in their order (null where none).
+    // The current entry of each id, in their order (null where none, and where this caller is the
+    // one to reload it).
     std::vector<std::shared_ptr<const DirectoryEntry>> entries(const std::vector<std::int64_t>& ids,
                                                                UtcMs now) const;
     void put_entries(const std::vector<std::shared_ptr<const DirectoryEntry>>& entries, std::uint64_t generation,
@@ -76,6 +80,10 @@ public:
 
 private:
     bool current(UtcMs loaded, UtcMs now) const { return now - loaded >= 0 && now - loaded < ttl_ms_; }
+    // Current, and not to be reloaded by this caller.
+    bool keep(std::atomic_flag& reload_claimed, UtcMs loaded, UtcMs now) const {
+        return current(loaded, now) && (2 * (now - loaded) < ttl_ms_ || reload_claimed.test_and_set());
+    }
     struct Slot {
         std::shared_ptr<const DirectoryEntry> entry;
         UtcMs loaded = 0;

@@ -17,7 +17,7 @@ namespace kw::service {
 
 namespace {
 
-constexpr std::size_t kNearbyChunk = 50;  // candidates whose chargers are loaded at a time
+constexpr std::size_t kNearbyChunk = 50;  // with a filter: candidates whose entries are taken at a time
 
 std::string target(std::int64_t id) { return "station:" + std::to_string(id); }
 
@@ -93,33 +93,7 @@ Paged<StationSummary> list_stations(app::Context& ctx, const std::optional<std::
 
 std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery& q) {
     const UtcMs now = ctx.clock.now();
-    // Exact distance and ranking over the in-memory points inside the bounding box; the stations'
-    // entries (row, tariff, chargers and their live state) are taken for a chunk of the nearest at a time.
-    struct Candidate {
-        double distance_m;
-        std::int64_t id;
-    };
-    std::vector<Candidate> candidates;
-    const domain::GeoBox box = domain::box_around(q.center, q.radius_m);
-    for (const auto& p : directory_index(ctx)->points) {
-        if (!domain::in_box(box, p.at)) continue;
-        const double d = domain::distance_m(q.center, p.at);
-        if (d <= q.radius_m) candidates.push_back({d, p.id});
-    }
-    // Ties by id: the same order for the same data.
-    const auto nearer = [](const Candidate& a, const Candidate& b) {
-        return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.id < b.id;
-    };
-    // Without a filter every candidate is kept: only the first `limit` need ranking and loading.
-    const bool filtered = q.available_only || q.dc_only || q.open_now;
-    const std::size_t limit = static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
-    if (filtered) {
-        std::sort(candidates.begin(), candidates.end(), nearer);
-    } else {
-        const auto middle = candidates.begin() + static_cast<std::ptrdiff_t>(std::min(limit, candidates.size()));
-        std::partial_sort(candidates.begin(), middle, candidates.end(), nearer);
-        candidates.erase(middle, candidates.end());
-    }
+    const auto index = directory_index(ctx);
     const auto closed = [&](const store::StationRow& st) {
         try {
             return !domain::is_open(domain::parse_opening_hours(st.opening_hours), st.timezone, now);
@@ -127,22 +101,34 @@ std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery&
             return true;
         }
     };
+    // Without a filter every station found is kept: the `limit` nearest are the answer. With one,
+    // the nearest are ranked in growing batches and their entries taken a chunk at a time, until
+    // `limit` pass or none is left within the radius.
+    const bool filtered = q.available_only || q.dc_only || q.open_now;
+    const std::size_t limit = static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
     const std::size_t chunk = filtered ? kNearbyChunk : limit;
     std::vector<NearbyStation> out;
     const auto full = [&] { return out.size() >= limit; };
-    for (std::size_t begin = 0; begin < candidates.size() && !full(); begin += chunk) {
-        const std::size_t end = std::min(candidates.size(), begin + chunk);
-        std::vector<std::int64_t> ids;
-        for (std::size_t i = begin; i < end; ++i) ids.push_back(candidates[i].id);
-        const auto entries = directory_entries(ctx, ids);
-        for (std::size_t i = begin; i < end && !full(); ++i) {
-            const auto& entry = entries[i - begin];
-            if (!entry) continue;  // deleted since the index was loaded
-            const StationSummary& st = entry->summary;
-            if (q.open_now && closed(st.station)) continue;
-            if (!matches(q, st.chargers)) continue;
-            out.push_back({candidates[i].distance_m, entry});
+    std::size_t ranked_before = 0;
+    for (std::size_t k = filtered ? std::max(limit, kNearbyChunk) : limit;; k *= 4) {
+        // The same order every time (ties by id): a bigger k only appends to what was ranked before.
+        const auto ranked = index->ranking.nearest(q.center, q.radius_m, k);
+        for (std::size_t begin = ranked_before; begin < ranked.size() && !full(); begin += chunk) {
+            const std::size_t end = std::min(ranked.size(), begin + chunk);
+            std::vector<std::int64_t> ids;
+            for (std::size_t i = begin; i < end; ++i) ids.push_back(ranked[i].id);
+            const auto entries = directory_entries(ctx, ids);
+            for (std::size_t i = begin; i < end && !full(); ++i) {
+                const auto& entry = entries[i - begin];
+                if (!entry) continue;  // deleted since the index was loaded
+                const StationSummary& st = entry->summary;
+                if (q.open_now && closed(st.station)) continue;
+                if (!matches(q, st.chargers)) continue;
+                out.push_back({ranked[i].distance_m, entry});
+            }
         }
+        ranked_before = ranked.size();
+        if (full() || ranked.size() < k) break;
     }
     return out;
 }

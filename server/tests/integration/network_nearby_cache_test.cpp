@@ -18,7 +18,7 @@ constexpr const char* kAt = "lng=121.4737&lat=31.2304";
 
 class NearbyCache : public ::testing::Test {
 protected:
-    explicit NearbyCache(const std::string& ttl_ms = "600000")
+    explicit NearbyCache(const std::string& ttl_ms = "60000")
         : stack_(StackOptions{false, {"--server.directory_ttl_ms=" + ttl_ms}}) {
         tariff_ = stack_.create_tariff(json::parse(R"({"prices":{"flat":{"electricity":10000,"service":5000}},
                                                       "periods":[["00:00","24:00","flat"]]})"));

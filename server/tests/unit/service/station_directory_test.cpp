@@ -14,18 +14,32 @@ std::shared_ptr<const DirectoryEntry> entry(std::int64_t id) {
 }
 
 std::shared_ptr<const DirectoryIndex> index_of(std::int64_t id) {
-    auto i = std::make_shared<DirectoryIndex>();
-    i->points.push_back({id, {121.47, 31.23}});
-    return i;
+    return std::make_shared<const DirectoryIndex>(std::vector<domain::PointRanking::Input>{{id, {121.47, 31.23}}});
 }
 
 TEST(StationDirectory, AnEntryIsReusedUntilItsTtlHasPassed) {
     StationDirectory dir(1000);
     dir.put_entries({entry(7)}, dir.generation(), 10'000);
     EXPECT_EQ(dir.entries({7}, 10'000)[0]->summary.station.id, 7);
+    dir.entries({7}, 10'500);  // past half the TTL this first caller is to reload it (next test)
     EXPECT_NE(dir.entries({7}, 10'999)[0], nullptr);
     EXPECT_EQ(dir.entries({7}, 11'000)[0], nullptr) << "expired at loaded + ttl";
     EXPECT_EQ(dir.entries({7}, 9'000)[0], nullptr) << "a clock that went back does not extend it";
+}
+
+TEST(StationDirectory, PastHalfItsTtlOneCallerIsToldToReloadWhileTheOthersKeepIt) {
+    StationDirectory dir(1000);
+    dir.put_index(index_of(1), dir.generation(), 0);
+    dir.put_entries({entry(7)}, dir.generation(), 0);
+    EXPECT_NE(dir.entries({7}, 499)[0], nullptr);
+    EXPECT_NE(dir.entries({7}, 499)[0], nullptr) << "before half the TTL nobody reloads";
+    EXPECT_EQ(dir.entries({7}, 500)[0], nullptr) << "the first caller past half the TTL reloads";
+    EXPECT_NE(dir.entries({7}, 600)[0], nullptr) << "the others keep the entry meanwhile";
+    EXPECT_NE(dir.index(499), nullptr);
+    EXPECT_EQ(dir.index(500), nullptr) << "the same for the index: one reloads it";
+    EXPECT_NE(dir.index(501), nullptr);
+    dir.put_entries({entry(7)}, dir.generation(), 600);
+    EXPECT_NE(dir.entries({7}, 1000)[0], nullptr) << "the reloaded entry counts from its own load";
 }
 
 TEST(StationDirectory, EntriesComeBackInTheOrderAskedWithNullForMisses) {
