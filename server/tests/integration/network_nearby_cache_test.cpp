@@ -107,6 +107,34 @@ TEST_F(NearbyCache, ChargerConnectorAndTariffWritesShowInNearbyAtOnce) {
     EXPECT_EQ(i->at("price_now").at("electricity").as_int64(), 20000) << "a tariff edit shows at once";
 }
 
+// The answer is assembled from each station's kept JSON: it must be the very bytes the stations list
+// writes for each station's summary (the same writer and shape), each with its distance appended.
+TEST_F(NearbyCache, AnswerIsEachSummarysBytesWithItsDistance) {
+    const long long st = stack_.create_station(tariff_, 121.4800, 31.2304, "Bytes \"quoted\" 站");
+    stack_.create_charger(st, "NC-BYTES", "DC", 2, 60000);
+    stack_.create_station(tariff_, 121.4900, 31.2404, "Second");
+    nearby();  // the kept JSON is made on the first answer and reused by the next
+    auto r = stack_.http().get(std::string("/api/v1/stations/nearby?") + kAt, driver_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto list = stack_.http().get("/api/v1/stations", driver_);
+    ASSERT_EQ(list.status, 200) << list.body;
+    std::string want = "{\"items\":[";
+    const json::value answer = r.json();
+    for (const auto& item : answer.at("items").as_array()) {
+        // A summary's last member is its connector counts, which end with "offline":N}}.
+        const std::string head = "{\"id\":" + std::to_string(item.at("id").as_int64()) + ",";
+        const auto from = list.body.find(head);
+        ASSERT_NE(from, std::string::npos) << list.body;
+        const auto to = list.body.find("}}", list.body.find("\"offline\":", from)) + 2;
+        if (want.size() > 10) want += ',';
+        want += list.body.substr(from, to - 1 - from) + ",\"distance_m\":" +
+                std::to_string(item.at("distance_m").as_int64()) + "}";
+    }
+    want += "]}";
+    EXPECT_EQ(answer.at("items").as_array().size(), 2u);
+    EXPECT_EQ(r.body, want);
+}
+
 class NearbyCacheShortTtl : public NearbyCache {
 protected:
     NearbyCacheShortTtl() : NearbyCache("200") {}
