@@ -36,6 +36,7 @@
 #include "service/sms.hpp"
 #include "service/status_cache.hpp"
 #include "service/sweeper.hpp"
+#include "service/station_directory.hpp"
 #include "service/tariff_cache.hpp"
 #include "store/backup.hpp"
 #include "store/db.hpp"
@@ -188,8 +189,9 @@ int run(const kw::app::Config& config) {
     }
     kw::service::PasswordPool passwords(static_cast<int>(config.auth.password_workers), 64);
     kw::service::StatusCache account_status(config.auth.status_cache_ms);
+    kw::service::StationDirectory station_directory(config.server.directory_ttl_ms);
     kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
-                         *sms, passwords, account_status, token_key, tariffs};
+                         *sms, passwords, account_status, token_key, tariffs, station_directory};
 
     // Read at scrape time, on an HTTP worker: state kept elsewhere, so nothing to update on the hot path.
     registry.gauge_callback("kw_password_queue_depth", "Password hashing jobs queued or running",

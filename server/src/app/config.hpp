@@ -28,6 +28,9 @@ struct Config {
         bool cluster = false;                   // several instances: WebSocket pushes go through Redis
         bool trust_proxy = false;               // client address from X-Real-IP (set by our nginx) for throttling
         std::string metrics_token;              // bearer token of GET /metrics; empty: /metrics is off (404)
+        // How long the drivers' station search reuses what it loaded (the stations' points, and per
+        // station its row, tariff, chargers and their live availability): service/station_directory.
+        std::int64_t directory_ttl_ms = 1000;
     } server;
     struct Database {
         std::string url = "sqlite:var/kilowatt.db";

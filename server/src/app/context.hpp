@@ -10,7 +10,7 @@ namespace kw::store { class Db; }
 namespace kw::live { class Redis; }
 namespace kw::ws { class Push; }
 namespace kw::device { class Commands; class BrokerAccounts; }
-namespace kw::service { class PaymentProvider; class PasswordPool; class StatusCache; class SmsProvider; class TariffCache; }
+namespace kw::service { class PaymentProvider; class PasswordPool; class StatusCache; class SmsProvider; class TariffCache; class StationDirectory; }
 
 namespace kw::app {
 
@@ -28,6 +28,7 @@ struct Context {
     service::StatusCache& account_status;  // account enabled/role re-checks, cached briefly
     const std::string& token_key;          // signs session records in Redis (server_secrets, shared)
     service::TariffCache& tariffs;         // parsed tariffs per station (service/tariff_cache.hpp)
+    service::StationDirectory& station_directory;  // the nearby search's memory (service/station_directory.hpp)
 };
 
 }  // namespace kw::app

@@ -55,15 +55,25 @@ LngLat wgs84_to_gcj02(LngLat p) {
     return LngLat{p.lng + d_lng, p.lat + d_lat};
 }
 
-double distance_m(LngLat a, LngLat b) {
-    double lat1 = radians(a.lat);
-    double lat2 = radians(b.lat);
-    double d_lat = lat2 - lat1;
-    double d_lng = radians(b.lng - a.lng);
-    double h = std::sin(d_lat / 2) * std::sin(d_lat / 2) +
-               std::cos(lat1) * std::cos(lat2) * std::sin(d_lng / 2) * std::sin(d_lng / 2);
+double distance_m(LngLat a, LngLat b) { return distance_m_between(geo_point(a), geo_point(b)); }
+
+GeoPoint geo_point(LngLat p) {
+    const double lat = radians(p.lat);
+    return {p, lat, std::cos(lat)};
+}
+
+double distance_m_between(const GeoPoint& a, const GeoPoint& b) {
+    const double d_lat = b.lat_rad - a.lat_rad;
+    const double d_lng = radians(b.at.lng - a.at.lng);
+    const double s_lat = std::sin(d_lat / 2);
+    const double s_lng = std::sin(d_lng / 2);
+    double h = s_lat * s_lat + a.cos_lat * b.cos_lat * s_lng * s_lng;
     h = std::min(1.0, h);
     return 2 * kEarthRadiusM * std::asin(std::sqrt(h));
+}
+
+double meridian_bound_m(double lat_a, double lat_b) {
+    return kEarthRadiusM * std::fabs(radians(lat_b) - radians(lat_a)) * (1 - 1e-9) - 1e-3;
 }
 
 }  // namespace kw::domain

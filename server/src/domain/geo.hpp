@@ -21,4 +21,18 @@ LngLat wgs84_to_gcj02(LngLat p);
 // Great-circle distance in metres (haversine, mean Earth radius 6371008.8 m).
 double distance_m(LngLat a, LngLat b);
 
+// A point with its latitude in radians and that latitude's cosine, computed once for ranking many
+// points against one centre.
+struct GeoPoint {
+    LngLat at;
+    double lat_rad = 0;
+    double cos_lat = 1;
+};
+GeoPoint geo_point(LngLat p);
+// The same double, to the bit, as distance_m(a.at, b.at), without recomputing the cosines.
+double distance_m_between(const GeoPoint& a, const GeoPoint& b);
+// The great-circle distance is never below the distance along a meridian between the two
+// latitudes: a lower bound from latitude alone, a little under it so rounding keeps it one.
+double meridian_bound_m(double lat_a, double lat_b);
+
 }  // namespace kw::domain

@@ -44,6 +44,72 @@ GeoBox box_around(LngLat center, double radius_m) {
     return box;
 }
 
+bool in_box(const GeoBox& box, LngLat p) {
+    if (p.lat < box.min_lat || p.lat > box.max_lat) return false;
+    return box.wraps ? (p.lng >= box.min_lng || p.lng <= box.max_lng) : (p.lng >= box.min_lng && p.lng <= box.max_lng);
+}
+
+PointRanking::PointRanking(const std::vector<Input>& points) {
+    by_lat_.reserve(points.size());
+    for (const Input& p : points) by_lat_.push_back({geo_point(p.at), p.id});
+    std::sort(by_lat_.begin(), by_lat_.end(), [](const Entry& a, const Entry& b) {
+        return a.point.at.lat != b.point.at.lat ? a.point.at.lat < b.point.at.lat : a.id < b.id;
+    });
+}
+
+std::vector<PointRanking::Ranked> PointRanking::nearest(LngLat center, double radius_m, std::size_t k) const {
+    std::vector<Ranked> heap;  // the best k so far, the worst on top
+    if (k == 0) return heap;
+    heap.reserve(k + 1);
+    const auto nearer = [](const Ranked& a, const Ranked& b) {
+        return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.id < b.id;
+    };
+    const GeoBox box = box_around(center, radius_m);
+    const GeoPoint c = geo_point(center);
+    // Strictly beyond: a point exactly as far as the k-th may still win on its id.
+    const auto beyond = [&](const Entry& e) {
+        const double bound = meridian_bound_m(center.lat, e.point.at.lat);
+        return bound > radius_m || (heap.size() == k && bound > heap.front().distance_m);
+    };
+    const auto consider = [&](const Entry& e) {
+        if (!in_box(box, e.point.at)) return;
+        const Ranked r{distance_m_between(c, e.point), e.id};
+        if (r.distance_m > radius_m) return;
+        if (heap.size() < k) {
+            heap.push_back(r);
+            std::push_heap(heap.begin(), heap.end(), nearer);
+        } else if (nearer(r, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), nearer);
+            heap.back() = r;
+            std::push_heap(heap.begin(), heap.end(), nearer);
+        }
+    };
+    // up: the next index northwards; down: one past the next southwards. Taking the side whose next
+    // point is closer in latitude makes each side's bound grow, so a side once beyond stays beyond.
+    std::size_t up = static_cast<std::size_t>(
+        std::lower_bound(by_lat_.begin(), by_lat_.end(), center.lat,
+                         [](const Entry& e, double lat) { return e.point.at.lat < lat; }) -
+        by_lat_.begin());
+    std::size_t down = up;
+    bool up_open = up < by_lat_.size(), down_open = down > 0;
+    while (up_open || down_open) {
+        const bool take_up = !down_open || (up_open && by_lat_[up].point.at.lat - center.lat <=
+                                                           center.lat - by_lat_[down - 1].point.at.lat);
+        const Entry& e = take_up ? by_lat_[up] : by_lat_[down - 1];
+        if (beyond(e)) {
+            (take_up ? up_open : down_open) = false;
+            continue;
+        }
+        consider(e);
+        if (take_up)
+            up_open = ++up < by_lat_.size();
+        else
+            down_open = --down > 0;
+    }
+    std::sort_heap(heap.begin(), heap.end(), nearer);
+    return heap;
+}
+
 ConnectorBucket bucket_of(std::string_view status, bool charger_online) {
     if (!charger_online) return ConnectorBucket::offline;
     if (status == "available") return ConnectorBucket::available;

@@ -4,6 +4,7 @@
 // summary. Pure functions; any thread may call them.
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "domain/geo.hpp"
 
@@ -23,6 +24,35 @@ struct GeoBox {
 // The smallest lat/lng box that holds every point within radius_m of center (a little larger, never
 // smaller). Near a pole, or when the radius spans all longitudes, lng is unbounded.
 GeoBox box_around(LngLat center, double radius_m);
+// Inside the box, edges included (what the SQL box query of store/stations_repo selects).
+bool in_box(const GeoBox& box, LngLat p);
+
+// The stations nearest a point, from their points in memory. Sorted by latitude, so a search scans
+// outward from the centre's latitude and stops once the latitude difference alone (meridian_bound_m)
+// puts every remaining point beyond the radius or the k-th found. The answer is exactly that of
+// measuring every point inside box_around and sorting by (distance, id). Immutable; any thread.
+class PointRanking {
+public:
+    struct Input {
+        std::int64_t id = 0;
+        LngLat at;
+    };
+    struct Ranked {
+        double distance_m = 0;
+        std::int64_t id = 0;
+    };
+    explicit PointRanking(const std::vector<Input>& points);
+    // At most k, nearest first, ties by id; only points within radius_m.
+    std::vector<Ranked> nearest(LngLat center, double radius_m, std::size_t k) const;
+    std::size_t size() const { return by_lat_.size(); }
+
+private:
+    struct Entry {
+        GeoPoint point;
+        std::int64_t id = 0;
+    };
+    std::vector<Entry> by_lat_;
+};
 
 // A connector as a station summary counts it.
 enum class ConnectorBucket { available, charging, faulted, offline };

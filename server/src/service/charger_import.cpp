@@ -10,6 +10,7 @@
 #include "domain/error.hpp"
 #include "domain/validate.hpp"
 #include "service/audit.hpp"
+#include "service/station_directory.hpp"
 #include "store/db.hpp"
 #include "store/stations_repo.hpp"
 
@@ -121,6 +122,8 @@ ImportResult import_chargers(app::Context& ctx, std::int64_t employee_id, const 
         for (const Pending* p : undo) store::delete_charger(*s, p->id);
         tr.commit();
     }
+    // Once for the whole file: its batches are committed by now (rolled-back ones changed nothing).
+    network_changed(ctx);
     auto by_row = [](const auto& a, const auto& b) { return a.row < b.row; };
     std::stable_sort(out.errors.begin(), out.errors.end(), by_row);
     spdlog::info("event=chargers_imported employee_id={} rows={} created={} errors={}", employee_id, rows.size(),

@@ -5,6 +5,7 @@
 
 #include "domain/error.hpp"
 #include "service/audit.hpp"
+#include "service/station_directory.hpp"
 #include "store/db.hpp"
 
 namespace kw::service {
@@ -113,6 +114,7 @@ void update_charger(app::Context& ctx, std::int64_t employee_id, std::int64_t id
            {"rated_w", row.rated_w}},
           now);
     tr.commit();
+    network_changed(ctx);
 }
 
 void add_connector(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id, std::optional<int> number,
@@ -134,6 +136,7 @@ void add_connector(app::Context& ctx, std::int64_t employee_id, std::int64_t cha
     store::insert_connector(*s, charger_id, n, w);
     audit_connector(ctx, *s, employee_id, "connector.create", charger_id, n, w);
     tr.commit();
+    network_changed(ctx);
 }
 
 void update_connector(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id, int number,
@@ -145,6 +148,7 @@ void update_connector(app::Context& ctx, std::int64_t employee_id, std::int64_t 
     if (!store::update_connector(*s, charger_id, number, w)) throw Error(Errc::not_found, "no such connector");
     audit_connector(ctx, *s, employee_id, "connector.update", charger_id, number, w);
     tr.commit();
+    network_changed(ctx);
 }
 
 void delete_connector(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id, int number) {
@@ -156,6 +160,7 @@ void delete_connector(app::Context& ctx, std::int64_t employee_id, std::int64_t 
     if (!store::delete_connector(*s, charger_id, number)) throw Error(Errc::not_found, "no such connector");
     audit_connector(ctx, *s, employee_id, "connector.delete", charger_id, number, std::nullopt);
     tr.commit();
+    network_changed(ctx);
 }
 
 }  // namespace kw::service

@@ -13,6 +13,7 @@
 #include "live/state.hpp"
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
+#include "service/station_directory.hpp"
 #include "service/tariff_cache.hpp"
 #include "store/db.hpp"
 #include "store/stations_repo.hpp"
@@ -164,6 +165,7 @@ std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::
         id = insert_new_charger(*s, c, password, ctx.clock.now());
         tr.commit();
     }
+    network_changed(ctx);
     // The broker call may take seconds: no SQL session is held meanwhile (SQLite has only one).
     try {
         ctx.broker_accounts.upsert_charger(c.code, password);
@@ -173,6 +175,7 @@ std::pair<std::int64_t, MqttCredentials> create_charger(app::Context& ctx, std::
         soci::transaction tr(*s);
         store::delete_charger(*s, id);
         tr.commit();
+        network_changed(ctx);
         // The code names a broker account that is not ours: the caller must pick another code.
         if (auto* k = dynamic_cast<const Error*>(&e);
             k && (k->errc() == Errc::conflict || k->errc() == Errc::already_exists))
@@ -243,6 +246,7 @@ void delete_charger(app::Context& ctx, std::int64_t employee_id, std::int64_t ch
         audit(*s, employee_id, "charger.delete", target(charger_id), {{"code", code}}, ctx.clock.now());
         tr.commit();
     }
+    network_changed(ctx);
     spdlog::info("event=charger_deleted id={} code={} employee_id={}", charger_id, code, employee_id);
 }
 

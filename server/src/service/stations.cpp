@@ -8,6 +8,7 @@
 #include "domain/station_search.hpp"
 #include "domain/validate.hpp"
 #include "service/audit.hpp"
+#include "service/station_directory.hpp"
 #include "service/tariff_cache.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
@@ -16,7 +17,7 @@ namespace kw::service {
 
 namespace {
 
-constexpr std::size_t kNearbyChunk = 50;  // candidates whose chargers are loaded at a time
+constexpr std::size_t kNearbyChunk = 50;  // with a filter: candidates whose entries are taken at a time
 
 std::string target(std::int64_t id) { return "station:" + std::to_string(id); }
 
@@ -92,24 +93,7 @@ Paged<StationSummary> list_stations(app::Context& ctx, const std::optional<std::
 
 std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery& q) {
     const UtcMs now = ctx.clock.now();
-    // Bounding box in SQL (ids and coordinates only), exact distance and ranking here; the stations'
-    // rows, chargers and live state are loaded for a chunk of the nearest at a time.
-    struct Candidate {
-        double distance_m;
-        std::int64_t id;
-    };
-    std::vector<Candidate> candidates;
-    {
-        auto s = ctx.db.read_session();
-        for (const auto& p : store::station_points_in_box(*s, domain::box_around(q.center, q.radius_m))) {
-            const double d = domain::distance_m(q.center, {p.lng, p.lat});
-            if (d <= q.radius_m) candidates.push_back({d, p.id});
-        }
-    }
-    // Ties by id: the same order for the same data, whichever order SQL returned.
-    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-        return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.id < b.id;
-    });
+    const auto index = directory_index(ctx);
     const auto closed = [&](const store::StationRow& st) {
         try {
             return !domain::is_open(domain::parse_opening_hours(st.opening_hours), st.timezone, now);
@@ -117,39 +101,34 @@ std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery&
             return true;
         }
     };
-    // Without a filter every candidate is kept: load exactly `limit` stations.
+    // Without a filter every station found is kept: the `limit` nearest are the answer. With one,
+    // the nearest are ranked in growing batches and their entries taken a chunk at a time, until
+    // `limit` pass or none is left within the radius.
     const bool filtered = q.available_only || q.dc_only || q.open_now;
-    const std::size_t chunk = filtered ? kNearbyChunk : static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
+    const std::size_t limit = static_cast<std::size_t>(std::max<std::int64_t>(1, q.limit));
+    const std::size_t chunk = filtered ? kNearbyChunk : limit;
     std::vector<NearbyStation> out;
-    const auto full = [&] { return static_cast<std::int64_t>(out.size()) >= q.limit; };
-    for (std::size_t begin = 0; begin < candidates.size() && !full(); begin += chunk) {
-        const std::size_t end = std::min(candidates.size(), begin + chunk);
-        std::vector<std::int64_t> ids;
-        for (std::size_t i = begin; i < end; ++i) ids.push_back(candidates[i].id);
-        std::map<std::int64_t, store::StationRow> stations;
-        ChargerRows rows;
-        std::map<std::int64_t, std::shared_ptr<const domain::Tariff>> tariffs;
-        {
-            auto s = ctx.db.read_session();
-            TariffLookup lookup(*s, ctx.tariffs);
-            for (auto& st : store::stations_by_ids(*s, ids)) {
-                if (q.open_now && closed(st)) continue;
-                tariffs[st.tariff_id] = lookup.get(st.tariff_id);
-                stations.emplace(st.id, std::move(st));
+    const auto full = [&] { return out.size() >= limit; };
+    std::size_t ranked_before = 0;
+    for (std::size_t k = filtered ? std::max(limit, kNearbyChunk) : limit;; k *= 4) {
+        // The same order every time (ties by id): a bigger k only appends to what was ranked before.
+        const auto ranked = index->ranking.nearest(q.center, q.radius_m, k);
+        for (std::size_t begin = ranked_before; begin < ranked.size() && !full(); begin += chunk) {
+            const std::size_t end = std::min(ranked.size(), begin + chunk);
+            std::vector<std::int64_t> ids;
+            for (std::size_t i = begin; i < end; ++i) ids.push_back(ranked[i].id);
+            const auto entries = directory_entries(ctx, ids);
+            for (std::size_t i = begin; i < end && !full(); ++i) {
+                const auto& entry = entries[i - begin];
+                if (!entry) continue;  // deleted since the index was loaded
+                const StationSummary& st = entry->summary;
+                if (q.open_now && closed(st.station)) continue;
+                if (!matches(q, st.chargers)) continue;
+                out.push_back({ranked[i].distance_m, entry});
             }
-            std::vector<std::int64_t> kept;
-            for (const auto& [id, st] : stations) kept.push_back(id);
-            rows = chargers_of(*s, kept);
         }
-        auto chargers = live_of(ctx, std::move(rows));
-        for (std::size_t i = begin; i < end && !full(); ++i) {
-            auto station = stations.find(candidates[i].id);
-            if (station == stations.end()) continue;  // closed, or deleted since the box query
-            auto& list = chargers[station->first];
-            if (!matches(q, list)) continue;
-            auto tariff = tariffs[station->second.tariff_id];
-            out.push_back({candidates[i].distance_m, {std::move(station->second), std::move(list), std::move(tariff)}});
-        }
+        ranked_before = ranked.size();
+        if (full() || ranked.size() < k) break;
     }
     return out;
 }
@@ -179,6 +158,7 @@ std::int64_t create_station(app::Context& ctx, std::int64_t employee_id, const S
     row.id = store::insert_station(*s, row, now);
     audit(*s, employee_id, "station.create", target(row.id), audit_detail(row), now);
     tr.commit();
+    network_changed(ctx);
     return row.id;
 }
 
@@ -194,6 +174,7 @@ void update_station(app::Context& ctx, std::int64_t employee_id, std::int64_t id
     audit(*s, employee_id, "station.update", target(id), audit_detail(row), now);
     tr.commit();
     tariffs_changed(ctx, id);  // its tariff may be another one now, in every instance
+    network_changed(ctx);
 }
 
 void delete_station(app::Context& ctx, std::int64_t employee_id, std::int64_t id) {
@@ -206,6 +187,7 @@ void delete_station(app::Context& ctx, std::int64_t employee_id, std::int64_t id
     store::delete_station(*s, id);
     audit(*s, employee_id, "station.delete", target(id), {{"name", row.name}}, ctx.clock.now());
     tr.commit();
+    network_changed(ctx);
 }
 
 }  // namespace kw::service

@@ -42,11 +42,12 @@ struct NearbyQuery {
     bool dc_only = false;
     bool open_now = false;
 };
+struct DirectoryEntry;
 struct NearbyStation {
     double distance_m = 0;
-    StationSummary summary;
+    std::shared_ptr<const DirectoryEntry> entry;  // service/station_directory.hpp: up to its TTL old
 };
-// Nearest first, at most query.limit.
+// Nearest first (ties by id), at most query.limit. Answered from the station directory.
 std::vector<NearbyStation> nearby_stations(app::Context& ctx, const NearbyQuery& query);
 
 // kw::Error(not_found) without such a station.

@@ -6,6 +6,7 @@
 #include "domain/json_text.hpp"
 #include "domain/tariff.hpp"
 #include "service/audit.hpp"
+#include "service/station_directory.hpp"
 #include "service/tariff_cache.hpp"
 #include "store/db.hpp"
 
@@ -67,6 +68,7 @@ store::TariffRow update_tariff(app::Context& ctx, std::int64_t employee_id, std:
     audit(*s, employee_id, "tariff.update", target(id), {{"name", name}, {"spec", json::parse(spec)}}, now);
     tr.commit();
     tariffs_changed(ctx);  // every station using it, in every instance
+    network_changed(ctx);  // the stations' current prices in the nearby list
     return require_tariff(*s, id);
 }
 

@@ -9,11 +9,13 @@
 
 #include "domain/error.hpp"
 #include "domain/geo.hpp"
+#include "domain/json_text.hpp"
 #include "domain/station_search.hpp"
 #include "domain/validate.hpp"
 #include "http/handlers/handlers.hpp"
 #include "http/handlers/network_json.hpp"
 #include "service/account_rules.hpp"
+#include "service/station_directory.hpp"
 #include "service/stations.hpp"
 
 namespace kw::http::handlers {
@@ -126,14 +128,32 @@ Response stations_nearby(Call& call) {
     q.dc_only = query_flag(r, "dc_only");
     q.open_now = query_flag(r, "open_now");
     const UtcMs now = call.ctx.clock.now();
-    json::array items;
+    // Each station's JSON is kept with its directory entry for the current UTC minute (open_now and
+    // price_now change only at whole minutes); the distance is the request's. The bytes are those of
+    // {"items":[summary + distance_m, ...]} written at once.
+    const std::int64_t minute = now >= 0 ? now / 60'000 : (now - 59'999) / 60'000;
+    Response out;
+    out.body = "{\"items\":[";
+    bool first = true;
     for (const auto& n : service::nearby_stations(call.ctx, q)) {
-        const auto& st = n.summary;
-        json::object o = station_summary_json(st.station, st.chargers, st.tariff.get(), now);
-        o["distance_m"] = std::llround(n.distance_m);
-        items.push_back(std::move(o));
+        const service::DirectoryEntry& e = *n.entry;
+        auto text = e.rendered.get(minute);
+        if (!text) {
+            const auto& st = e.summary;
+            std::string t = domain::to_json(station_summary_json(st.station, st.chargers, st.tariff.get(), now));
+            t.pop_back();  // the closing brace: distance_m follows
+            text = std::make_shared<const std::string>(std::move(t));
+            e.rendered.put(minute, text);
+        }
+        if (!first) out.body += ',';
+        first = false;
+        out.body += *text;
+        out.body += ",\"distance_m\":";
+        out.body += std::to_string(std::llround(n.distance_m));
+        out.body += '}';
     }
-    return json_response(json::object{{"items", std::move(items)}});
+    out.body += "]}";
+    return out;
 }
 
 Response station_get(Call& call) {
