@@ -66,13 +66,21 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-Db::Session::Session(soci::connection_pool& pool, metrics::Histogram* wait, metrics::Histogram* held)
-    : held_(held), requested_(std::chrono::steady_clock::now()), sql_(pool), acquired_(std::chrono::steady_clock::now()) {
+Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& caches, metrics::Histogram* wait,
+                     metrics::Histogram* held)
+    : held_(held),
+      pool_(pool),
+      requested_(std::chrono::steady_clock::now()),
+      pos_(pool.lease()),
+      sql_(&pool.at(pos_)),
+      statements_(&caches.at(pos_)),
+      acquired_(std::chrono::steady_clock::now()) {
     if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
 }
 
 Db::Session::~Session() {
     if (held_) held_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - acquired_).count());
+    pool_.give_back(pos_);
 }
 
 Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_seconds_(config.session_seconds) {
@@ -109,6 +117,8 @@ Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_sec
             s << "PRAGMA query_only=ON";  // a write through a read session fails instead of racing the writer
         }
     }
+    caches_.resize(size_);
+    if (read_pool_) read_caches_.resize(static_cast<std::size_t>(std::max(1, config.pool_size)));
     spdlog::info("event=db_open dialect={} pool={} readers={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql",
                  size_, read_pool_ ? static_cast<std::size_t>(std::max(1, config.pool_size)) : 0);
 }
