@@ -1,5 +1,5 @@
-// The in-process session cache (auth.session_cache_ms, set to 60 s here so that only an
-// invalidation can explain a refusal): a token revoked on one instance is refused by another that
+// The in-process session cache (auth.session_cache_ms, and the account check's
+// auth.status_cache_ms, set to 60 s here so that only an invalidation can explain a refusal): a token revoked on one instance is refused by another that
 // had it cached (logout, driver disabled), a cached token is refused once its own expiry passes, and
 // an instance that lost its Redis subscription forgets what it cached. Each test first shows that
 // the cache is really in use: a token whose Redis record was deleted behind the server's back (no
@@ -16,7 +16,7 @@ namespace {
 using namespace accounts;
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kCachedLong = {"--auth.session_cache_ms=60000"};
+const std::vector<std::string> kCachedLong = {"--auth.session_cache_ms=60000", "--auth.status_cache_ms=60000"};
 
 live::Redis redis_of(Stack& stack) {
     live::RedisConfig c;
