@@ -296,7 +296,8 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
         try {
             on_state_(subscribed);
         } catch (const std::exception& e) {
-            spdlog::error("event=redis_subscriber_callback_threw state={} error=\"{}\"", subscribed, e.what());
+            spdlog::error("event=redis_subscriber_callback_threw state={} error=\"{}\"", subscribed,
+                          e.what());
         }
     }
 

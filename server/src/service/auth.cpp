@@ -173,7 +173,8 @@ std::optional<Principal> authenticate_session(app::Context& ctx, const std::stri
         who = verify_record(ctx, session, replies[0].str);
         if (!who) return std::nullopt;
         // PTTL is the token's remaining life in ms (negative: no expiry or already gone).
-        if (replies[1].integer > 0) ctx.sessions.put(session, *who, now, now + replies[1].integer, generation);
+        if (replies[1].integer > 0)
+            ctx.sessions.put(session, *who, now, now + replies[1].integer, generation);
     }
     // The account check has its own cache (auth.status_cache_ms): a session entry never outlives it.
     if (!account_may_act(ctx, *who)) return std::nullopt;

@@ -15,7 +15,8 @@ namespace {
 constexpr std::size_t kMinSweep = 1024;
 }  // namespace
 
-SessionCache::SessionCache(std::int64_t ttl_ms, bool live) : ttl_ms_(ttl_ms), live_(live), sweep_at_(kMinSweep) {}
+SessionCache::SessionCache(std::int64_t ttl_ms, bool live)
+    : ttl_ms_(ttl_ms), live_(live), sweep_at_(kMinSweep) {}
 
 std::optional<Principal> SessionCache::get(const std::string& session, UtcMs now) const {
     std::shared_lock lock(mutex_);
@@ -77,7 +78,8 @@ void sessions_revoked(app::Context& ctx, const std::vector<std::string>& session
         // The sessions are gone from Redis already. Redis failing here most likely fails the other
         // instances' subscriptions too, which empties their caches; at worst an entry lives out its
         // auth.session_cache_ms.
-        spdlog::error("event=session_revocation_publish_failed count={} error=\"{}\"", sessions.size(), e.what());
+        spdlog::error("event=session_revocation_publish_failed count={} error=\"{}\"", sessions.size(),
+                      e.what());
     }
 }
 

@@ -1,9 +1,9 @@
-// The in-process session cache (auth.session_cache_ms, and the account check's
-// auth.status_cache_ms, set to 60 s here so that only an invalidation can explain a refusal): a token revoked on one instance is refused by another that
-// had it cached (logout, driver disabled), a cached token is refused once its own expiry passes, and
-// an instance that lost its Redis subscription forgets what it cached. Each test first shows that
-// the cache is really in use: a token whose Redis record was deleted behind the server's back (no
-// announcement) is still accepted from the cache.
+// The in-process session cache (auth.session_cache_ms, and the account check's auth.status_cache_ms,
+// set to 60 s here so that only an invalidation can explain a refusal): a token revoked on one
+// instance is refused by another that had it cached (logout, driver disabled), a cached token is
+// refused once its own expiry passes, and an instance that lost its Redis subscription forgets what
+// it cached. Each test first shows that the cache is really in use: a token whose Redis record was
+// deleted behind the server's back (no announcement) is still accepted from the cache.
 #include <gtest/gtest.h>
 
 #include "accounts_helpers.hpp"
@@ -16,7 +16,8 @@ namespace {
 using namespace accounts;
 using namespace std::chrono_literals;
 
-const std::vector<std::string> kCachedLong = {"--auth.session_cache_ms=60000", "--auth.status_cache_ms=60000"};
+const std::vector<std::string> kCachedLong = {"--auth.session_cache_ms=60000",
+                                              "--auth.status_cache_ms=60000"};
 
 live::Redis redis_of(Stack& stack) {
     live::RedisConfig c;
@@ -46,7 +47,8 @@ struct Cluster {
         http = std::make_unique<HttpClient>("127.0.0.1", port);
         // The second instance caches sessions once it is subscribed to the revocations.
         const bool live = eventually([&] {
-            return read_file(second->log_path()).find("event=cache_invalidations subscribed=true") != std::string::npos;
+            const std::string log = read_file(second->log_path());
+            return log.find("event=cache_invalidations subscribed=true") != std::string::npos;
         }, 20s);
         if (!live) throw std::runtime_error("second instance never subscribed: " + second->log_tail());
     }
