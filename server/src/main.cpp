@@ -33,6 +33,7 @@
 #include "service/live_counts.hpp"
 #include "service/password_pool.hpp"
 #include "service/sandbox_payments.hpp"
+#include "service/session_cache.hpp"
 #include "service/sms.hpp"
 #include "service/status_cache.hpp"
 #include "service/sweeper.hpp"
@@ -140,15 +141,27 @@ int run(const kw::app::Config& config) {
     }
     kw::ws::Push& push = cluster ? static_cast<kw::ws::Push&>(*cluster) : hub;
     kw::service::TariffCache tariffs;
-    // In a cluster an admin's tariff edit on any instance drops this instance's cached tariffs.
-    std::unique_ptr<kw::live::RedisSubscriber> tariff_events;
+    // A single instance sees every revocation itself; in a cluster the cache waits for the subscription.
+    kw::service::SessionCache sessions(config.auth.session_cache_ms, !config.server.cluster);
+    // In a cluster an admin's tariff edit or a revoked session on any instance drops what this
+    // instance cached; when the subscription is down, invalidations may be lost: drop everything.
+    std::unique_ptr<kw::live::RedisSubscriber> cache_events;
     if (config.server.cluster) {
-        tariff_events = std::make_unique<kw::live::RedisSubscriber>(io.get_executor(), redis_config);
-        tariff_events->on_message([&tariffs](const std::string&, const std::string& payload) {
-            kw::service::on_tariffs_changed(tariffs, payload);
+        const std::string tariffs_channel = kw::service::tariffs_channel(config.redis.prefix);
+        const std::string revoked_channel = kw::service::revoked_channel(config.redis.prefix);
+        cache_events = std::make_unique<kw::live::RedisSubscriber>(io.get_executor(), redis_config);
+        cache_events->on_message([&, tariffs_channel](const std::string& channel, const std::string& payload) {
+            if (channel == tariffs_channel) kw::service::on_tariffs_changed(tariffs, payload);
+            else kw::service::on_sessions_revoked(sessions, payload);
         });
-        tariff_events->subscribe(kw::service::tariffs_channel(config.redis.prefix));
-        tariff_events->start();
+        cache_events->on_state([&](bool subscribed) {
+            spdlog::info("event=cache_invalidations subscribed={}", subscribed);
+            sessions.set_live(subscribed);
+            if (!subscribed) tariffs.invalidate(std::nullopt);
+        });
+        cache_events->subscribe(tariffs_channel);
+        cache_events->subscribe(revoked_channel);
+        cache_events->start();
     }
 
     kw::mqtt::Options mqtt_options;
@@ -191,7 +204,7 @@ int run(const kw::app::Config& config) {
     kw::service::StatusCache account_status(config.auth.status_cache_ms);
     kw::service::StationDirectory station_directory(config.server.directory_ttl_ms);
     kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
-                         *sms, passwords, account_status, token_key, tariffs, station_directory};
+                         *sms, passwords, account_status, sessions, token_key, tariffs, station_directory};
 
     // Read at scrape time, on an HTTP worker: state kept elsewhere, so nothing to update on the hot path.
     registry.gauge_callback("kw_password_queue_depth", "Password hashing jobs queued or running",
@@ -316,7 +329,7 @@ int run(const kw::app::Config& config) {
             net::post(io, [&] {
                 mqtt.stop();
                 if (cluster) cluster->stop();
-                if (tariff_events) tariff_events->stop();
+                if (cache_events) cache_events->stop();
             });
             for (int i = 0; i < 40 && mqtt.connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
             io.stop();

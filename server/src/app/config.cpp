@@ -41,6 +41,7 @@ const std::map<std::string, Key>& keys() {
         KW_S(mqtt, hook_secret),
         KW_I(auth, driver_token_ttl_s), KW_I(auth, staff_token_ttl_s), KW_S(auth, bootstrap_admin),
         KW_I(auth, password_workers), KW_I(auth, ws_ticket_ttl_s), KW_I(auth, status_cache_ms),
+        KW_I(auth, session_cache_ms),
         KW_I(limits, login_free_failures), KW_I(limits, ip_free_failures), KW_I(limits, login_max_delay_s),
         KW_I(limits, login_window_s), KW_I(limits, sms_per_phone_per_hour), KW_I(limits, sms_per_ip_per_hour),
         KW_I(limits, register_per_ip_per_hour), KW_I(limits, topups_per_driver_per_hour),
@@ -143,6 +144,7 @@ void validate_config(const Config& c) {
     range("auth.password_workers", c.auth.password_workers, 1, 64);
     range("auth.ws_ticket_ttl_s", c.auth.ws_ticket_ttl_s, 5, 600);
     range("auth.status_cache_ms", c.auth.status_cache_ms, 0, 60'000);
+    range("auth.session_cache_ms", c.auth.session_cache_ms, 0, 60'000);
     range("limits.login_free_failures", c.limits.login_free_failures, 1, 1000);
     range("limits.ip_free_failures", c.limits.ip_free_failures, 1, 100'000);
     range("limits.login_max_delay_s", c.limits.login_max_delay_s, 1, 86'400);

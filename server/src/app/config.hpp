@@ -62,6 +62,7 @@ struct Config {
         std::int64_t password_workers = 2;      // threads hashing passwords (argon2id, 19 MiB each)
         std::int64_t ws_ticket_ttl_s = 30;      // a WebSocket ticket works once, within this time
         std::int64_t status_cache_ms = 5000;    // how long an account's enabled/role check is reused
+        std::int64_t session_cache_ms = 5000;   // how long a token's Redis record is reused (0: off)
     } auth;
     struct Limits {                             // throttling (Redis counters), see docs/security.md
         std::int64_t login_free_failures = 5;   // per account: failures before delays start

@@ -10,7 +10,7 @@ namespace kw::store { class Db; }
 namespace kw::live { class Redis; }
 namespace kw::ws { class Push; }
 namespace kw::device { class Commands; class BrokerAccounts; }
-namespace kw::service { class PaymentProvider; class PasswordPool; class StatusCache; class SmsProvider; class TariffCache; class StationDirectory; }
+namespace kw::service { class PaymentProvider; class PasswordPool; class SessionCache; class StatusCache; class SmsProvider; class TariffCache; class StationDirectory; }
 
 namespace kw::app {
 
@@ -26,6 +26,7 @@ struct Context {
     service::SmsProvider& sms;
     service::PasswordPool& passwords;      // argon2id on its own threads
     service::StatusCache& account_status;  // account enabled/role re-checks, cached briefly
+    service::SessionCache& sessions;       // session id -> principal, cached briefly (service/session_cache.hpp)
     const std::string& token_key;          // signs session records in Redis (server_secrets, shared)
     service::TariffCache& tariffs;         // parsed tariffs per station (service/tariff_cache.hpp)
     service::StationDirectory& station_directory;  // the nearby search's memory (service/station_directory.hpp)

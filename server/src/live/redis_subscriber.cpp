@@ -63,6 +63,7 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     std::function<void(const std::string&, const std::string&)> on_message_;
+    std::function<void(bool)> on_state_;
     std::atomic<bool> connected_{false};
 
     // ---- executor only ----
@@ -160,6 +161,7 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
         connected_ = false;
         redisAsyncFree(ac);
         detach();
+        report(false);
     }
 
     void detach() {
@@ -203,6 +205,7 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
         ac_ = nullptr;
         connected_ = false;
         detach();
+        report(false);
         if (running_) schedule_reconnect();
     }
 
@@ -277,6 +280,24 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
             self->invoke(reply_text(r->element[1]), reply_text(r->element[2]));
         } else if (kind == "subscribe") {
             spdlog::debug("event=redis_subscribed channel={}", reply_text(r->element[1]));
+            // The third element counts this connection's subscriptions: all of ours are in place.
+            if (r->element[2]->type == REDIS_REPLY_INTEGER &&
+                static_cast<std::size_t>(r->element[2]->integer) == self->channels_.size())
+                self->report(true);
+        }
+    }
+
+    // Tells on_state_ of a change (subscribed -> lost, or lost -> subscribed).
+    void report(bool subscribed) {
+        if (subscribed == subscribed_) return;
+        subscribed_ = subscribed;
+        std::lock_guard lock(cb_mutex_);
+        if (callbacks_detached_ || !on_state_) return;
+        try {
+            on_state_(subscribed);
+        } catch (const std::exception& e) {
+            spdlog::error("event=redis_subscriber_callback_threw state={} error=\"{}\"", subscribed,
+                          e.what());
         }
     }
 
@@ -299,6 +320,7 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
     bool want_read_ = false, want_write_ = false;
     bool read_waiting_ = false, write_waiting_ = false;
     bool running_ = false;
+    bool subscribed_ = false;
     int attempts_ = 0;
     asio::steady_timer reconnect_timer_;
     asio::steady_timer connect_timer_;
@@ -318,6 +340,8 @@ RedisSubscriber::~RedisSubscriber() {
 void RedisSubscriber::on_message(std::function<void(const std::string&, const std::string&)> cb) {
     impl_->on_message_ = std::move(cb);
 }
+
+void RedisSubscriber::on_state(std::function<void(bool)> cb) { impl_->on_state_ = std::move(cb); }
 
 void RedisSubscriber::subscribe(std::string channel) {
     impl_->post([channel = std::move(channel)](Impl& impl) { impl.do_subscribe(channel); });

@@ -26,6 +26,10 @@ class RedisSubscriber {
     RedisSubscriber& operator=(const RedisSubscriber&) = delete;
 
     void on_message(std::function<void(const std::string& channel, const std::string& payload)> cb);
+    // Called with true once every channel's subscription is confirmed on a connection, and with false
+    // when a connection closes (messages published meanwhile are lost). Same thread as on_message.
+    // Set before start().
+    void on_state(std::function<void(bool subscribed)> cb);
     // Remembered; sent now when connected and again after every reconnect.
     void subscribe(std::string channel);
     void start();

@@ -18,6 +18,7 @@
 #include "domain/permissions.hpp"
 #include "live/redis.hpp"
 #include "service/account_rules.hpp"
+#include "service/session_cache.hpp"
 #include "service/status_cache.hpp"
 #include "store/db.hpp"
 #include "store/drivers_repo.hpp"
@@ -108,8 +109,11 @@ bool account_may_act(app::Context& ctx, const Principal& who) {
     return allowed;
 }
 
-void announce_revoked(app::Context& ctx, const std::string& session) {
-    ctx.push.publish(ws::session_channel(session), "revoked", "{}");
+// After the sessions were deleted from Redis: no instance's cache may still accept them, and their
+// WebSockets close.
+void announce_revoked(app::Context& ctx, const std::vector<std::string>& sessions) {
+    sessions_revoked(ctx, sessions);
+    for (const auto& session : sessions) ctx.push.publish(ws::session_channel(session), "revoked", "{}");
 }
 
 }  // namespace
@@ -157,10 +161,23 @@ std::optional<Principal> authenticate(app::Context& ctx, const std::string& toke
 }
 
 std::optional<Principal> authenticate_session(app::Context& ctx, const std::string& session) {
-    auto reply = live::require_ok(ctx.redis.command({"GET", token_key(ctx, session)}));
-    if (reply.is_nil()) return std::nullopt;
-    auto who = verify_record(ctx, session, reply.str);
-    if (!who || !account_may_act(ctx, *who)) return std::nullopt;
+    const UtcMs now = ctx.clock.now();
+    std::optional<Principal> who = ctx.sessions.get(session, now);
+    if (!who) {
+        // Taken before the read, so a revocation landing while Redis answers keeps it out of the cache.
+        const std::uint64_t generation = ctx.sessions.generation();
+        const std::string key = token_key(ctx, session);
+        auto replies = ctx.redis.pipeline({{"GET", key}, {"PTTL", key}});
+        check_all(replies);
+        if (replies[0].is_nil()) return std::nullopt;
+        who = verify_record(ctx, session, replies[0].str);
+        if (!who) return std::nullopt;
+        // PTTL is the token's remaining life in ms (negative: no expiry or already gone).
+        if (replies[1].integer > 0)
+            ctx.sessions.put(session, *who, now, now + replies[1].integer, generation);
+    }
+    // The account check has its own cache (auth.status_cache_ms): a session entry never outlives it.
+    if (!account_may_act(ctx, *who)) return std::nullopt;
     return who;
 }
 
@@ -174,7 +191,7 @@ void revoke_token(app::Context& ctx, const std::string& token) {
     } else {
         live::require_ok(ctx.redis.command({"DEL", key}));
     }
-    announce_revoked(ctx, hash);
+    announce_revoked(ctx, {hash});
 }
 
 void revoke_all_tokens(app::Context& ctx, const Principal& who) {
@@ -184,7 +201,9 @@ void revoke_all_tokens(app::Context& ctx, const Principal& who) {
     for (const auto& m : members.elements) dels.push_back({"DEL", token_key(ctx, m.str)});
     dels.push_back({"DEL", set_key});
     check_all(ctx.redis.pipeline(dels));
-    for (const auto& m : members.elements) announce_revoked(ctx, m.str);
+    std::vector<std::string> sessions;
+    for (const auto& m : members.elements) sessions.push_back(m.str);
+    announce_revoked(ctx, sessions);
     if (who.is_staff()) {
         for (Role role : {Role::admin, Role::operator_, Role::maintainer})
             ctx.account_status.forget(encode_principal(Principal{role, who.id}));

@@ -3,8 +3,10 @@
 // client once; Redis keeps only its SHA-256 (the session id) with the principal, signed with the
 // server's secret key (HMAC), and an expiry; logout deletes it. Every use re-checks the signature and
 // that the account is still enabled with that role (cached for auth.status_cache_ms), so write access
-// to Redis alone cannot create or keep a session. Revoking a session also announces it on the push
-// channel ws::session_channel(id), which closes that session's WebSockets on every instance.
+// to Redis alone cannot create or keep a session. The Redis record is cached in process for
+// auth.session_cache_ms (service/session_cache.hpp): revoking a session drops it from every
+// instance's cache at once, and also announces it on the push channel ws::session_channel(id),
+// which closes that session's WebSockets on every instance.
 #include <cstdint>
 #include <optional>
 #include <string>

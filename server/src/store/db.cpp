@@ -72,11 +72,15 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-Db::Session::Session(soci::connection_pool& pool, metrics::Histogram* wait, metrics::Histogram* held)
+Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& caches, metrics::Histogram* wait,
+                     metrics::Histogram* held)
     : held_(held),
       exceptions_(std::uncaught_exceptions()),
+      pool_(pool),
       requested_(std::chrono::steady_clock::now()),
-      sql_(pool),
+      pos_(pool.lease()),
+      sql_(&pool.at(pos_)),
+      statements_(&caches.at(pos_)),
       acquired_(std::chrono::steady_clock::now()) {
     if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
 }
@@ -84,13 +88,15 @@ Db::Session::Session(soci::connection_pool& pool, metrics::Histogram* wait, metr
 Db::Session::~Session() {
     if (held_) held_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - acquired_).count());
     if (std::uncaught_exceptions() > exceptions_) heal();
+    pool_.give_back(pos_);
 }
 
 void Db::Session::heal() noexcept {
     try {
-        if (sql_.is_connected()) return;  // MySQL: a ping; SQLite: always connected
-        sql_.reconnect();
-        prepare_mysql(sql_);
+        if (sql_->is_connected()) return;  // MySQL: a ping; SQLite: always connected
+        statements_->clear();  // prepared on the connection that is gone
+        sql_->reconnect();
+        prepare_mysql(*sql_);
         spdlog::warn("event=db_reconnected");
     } catch (const std::exception& e) {
         // Still down: the next statement on this connection fails fast and tries again.
@@ -131,6 +137,8 @@ Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_sec
             s << "PRAGMA query_only=ON";  // a write through a read session fails instead of racing the writer
         }
     }
+    caches_.resize(size_);
+    if (read_pool_) read_caches_.resize(static_cast<std::size_t>(std::max(1, config.pool_size)));
     spdlog::info("event=db_open dialect={} pool={} readers={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql",
                  size_, read_pool_ ? static_cast<std::size_t>(std::max(1, config.pool_size)) : 0);
 }

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
 #include "store/migrations.hpp"
+#include "store/statement_cache.hpp"
 
 namespace kw::metrics { class Histogram; }
 
@@ -33,14 +35,19 @@ public:
     Dialect dialect() const { return dialect_; }
 
     // A pooled session; returned to the pool when the handle dies. Blocks while all are in use.
+    // It is the pooled connection itself (not SOCI's proxy session), so statements prepared on it
+    // may outlive the handle in the connection's StatementCache.
     class Session {
     public:
-        Session(soci::connection_pool& pool, metrics::Histogram* wait, metrics::Histogram* held);
+        Session(soci::connection_pool& pool, std::vector<StatementCache>& caches, metrics::Histogram* wait,
+                metrics::Histogram* held);
         ~Session();
         Session(const Session&) = delete;
         Session& operator=(const Session&) = delete;
-        soci::session& operator*() { return sql_; }
-        soci::session* operator->() { return &sql_; }
+        soci::session& operator*() { return *sql_; }
+        soci::session* operator->() { return sql_; }
+        // The statements prepared on this connection (store/statement_cache.hpp).
+        StatementCache& statements() { return *statements_; }
 
     private:
         // An exception leaving the session's scope may be a lost connection (the database server
@@ -49,16 +56,22 @@ public:
         void heal() noexcept;
         metrics::Histogram* held_;
         int exceptions_;  // std::uncaught_exceptions() when the session was taken
-        std::chrono::steady_clock::time_point requested_;  // before sql_: set before the pool is asked
-        soci::session sql_;
+        soci::connection_pool& pool_;
+        std::chrono::steady_clock::time_point requested_;  // before pos_: set before the pool is asked
+        std::size_t pos_;
+        soci::session* sql_;
+        StatementCache* statements_;
         std::chrono::steady_clock::time_point acquired_;
     };
-    Session session() { return Session(*pool_, wait_seconds_, session_seconds_); }
+    Session session() { return Session(*pool_, caches_, wait_seconds_, session_seconds_); }
     // A session for statements that only read. SQLite: one of the read-only connections, so reads
     // run side by side (WAL) instead of queueing behind each other and the writer on the one
     // writable connection; every statement outside a transaction sees all committed writes. MySQL:
     // the same pool as session().
-    Session read_session() { return Session(read_pool_ ? *read_pool_ : *pool_, wait_seconds_, session_seconds_); }
+    Session read_session() {
+        if (read_pool_) return Session(*read_pool_, read_caches_, wait_seconds_, session_seconds_);
+        return session();
+    }
 
     // Runs pending migrations; called once at start.
     int migrate();
@@ -74,6 +87,9 @@ private:
     std::size_t size_;
     std::unique_ptr<soci::connection_pool> pool_;
     std::unique_ptr<soci::connection_pool> read_pool_;  // SQLite only
+    // One per pooled connection, by pool position; declared after the pools so that the prepared
+    // statements are finalized before their connections close.
+    std::vector<StatementCache> caches_, read_caches_;
     metrics::Histogram* wait_seconds_;
     metrics::Histogram* session_seconds_;
 };

@@ -141,6 +141,20 @@ std::vector<Order> select_orders(soci::session& sql, const std::string& where_an
 
 long long affected(soci::statement& st) { return st.get_affected_rows(); }
 
+// find_order's statement, kept per connection in its StatementCache.
+struct FindOrderQuery {
+    Row row;
+    long long id = 0;
+    soci::statement st;
+    explicit FindOrderQuery(soci::session& sql) : st(sql) {
+        st.alloc();
+        row.bind(st);
+        st.exchange(soci::use(id));
+        st.prepare(std::string("SELECT ") + kColumns + kFrom + "WHERE o.id = :id");
+        st.define_and_bind();
+    }
+};
+
 }  // namespace
 
 std::int64_t insert_order(soci::session& sql, const Order& o) {
@@ -166,6 +180,16 @@ std::optional<Order> find_order(soci::session& sql, std::int64_t id) {
     auto rows = select_orders(sql, "WHERE o.id = :id", [&](soci::statement& st) { st.exchange(soci::use(key)); });
     if (rows.empty()) return std::nullopt;
     return rows.front();
+}
+
+std::optional<Order> find_order(Db::Session& s, std::int64_t id) {
+    return s.statements().run<FindOrderQuery>(*s, [id](FindOrderQuery& q) {
+        q.id = id;
+        q.st.execute(false);
+        std::optional<Order> out;
+        while (q.st.fetch()) out = q.row.order();  // to the end: see StatementCache
+        return out;
+    });
 }
 
 std::vector<Order> list_orders(soci::session& sql, const OrderFilter& f, std::int64_t limit, std::int64_t offset,
