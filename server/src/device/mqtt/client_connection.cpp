@@ -1,7 +1,6 @@
 // MqttClient's connection (client_impl.hpp): watches libmosquitto's socket with Asio, drives its
 // keepalive, notices a lost connection and reconnects with jittered backoff. Executor only.
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,7 +18,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto kMiscInterval = std::chrono::seconds(1);
-constexpr int kMaxReadsPerReady = 64;
 
 std::string describe(int rc, int saved_errno) {
     if (rc == MOSQ_ERR_ERRNO) return std::strerror(saved_errno);
@@ -131,20 +129,8 @@ void MqttClient::Impl::on_ready(std::uint64_t gen, error_code ec, bool write) {
     if (write)
         mosquitto_loop_write(mosq_, 1);
     else
-        read_available();
-    after_io();
-}
-
-// mosquitto_loop_read takes one packet; under a flood of meter values one readiness event finds
-// many waiting. Taking what the socket holds (bounded, so other work on this executor gets its turn)
-// saves a trip through the reactor, and a re-armed wait, per message.
-void MqttClient::Impl::read_available() {
-    for (int i = 0; i < kMaxReadsPerReady; ++i) {
         mosquitto_loop_read(mosq_, 1);
-        if (lost_ || mosquitto_socket(mosq_) != mosq_fd_) return;
-        int waiting = 0;
-        if (::ioctl(mosq_fd_, FIONREAD, &waiting) != 0 || waiting <= 0) return;
-    }
+    after_io();
 }
 
 void MqttClient::Impl::start_misc() {
