@@ -77,11 +77,23 @@ std::map<std::string, bool> LiveState::online(const std::vector<std::string>& co
     return out;
 }
 
-std::pair<ChargerLive, ConnectorLive> LiveState::charger_and_connector(const std::string& code, int number) {
-    auto replies = redis_.pipeline({{"EXISTS", key("online", code)},
-                                    {"HGETALL", key("charger", code)},
-                                    {"HGETALL", key("conn", code + ":" + std::to_string(number))}});
-    return {charger_from(replies.at(0), replies.at(1)), connector_from(fields(replies.at(2)))};
+std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_connectors(
+    const std::vector<std::pair<std::string, int>>& connectors) {
+    std::vector<std::pair<ChargerLive, ConnectorLive>> out;
+    if (connectors.empty()) return out;
+    std::vector<std::vector<std::string>> cmds;
+    cmds.reserve(connectors.size() * 3);
+    for (const auto& [code, number] : connectors) {
+        cmds.push_back({"EXISTS", key("online", code)});
+        cmds.push_back({"HGETALL", key("charger", code)});
+        cmds.push_back({"HGETALL", key("conn", code + ":" + std::to_string(number))});
+    }
+    const auto replies = redis_.pipeline(cmds);
+    out.reserve(connectors.size());
+    for (std::size_t i = 0; i < connectors.size(); ++i)
+        out.emplace_back(charger_from(replies.at(3 * i), replies.at(3 * i + 1)),
+                         connector_from(fields(replies.at(3 * i + 2))));
+    return out;
 }
 
 ConnectorLive LiveState::connector(const std::string& code, int number) {

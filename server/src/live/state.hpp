@@ -45,8 +45,10 @@ public:
     // Online flags of many chargers in one round trip.
     std::map<std::string, bool> online(const std::vector<std::string>& codes);
     ConnectorLive connector(const std::string& code, int number);
-    // A charger and one of its connectors in one round trip (the meter sample's first read).
-    std::pair<ChargerLive, ConnectorLive> charger_and_connector(const std::string& code, int number);
+    // Chargers and one connector of each, for many (code, connector) pairs in one round trip (a batch
+    // of meter samples' first read); one entry per pair, in order.
+    std::vector<std::pair<ChargerLive, ConnectorLive>> chargers_and_connectors(
+        const std::vector<std::pair<std::string, int>>& connectors);
     // Connectors 1..count of one charger in one round trip.
     std::vector<ConnectorLive> connectors(const std::string& code, int count);
     // The online flag and connectors 1..count of many chargers in one round trip (a station list

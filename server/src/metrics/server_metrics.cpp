@@ -5,12 +5,14 @@
 namespace kw::metrics {
 
 namespace {
-constexpr std::array<const char*, 3> kResults = {"applied", "rejected", "error"};
+constexpr std::array<const char*, 4> kResults = {"applied", "rejected", "error", "stale"};
 }
 
 DeviceMetrics::DeviceMetrics(Registry& registry)
     : queue_depth(registry.gauge("kw_device_queue_depth",
-                                 "Charger messages waiting for a device worker (posted, not started)")) {
+                                 "Charger messages waiting for a device worker (posted, not started)")),
+      meter_batch(registry.histogram("kw_device_meter_batch_size", "Meter samples applied together in one batch",
+                                     {1, 2, 4, 8, 16, 32, 64, 128, 256})) {
     for (std::size_t k = 0; k < kKinds.size(); ++k) {
         const std::string kind(kKinds[k]);
         for (std::size_t r = 0; r < kResults.size(); ++r)
@@ -18,7 +20,8 @@ DeviceMetrics::DeviceMetrics(Registry& registry)
                                                 "Charger messages handled, by kind and result",
                                                 {{"kind", kind}, {"result", kResults[r]}});
         latency_[k] = &registry.histogram("kw_device_handler_seconds",
-                                          "Time in the handler of one charger message, by kind",
+                                          "Time in the handler of one charger message, by kind (a meter "
+                                          "sample: its batch's time divided by the batch's size)",
                                           latency_buckets(), {{"kind", kind}});
     }
 }

@@ -18,7 +18,8 @@ namespace kw::metrics {
 // Charger messages, recorded by device/mqtt/inbox.cpp.
 class DeviceMetrics {
 public:
-    enum class Result { applied, rejected, error };
+    // stale: a meter reading not after its session's last one, which changed nothing.
+    enum class Result { applied, rejected, error, stale };
     static constexpr std::array<std::string_view, 8> kKinds = {"boot", "heartbeat", "status", "meter",
                                                               "tx",   "ack",       "fault",  "state"};
 
@@ -29,9 +30,10 @@ public:
     void handled(int kind, Result result, double seconds) noexcept;
 
     Gauge& queue_depth;  // messages posted to the device workers and not started yet
+    Histogram& meter_batch;  // meter samples applied together (service::apply_meter_samples)
 
 private:
-    std::array<std::array<Counter*, 3>, kKinds.size()> messages_{};
+    std::array<std::array<Counter*, 4>, kKinds.size()> messages_{};
     std::array<Histogram*, kKinds.size()> latency_{};
 };
 

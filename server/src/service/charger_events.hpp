@@ -6,7 +6,9 @@
 // Errors: kw::Error (bad_request for an event that cannot be applied, not_found for an unknown
 // charger); nothing is changed then.
 #include <cstdint>
+#include <exception>
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -20,7 +22,23 @@ namespace kw::service {
 void apply_boot(app::Context& ctx, const device::ChargerBooted& event);
 void apply_heartbeat(app::Context& ctx, const device::Heartbeat& event);
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& event);
-// The hot path: live values to Redis, billing samples to SQL when due, limits and balance guard.
+// What became of one meter sample of a batch.
+struct MeterOutcome {
+    // applied; stale: not after the session's last reading, nothing changed (a repeat, or an older
+    // one arriving late); refused: implausible during a session (logged event=mqtt_rejected here),
+    // nothing changed.
+    enum class Result { applied, stale, refused };
+    Result result = Result::applied;
+    // Set when the sample could not be applied (what apply_meter_sample would have thrown: kw::Error
+    // for a sample that is invalid or before boot, or when Redis/SQL failed); nothing of it was logged.
+    std::exception_ptr error;
+};
+// The hot path, for many samples at once (one charger's samples in the order it sent them): live
+// values to Redis, billing samples to SQL when due, limits and balance guard. Each sample is judged
+// exactly as if the samples had been applied one by one, but the batch costs two Redis reads, one
+// Redis write pipeline, at most one SQL transaction. A bad sample fails alone; one outcome per sample.
+std::vector<MeterOutcome> apply_meter_samples(app::Context& ctx, const std::vector<device::MeterSample>& samples);
+// A batch of one; throws what its outcome's `error` holds.
 void apply_meter_sample(app::Context& ctx, const device::MeterSample& event);
 // Applied once per (charger, tx_id, seq), then acknowledged (also when it was a repeat).
 void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& event);

@@ -1,10 +1,19 @@
-// The meter-sample use case (service/charger_events.hpp), the hot path: latest values go to Redis
-// only; a billing sample goes to SQL when a tariff boundary was crossed or persist_interval_s
-// passed; limits and the balance guard may stop the session here. During a session an implausible
-// reading is refused first (domain/meter.hpp).
+// The meter-sample use case (service/charger_events.hpp), the hot path, applied a batch at a time:
+// latest values go to Redis only; a billing sample goes to SQL when a tariff boundary was crossed or
+// persist_interval_s passed; limits and the balance guard may stop the session here. During a
+// session an implausible reading is refused first (domain/meter.hpp).
+// Round trips per batch, whatever its size: Redis reads the chargers and connectors (one), the
+// running state of the sessions among them (one), and takes every write (one pipeline); SQL takes
+// the billing samples due in one transaction. Samples of the same connector are judged in order
+// against the running state as the earlier ones left it (service/running.hpp), so a batch decides
+// exactly what the same samples applied one by one would.
 #include <boost/json.hpp>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <utility>
 
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
@@ -19,82 +28,178 @@
 
 namespace kw::service {
 
-void apply_meter_sample(app::Context& ctx, const device::MeterSample& e) {
+namespace {
+
+void check(const device::MeterSample& e) {
     if (e.connector < 1 || e.connector > 64) throw Error(Errc::bad_request, "unknown connector");
     if (e.energy_wh < 0 || e.power_w < 0) throw Error(Errc::bad_request, "negative energy or power");
     if (e.soc && (*e.soc < 0 || *e.soc > 100)) throw Error(Errc::bad_request, "soc out of range");
+}
+
+// A sample that passed every check, with what applying it decided.
+struct Accepted {
+    const device::MeterSample* sample = nullptr;
+    std::int64_t station_id = 0;
+    std::int64_t order_id = 0;
+    RunningUpdate up;
+};
+
+boost::json::value soc_json(const device::MeterSample& e) {
+    return e.soc ? boost::json::value(*e.soc) : boost::json::value(nullptr);
+}
+
+// Decides every sample of `todo` (indexes of checked samples) and applies the accepted ones. A
+// Redis or SQL failure throws (the caller reports it for the samples not decided otherwise).
+void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& samples,
+                   const std::vector<std::size_t>& todo, std::vector<MeterOutcome>& out) {
+    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+
+    // First read: each charger and connector once, however many samples it sent.
+    std::map<std::pair<std::string, int>, std::size_t> slot_of;
+    std::vector<std::pair<std::string, int>> connectors;
+    for (const std::size_t i : todo) {
+        auto [it, added] = slot_of.try_emplace({samples[i].code, samples[i].connector}, connectors.size());
+        if (added) connectors.push_back(it->first);
+    }
+    const auto states = live.chargers_and_connectors(connectors);
 
     // A charger must have booted (with a known code) before its meter values count.
-    // Redis round trips per sample: the charger and its connector (one), the running state of the
-    // session (one), and every write of the sample (one pipeline).
-    const int n = e.connector;
-    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    const auto [charger, connector] = live.charger_and_connector(e.code, n);
-    if (charger.boot_id.empty()) throw Error(Errc::conflict, "meter values before boot");
-    const std::int64_t station_id = charger.station_id;
+    std::vector<std::size_t> booted;
+    std::vector<std::int64_t> order_ids;
+    for (const std::size_t i : todo) {
+        const auto& [charger, connector] = states[slot_of.at({samples[i].code, samples[i].connector})];
+        if (charger.boot_id.empty()) {
+            out[i].error = std::make_exception_ptr(Error(Errc::conflict, "meter values before boot"));
+            continue;
+        }
+        booted.push_back(i);
+        if (connector.order_id != 0) order_ids.push_back(connector.order_id);
+    }
+    std::sort(order_ids.begin(), order_ids.end());
+    order_ids.erase(std::unique(order_ids.begin(), order_ids.end()), order_ids.end());
+    // Second read: the running state of every session among them.
+    std::vector<RunningFields> running = running_read(ctx, order_ids);
+    std::map<std::int64_t, RunningFields*> running_of;
+    for (std::size_t k = 0; k < order_ids.size(); ++k) running_of[order_ids[k]] = &running[k];
 
     // During a session the reading is judged before anything uses it: one that goes backwards or
     // rises faster than the connector's max power is refused and changes nothing (live values,
-    // SQL samples, pushes), so the estimate and the bill count each Wh once.
-    const std::int64_t order_id = connector.order_id;
-    RunningUpdate up;
-    if (order_id != 0) {
-        up = running_update(ctx, order_id, e.at, e.energy_wh, e.power_w, e.soc);
-        if (up.rejected) {
-            spdlog::warn(
-                "event=mqtt_rejected charger={} connector={} order={} reason={} energy_wh={} at={} last_wh={} "
-                "last_at={}",
-                e.code, n, order_id, domain::to_string(*up.rejected), e.energy_wh, format_utc(e.at), up.last.wh,
-                format_utc(up.last.at));
-            return;
+    // SQL samples, pushes), so the estimate and the bill count each Wh once. One not after the
+    // last accepted reading (stale) would set the connector's live values back: it changes nothing.
+    std::vector<Accepted> accepted;
+    std::vector<std::vector<std::string>> writes;
+    for (const std::size_t i : booted) {
+        const device::MeterSample& e = samples[i];
+        const auto& [charger, connector] = states[slot_of.at({e.code, e.connector})];
+        Accepted a{&e, charger.station_id, connector.order_id, {}};
+        if (a.order_id != 0) {
+            try {
+                a.up = running_update(ctx, a.order_id, *running_of.at(a.order_id), e.at, e.energy_wh, e.power_w,
+                                      e.soc);
+            } catch (...) {  // e.g. the estimate overflowed: this sample only
+                out[i].error = std::current_exception();
+                continue;
+            }
+            if (a.up.rejected) {
+                spdlog::warn(
+                    "event=mqtt_rejected charger={} connector={} order={} reason={} energy_wh={} at={} last_wh={} "
+                    "last_at={}",
+                    e.code, e.connector, a.order_id, domain::to_string(*a.up.rejected), e.energy_wh,
+                    format_utc(e.at), a.up.last.wh, format_utc(a.up.last.at));
+                out[i].result = MeterOutcome::Result::refused;
+                continue;
+            }
+            if (a.up.stale) {
+                out[i].result = MeterOutcome::Result::stale;
+                continue;
+            }
         }
-        if (up.stale) {
-            // Written, it would set the connector's live values back to an older reading.
-            spdlog::info("event=meter_stale charger={} connector={} order={} at={} last_at={}", e.code, n, order_id,
-                         format_utc(e.at), format_utc(up.last.at));
-            return;
-        }
+        live::ConnectorLive sample;
+        sample.energy_wh = e.energy_wh;
+        sample.power_w = e.power_w;
+        sample.voltage_v = e.voltage_v;
+        sample.current_a = e.current_a;
+        sample.soc = e.soc;
+        sample.at = e.at;
+        writes.push_back(live.connector_meter_command(e.code, e.connector, sample));
+        if (!a.up.write.empty()) writes.push_back(std::move(a.up.write));
+        accepted.push_back(std::move(a));
     }
-    live::ConnectorLive sample;
-    sample.energy_wh = e.energy_wh;
-    sample.power_w = e.power_w;
-    sample.voltage_v = e.voltage_v;
-    sample.current_a = e.current_a;
-    sample.soc = e.soc;
-    sample.at = e.at;
-    std::vector<std::vector<std::string>> writes{live.connector_meter_command(e.code, n, sample)};
-    if (!up.write.empty()) writes.push_back(std::move(up.write));
+    if (writes.empty()) return;
     ctx.redis.pipeline(writes);
-    const boost::json::value soc = e.soc ? boost::json::value(*e.soc) : boost::json::value(nullptr);
-    push_charger_event(ctx, e.code, station_id, n, "meter",
-                       {{"power_w", e.power_w},
-                        {"energy_register_wh", e.energy_wh},
-                        {"voltage_v", e.voltage_v},
-                        {"current_a", e.current_a},
-                        {"at", format_utc(e.at)},
-                        {"soc", soc}});
 
-    if (order_id == 0 || !up.known) return;
-    if (up.persist_previous || up.persist_current) {
+    for (const Accepted& a : accepted) {
+        const device::MeterSample& e = *a.sample;
+        push_charger_event(ctx, e.code, a.station_id, e.connector, "meter",
+                           {{"power_w", e.power_w},
+                            {"energy_register_wh", e.energy_wh},
+                            {"voltage_v", e.voltage_v},
+                            {"current_a", e.current_a},
+                            {"at", format_utc(e.at)},
+                            {"soc", soc_json(e)}});
+    }
+    bool persist = false;
+    for (const Accepted& a : accepted) persist = persist || a.up.persist_previous || a.up.persist_current;
+    if (persist) {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
-        if (up.persist_previous) store::insert_sample(*sql, order_id, up.persist_previous->at, up.persist_previous->wh);
-        store::insert_sample(*sql, order_id, e.at, e.energy_wh);
-        store::update_meter(*sql, order_id, e.energy_wh, e.at);
+        for (const Accepted& a : accepted) {
+            if (!a.up.persist_previous && !a.up.persist_current) continue;
+            if (a.up.persist_previous)
+                store::insert_sample(*sql, a.order_id, a.up.persist_previous->at, a.up.persist_previous->wh);
+            store::insert_sample(*sql, a.order_id, a.sample->at, a.sample->energy_wh);
+            store::update_meter(*sql, a.order_id, a.sample->energy_wh, a.sample->at);
+        }
         tr.commit();
     }
-    boost::json::object meter{{"order_id", order_id},    {"energy_wh", up.energy_wh}, {"cost_fen", up.cost_fen},
-                              {"power_w", e.power_w},    {"at", format_utc(e.at)},    {"soc", soc}};
-    ctx.push.publish("order:" + std::to_string(order_id), "meter", domain::to_json(meter));
-    if (up.stop) {
-        spdlog::info("event=order_auto_stop order={} reason={} energy_wh={} cost_fen={}", order_id,
-                     domain::to_string(*up.stop), up.energy_wh, up.cost_fen);
+    for (const Accepted& a : accepted) {
+        if (a.order_id == 0 || !a.up.known) continue;
+        const device::MeterSample& e = *a.sample;
+        boost::json::object meter{{"order_id", a.order_id}, {"energy_wh", a.up.energy_wh},
+                                  {"cost_fen", a.up.cost_fen}, {"power_w", e.power_w},
+                                  {"at", format_utc(e.at)},   {"soc", soc_json(e)}};
+        ctx.push.publish("order:" + std::to_string(a.order_id), "meter", domain::to_json(meter));
+    }
+    // Auto-stop: running_update reports a stop once per order (stop_sent), here after the writes.
+    for (const Accepted& a : accepted) {
+        if (!a.up.stop) continue;
+        spdlog::info("event=order_auto_stop order={} reason={} energy_wh={} cost_fen={}", a.order_id,
+                     domain::to_string(*a.up.stop), a.up.energy_wh, a.up.cost_fen);
         try {
-            request_stop(ctx, order_id, *up.stop);
+            request_stop(ctx, a.order_id, *a.up.stop);
         } catch (const Error& ex) {
-            spdlog::warn("event=order_auto_stop_failed order={} error=\"{}\"", order_id, ex.what());
+            spdlog::warn("event=order_auto_stop_failed order={} error=\"{}\"", a.order_id, ex.what());
         }
     }
+}
+
+}  // namespace
+
+std::vector<MeterOutcome> apply_meter_samples(app::Context& ctx, const std::vector<device::MeterSample>& samples) {
+    std::vector<MeterOutcome> out(samples.size());
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        try {
+            check(samples[i]);
+            todo.push_back(i);
+        } catch (const Error&) {
+            out[i].error = std::current_exception();
+        }
+    }
+    if (todo.empty()) return out;
+    try {
+        apply_checked(ctx, samples, todo, out);
+    } catch (...) {
+        // Redis or SQL failed: every sample not refused or failed on its own reports it.
+        for (const std::size_t i : todo)
+            if (!out[i].error && out[i].result == MeterOutcome::Result::applied) out[i].error = std::current_exception();
+    }
+    return out;
+}
+
+void apply_meter_sample(app::Context& ctx, const device::MeterSample& e) {
+    const auto outcome = apply_meter_samples(ctx, {e});
+    if (outcome.at(0).error) std::rethrow_exception(outcome.at(0).error);
 }
 
 }  // namespace kw::service

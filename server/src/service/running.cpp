@@ -24,11 +24,14 @@ std::int64_t to_int(const std::string& s) {
     return v;
 }
 
-std::map<std::string, std::string> hgetall(app::Context& ctx, std::int64_t order_id) {
-    auto reply = ctx.redis.command({"HGETALL", key(ctx, order_id)});
-    std::map<std::string, std::string> out;
+RunningFields fields_of(const live::RedisReply& reply) {
+    RunningFields out;
     for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) out[reply.elements[i].str] = reply.elements[i + 1].str;
     return out;
+}
+
+RunningFields hgetall(app::Context& ctx, std::int64_t order_id) {
+    return fields_of(ctx.redis.command({"HGETALL", key(ctx, order_id)}));
 }
 
 std::string opt_str(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); }
@@ -86,10 +89,20 @@ void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_
     ctx.redis.command({"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)});
 }
 
-RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at, std::int64_t wh,
-                             std::int64_t power_w, std::optional<std::int64_t> soc) {
+std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std::int64_t>& order_ids) {
+    std::vector<RunningFields> out(order_ids.size());
+    if (order_ids.empty()) return out;
+    std::vector<std::vector<std::string>> cmds;
+    cmds.reserve(order_ids.size());
+    for (const std::int64_t id : order_ids) cmds.push_back({"HGETALL", key(ctx, id)});
+    const auto replies = ctx.redis.pipeline(cmds);
+    for (std::size_t i = 0; i < order_ids.size(); ++i) out[i] = fields_of(replies.at(i));
+    return out;
+}
+
+RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFields& f, UtcMs at,
+                             std::int64_t wh, std::int64_t power_w, std::optional<std::int64_t> soc) {
     RunningUpdate out;
-    auto f = hgetall(ctx, order_id);
     if (f.empty() || f["start_at"].empty()) return out;
     out.known = true;
     const std::int64_t start_wh = to_int(f["start_wh"]), last_wh = to_int(f["last_wh"]);
@@ -148,6 +161,7 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at,
     put_progress(set, progress);
     if (out.persist_current) set.insert(set.end(), {"persisted_at", std::to_string(at)});
     if (out.stop) set.insert(set.end(), {"stop_sent", std::string(domain::to_string(*out.stop))});
+    for (std::size_t i = 2; i + 1 < set.size(); i += 2) f[set[i]] = set[i + 1];
     return out;
 }
 

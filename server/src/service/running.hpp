@@ -5,6 +5,7 @@
 // sample. The estimate is domain::bill_so_far of the samples so far; the bill at settlement is
 // domain::bill_session of the persisted ones (service/orders.cpp), the same pricing.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,11 +46,17 @@ struct RunningUpdate {
     // caller sends it, in one pipeline with its own writes: nothing is written before that.
     std::vector<std::string> write;
 };
-// Judges the reading first; an accepted one is added to the estimate (checked arithmetic: an
-// overflow throws kw::Error(bad_request) and changes nothing). Reads Redis once, writes nothing:
-// the update to send is `write`.
-RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, UtcMs at, std::int64_t wh,
-                             std::int64_t power_w, std::optional<std::int64_t> soc);
+// The running state of each order (its hash's fields; empty: none), all read in one round trip.
+using RunningFields = std::map<std::string, std::string>;
+std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std::int64_t>& order_ids);
+
+// Judges the reading against `fields` (from running_read) first; an accepted one is added to the
+// estimate (checked arithmetic: an overflow throws kw::Error(bad_request) and changes nothing).
+// Writes nothing to Redis: the update to send is `write`. An accepted, newer reading also updates
+// `fields` as `write` will leave the hash, so the next reading of the same order in one batch is
+// judged exactly as if the hash had been read again after this one was written.
+RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFields& fields, UtcMs at,
+                             std::int64_t wh, std::int64_t power_w, std::optional<std::int64_t> soc);
 
 std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t order_id);
 std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& order);

@@ -9,9 +9,9 @@
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 
+#include "metrics_text.hpp"
 #include "stack.hpp"
 #include "test_charger.hpp"
 
@@ -20,30 +20,7 @@ namespace {
 
 namespace json = boost::json;
 
-const std::string kToken = "metrics-token-0123456789";
-
-// Sum of every sample of `name` whose label set contains `labels` (e.g. `kind="meter"`); -1 if none.
-double sample_sum(const std::string& text, const std::string& name, const std::string& labels = "") {
-    std::istringstream lines(text);
-    double sum = 0;
-    bool seen = false;
-    for (std::string line; std::getline(lines, line);) {
-        if (line.rfind(name, 0) != 0) continue;
-        const char next = line.size() > name.size() ? line[name.size()] : '\0';
-        if (next != '{' && next != ' ') continue;
-        const auto value_at = line.rfind(' ');
-        if (!labels.empty() && line.substr(0, value_at).find(labels) == std::string::npos) continue;
-        sum += std::stod(line.substr(value_at + 1));
-        seen = true;
-    }
-    return seen ? sum : -1;
-}
-
-std::string scrape(Stack& stack) {
-    HttpClient client("127.0.0.1", stack.http_port());
-    auto r = client.get("/metrics", kToken);
-    return r.status == 200 ? r.body : std::string();
-}
+const std::string& kToken = kMetricsToken;
 
 TEST(Metrics, RouteIsNotFoundWhileNoTokenIsConfigured) {
     Stack stack;

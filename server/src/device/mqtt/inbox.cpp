@@ -5,22 +5,80 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <utility>
 #include <vector>
 
 #include "device/mqtt/topics.hpp"
 #include "domain/error.hpp"
+#include "service/charger_events.hpp"
 
 namespace kw::device::mqtt {
 
-struct Inbox::Strands {
-    std::vector<boost::asio::strand<boost::asio::any_io_executor>> all;
+namespace {
+
+using Result = metrics::DeviceMetrics::Result;
+using Clock = std::chrono::steady_clock;
+
+// At most this many messages are taken from a slot at once: a long backlog is applied in batches of
+// this size, and the slot's worker is given back between them so other slots get their turn.
+constexpr std::size_t kMaxDrain = 256;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Parses the payload, runs `apply` on it; turns what they throw into a result, logged as before
+// batching (event=mqtt_rejected / mqtt_handler_error).
+template <class Apply>
+Result run_logged(const std::string& topic, Apply&& apply) {
+    try {
+        apply();
+        return Result::applied;
+    } catch (const Error& e) {
+        spdlog::warn("event=mqtt_rejected topic={} code={} reason=\"{}\"", topic, errc_name(e.errc()), e.what());
+        return Result::rejected;
+    } catch (const std::exception& e) {
+        spdlog::error("event=mqtt_handler_error topic={} error=\"{}\"", topic, e.what());
+        return Result::error;
+    }
+}
+
+boost::json::object parse_object(const std::string& payload) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(payload, ec);
+    if (ec) throw Error(Errc::bad_request, "payload is not valid JSON: " + ec.message());
+    if (!v.is_object()) throw Error(Errc::bad_request, "payload must be a JSON object");
+    return std::move(v.as_object());
+}
+
+}  // namespace
+
+struct Inbox::Pending {
+    int kind = -1;
+    Handler handler = nullptr;
+    std::string code;
+    std::string topic;
+    std::string payload;
+};
+
+// One slot per strand: the messages posted to it and not taken yet, and whether a drain is queued.
+struct Inbox::Slot {
+    explicit Slot(boost::asio::any_io_executor workers) : strand(boost::asio::make_strand(workers)) {}
+    boost::asio::strand<boost::asio::any_io_executor> strand;
+    std::mutex mutex;
+    std::deque<Pending> queue;
+    bool draining = false;
 };
 
 Inbox::Inbox(app::Context& ctx, metrics::DeviceMetrics& metrics, boost::asio::any_io_executor workers,
              std::function<void(const kw::mqtt::Message&)> other)
-    : ctx_(ctx), metrics_(metrics), strands_(std::make_unique<Strands>()), other_(std::move(other)) {
-    for (int i = 0; i < 64; ++i) strands_->all.push_back(boost::asio::make_strand(workers));
+    : ctx_(ctx), metrics_(metrics), other_(std::move(other)) {
+    for (int i = 0; i < 64; ++i) slots_.push_back(std::make_unique<Slot>(workers));
 }
 
 Inbox::~Inbox() = default;
@@ -38,31 +96,84 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
                      m.payload.size(), kMaxPayload);
         return;
     }
-    const std::size_t slot = std::hash<std::string>{}(parts->code) % strands_->all.size();
-    const int kind = metrics::DeviceMetrics::kind_index(parts->kind);
+    Slot& slot = *slots_[std::hash<std::string>{}(parts->code) % slots_.size()];
     metrics_.queue_depth.add();
-    boost::asio::post(strands_->all[slot], [this, kind, code = parts->code, handler, topic = m.topic,
-                                            payload = m.payload] {
-        using Result = metrics::DeviceMetrics::Result;
-        metrics_.queue_depth.sub();
-        const auto start = std::chrono::steady_clock::now();
-        Result result = Result::applied;
-        try {
-            boost::system::error_code ec;
-            boost::json::value v = boost::json::parse(payload, ec);
-            if (ec) throw Error(Errc::bad_request, "payload is not valid JSON: " + ec.message());
-            if (!v.is_object()) throw Error(Errc::bad_request, "payload must be a JSON object");
-            handler(ctx_, code, v.as_object());
-        } catch (const Error& e) {
-            result = Result::rejected;
-            spdlog::warn("event=mqtt_rejected topic={} code={} reason=\"{}\"", topic, errc_name(e.errc()), e.what());
-        } catch (const std::exception& e) {
-            result = Result::error;
-            spdlog::error("event=mqtt_handler_error topic={} error=\"{}\"", topic, e.what());
+    bool post = false;
+    {
+        std::lock_guard lock(slot.mutex);
+        slot.queue.push_back(
+            {metrics::DeviceMetrics::kind_index(parts->kind), handler, std::move(parts->code), m.topic, m.payload});
+        post = !std::exchange(slot.draining, true);
+    }
+    if (post) boost::asio::post(slot.strand, [this, &slot] { drain(slot); });
+}
+
+void Inbox::drain(Slot& slot) {
+    std::vector<Pending> taken;
+    {
+        std::lock_guard lock(slot.mutex);
+        const std::size_t n = std::min(slot.queue.size(), kMaxDrain);
+        taken.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            taken.push_back(std::move(slot.queue.front()));
+            slot.queue.pop_front();
         }
-        metrics_.handled(kind, result,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    });
+    }
+    metrics_.queue_depth.sub(static_cast<std::int64_t>(taken.size()));
+    apply(taken);
+    bool more = false;
+    {
+        std::lock_guard lock(slot.mutex);
+        more = !slot.queue.empty();
+        slot.draining = more;
+    }
+    if (more) boost::asio::post(slot.strand, [this, &slot] { drain(slot); });
+}
+
+// In arrival order; consecutive meter samples are applied together, any other message is a barrier
+// (the samples before it are applied first, then it), so one charger's messages keep their order.
+void Inbox::apply(const std::vector<Pending>& messages) {
+    const int meter = metrics::DeviceMetrics::kind_index("meter");
+    std::vector<MeterSample> samples;
+    std::vector<const Pending*> sources;
+    Clock::time_point batch_start{};
+    auto flush = [&] {
+        if (samples.empty()) return;
+        const auto outcomes = service::apply_meter_samples(ctx_, samples);
+        const double each = seconds_since(batch_start) / static_cast<double>(samples.size());
+        metrics_.meter_batch.observe(static_cast<double>(samples.size()));
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            Result result = Result::applied;
+            if (outcomes[i].error)
+                result = run_logged(sources[i]->topic, [&] { std::rethrow_exception(outcomes[i].error); });
+            else if (outcomes[i].result == service::MeterOutcome::Result::stale)
+                result = Result::stale;
+            else if (outcomes[i].result == service::MeterOutcome::Result::refused)
+                result = Result::rejected;
+            metrics_.handled(meter, result, each);
+        }
+        samples.clear();
+        sources.clear();
+    };
+    for (const Pending& m : messages) {
+        if (m.kind == meter) {
+            const auto start = Clock::now();
+            if (samples.empty()) batch_start = start;
+            bool parsed = false;
+            const Result result = run_logged(m.topic, [&] {
+                samples.push_back(parse_meter(ctx_, m.code, parse_object(m.payload)));
+                sources.push_back(&m);
+                parsed = true;
+            });
+            if (!parsed) metrics_.handled(m.kind, result, seconds_since(start));
+            continue;
+        }
+        flush();
+        const auto begin = Clock::now();
+        const Result result = run_logged(m.topic, [&] { m.handler(ctx_, m.code, parse_object(m.payload)); });
+        metrics_.handled(m.kind, result, seconds_since(begin));
+    }
+    flush();
 }
 
 }  // namespace kw::device::mqtt

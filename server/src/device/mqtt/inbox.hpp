@@ -1,12 +1,18 @@
 #pragma once
 // Takes every MQTT message the server receives (on the I/O thread), checks topic and size, and
-// runs its handler on the worker pool, on a strand chosen by the charger code: one charger's
-// messages are handled in order, different chargers in parallel, no global lock. Bad messages are
-// logged (event=mqtt_rejected) and dropped; nothing they carry is applied. Each message is counted
-// in `metrics` by kind and result, with its handler time, and the worker queue depth.
+// queues it on one of 64 slots chosen by the charger code; a slot is drained on the worker pool
+// through its own strand, up to 256 messages at a time: one charger's messages are handled in order,
+// different slots in parallel, no global lock. Consecutive meter samples of a drain are applied as
+// one batch (service::apply_meter_samples: a few round trips for the batch instead of a few per
+// sample); any other message is applied alone, after the samples before it. Under a light load a
+// drain holds one message, so nothing waits for a batch to fill. Bad messages are logged
+// (event=mqtt_rejected) and dropped; nothing they carry is applied. Each message is counted in
+// `metrics` by kind and result, with its handler time (a meter sample: its batch's time divided by
+// the batch's size), and the queue depth.
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -25,10 +31,14 @@ public:
     void on_message(const kw::mqtt::Message& message);
 
 private:
-    struct Strands;
+    struct Slot;
+    struct Pending;
+    void drain(Slot& slot);
+    void apply(const std::vector<Pending>& messages);
+
     app::Context& ctx_;
     metrics::DeviceMetrics& metrics_;
-    std::unique_ptr<Strands> strands_;
+    std::vector<std::unique_ptr<Slot>> slots_;
     std::function<void(const kw::mqtt::Message&)> other_;
 };
 

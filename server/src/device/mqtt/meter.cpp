@@ -1,4 +1,5 @@
-// kw/v1/<code>/meter: a connector's register and measurements, applied by the service's hot path.
+// kw/v1/<code>/meter: a connector's register and measurements, applied by the service's hot path
+// (inbox.cpp parses a drained batch's samples with parse_meter and applies them together).
 #include "device/mqtt/payload.hpp"
 #include "device/mqtt/topics.hpp"
 #include "domain/error.hpp"
@@ -7,7 +8,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_meter(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost::json::object& p) {
     MeterSample e;
     e.code = code;
     const std::int64_t connector = domain::require_int(p, "connector");
@@ -19,7 +20,11 @@ void handle_meter(app::Context& ctx, const std::string& code, const boost::json:
     if (connector < 1 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.connector = static_cast<int>(connector);
     e.at = message_time(ctx, p);
-    service::apply_meter_sample(ctx, e);
+    return e;
+}
+
+void handle_meter(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+    service::apply_meter_sample(ctx, parse_meter(ctx, code, p));
 }
 
 }  // namespace kw::device::mqtt

@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 
 #include "app/context.hpp"
+#include "device/events.hpp"
 
 namespace kw::device::mqtt {
 
@@ -42,5 +43,8 @@ void handle_tx(app::Context&, const std::string& code, const boost::json::object
 void handle_ack(app::Context&, const std::string& code, const boost::json::object& payload);
 void handle_fault(app::Context&, const std::string& code, const boost::json::object& payload);
 void handle_state(app::Context&, const std::string& code, const boost::json::object& payload);
+// handle_meter without applying: the sample (throws kw::Error(bad_request) for a bad payload), for
+// the inbox to apply many at once (service::apply_meter_samples).
+device::MeterSample parse_meter(app::Context&, const std::string& code, const boost::json::object& payload);
 
 }  // namespace kw::device::mqtt

@@ -1,0 +1,226 @@
+// Meter samples applied as one batch (service::apply_meter_samples, what the MQTT inbox does with the
+// samples a device worker finds queued) decide exactly what the same samples applied one by one
+// decide: the same outcomes, running state, live values and billing samples; a bad sample fails
+// alone. An app::Context is built in-process over real SQLite (migrations applied) and real Redis,
+// so the batch is exactly the one given (over MQTT, how samples group depends on timing).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "app/context.hpp"
+#include "device/mqtt/client.hpp"
+#include "device/mqtt/dynsec.hpp"
+#include "device/mqtt/mqtt_commands.hpp"
+#include "domain/clock.hpp"
+#include "domain/error.hpp"
+#include "io_thread.hpp"
+#include "live/redis.hpp"
+#include "live/state.hpp"
+#include "service/charger_events.hpp"
+#include "service/password_pool.hpp"
+#include "service/payments.hpp"
+#include "service/running.hpp"
+#include "service/sms.hpp"
+#include "service/status_cache.hpp"
+#include "service/tariff_cache.hpp"
+#include "services.hpp"
+#include "store/chargers_repo.hpp"
+#include "store/db.hpp"
+#include "store/drivers_repo.hpp"
+#include "store/orders_repo.hpp"
+#include "store/stations_repo.hpp"
+#include "store/tariffs_repo.hpp"
+#include "store/wallet_repo.hpp"
+#include "ws/hub.hpp"
+
+namespace kw {
+namespace {
+
+using Result = service::MeterOutcome::Result;
+
+constexpr UtcMs kT0 = 1'780'000'000'000;  // 2026-05-28T20:26:40Z
+constexpr char kTariff[] =
+    R"({"prices":{"flat":{"electricity":10000,"service":5000}},"periods":[["00:00","24:00","flat"]]})";
+constexpr std::int64_t kStartWh = 125'000;
+constexpr std::int64_t kMaxW = 60'000;
+
+app::Config make_config(int redis_port) {
+    app::Config c;
+    c.redis.port = redis_port;
+    c.orders.persist_interval_s = 5;  // most accepted samples below are billing samples
+    return c;
+}
+
+live::RedisConfig redis_config(int port) {
+    live::RedisConfig r;
+    r.port = port;
+    r.pool_size = 2;
+    return r;
+}
+
+class MeterBatch : public ::testing::Test {
+  protected:
+    MeterBatch() {
+        db_.migrate();
+        auto s = db_.session();
+        tariff_ = store::insert_tariff(*s, "flat", kTariff, kT0);
+        store::StationRow station;
+        station.name = "Batch station";
+        station.address = "1 Test Road";
+        station.lng = 121.47;
+        station.lat = 31.23;
+        station.timezone = "Asia/Shanghai";
+        station.opening_hours = "00:00-24:00";
+        station.tariff_id = tariff_;
+        station_ = store::insert_station(*s, station, kT0);
+        driver_ = store::insert_driver(*s, "13800000002", "unused-hash", "batch", kT0);
+        store::add_to_balance(*s, driver_, 100'000, kT0);
+    }
+
+    // A booted charger with two connectors and a session running on connector 1; its order id.
+    std::int64_t charging(const std::string& code) {
+        store::Order o;
+        {
+            auto s = db_.session();
+            store::ChargerRow charger;
+            charger.code = code;
+            charger.station_id = station_;
+            charger.name = code;
+            charger.kind = "DC";
+            charger.rated_w = kMaxW;
+            const std::int64_t charger_id = store::insert_charger(*s, charger, kT0);
+            store::insert_connector(*s, charger_id, 1, kMaxW);
+            store::insert_connector(*s, charger_id, 2, kMaxW);
+            o.driver_id = driver_;
+            o.station_id = station_;
+            o.charger_id = charger_id;
+            o.connector_no = 1;
+            o.state = "charging";
+            o.tariff_spec = kTariff;
+            o.timezone = "Asia/Shanghai";
+            o.created_at = o.updated_at = kT0;
+            o.id = store::insert_order(*s, o);
+        }
+        live_.set_boot(code, "boot-1", kT0, station_, "vendor", "model", "1.0");
+        service::running_begin(ctx_, o, kStartWh, kT0, 100'000, kMaxW);
+        live_.set_connector_order(code, 1, o.id, "T-" + std::to_string(o.id));
+        return o.id;
+    }
+
+    // Every case the meter path knows, in one charger's order; `code` must be charging().
+    static std::vector<device::MeterSample> samples(const std::string& code) {
+        auto at = [](long long s) { return kT0 + s * 1000; };
+        return {
+            {code, 1, kStartWh + 50, 30'000, 400, 75, 20, at(10)},      // accepted
+            {code, 1, kStartWh + 50, 1'000, 400, 2.5, 20, at(5)},       // older: stale
+            {code, 1, kStartWh + 90'000, 30'000, 400, 75, 21, at(12)},  // faster than 60 kW: refused
+            {code, 1, kStartWh + 40, 30'000, 400, 75, 21, at(12)},      // backwards: refused
+            {code, 1, kStartWh + 120, 29'000, 400, 72, 22, at(20)},     // judged after the first: accepted
+            {code, 1, kStartWh + 120, 29'000, 400, 72, 22, at(20)},     // a repeat: stale
+            {"NEVER-BOOTED", 1, 10, 0, 0, 0, std::nullopt, at(20)},     // before boot: fails alone
+            {code, 99, 10, 0, 0, 0, std::nullopt, at(20)},              // unknown connector: fails alone
+            {code, 2, 777, 0, 230, 0, std::nullopt, at(21)},            // no session: live values only
+            {code, 1, kStartWh + 200, 28'000, 400, 70, 23, at(30)},     // accepted
+        };
+    }
+
+    struct Seen {
+        std::vector<Result> results;
+        std::vector<std::string> errors;  // errc name of a failed sample, else ""
+    };
+    static void record(Seen& seen, const service::MeterOutcome& outcome) {
+        seen.results.push_back(outcome.result);
+        std::string errc;
+        if (outcome.error) {
+            try {
+                std::rethrow_exception(outcome.error);
+            } catch (const Error& e) {
+                errc = errc_name(e.errc());
+            } catch (const std::exception& e) {
+                errc = e.what();
+            }
+        }
+        seen.errors.push_back(errc);
+    }
+
+    // The running state, the live connectors and the billing samples: what a sample may change.
+    struct State {
+        std::map<std::string, std::string> running;
+        std::int64_t live_wh_1 = 0, live_power_1 = 0, live_wh_2 = 0;
+        std::vector<std::pair<UtcMs, std::int64_t>> billing;
+        std::optional<std::int64_t> meter_last_wh;
+        bool operator==(const State&) const = default;
+    };
+    State state(const std::string& code, std::int64_t order_id) {
+        State out;
+        out.running = service::running_read(ctx_, {order_id}).at(0);
+        const auto connectors = live_.connectors(code, 2);
+        out.live_wh_1 = connectors.at(0).energy_wh;
+        out.live_power_1 = connectors.at(0).power_w;
+        out.live_wh_2 = connectors.at(1).energy_wh;
+        auto s = db_.session();
+        for (const auto& sample : store::samples(*s, order_id)) out.billing.emplace_back(sample.at - kT0, sample.wh);
+        out.meter_last_wh = store::find_order(*s, order_id)->meter_last_wh;
+        return out;
+    }
+
+    test::TempDir dir_{"kw-batch"};
+    test::RedisServer redis_server_;
+    test::IoThread io_;
+    app::Config config_ = make_config(redis_server_.port());
+    ManualClock clock_{kT0};
+    store::Db db_{store::DbConfig{"sqlite:" + dir_.file("kw.db"), 1}};
+    live::Redis redis_{redis_config(redis_server_.port())};
+    live::LiveState live_{redis_, config_.redis.prefix};
+    ws::Hub hub_{io_.executor()};
+    // No stop is asked in these tests: the command sender's client is never started.
+    kw::mqtt::MqttClient server_mqtt_{io_.executor(), kw::mqtt::Options{}};
+    device::mqtt::MqttCommands commands_sender_{server_mqtt_};
+    device::mqtt::NoBrokerAccounts broker_accounts_;
+    service::NoPayments payments_;
+    service::NoSms sms_;
+    service::PasswordPool passwords_{1, 4};
+    service::StatusCache account_status_{5000};
+    const std::string token_key_ = "batch-test-key";
+    service::TariffCache tariffs_;
+    app::Context ctx_{config_,   clock_, db_,        redis_,          hub_,       commands_sender_, broker_accounts_,
+                      payments_, sms_,   passwords_, account_status_, token_key_, tariffs_};
+    std::int64_t tariff_ = 0, station_ = 0, driver_ = 0;
+};
+
+TEST_F(MeterBatch, OneBatchDecidesEverySampleAsTheSameSamplesAppliedOneByOne) {
+    const std::int64_t batched = charging("BATCH-ALL");
+    const std::int64_t single = charging("BATCH-ONE");
+
+    Seen seen_batch, seen_single;
+    for (const auto& outcome : service::apply_meter_samples(ctx_, samples("BATCH-ALL"))) record(seen_batch, outcome);
+    for (const auto& sample : samples("BATCH-ONE")) record(seen_single, service::apply_meter_samples(ctx_, {sample}).at(0));
+
+    const std::vector<Result> expected = {Result::applied, Result::stale,   Result::refused, Result::refused,
+                                          Result::applied, Result::stale,   Result::applied, Result::applied,
+                                          Result::applied, Result::applied};
+    EXPECT_EQ(seen_batch.results, expected);
+    EXPECT_EQ(seen_batch.errors, (std::vector<std::string>{"", "", "", "", "", "", "conflict", "bad_request", "", ""}));
+    EXPECT_EQ(seen_single.results, seen_batch.results);
+    EXPECT_EQ(seen_single.errors, seen_batch.errors);
+
+    const State b = state("BATCH-ALL", batched), s = state("BATCH-ONE", single);
+    EXPECT_EQ(b.running.at("last_wh"), std::to_string(kStartWh + 200));
+    EXPECT_EQ(b.live_wh_1, kStartWh + 200);
+    EXPECT_EQ(b.live_power_1, 28'000);
+    EXPECT_EQ(b.live_wh_2, 777);
+    EXPECT_EQ(b.meter_last_wh, kStartWh + 200);
+    // Billing samples every 5 s at least: the accepted readings at 10 s, 20 s and 30 s.
+    EXPECT_EQ(b.billing, (std::vector<std::pair<UtcMs, std::int64_t>>{
+                             {10'000, kStartWh + 50}, {20'000, kStartWh + 120}, {30'000, kStartWh + 200}}));
+    EXPECT_EQ(b.running, s.running);
+    EXPECT_TRUE(b == s) << "batched and one-by-one sessions differ";
+}
+
+}  // namespace
+}  // namespace kw
