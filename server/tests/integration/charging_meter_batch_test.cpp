@@ -26,6 +26,8 @@
 #include "service/payments.hpp"
 #include "service/running.hpp"
 #include "service/sms.hpp"
+#include "service/session_cache.hpp"
+#include "service/station_directory.hpp"
 #include "service/status_cache.hpp"
 #include "service/tariff_cache.hpp"
 #include "services.hpp"
@@ -186,10 +188,12 @@ class MeterBatch : public ::testing::Test {
     service::NoSms sms_;
     service::PasswordPool passwords_{1, 4};
     service::StatusCache account_status_{5000};
+    service::SessionCache sessions_{5000, true};
     const std::string token_key_ = "batch-test-key";
     service::TariffCache tariffs_;
+    service::StationDirectory station_directory_{1000};
     app::Context ctx_{config_,   clock_, db_,        redis_,          hub_,       commands_sender_, broker_accounts_,
-                      payments_, sms_,   passwords_, account_status_, token_key_, tariffs_};
+                      payments_, sms_,   passwords_, account_status_, sessions_, token_key_, tariffs_, station_directory_};
     std::int64_t tariff_ = 0, station_ = 0, driver_ = 0;
 };
 
