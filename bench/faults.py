@@ -29,7 +29,6 @@ from kwbench.netcut import NetCut  # noqa: E402
 from kwbench.txlog import TxLog, wait_quiet  # noqa: E402
 
 CLUSTER = ["--server.cluster=true"]
-ACTIVE = ("starting", "charging", "stopping")
 DRIVER_PASSWORD = "Bench-pass1"
 
 
@@ -52,19 +51,16 @@ class Harness:
         for port in self.rng.sample(self.ports(), len(self.ports())):
             api = provision.Api(port)
             try:
-                token = driver["token"] if driver else self.admin()
+                token = driver["token"] if driver else self.fleet.token
                 status, out = api.call(method, path, body, token=token)
                 if status == 401:
                     self.relogin(api, driver)
-                    token = driver["token"] if driver else self.admin()
+                    token = driver["token"] if driver else self.fleet.token
                     status, out = api.call(method, path, body, token=token)
                 return status, out
             except (OSError, http.client.HTTPException):
                 continue
         return None, None
-
-    def admin(self):
-        return self.fleet.token
 
     def relogin(self, api, driver):
         if driver is None:
@@ -105,11 +101,7 @@ class Harness:
 
     def forget_ended(self):
         """Orders that are no longer active in SQL (ended at the charger, settled by a timeout...)."""
-        if not self.active:
-            return
-        ids = ",".join(map(str, self.active))
-        still = {int(r[0]) for r in invariants.sql(self.stack, f"SELECT id FROM orders WHERE id IN ({ids}) "
-                                                               "AND state IN ('starting','charging','stopping')")}
+        still = set(invariants.still_active(self.stack, list(self.active)))
         self.active = {k: v for k, v in self.active.items() if k in still}
 
     def recovery(self, t_fault_over, timeout):
@@ -136,7 +128,7 @@ class Harness:
                         self.call("POST", f"/api/v1/orders/{oid}/stop", driver=driver)
                         self.probe_orders.append(oid)
                         return took
-                    if s == 200 and o["state"] not in ACTIVE:
+                    if s == 200 and o["state"] not in invariants.ACTIVE:
                         self.active.pop(oid, None)
                         break
                     time.sleep(0.2)
@@ -158,9 +150,7 @@ class Harness:
         """Until none of the orders is active any more; returns the ids still active."""
         deadline, left = time.time() + timeout, list(ids)
         while left and time.time() < deadline:
-            q = ",".join(map(str, left))
-            left = [int(r[0]) for r in invariants.sql(
-                self.stack, f"SELECT id FROM orders WHERE id IN ({q}) AND state IN ('starting','charging','stopping')")]
+            left = invariants.still_active(self.stack, left)
             if left:
                 time.sleep(1)
         return left

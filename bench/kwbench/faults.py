@@ -3,26 +3,14 @@ something and puts it back, returning what it did. The harness measures the reco
 import os
 import time
 
-from .stack import port_open, wait_until
-
-
-def _ready(stack, proc):
-    import urllib.request
-
-    def ok():
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{proc.http_port}/readyz", timeout=1) as r:
-                return r.status == 200
-        except OSError:
-            return False
-    wait_until(ok, 120, f"{proc.name} /readyz", proc, 0.2)
+from .stack import port_open, wait_ready, wait_until
 
 
 def kill_one_instance(h):
     """kill -9 of one server instance; the other carries on; the killed one is restarted 2 s later."""
     victim = h.rng.choice([h.stack.server] + h.stack.extra_servers)
     new = h.stack.restart(victim, crash=True, pause_s=2)
-    _ready(h.stack, new)
+    wait_ready(new, new.http_port, 120)
     return f"killed {victim.name}"
 
 
@@ -33,7 +21,8 @@ def kill_both_instances(h):
         p.kill()
     time.sleep(2)
     for p in procs:
-        _ready(h.stack, h.stack.restart(p, crash=True))
+        new = h.stack.restart(p, crash=True)
+        wait_ready(new, new.http_port, 120)
     return "killed " + ", ".join(p.name for p in procs)
 
 

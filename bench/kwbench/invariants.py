@@ -15,6 +15,15 @@ def sql(stack, query):
     return [line.split("\t") for line in out.stdout.splitlines() if line]
 
 
+def still_active(stack, ids):
+    """The orders among ids that are still starting, charging or stopping."""
+    if not ids:
+        return []
+    q = ",".join(map(str, ids))
+    return [int(r[0]) for r in sql(stack, f"SELECT id FROM orders WHERE id IN ({q}) "
+                                          "AND state IN ('starting','charging','stopping')")]
+
+
 def check(stack, ended, charging):
     """{invariant: [offending ids or descriptions]} plus counts, given the recorded ended events and
     what the chargers charge now ({order id: "code/connector"} from the simulators' status)."""

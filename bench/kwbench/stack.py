@@ -50,6 +50,17 @@ def wait_until(pred, timeout, what, proc=None, step=0.1):
     raise RuntimeError(f"timed out waiting for {what}" + (f"; log {proc.log}:\n{proc.tail()}" if proc else ""))
 
 
+def wait_ready(proc, http_port, timeout):
+    """Until a kilowatt answers /readyz with 200 (its database, Redis and broker all answer)."""
+    def ready():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/readyz", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+    wait_until(ready, timeout, f"{proc.name} /readyz", proc, 0.2)
+
+
 class Proc:
     """One child process, output in a log file, in its own session (a Ctrl-C reaches only run.py)."""
 
@@ -276,21 +287,13 @@ class Stack:
         log = self.path(name + ".log")
         seen = os.path.getsize(log) if os.path.exists(log) else 0  # a restart appends to the same log
         proc = self._start(name, [self.binary("server/kilowatt"), *flags], env=env)
-        base = f"http://127.0.0.1:{http_port}"
-
-        def ready():
-            try:
-                with urllib.request.urlopen(base + "/readyz", timeout=1) as r:
-                    return r.status == 200
-            except OSError:
-                return False
 
         def accounts_ready():
             with open(log, errors="replace") as f:
                 f.seek(seen)
                 return "event=broker_accounts_ready" in f.read()
 
-        wait_until(ready, 60, f"{name} /readyz", proc, 0.2)
+        wait_ready(proc, http_port, 60)
         if self.broker_accounts == "dynsec":
             wait_until(accounts_ready, 30, f"{name} broker accounts", proc, 0.2)
         proc.http_port = http_port

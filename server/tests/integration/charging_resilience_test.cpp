@@ -41,6 +41,13 @@ long long start(Net& n) {
 
 bool is(const json::object& o, const char* state) { return o.at("state") == state; }
 
+// The test charger waits for a start command and accepts it; the command, or nullopt if none came.
+std::optional<json::object> accept_start(TestCharger& charger) {
+    auto cmd = charger.wait_command("start");
+    if (cmd) charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
+    return cmd;
+}
+
 int ledger_rows(Stack& stack, const std::string& token, const char* reason) {
     int rows = 0;
     const json::value ledger = stack.http().get("/api/v1/wallet/ledger?page_size=100", token).json();
@@ -92,10 +99,9 @@ TEST(ChargingResilience, StopWhoseStartWasNeverSeenStillSettles) {
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
     const long long id = start(n);
-    auto cmd = charger.wait_command("start");
+    auto cmd = accept_start(charger);
     ASSERT_TRUE(cmd);
     EXPECT_EQ(cmd->at("order_id").as_int64(), id);
-    charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
     // The started event is lost; only ended arrives, carrying the start data.
     const std::string started_at = format_utc(kw::SystemClock().now() - 60'000);
     charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-1"}, {"seq", 2}, {"connector", 1}, {"order_id", id},
@@ -117,9 +123,7 @@ TEST(ChargingResilience, LostStopCommandIsRepeatedUntilTheChargerEndsTheSession)
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
     const long long id = start(n);
-    auto cmd = charger.wait_command("start");
-    ASSERT_TRUE(cmd);
-    charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
+    ASSERT_TRUE(accept_start(charger));
     charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-R"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
                                 {"meter_wh", 200000}, {"ts", format_utc(kw::SystemClock().now())}});
     stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
