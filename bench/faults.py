@@ -25,6 +25,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kwbench import faults as fl, invariants, procstat, provision, stack as stk  # noqa: E402
+from kwbench.wswatch import Watchers  # noqa: E402
 from kwbench.netcut import NetCut  # noqa: E402
 from kwbench.txlog import TxLog, wait_quiet  # noqa: E402
 
@@ -37,7 +38,9 @@ class Harness:
         self.args, self.log = args, log
         self.rng = random.Random(args.seed)
         self.outage_s, self.cut_s = (5, 3) if args.smoke else (30, 10)
-        self.logins_lost = False
+        self.lost_tokens = set()  # tokens an empty Redis lost (a 401 for any other is a violation)
+        self.logouts = []  # tokens refused (401) although Redis kept them, this round
+        self.refusals = {}  # what the API answered the last recovery probe
         self.active = {}  # order id -> (driver, (charger, connector))
         self.probes, self.probe_orders = [], []  # drivers and orders of the recovery probes
 
@@ -54,6 +57,8 @@ class Harness:
                 token = driver["token"] if driver else self.fleet.token
                 status, out = api.call(method, path, body, token=token)
                 if status == 401:
+                    if token not in self.lost_tokens:
+                        self.logouts.append(driver["id"] if driver else "admin")
                     self.relogin(api, driver)
                     token = driver["token"] if driver else self.fleet.token
                     status, out = api.call(method, path, body, token=token)
@@ -89,6 +94,7 @@ class Harness:
             status, out = self.call("POST", "/api/v1/orders", {"charger_code": pair[0], "connector": pair[1]}, driver)
             if status == 201:
                 self.active[out["id"]] = (driver, pair)
+                self.ws.watch(driver, out["id"])
                 started += 1
         return started
 
@@ -106,20 +112,23 @@ class Harness:
 
     def recovery(self, t_fault_over, timeout):
         """Seconds from the fault's end until a new session charges (None: not within timeout), by a
-        driver kept for this (no session of theirs is stopping), on a free connector; the probe
-        session is stopped again at once."""
+        driver kept for this (no session of theirs is stopping), on one of the two connectors kept for the
+        probes; the probe session is stopped again at once. self.refusals counts what the API answered
+        the probe meanwhile."""
         deadline = time.time() + timeout
         busy = {d["id"] for d, _ in self.active.values()}
         driver = next(d for d in self.probes if d["id"] not in busy)
+        self.refusals = {}
         while time.time() < deadline:
-            _, pairs = self.free()
-            if not pairs:
-                return None
-            pair = self.rng.choice(pairs)
+            pair = self.rng.choice(self.spares)
             status, out = self.call("POST", "/api/v1/orders", {"charger_code": pair[0], "connector": pair[1]}, driver)
+            if status != 201:  # what the probe was told meanwhile, for the report
+                key = f"{status} {(out or {}).get('code', '') if isinstance(out, dict) else ''}".strip()
+                self.refusals[key] = self.refusals.get(key, 0) + 1
             if status == 201:
                 oid = out["id"]
                 self.active[oid] = (driver, pair)
+                self.ws.watch(driver, oid)
                 while time.time() < deadline:
                     s, o = self.call("GET", f"/api/v1/orders/{oid}", driver=driver)
                     if s == 200 and o["state"] == "charging":
@@ -185,7 +194,8 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     # The shipped timeouts, but for the offline settlement (default 10 min: longer than a run).
     flags = ["--orders.offline_settle_s=120", "--log.level=info"]
-    stack = stk.Stack(os.path.abspath(args.build_dir), db="mariadb", keep=args.keep, server_flags=flags)
+    stack = stk.Stack(os.path.abspath(args.build_dir), db="mariadb", keep=args.keep, server_flags=flags,
+                      redis_aof=True)
     h.stack = stack
     rows = []
     doc = {"started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -202,17 +212,22 @@ def main():
         h.fleet = provision.Fleet(stack, log)
         h.fleet.create_stations(max(1, n // 5))
         h.fleet.create_chargers(n, connectors=2)
-        h.pairs = [(c["code"], k) for c in h.fleet.chargers for k in (1, 2)]
+        pairs = [(c["code"], k) for c in h.fleet.chargers for k in (1, 2)]
+        # The recovery probes' own connectors (no other session uses them, so a probe is never
+        # refused because a stopped session there has not ended yet).
+        h.pairs, h.spares = pairs[:-2], pairs[-2:]
         h.drivers = provision.register_drivers(h.fleet, 2 * n + 2, 10_000_000)
         h.probes = h.drivers[-2:]
+        # Watched: the probes (a session after every fault) and the first drivers.
+        h.ws = Watchers(h.probes + h.drivers[:38], h.ports,
+                        lambda: {oid: d["id"] for oid, (d, _) in list(h.active.items())})
         h.txlog = TxLog(stack)
         stack.start_sims(h.fleet.chargers, meter_interval=2)
         stk.wait_until(lambda: h.fleet.online() >= n, 120, "chargers online")
-        spare = 2  # connectors left free for the recovery probes
-        log(f"{h.start(len(h.pairs) - spare)} sessions started")
+        log(f"{h.start(len(h.pairs))} sessions started")
         for i, (fault, delay) in enumerate(rounds, 1):
             h.forget_ended()
-            h.start(len(h.pairs) - spare - len(h.active))
+            h.start(len(h.pairs) - len(h.active))
             stopped = h.stop_some(0.2)
             time.sleep(delay)
             log(f"fault {i}/{len(rounds)}: {fault} ({len(h.active)} sessions running, {len(stopped)} stopping)")
@@ -224,24 +239,30 @@ def main():
             rec = h.recovery(over, 180)
             left = h.settled(stopped + h.probe_orders[-1:], 120)
             wait_quiet(h.txlog.out, 3, 30)
-            found, counts = invariants.check(stack, h.txlog.ended(), h.charging())
+            found, counts = invariants.check(stack, h.txlog.ended(), h.charging(), h.ws)
             violations = {k: v for k, v in found.items() if v}
             broken += sum(len(v) for v in violations.values())
             if rec is None:
                 broken += 1  # not recovered: counted as a violation of its own
                 violations["recovered (a new session charges) within 180 s"] = [fault]
+            if h.logouts:  # Redis keeps logins in its append-only file: only an empty Redis loses them
+                broken += len(h.logouts)
+                violations["no logout unless Redis lost its data"] = h.logouts
+            h.logouts = []
             rows.append({"n": i, "fault": fault, "what": what, "delay_s": delay, "recovery_s": rec,
                          "stopped": len(stopped), "stopped_not_settled_in_120_s": left, "counts": counts,
-                         "violations": violations})
-            log(f"  {what}; recovery {rec} s; stopped {len(stopped)}, not settled {len(left)}; {counts}; "
+                         "probe_refused": h.refusals, "violations": violations})
+            log(f"  {what}; recovery {rec} s (probe refused: {h.refusals or 'never'}); stopped {len(stopped)}, not settled {len(left)}; {counts}; "
                 f"violations {violations or 'none'}")
         # The end: every session stopped and settled, the invariants once more.
         h.forget_ended()
         final_ids = h.stop_some(1.0)
         left = h.settled(final_ids, 180)
         wait_quiet(h.txlog.out, 3, 30)
-        found, counts = invariants.check(stack, h.txlog.ended(), h.charging())
+        found, counts = invariants.check(stack, h.txlog.ended(), h.charging(), h.ws)
         violations = {k: v for k, v in found.items() if v}
+        if h.logouts:
+            violations["no logout unless Redis lost its data"] = h.logouts
         broken += sum(len(v) for v in violations.values())
         rows.append({"n": "end", "fault": "all sessions stopped", "what": "", "recovery_s": None,
                      "stopped": len(final_ids), "stopped_not_settled_in_120_s": left, "counts": counts,
@@ -250,6 +271,8 @@ def main():
     finally:
         if getattr(h, "txlog", None):
             h.txlog.stop()
+        if getattr(h, "ws", None):
+            h.ws.stop()
         if getattr(h, "proxy", None):
             h.proxy.close()
         stack.close()
@@ -267,12 +290,14 @@ def report(doc):
     lines = [f"# Kilowatt faults {doc['started_at']}", "",
              f"{doc['chargers']} chargers x 2 connectors, MariaDB, two instances in cluster mode; "
              f"server flags {' '.join(doc['server_flags'])}.", "",
-             "| # | fault | what | recovery (s) | stopped / not settled | orders settled / active | ended events | violations |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| # | fault | what | recovery (s) | probe refused | stopped / not settled | orders settled / active | ended events | violations |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in doc["rounds"]:
         c = r.get("counts", {})
         v = "; ".join(f"{k}: {len(x)} ({', '.join(map(str, x[:3]))})" for k, x in r.get("violations", {}).items())
+        refused = ", ".join(f"{k} ×{n}" for k, n in r.get("probe_refused", {}).items())
         lines.append(f"| {r['n']} | {r['fault']} | {r['what']} | {r['recovery_s'] if r['recovery_s'] is not None else '—'} | "
+                     f"{refused} | "
                      f"{r.get('stopped', '')} / {len(r.get('stopped_not_settled_in_120_s', []))} | "
                      f"{c.get('settled', '')} / {c.get('active', '')} | {c.get('ended events', '')} | {v or '0'} |")
     lines += ["", f"Violations in all: {doc['violations']}.", ""]

@@ -22,8 +22,9 @@ RUNTIME_PACKAGES=(
 )
 # A test checks the systemd units in deploy/ with systemd-analyze verify (nothing is started).
 TEST_PACKAGES=(systemd)
-# The benchmarks (make bench): plots, the HTTP baseline and load generator, redis-benchmark.
-BENCH_PACKAGES=(python3-matplotlib nginx-light wrk redis-tools)
+# The benchmarks (make bench): plots, the HTTP baseline and load generator, redis-benchmark; the
+# fault suite's WebSocket watchers (python3-websocket: Debian's websocket-client, no hand-written client).
+BENCH_PACKAGES=(python3-matplotlib nginx-light wrk redis-tools python3-websocket)
 # ---- Web (admin console, driver app, e2e journeys) ------------------------------------------------
 # Node.js builds the two Vue apps (Debian 12's nodejs 18 is enough: the web toolchain is pinned to
 # versions that support it); Debian's chromium runs the browser journeys through playwright-core;

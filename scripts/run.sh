@@ -225,8 +225,9 @@ wait_port "$MQTT_PORT" "${PIDS[mosquitto]}" 20 || {
 say "mosquitto on 127.0.0.1:$MQTT_PORT"
 
 # -------------------------------------------------------------------------------------------- Redis
-# Live data only (presence, latest meter values, tokens): no persistence, so a restart logs
-# everyone out and the chargers report their state again. A random password, made once and kept in
+# Live data (presence, latest meter values) and login tokens, with its append-only file as
+# deploy/redis/redis.conf ships it: a Redis the supervisor restarts logs nobody out (the chargers
+# report their live state again anyway). A random password, made once and kept in
 # var/redis/password; redis-server reads it from its config file (mode 0600), not from argv.
 REDIS_PASSWORD_FILE="$VAR/redis/password"
 if [[ ! -s "$REDIS_PASSWORD_FILE" ]]; then
@@ -242,7 +243,8 @@ REDIS_PASSWORD=$(cat "$REDIS_PASSWORD_FILE")
         echo "protected-mode yes"
         echo "dir $VAR/redis"
         echo 'save ""'
-        echo "appendonly no"
+        echo "appendonly yes"
+        echo "appendfsync everysec"
         echo "daemonize no"
         echo "loglevel notice"
         echo "requirepass $REDIS_PASSWORD"

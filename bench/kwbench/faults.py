@@ -1,6 +1,7 @@
 """The faults the fault harness (bench/faults.py) injects, each a function(harness) that breaks
 something and puts it back, returning what it did. The harness measures the recovery afterwards."""
 import os
+import shutil
 import time
 
 from .stack import port_open, wait_ready, wait_until
@@ -34,16 +35,20 @@ def broker_restart(h):
 
 
 def _redis(h, keep_data):
+    """kill -9 of Redis, restarted 1 s later: with its append-only file (the shipped config: what was
+    written up to a second before the crash is kept, login tokens included), or with no data at all."""
     if keep_data:
-        h.stack.redis_cli("SAVE")  # what a persistent Redis (RDB/AOF) has on disk at the crash
+        time.sleep(1.5)  # appendfsync everysec: what was written over a second ago is on disk
     else:
-        dump = os.path.join(h.stack.path("redis"), "dump.rdb")
-        if os.path.exists(dump):
-            os.remove(dump)
+        d = h.stack.path("redis")
+        shutil.rmtree(os.path.join(d, "appendonlydir"), ignore_errors=True)  # Redis 7's AOF
+        if os.path.exists(os.path.join(d, "dump.rdb")):
+            os.remove(os.path.join(d, "dump.rdb"))
     new = h.stack.restart(h.stack.redis, crash=True, pause_s=1)
     wait_until(lambda: port_open(h.stack.redis_port), 20, "redis", new)
-    h.logins_lost = not keep_data
-    return "Redis killed and restarted " + ("with its data file" if keep_data else "empty")
+    if not keep_data:  # every login so far is gone: a 401 for one of them is expected
+        h.lost_tokens |= {d["token"] for d in h.drivers} | {h.fleet.token}
+    return "Redis killed and restarted " + ("with its append-only file" if keep_data else "empty")
 
 
 def redis_restart_persistent(h):

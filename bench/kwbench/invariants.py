@@ -24,11 +24,12 @@ def still_active(stack, ids):
                                           "AND state IN ('starting','charging','stopping')")]
 
 
-def check(stack, ended, charging):
-    """{invariant: [offending ids or descriptions]} plus counts, given the recorded ended events and
-    what the chargers charge now ({order id: "code/connector"} from the simulators' status)."""
-    orders = {int(r[0]): {"state": r[1], "energy_wh": int(r[2]), "stop_reason": r[3]}
-              for r in sql(stack, "SELECT id, state, energy_wh, COALESCE(stop_reason,'') FROM orders")}
+def check(stack, ended, charging, watchers):
+    """{invariant: [offending ids or descriptions]} plus counts, given the recorded ended events,
+    what the chargers charge now ({order id: "code/connector"} from the simulators' status) and the
+    WebSocket watchers (kwbench/wswatch.py)."""
+    orders = {int(r[0]): {"state": r[1], "energy_wh": int(r[2]), "stop_reason": r[3], "driver": int(r[4])}
+              for r in sql(stack, "SELECT id, state, energy_wh, COALESCE(stop_reason,''), driver_id FROM orders")}
     out = {}
     # Every session settles exactly once: at most one charge row in the ledger per order.
     out["settled exactly once"] = [int(r[0]) for r in sql(
@@ -54,8 +55,11 @@ def check(stack, ended, charging):
     # Every schedule fired at most once.
     out["schedule fired <= once"] = [int(r[0]) for r in sql(
         stack, "SELECT schedule_id FROM orders WHERE schedule_id IS NOT NULL GROUP BY schedule_id HAVING COUNT(*) > 1")]
+    # No WebSocket client received another driver's order (nor could subscribe to one).
+    out["no WS push of another driver's order"], ws_counts = watchers.check({k: o["driver"] for k, o in orders.items()})
     counts = {"orders": len(orders), "settled": sum(1 for o in orders.values() if o["state"] == "settled"),
               "active": sum(1 for o in orders.values() if o["state"] in ACTIVE),
               "ended events": len(ended),
-              "ended, order settled": sum(1 for oid in ended if orders.get(oid, {}).get("state") == "settled")}
+              "ended, order settled": sum(1 for oid in ended if orders.get(oid, {}).get("state") == "settled"),
+              **ws_counts}
     return out, counts

@@ -108,10 +108,14 @@ class Stack:
     dynamic-security plugin, as shipped) or "file" (Mosquitto's password_file + acl_file with the
     pattern kw/v1/%u/..., accounts added by the harness with mosquitto_passwd and a SIGHUP; the server
     runs with mqtt.broker=none, as with EMQX). docs/operations.md says why 10,000 chargers need the
-    latter with Mosquitto: dynamic security rewrites its whole file per account."""
+    latter with Mosquitto: dynamic security rewrites its whole file per account.
+    redis_aof: Redis with its append-only file (appendfsync everysec), as deploy/redis/redis.conf
+    ships it; off by default for the benchmarks (the baselines run against the same Redis)."""
 
-    def __init__(self, build_dir, db="sqlite", keep=False, server_flags=(), log=print, broker_accounts="dynsec"):
+    def __init__(self, build_dir, db="sqlite", keep=False, server_flags=(), log=print, broker_accounts="dynsec",
+                 redis_aof=False):
         self.build_dir, self.db, self.keep, self.say = build_dir, db, keep, log
+        self.redis_aof = redis_aof
         if broker_accounts not in ("dynsec", "file"):
             raise ValueError("broker_accounts must be dynsec or file")
         self.broker_accounts = broker_accounts
@@ -212,7 +216,8 @@ class Stack:
         conf = os.path.join(d, "redis.conf")
         with open(os.open(conf, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
             f.write(f"port {self.redis_port}\nbind 127.0.0.1\nprotected-mode yes\ndir {d}\nsave \"\"\n"
-                    f"appendonly no\ndaemonize no\nrequirepass {self.redis_password}\n")
+                    f"appendonly {'yes' if self.redis_aof else 'no'}\nappendfsync everysec\ndaemonize no\n"
+                    f"requirepass {self.redis_password}\n")
         self.redis = self._start("redis", [which("redis-server"), conf])
         wait_until(lambda: port_open(self.redis_port), 20, "redis", self.redis)
 

@@ -83,6 +83,9 @@ Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& c
       statements_(&caches.at(pos_)),
       acquired_(std::chrono::steady_clock::now()) {
     if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
+    // A connection whose reconnect failed (the database was still down) has no backend: try again
+    // now, so that once the database is back no request fails on a connection left broken.
+    if (!sql_->get_backend()) heal();
 }
 
 Db::Session::~Session() {
