@@ -56,6 +56,11 @@ Response error_response(std::exception_ptr error, const Request& req) {
         return r;
     } catch (const soci::soci_error& e) {
         spdlog::error("event=http_db_error method={} path={} error=\"{}\"", req.method, req.path, e.what());
+        if (e.get_error_category() == soci::soci_error::connection_error) {  // down or restarting: retry
+            Response r = error_response(503, "unavailable", "database unavailable");
+            r.headers.emplace_back("Retry-After", "1");
+            return r;
+        }
         return error_response(500, "internal", "database error");
     } catch (const std::exception& e) {
         spdlog::error("event=http_internal_error method={} path={} error=\"{}\"", req.method, req.path, e.what());

@@ -85,7 +85,13 @@ Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& c
     if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
     // A connection whose reconnect failed (the database was still down) has no backend: try again
     // now, so that once the database is back no request fails on a connection left broken.
-    if (!sql_->get_backend()) heal();
+    if (!sql_->get_backend()) {
+        heal();
+        if (!sql_->get_backend()) {
+            pool_.give_back(pos_);
+            throw Error(Errc::unavailable, "database unavailable", 1);
+        }
+    }
 }
 
 Db::Session::~Session() {

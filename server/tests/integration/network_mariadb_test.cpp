@@ -10,6 +10,7 @@ namespace kw::test {
 namespace {
 
 namespace json = boost::json;
+using namespace std::chrono_literals;
 
 TEST(NetworkOnMariaDb, StationsChargersAlarmsAndDashboardWork) {
     Stack stack(StackOptions{.mariadb = true});
@@ -86,6 +87,28 @@ TEST(NetworkOnMariaDb, StationsChargersAlarmsAndDashboardWork) {
     EXPECT_EQ(stack.http().del("/api/v1/admin/chargers/" + std::to_string(c.id), admin).status, 409);
     EXPECT_EQ(stack.http().del("/api/v1/admin/stations/" + std::to_string(far), admin).status, 409);
     EXPECT_EQ(stack.http().del("/api/v1/admin/tariffs/" + std::to_string(tariff), admin).status, 409);
+}
+
+// The database stopped under a running server: requests answer 503 unavailable (retry), never 500;
+// once it is back every request succeeds (no pooled connection is left broken).
+TEST(NetworkOnMariaDb, RequestsAnswer503WhileTheDatabaseIsDownAndAllSucceedOnceItIsBack) {
+    Stack stack(StackOptions{.mariadb = true});
+    const std::string admin = stack.admin_token();
+    const auto list = [&] { return stack.http().get("/api/v1/admin/chargers", admin); };
+    ASSERT_EQ(list().status, 200);
+
+    stack.mariadb().stop();
+    for (int i = 0; i < 10; ++i) {
+        auto r = list();
+        ASSERT_EQ(r.status, 503) << "request " << i << ": " << r.body;
+        EXPECT_EQ(std::string(r.json().at("code").as_string()), "unavailable");
+    }
+
+    stack.mariadb().start();
+    std::vector<int> statuses;
+    ASSERT_TRUE(eventually([&] { return statuses.emplace_back(list().status) == 200; }, 30s, 100ms));
+    for (int s : statuses) EXPECT_TRUE(s == 503 || s == 200) << "while the database came back: " << s;
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(list().status, 200) << "request " << i << " after the restart";
 }
 
 }  // namespace

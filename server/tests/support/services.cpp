@@ -242,7 +242,6 @@ std::string mariadb_template() {
 }  // namespace
 
 MariaDb::MariaDb() : dir_("kw-mariadb-") {
-    const auto& fast = kMariaDbFast;
     std::string tpl = mariadb_template();
     std::error_code ec;
     std::filesystem::copy(tpl + "/data", dir_.file("data"), std::filesystem::copy_options::recursive, ec);
@@ -252,7 +251,12 @@ MariaDb::MariaDb() : dir_("kw-mariadb-") {
     }
 
     port_ = free_port();
-    proc_ = start_on_port("mariadbd", port_, true, log_path(), [&](int port) {
+    launch(true);
+}
+
+void MariaDb::launch(bool port_may_change) {
+    const auto& fast = kMariaDbFast;
+    proc_ = start_on_port("mariadbd", port_, port_may_change, log_path(), [&](int port) {
         std::vector<std::string> args{"--no-defaults",
                                       "--user=root",
                                       "--datadir=" + dir_.file("data"),
@@ -263,6 +267,10 @@ MariaDb::MariaDb() : dir_("kw-mariadb-") {
         args.insert(args.end(), fast.begin(), fast.end());
         return std::make_unique<Process>("mariadbd", std::move(args), log_path());
     });
+}
+
+void MariaDb::start() {
+    if (!proc_) launch(false);
 }
 
 MariaDb::~MariaDb() { stop(); }

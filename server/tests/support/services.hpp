@@ -95,8 +95,11 @@ class MariaDb {
     // Runs SQL with the mariadb client (as root, in `db` when given); throws with the output on error.
     void sql(const std::string& statements, const std::string& db = {});
     void stop();
+    void start();  // after stop(): the same data on the same port
 
   private:
+    void launch(bool port_may_change);
+
     TempDir dir_;
     int port_ = 0;
     std::unique_ptr<Process> proc_;

@@ -56,6 +56,7 @@ public:
     int http_port() const { return http_port_; }
     Mosquitto& broker() { return broker_; }
     RedisServer& redis() { return redis_; }
+    MariaDb& mariadb() { return *mariadb_; }  // only with StackOptions::mariadb
     const std::string& dir() const { return dir_.path(); }
     std::string db_url() const { return db_url_; }
     std::string server_log() const;
