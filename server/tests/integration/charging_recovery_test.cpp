@@ -105,7 +105,8 @@ TEST(ChargingRecovery, ChargerRebootedWhileRedisWasEmptyHasItsSessionsClosed) {
 }
 
 TEST(ChargingRecovery, ChargerStillChargingASettledOrderIsToldToStop) {
-    Stack stack(StackOptions{false, {"--orders.stop_timeout_s=3"}});
+    // On MariaDB (the fault harness's database; the late start below runs the same lookup on SQLite).
+    Stack stack(StackOptions{true, {"--orders.stop_timeout_s=3"}});
     Net n = setup(stack, "REC-STALE");
     auto sim = stack.start_sim({n.charger}, {"--meter-interval", "1", "--speed", "30"});
     ASSERT_TRUE(stack.wait_online(n.charger.code));
@@ -145,6 +146,41 @@ TEST(ChargingRecovery, ChargerStillChargingASettledOrderIsToldToStop) {
     EXPECT_EQ(after.at("total_fen"), settled.at("total_fen"));
     EXPECT_EQ(ledger_rows(stack, n.driver, "charge"), 1);
     EXPECT_EQ(stack.balance(n.driver), balance);
+}
+
+TEST(ChargingRecovery, StartAfterTheStartTimeoutIsStoppedAgainWhenTheFirstStopIsLost) {
+    Stack stack(StackOptions{false, {"--orders.start_timeout_s=2"}});
+    Net n = setup(stack, "REC-LATE", 50000, "DC", 600'000);
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    ASSERT_TRUE(charger.wait_command("start"));  // not answered: the start timeout cancels the order
+    auto cancelled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "cancelled"); }, 15s);
+    ASSERT_TRUE(is(cancelled, "cancelled")) << json::serialize(cancelled);
+    const auto stops = [&] {
+        int k = 0;
+        for (const auto& c : charger.commands())
+            if (c.at("cmd") == "stop" && c.at("order_id").as_int64() == id && c.contains("tx_id") &&
+                c.at("tx_id") == "LATE-1")
+                ++k;
+        return k;
+    };
+    // The charger starts anyway, late: the server stops the transaction, but that stop is lost (this
+    // charger ignores it) and the charger goes on reporting the transaction.
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "LATE-1"}, {"seq", 1}, {"connector", 1},
+                                {"order_id", id}, {"meter_wh", 9000}});
+    ASSERT_TRUE(eventually([&] { return stops() == 1; }, 10s)) << stack.server_log();
+    charger.publish_json("meter", {{"connector", 1}, {"tx_id", "LATE-1"}, {"energy_wh", 9100}, {"power_w", 40000}});
+    ASSERT_TRUE(eventually([&] { return stops() == 2; }, 10s)) << stack.server_log();
+    EXPECT_NE(stack.server_log().find("event=stale_tx_stop code=REC-LATE connector=1 tx_id=LATE-1 order=" +
+                                      std::to_string(id) + " state=cancelled"),
+              std::string::npos);
+    // The order stays cancelled at no charge.
+    const json::object after = stack.http().get("/api/v1/orders/" + std::to_string(id), n.driver).json().as_object();
+    EXPECT_EQ(str(after.at("state")), "cancelled");
+    EXPECT_EQ(after.at("total_fen").as_int64(), 0);
+    EXPECT_EQ(stack.balance(n.driver), 50000);
 }
 
 }  // namespace
