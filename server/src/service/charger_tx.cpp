@@ -130,7 +130,14 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     if (e.meter_start_wh && *e.meter_start_wh < 0) throw Error(Errc::bad_request, "meter_start_wh out of range");
     const store::ChargerRef charger = known_charger(ctx, e.code);
-    live_record(ctx, e.code);  // rebuilt first if Redis lost it
+    // The live record is rebuilt first if Redis lost it; but Redis being down must not keep the
+    // event from SQL, which is what bills (a started event refused here left its order starting,
+    // and a stop before the replay cancelled it at no charge).
+    try {
+        live_record(ctx, e.code);
+    } catch (const std::exception& ex) {
+        spdlog::warn("event=live_record_failed code={} error=\"{}\"", e.code, ex.what());
+    }
     const UtcMs now = ctx.clock.now();
 
     if (e.kind == Kind::updated) {

@@ -104,6 +104,31 @@ TEST(ChargingRecovery, ChargerRebootedWhileRedisWasEmptyHasItsSessionsClosed) {
     EXPECT_EQ(settled.at("energy_wh").as_int64(), 1500);
 }
 
+TEST(ChargingRecovery, StartedEventIsStoredWhileRedisIsDown) {
+    Stack stack;
+    Net n = setup(stack, "REC-DOWN", 50000, "DC", 600'000);
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    ASSERT_TRUE(accept_start(charger));
+
+    stack.redis().stop();
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "DOWN-1"}, {"seq", 1}, {"connector", 1},
+                                {"order_id", id}, {"meter_wh", 7000}});
+    // Not acknowledged (the running state could not be written), but in SQL: the order is charging,
+    // so a stop now is a stop of a charging session, billed by its ended event, not a cancellation.
+    ASSERT_TRUE(eventually([&] {
+        return stack.server_log().find("event=mqtt_rejected topic=kw/v1/REC-DOWN/tx") != std::string::npos;
+    })) << stack.server_log();
+    stack.redis().start();
+    stack.forget_logins();
+    n.driver = stack.driver_token(n.phone);
+    const json::object order = stack.http().get("/api/v1/orders/" + std::to_string(id), n.driver).json().as_object();
+    EXPECT_EQ(str(order.at("state")), "charging") << json::serialize(order);
+    EXPECT_EQ(order.at("meter_start_wh"), json::value(7000));
+}
+
 TEST(ChargingRecovery, ChargerStillChargingASettledOrderIsToldToStop) {
     // On MariaDB (the fault harness's database; the late start below runs the same lookup on SQLite).
     Stack stack(StackOptions{true, {"--orders.stop_timeout_s=3"}});
