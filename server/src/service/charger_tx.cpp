@@ -15,6 +15,7 @@
 #include "service/live_record.hpp"
 #include "service/orders.hpp"
 #include "service/running.hpp"
+#include "service/stale_tx.hpp"
 #include "service/wallet.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
@@ -71,7 +72,10 @@ void apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr,
         const bool closed = !domain::is_active(domain::order_state_from_string(order.state));
         if (closed) store::record_late_tx(sql, order.id, e.tx_id);
         tr.commit();
-        if (closed) stop_stray(ctx, e, order.id);
+        if (closed) {
+            stop_stray(ctx, e, order.id);
+            note_stop_sent(ctx, e.code, e.tx_id);
+        }
         return;
     }
     store::mark_started(sql, order.id, e.tx_id, e.meter_wh, started_at, now);

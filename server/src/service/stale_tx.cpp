@@ -10,8 +10,14 @@
 
 namespace kw::service {
 
+namespace {
+
+std::string guard(const std::string& code, const std::string& tx_id) { return "tx:" + code + ":" + tx_id; }
+
+}  // namespace
+
 void stop_if_stale(app::Context& ctx, const std::string& code, int connector, const std::string& tx_id) {
-    if (!stop_repeat_due(ctx, "tx:" + code + ":" + tx_id)) return;
+    if (!stop_repeat_due(ctx, guard(code, tx_id))) return;
     std::optional<store::TxOrder> tx;
     {
         auto sql = ctx.db.read_session();
@@ -24,6 +30,10 @@ void stop_if_stale(app::Context& ctx, const std::string& code, int connector, co
     spdlog::warn("event=stale_tx_stop code={} connector={} tx_id={} order={} state={} reason={}", code, connector,
                  tx_id, tx->order_id, tx->state, reason);
     ctx.commands.send(code, device::StopCommand{tx->order_id, connector, tx_id, reason});
+}
+
+void note_stop_sent(app::Context& ctx, const std::string& code, const std::string& tx_id) {
+    stop_repeat_due(ctx, guard(code, tx_id));
 }
 
 }  // namespace kw::service

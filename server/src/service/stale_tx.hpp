@@ -17,4 +17,9 @@ namespace kw::service {
 // order is closed): it is acknowledged, as any.
 void stop_if_stale(app::Context& ctx, const std::string& code, int connector, const std::string& tx_id);
 
+// Marks a stop just sent for the transaction by other means (the answer to a started event that
+// came after its order closed) as its stop for kStopRepeatS, so the meter samples in flight with it
+// do not send another.
+void note_stop_sent(app::Context& ctx, const std::string& code, const std::string& tx_id);
+
 }  // namespace kw::service
