@@ -183,14 +183,7 @@ TEST(ChargingRecovery, StartAfterTheStartTimeoutIsStoppedAgainWhenTheFirstStopIs
     ASSERT_TRUE(charger.wait_command("start"));  // not answered: the start timeout cancels the order
     auto cancelled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "cancelled"); }, 15s);
     ASSERT_TRUE(is(cancelled, "cancelled")) << json::serialize(cancelled);
-    const auto stops = [&] {
-        int k = 0;
-        for (const auto& c : charger.commands())
-            if (c.at("cmd") == "stop" && c.at("order_id").as_int64() == id && c.contains("tx_id") &&
-                c.at("tx_id") == "LATE-1")
-                ++k;
-        return k;
-    };
+    const auto stops = [&] { return stop_commands(charger, id, "LATE-1"); };
     // The charger starts anyway, late: the server stops the transaction, but that stop is lost (this
     // charger ignores it) and the charger goes on reporting the transaction, every second.
     charger.publish_json("tx", {{"event", "started"}, {"tx_id", "LATE-1"}, {"seq", 1}, {"connector", 1},

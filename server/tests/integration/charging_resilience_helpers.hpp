@@ -50,6 +50,16 @@ inline std::optional<json::object> accept_start(TestCharger& charger) {
     return cmd;
 }
 
+// Stop commands the test charger received for an order (and for transaction `tx_id`, when given).
+inline int stop_commands(const TestCharger& charger, long long order_id, const std::string& tx_id = "") {
+    int k = 0;
+    for (const auto& c : charger.commands())
+        if (c.at("cmd") == "stop" && c.at("order_id").as_int64() == order_id &&
+            (tx_id.empty() || (c.contains("tx_id") && c.at("tx_id") == json::value(tx_id))))
+            ++k;
+    return k;
+}
+
 inline int ledger_rows(Stack& stack, const std::string& token, const char* reason) {
     int rows = 0;
     const json::value ledger = stack.http().get("/api/v1/wallet/ledger?page_size=100", token).json();

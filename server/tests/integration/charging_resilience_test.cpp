@@ -89,13 +89,7 @@ TEST(ChargingResilience, LostStopCommandIsRepeatedUntilTheChargerEndsTheSession)
     auto stop = stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", n.driver);
     ASSERT_EQ(stop.status, 200) << stop.body;
     // The charger never hears the first stop (lost on its way): the server sends it again.
-    const auto stops = [&] {
-        int k = 0;
-        for (const auto& c : charger.commands())
-            if (c.at("cmd") == "stop" && c.at("order_id").as_int64() == id) ++k;
-        return k;
-    };
-    ASSERT_TRUE(eventually([&] { return stops() >= 2; }, 30s)) << stack.server_log();
+    ASSERT_TRUE(eventually([&] { return stop_commands(charger, id) >= 2; }, 30s)) << stack.server_log();
     charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-R"}, {"seq", 2}, {"connector", 1}, {"order_id", id},
                                 {"meter_start_wh", 200000}, {"started_at", format_utc(kw::SystemClock().now() - 20'000)},
                                 {"meter_wh", 200015}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "remote"}});
