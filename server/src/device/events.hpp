@@ -44,6 +44,7 @@ struct MeterSample {
     double current_a = 0;
     std::optional<std::int64_t> soc;
     UtcMs at = 0;
+    std::string tx_id;  // the transaction running on the connector ("" if none or not told)
 };
 
 // Why the charger ended a transaction, as the charger saw it.

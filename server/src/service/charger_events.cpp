@@ -10,6 +10,7 @@
 #include "domain/json_text.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/live_record.hpp"
 #include "service/orders.hpp"
 #include "store/alarms_repo.hpp"
 #include "store/db.hpp"
@@ -41,15 +42,18 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
     const store::ChargerRef charger = known_charger(ctx, e.code);
     const UtcMs now = ctx.clock.now();
     std::vector<store::Order> active;
+    std::string previous;  // the boot id before this boot, as SQL recorded it
     {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
-        store::record_boot(*sql, charger.id, e.vendor, e.model, e.firmware, now);
+        previous = store::record_boot(*sql, charger.id, e.boot_id, e.vendor, e.model, e.firmware, now);
         active = store::active_orders_of_charger(*sql, charger.id);
         tr.commit();
     }
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    const std::string previous = live.charger(e.code).boot_id;
+    const std::string in_redis = live.charger(e.code).boot_id;  // empty: Redis lost the live record
+    // Boots recorded before SQL kept boot ids are known to Redis alone.
+    if (previous.empty()) previous = in_redis;
     live.set_boot(e.code, e.boot_id, now, charger.station_id, e.vendor, e.model, e.firmware);
     live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
     // A new boot id while sessions were running: the charger restarted and lost them. Close them at
@@ -59,6 +63,8 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
             spdlog::warn("event=charger_rebooted_mid_session code={} order={}", e.code, o.id);
             settle_at_last_meter(ctx, o.id, domain::StopReason::charger_rebooted);
         }
+    } else if (in_redis.empty()) {
+        restore_sessions(ctx, e.code, active);  // the same boot: its sessions go on
     }
     ctx.commands.send(e.code, device::BootAccepted{static_cast<int>(ctx.config.orders.heartbeat_s), now});
     spdlog::info("event=charger_boot code={} boot_id={} vendor=\"{}\" model=\"{}\" firmware=\"{}\"", e.code,
@@ -68,21 +74,18 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
 }
 
 void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
-    live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    const auto before = live.charger(e.code);
-    std::int64_t station_id = before.station_id;
-    if (before.boot_id.empty()) {
-        // Never booted here (or Redis lost it): only a known charger may be marked online.
-        station_id = known_charger(ctx, e.code).station_id;
+    const auto before = live::LiveState(ctx.redis, ctx.config.redis.prefix).charger(e.code);
+    if (!before.boot_id.empty()) {
+        mark_seen(ctx, e.code, before.station_id, before.online);
+        return;
     }
-    live.mark_seen(e.code, ctx.clock.now(), ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
-    if (!before.online) {
-        spdlog::info("event=charger_online code={}", e.code);
-        push_charger_event(ctx, e.code, station_id, 0, "online", {{"online", true}});
-    }
+    // Redis lost the live record (or the charger never booted): rebuilt, and marked seen. Only a
+    // known charger may be marked online.
+    if (!restore_live_record(ctx, e.code, before.online)) throw Error(Errc::not_found, "unknown charger");
 }
 
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& e) {
+    live_record(ctx, e.code);  // rebuilt first if Redis lost it
     const store::ChargerRef charger = known_charger(ctx, e.code);
     if (e.connector < 1 || e.connector > charger.connectors)
         throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));

@@ -6,13 +6,17 @@
 // running state of the sessions among them (one), and takes every write (one pipeline); SQL takes
 // the billing samples due in one transaction. Samples of the same connector are judged in order
 // against the running state as the earlier ones left it (service/running.hpp), so a batch decides
-// exactly what the same samples applied one by one would.
+// exactly what the same samples applied one by one would. Only when Redis lost a charger's live
+// record does a batch cost more (service/live_record.hpp), and a transaction no running session
+// accounts for is checked in SQL at most every 10 s (service/stale_tx.hpp).
 #include <boost/json.hpp>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "domain/error.hpp"
@@ -21,8 +25,10 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/charger_events.hpp"
+#include "service/live_record.hpp"
 #include "service/orders.hpp"
 #include "service/running.hpp"
+#include "service/stale_tx.hpp"
 #include "store/db.hpp"
 #include "ws/push.hpp"
 
@@ -61,7 +67,16 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         auto [it, added] = slot_of.try_emplace({samples[i].code, samples[i].connector}, connectors.size());
         if (added) connectors.push_back(it->first);
     }
-    const auto states = live.chargers_and_connectors(connectors);
+    auto states = live.chargers_and_connectors(connectors);
+    // No boot id: Redis lost the charger's live record (or the charger never booted). It is rebuilt
+    // from SQL first, once per charger, and read again.
+    std::set<std::string> restored;
+    for (std::size_t k = 0; k < connectors.size(); ++k) {
+        const live::ChargerLive& charger = states[k].first;
+        if (charger.boot_id.empty() && restored.insert(connectors[k].first).second)
+            restore_live_record(ctx, connectors[k].first, charger.online);
+    }
+    if (!restored.empty()) states = live.chargers_and_connectors(connectors);
 
     // A charger must have booted (with a known code) before its meter values count.
     std::vector<std::size_t> booted;
@@ -88,10 +103,15 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
     // last accepted reading (stale) would set the connector's live values back: it changes nothing.
     std::vector<Accepted> accepted;
     std::vector<std::vector<std::string>> writes;
+    // Transactions the charger reports that no running session accounts for: perhaps of an order
+    // closed meanwhile (service/stale_tx.hpp). One whose started event has not been applied yet
+    // (the connector waits for it, its order starting) is not among them.
+    std::set<std::tuple<std::string, int, std::string>> unaccounted;
     for (const std::size_t i : booted) {
         const device::MeterSample& e = samples[i];
         const auto& [charger, connector] = states[slot_of.at({e.code, e.connector})];
         Accepted a{&e, charger.station_id, connector.order_id, {}};
+        const bool awaiting_start = connector.order_id != 0 && connector.tx_id.empty();
         if (a.order_id != 0) {
             try {
                 a.up = running_update(ctx, a.order_id, *running_of.at(a.order_id), e.at, e.energy_wh, e.power_w,
@@ -114,6 +134,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
                 continue;
             }
         }
+        if (!e.tx_id.empty() && !a.up.known && !awaiting_start) unaccounted.emplace(e.code, e.connector, e.tx_id);
         live::ConnectorLive sample;
         sample.energy_wh = e.energy_wh;
         sample.power_w = e.power_w;
@@ -169,6 +190,13 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
             request_stop(ctx, a.order_id, *a.up.stop);
         } catch (const Error& ex) {
             spdlog::warn("event=order_auto_stop_failed order={} error=\"{}\"", a.order_id, ex.what());
+        }
+    }
+    for (const auto& [code, connector, tx_id] : unaccounted) {
+        try {
+            stop_if_stale(ctx, code, connector, tx_id);
+        } catch (const std::exception& ex) {  // the samples are applied: this must not fail them
+            spdlog::warn("event=stale_tx_check_failed code={} tx_id={} error=\"{}\"", code, tx_id, ex.what());
         }
     }
 }

@@ -12,11 +12,14 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/charger_events.hpp"
+#include "service/live_record.hpp"
 #include "service/orders.hpp"
 #include "service/running.hpp"
+#include "service/stale_tx.hpp"
 #include "service/wallet.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
+#include "store/transactions_repo.hpp"
 
 namespace kw::service {
 
@@ -62,10 +65,17 @@ void apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr,
     const UtcMs started_at = std::max(e.at, order.created_at);
     if (!store::apply_event(sql, order.id, OrderState::starting, OrderEvent::tx_started, std::nullopt, std::nullopt,
                             now)) {
-        tr.commit();
-        // A start after the order was cancelled (start timeout) or a second start: stop it.
+        // A start after the order was cancelled (start timeout) or a second start: stop it. A closed
+        // order keeps the transaction's id, so that its meter samples are recognised as stale if
+        // this stop is lost (service/stale_tx.hpp).
         spdlog::warn("event=tx_started_late code={} order={} state={}", e.code, order.id, order.state);
-        if (!domain::is_active(domain::order_state_from_string(order.state))) stop_stray(ctx, e, order.id);
+        const bool closed = !domain::is_active(domain::order_state_from_string(order.state));
+        if (closed) store::record_late_tx(sql, order.id, e.tx_id);
+        tr.commit();
+        if (closed) {
+            stop_stray(ctx, e, order.id);
+            note_stop_sent(ctx, e.code, e.tx_id);
+        }
         return;
     }
     store::mark_started(sql, order.id, e.tx_id, e.meter_wh, started_at, now);
@@ -112,7 +122,9 @@ void apply_update(app::Context& ctx, const device::TransactionEvent& e, const st
     }
     if (!first) spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, e.tx_id, e.seq);
     ack(ctx, e);
-    if (first) apply_meter_sample(ctx, device::MeterSample{e.code, e.connector, e.meter_wh, 0, 0, 0, std::nullopt, e.at});
+    if (first)
+        apply_meter_sample(ctx,
+                           device::MeterSample{e.code, e.connector, e.meter_wh, 0, 0, 0, std::nullopt, e.at, e.tx_id});
 }
 
 }  // namespace
@@ -122,6 +134,14 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     if (e.meter_start_wh && *e.meter_start_wh < 0) throw Error(Errc::bad_request, "meter_start_wh out of range");
     const store::ChargerRef charger = known_charger(ctx, e.code);
+    // The live record is rebuilt first if Redis lost it; but Redis being down must not keep the
+    // event from SQL, which is what bills (a started event refused here left its order starting,
+    // and a stop before the replay cancelled it at no charge).
+    try {
+        live_record(ctx, e.code);
+    } catch (const std::exception& ex) {
+        spdlog::warn("event=live_record_failed code={} error=\"{}\"", e.code, ex.what());
+    }
     const UtcMs now = ctx.clock.now();
 
     if (e.kind == Kind::updated) {

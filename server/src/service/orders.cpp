@@ -171,6 +171,12 @@ void repeat_stop(app::Context& ctx, std::int64_t order_id) {
     send_stop(ctx, o, reason);
 }
 
+bool stop_repeat_due(app::Context& ctx, const std::string& what) {
+    const auto guard = live::require_ok(ctx.redis.command(
+        {"SET", ctx.config.redis.prefix + "stoprepeat:" + what, "1", "NX", "EX", std::to_string(kStopRepeatS)}));
+    return !guard.is_nil();
+}
+
 void cancel_start(app::Context& ctx, std::int64_t order_id, StopReason reason) {
     const UtcMs now = ctx.clock.now();
     auto sql = ctx.db.session();

@@ -39,6 +39,14 @@ store::Order request_stop(app::Context& ctx, std::int64_t order_id, domain::Stop
 // ended the session). No-op if the order is no longer stopping.
 void repeat_stop(app::Context& ctx, std::int64_t order_id);
 
+// A stop command can be lost (the broker restarted between the publish and the charger, whose
+// session is a clean one), so a stop that has not had its effect goes out again, at most every
+// kStopRepeatS for the same transaction.
+inline constexpr std::int64_t kStopRepeatS = 10;
+// True for one caller per `what` (an order id, a charger's transaction) every kStopRepeatS, across
+// server instances (a Redis guard, <prefix>stoprepeat:<what>): that caller sends the stop again.
+bool stop_repeat_due(app::Context& ctx, const std::string& what);
+
 // Closes an active order at its last known meter value (charger rebooted, offline too long,
 // stop not confirmed in time). No-op if the order is no longer active.
 void settle_at_last_meter(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);

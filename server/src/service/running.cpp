@@ -66,6 +66,22 @@ void put_progress(std::vector<std::string>& hset, const domain::BillProgress& p)
                              std::to_string(p.closed.service_fen)});
 }
 
+// Writes the whole running state of `o` whose estimate has reached `p` (one round trip), with a
+// lifetime: a forgotten key must not live forever (refreshed by every sample).
+void write_state(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
+                 const domain::BillProgress& p, std::int64_t est_fen, std::int64_t balance_fen, std::int64_t max_w,
+                 const std::string& stop_sent) {
+    std::vector<std::string> hset = {
+        "HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at", std::to_string(started_at),
+        "last_wh", std::to_string(p.last.wh), "last_at", std::to_string(p.last.at), "persisted_at",
+        std::to_string(p.last.at), "est_fen", std::to_string(est_fen), "power_w", "0", "soc", "", "balance_fen",
+        std::to_string(balance_fen), "driver_id", std::to_string(o.driver_id), "limit_wh", opt_str(o.limit_wh),
+        "limit_fen", opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
+        "tz", o.timezone, "stop_sent", stop_sent, "max_w", std::to_string(max_w)};
+    put_progress(hset, p);
+    ctx.redis.pipeline({hset, {"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)}});
+}
+
 }  // namespace
 
 void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
@@ -76,17 +92,22 @@ void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_
     p.reading = start_wh;
     p.segment_start = started_at;
     p.segment_start_reading = start_wh;
-    std::vector<std::string> hset = {
-        "HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at", std::to_string(started_at),
-        "last_wh", std::to_string(start_wh), "last_at", std::to_string(started_at), "persisted_at",
-        std::to_string(started_at), "est_fen", "0", "power_w", "0", "soc", "", "balance_fen",
-        std::to_string(balance_fen), "driver_id", std::to_string(o.driver_id), "limit_wh", opt_str(o.limit_wh),
-        "limit_fen", opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
-        "tz", o.timezone, "stop_sent", "", "max_w", std::to_string(max_w)};
-    put_progress(hset, p);
-    ctx.redis.command(hset);
-    // A forgotten key must not live forever: refreshed by every sample.
-    ctx.redis.command({"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)});
+    write_state(ctx, o, start_wh, started_at, p, 0, balance_fen, max_w, "");
+}
+
+void running_restore(app::Context& ctx, const store::Order& o, const std::vector<domain::Sample>& samples,
+                     std::int64_t balance_fen, std::int64_t max_w) {
+    if (!o.meter_start_wh || !o.started_at) return;  // not started: there is no running state
+    // The estimate is add_sample over the samples so far; over the stored ones it is their bill.
+    const std::shared_ptr<const domain::Tariff> tariff = ctx.tariffs.parsed(o.tariff_spec);
+    domain::BillProgress p;
+    domain::add_sample(*tariff, o.timezone, p, {*o.started_at, *o.meter_start_wh});
+    for (const domain::Sample& x : samples) domain::add_sample(*tariff, o.timezone, p, x);
+    // A stopping order has had its stop asked: no limit asks again.
+    const std::string stop_sent =
+        o.state == domain::to_string(domain::OrderState::stopping) ? o.stop_reason.value_or("other") : "";
+    write_state(ctx, o, *o.meter_start_wh, *o.started_at, p, domain::bill_so_far(*tariff, o.timezone, p).total_fen,
+                balance_fen, max_w, stop_sent);
 }
 
 std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std::int64_t>& order_ids) {

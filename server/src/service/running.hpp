@@ -27,6 +27,13 @@ struct RunningSample {
 // max_w: the connector's rated power (connectors.max_w), which bounds how fast its register may rise.
 void running_begin(app::Context& ctx, const store::Order& order, std::int64_t start_wh, UtcMs started_at,
                    std::int64_t balance_fen, std::int64_t max_w);
+// The running state of a started order rebuilt from SQL after Redis lost it: the estimate of its
+// stored billing samples (`samples`, store::samples), which the next reading is judged against and
+// added to, so no Wh is counted twice and the estimate still ends where the bill does. Readings
+// after the last stored sample that Redis had seen are not lost: the next one covers them.
+// Nothing for an order that has not started.
+void running_restore(app::Context& ctx, const store::Order& order, const std::vector<domain::Sample>& samples,
+                     std::int64_t balance_fen, std::int64_t max_w);
 
 struct RunningUpdate {
     bool known = false;            // false: no running state (order not started or already ended)

@@ -16,8 +16,6 @@ namespace kw::service {
 
 namespace {
 
-constexpr std::int64_t kStopRepeatS = 10;  // between repeats of an unconfirmed stop command
-
 template <class F>
 void guarded(const char* what, F&& f) {
     try {
@@ -57,13 +55,8 @@ void sweep(app::Context& ctx) {
             auto sql = ctx.db.session();
             ids = store::overdue_orders(*sql, domain::OrderState::stopping, now + slack_ms, 100);
         }
-        for (auto id : ids) {
-            const auto guard = live::require_ok(ctx.redis.command(
-                {"SET", ctx.config.redis.prefix + "stoprepeat:" + std::to_string(id), "1", "NX", "EX",
-                 std::to_string(kStopRepeatS)}));
-            if (guard.is_nil()) continue;  // repeated within kStopRepeatS (here or by another instance)
-            repeat_stop(ctx, id);
-        }
+        for (auto id : ids)
+            if (stop_repeat_due(ctx, std::to_string(id))) repeat_stop(ctx, id);
     });
     guarded("stop_timeouts", [&] {
         std::vector<std::int64_t> ids;

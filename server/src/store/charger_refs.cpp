@@ -44,12 +44,28 @@ bool connector_exists(soci::session& sql, std::int64_t charger_id, int number) {
     return count > 0;
 }
 
-void record_boot(soci::session& sql, std::int64_t charger_id, const std::string& vendor, const std::string& model,
-                 const std::string& firmware, std::int64_t now) {
+std::string record_boot(soci::session& sql, std::int64_t charger_id, const std::string& boot_id,
+                        const std::string& vendor, const std::string& model, const std::string& firmware,
+                        std::int64_t now) {
+    const std::string previous = find_boot(sql, charger_id).boot_id;
     long long c = charger_id, n = now;
-    sql << "UPDATE chargers SET vendor = :v, model = :m, firmware = :f, last_boot_at = :n, updated_at = :n2 "
-           "WHERE id = :c",
-        soci::use(vendor), soci::use(model), soci::use(firmware), soci::use(n), soci::use(n), soci::use(c);
+    sql << "UPDATE chargers SET boot_id = :b, vendor = :v, model = :m, firmware = :f, last_boot_at = :n, "
+           "updated_at = :n2 WHERE id = :c",
+        soci::use(boot_id), soci::use(vendor), soci::use(model), soci::use(firmware), soci::use(n), soci::use(n),
+        soci::use(c);
+    return previous;
+}
+
+ChargerBoot find_boot(soci::session& sql, std::int64_t charger_id) {
+    ChargerBoot b;
+    long long c = charger_id, at = 0;
+    soci::indicator ind_id = soci::i_ok, ind_at = soci::i_ok;
+    sql << "SELECT boot_id, last_boot_at, vendor, model, firmware FROM chargers WHERE id = :c", soci::use(c),
+        soci::into(b.boot_id, ind_id), soci::into(at, ind_at), soci::into(b.vendor), soci::into(b.model),
+        soci::into(b.firmware);
+    if (!sql.got_data() || ind_id != soci::i_ok) return ChargerBoot{};
+    b.boot_at = ind_at == soci::i_ok ? at : 0;
+    return b;
 }
 
 }  // namespace kw::store

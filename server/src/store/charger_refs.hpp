@@ -23,7 +23,16 @@ struct ChargerRef {
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code);
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id);
 bool connector_exists(soci::session& sql, std::int64_t charger_id, int number);
-void record_boot(soci::session& sql, std::int64_t charger_id, const std::string& vendor, const std::string& model,
-                 const std::string& firmware, std::int64_t now);
+// Records a boot; returns the boot id of the boot before it ("" if none was recorded).
+std::string record_boot(soci::session& sql, std::int64_t charger_id, const std::string& boot_id,
+                        const std::string& vendor, const std::string& model, const std::string& firmware,
+                        std::int64_t now);
+// The latest boot record_boot recorded (boot_id "" if none).
+struct ChargerBoot {
+    std::string boot_id;
+    std::int64_t boot_at = 0;
+    std::string vendor, model, firmware;
+};
+ChargerBoot find_boot(soci::session& sql, std::int64_t charger_id);
 
 }  // namespace kw::store

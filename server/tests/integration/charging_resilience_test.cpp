@@ -4,9 +4,8 @@
 
 #include <thread>
 
-#include "charging_helpers.hpp"
+#include "charging_resilience_helpers.hpp"
 #include "domain/clock.hpp"
-#include "test_charger.hpp"
 
 namespace kw::test {
 namespace {
@@ -14,47 +13,7 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-constexpr long long kElectricity = 10000, kService = 5000;
-
-struct Net {
-    Stack& stack;
-    ChargerCredentials charger;
-    std::string driver;
-};
-
-Net setup(Stack& stack, const std::string& code, long long topup = 50000, const std::string& kind = "AC",
-          long long rated_w = 0) {
-    const long long tariff = stack.create_tariff(flat_tariff(kElectricity, kService));
-    const long long station = stack.create_station(tariff);
-    if (rated_w == 0) rated_w = kind == "AC" ? 7000 : 60000;
-    auto charger = stack.create_charger(station, code, kind, 1, rated_w);
-    const std::string driver = stack.driver_token("1390000" + std::to_string(1000 + code.size() * 7 % 9000));
-    if (topup > 0) stack.topup(driver, topup);
-    return {stack, charger, driver};
-}
-
-long long start(Net& n) {
-    auto r = n.stack.http().post("/api/v1/orders", order_body(n.charger.code), n.driver);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? r.json().at("id").as_int64() : 0;
-}
-
-bool is(const json::object& o, const char* state) { return o.at("state") == state; }
-
-// The test charger waits for a start command and accepts it; the command, or nullopt if none came.
-std::optional<json::object> accept_start(TestCharger& charger) {
-    auto cmd = charger.wait_command("start");
-    if (cmd) charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
-    return cmd;
-}
-
-int ledger_rows(Stack& stack, const std::string& token, const char* reason) {
-    int rows = 0;
-    const json::value ledger = stack.http().get("/api/v1/wallet/ledger?page_size=100", token).json();
-    for (const auto& row : ledger.at("items").as_array())
-        if (row.at("reason") == reason) ++rows;
-    return rows;
-}
+using namespace resilience;
 
 TEST(ChargingResilience, ReplayedAndDuplicatedTxEventsAreAppliedOnce) {
     Stack stack;
@@ -130,13 +89,7 @@ TEST(ChargingResilience, LostStopCommandIsRepeatedUntilTheChargerEndsTheSession)
     auto stop = stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", n.driver);
     ASSERT_EQ(stop.status, 200) << stop.body;
     // The charger never hears the first stop (lost on its way): the server sends it again.
-    const auto stops = [&] {
-        int k = 0;
-        for (const auto& c : charger.commands())
-            if (c.at("cmd") == "stop" && c.at("order_id").as_int64() == id) ++k;
-        return k;
-    };
-    ASSERT_TRUE(eventually([&] { return stops() >= 2; }, 30s)) << stack.server_log();
+    ASSERT_TRUE(eventually([&] { return stop_commands(charger, id) >= 2; }, 30s)) << stack.server_log();
     charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-R"}, {"seq", 2}, {"connector", 1}, {"order_id", id},
                                 {"meter_start_wh", 200000}, {"started_at", format_utc(kw::SystemClock().now() - 20'000)},
                                 {"meter_wh", 200015}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "remote"}});
@@ -338,6 +291,8 @@ TEST(ChargingResilience, SessionStopsItselfBeforeTheBalanceRunsOut) {
 
 namespace kw::test {
 namespace {
+
+using namespace resilience;
 
 // A driver who stops before the charger confirmed the start gets a cancelled order at no charge,
 // and the server keeps answering (SQLite has a single connection: nothing may wait on itself).

@@ -17,6 +17,7 @@ MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost:
     e.voltage_v = domain::optional_double(p, "voltage_v").value_or(0);
     e.current_a = domain::optional_double(p, "current_a").value_or(0);
     e.soc = domain::optional_int(p, "soc");
+    e.tx_id = domain::optional_string(p, "tx_id", 64).value_or("");
     if (connector < 1 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.connector = static_cast<int>(connector);
     e.at = message_time(ctx, p);
