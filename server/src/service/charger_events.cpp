@@ -80,8 +80,17 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
         return;
     }
     // Redis lost the live record (or the charger never booted): rebuilt, and marked seen. Only a
-    // known charger may be marked online.
-    if (!restore_live_record(ctx, e.code, before.online)) throw Error(Errc::not_found, "unknown charger");
+    // known charger may be marked online. If the rebuild fails (the database is down), the charger
+    // is marked seen anyway: the broker let it publish under its own code only, and a charger whose
+    // heartbeats go unrecorded would have its running sessions settled as offline.
+    std::optional<live::ChargerLive> restored;
+    try {
+        restored = restore_live_record(ctx, e.code, before.online);
+    } catch (const std::exception&) {
+        mark_seen(ctx, e.code, 0, before.online);
+        throw;
+    }
+    if (!restored) throw Error(Errc::not_found, "unknown charger");
 }
 
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& e) {

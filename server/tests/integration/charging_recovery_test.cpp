@@ -8,6 +8,7 @@
 
 #include "charging_resilience_helpers.hpp"
 #include "domain/clock.hpp"
+#include "live/redis.hpp"
 
 namespace kw::test {
 namespace {
@@ -207,6 +208,34 @@ TEST(ChargingRecovery, StartAfterTheStartTimeoutIsStoppedAgainWhenTheFirstStopIs
     EXPECT_EQ(str(after.at("state")), "cancelled");
     EXPECT_EQ(after.at("total_fen").as_int64(), 0);
     EXPECT_EQ(stack.balance(n.driver), 50000);
+}
+
+// Redis lost its data while the database was down: the heartbeats cannot rebuild the charger's
+// record, but they still mark it online (else its sessions would be settled as offline).
+TEST(ChargingRecovery, HeartbeatsKeepAChargerOnlineWhenRedisAndTheDatabaseAreBothLost) {
+    Stack stack(StackOptions{.mariadb = true});
+    Net n = setup(stack, "REC-HB");
+    auto sim = stack.start_sim({n.charger}, {"--heartbeat-s", "1"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+
+    stack.mariadb().stop();
+    stack.redis().restart();  // empty: the charger's presence and record are gone
+    live::RedisConfig cfg;
+    cfg.port = stack.redis().port();
+    cfg.password = stack.redis().password();
+    cfg.pool_size = 1;
+    live::Redis redis(cfg);
+    const std::string online_key = "kw:online:" + n.charger.code;
+    EXPECT_TRUE(eventually([&] { return redis.command({"EXISTS", online_key}).integer == 1; }, 10s))
+        << stack.server_log();
+    EXPECT_NE(stack.server_log().find("topic=kw/v1/REC-HB/heartbeat code=unavailable"), std::string::npos)
+        << "the rebuild was tried and failed (database down)";
+
+    // The database back: the next heartbeat rebuilds the record.
+    stack.mariadb().start();
+    EXPECT_TRUE(eventually([&] {
+        return stack.server_log().find("event=live_record_restored code=REC-HB") != std::string::npos;
+    }, 20s)) << stack.server_log();
 }
 
 }  // namespace
