@@ -143,6 +143,13 @@ std::int64_t LiveState::count_seen_since(UtcMs since) {
     return redis_.command({"ZCOUNT", prefix_ + "presence", std::to_string(since), "+inf"}).integer;
 }
 
+UtcMs LiveState::presence_since(UtcMs now) {
+    const std::string key = prefix_ + "presence_since";
+    auto replies = redis_.pipeline({{"SET", key, std::to_string(now), "NX"}, {"GET", key}});
+    const std::string& since = replies.at(1).str;
+    return since.empty() ? now : std::stoll(since);
+}
+
 std::vector<std::string> LiveState::silent_since(UtcMs cutoff) {
     auto reply = redis_.command({"ZRANGEBYSCORE", prefix_ + "presence", "-inf", "(" + std::to_string(cutoff),
                                  "LIMIT", "0", "1000"});

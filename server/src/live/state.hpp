@@ -5,6 +5,9 @@
 //   <prefix>charger:<code>           hash: boot_id, boot_at, station_id, last_seen, vendor, model, firmware
 //   <prefix>conn:<code>:<n>          hash: status, power_w, energy_wh, voltage_v, current_a, soc, at,
 //                                    order_id, tx_id
+//   <prefix>presence_since           ms since which this Redis has tracked presence (set when missing:
+//                                    a new or emptied Redis); before a heartbeat period has passed,
+//                                    a charger without presence is unknown, not offline
 // Cheap to construct (holds references); used from worker threads.
 #include <cstdint>
 #include <map>
@@ -71,6 +74,9 @@ public:
     std::int64_t count_seen_since(UtcMs since);
     // Chargers whose last heartbeat is older than cutoff.
     std::vector<std::string> silent_since(UtcMs cutoff);
+    // Since when this Redis has known who is online (written as `now` if it did not know: a new or
+    // emptied Redis). One round trip.
+    UtcMs presence_since(UtcMs now);
     void set_boot(const std::string& code, const std::string& boot_id, UtcMs now, std::int64_t station_id,
                   const std::string& vendor, const std::string& model, const std::string& firmware);
     void set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at);

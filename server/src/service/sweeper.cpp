@@ -76,6 +76,9 @@ void sweep(app::Context& ctx) {
             apply_connection_lost(ctx, device::ConnectionLost{code, "missed_heartbeats"});
     });
     guarded("offline_sessions", [&] {
+        // Redis new or emptied less than a heartbeat period ago: who is offline is not known yet
+        // (every live charger is heard within that period), so no session is settled as offline.
+        if (now - live.presence_since(now) < cfg.heartbeat_s * cfg.missed_heartbeats * 1000) return;
         std::vector<store::Order> silent;
         {
             auto sql = ctx.db.session();

@@ -210,6 +210,29 @@ TEST(ChargingRecovery, StartAfterTheStartTimeoutIsStoppedAgainWhenTheFirstStopIs
     EXPECT_EQ(stack.balance(n.driver), 50000);
 }
 
+// Right after Redis came back empty nobody is known to be online: a session whose charger has not
+// been heard from yet is not settled as offline (it would be within a second: the offline
+// settlement is 1 s here) until a heartbeat period has passed.
+TEST(ChargingRecovery, NoSessionIsSettledAsOfflineBeforeAHeartbeatPeriodAfterRedisCameBackEmpty) {
+    Stack stack(StackOptions{false, {"--orders.offline_settle_s=1", "--orders.heartbeat_s=20"}});
+    Net n = setup(stack, "REC-UNK");
+    // Heartbeats and meter values rare: after the loss the charger says nothing for a while.
+    auto sim = stack.start_sim({n.charger}, {"--meter-interval", "60", "--heartbeat-s", "600"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    ASSERT_TRUE(is(stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); }),
+                   "charging"));
+
+    stack.redis().restart();
+    stack.forget_logins();
+    n.driver = stack.driver_token(n.phone);
+    // The sweeper runs every second; give it several rounds to (wrongly) settle the session.
+    std::this_thread::sleep_for(5s);
+    auto r = stack.http().get("/api/v1/orders/" + std::to_string(id), n.driver);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(str(r.json().at("state")), "charging") << r.body << stack.server_log();
+}
+
 // Redis lost its data while the database was down: the heartbeats cannot rebuild the charger's
 // record, but they still mark it online (else its sessions would be settled as offline).
 TEST(ChargingRecovery, HeartbeatsKeepAChargerOnlineWhenRedisAndTheDatabaseAreBothLost) {
