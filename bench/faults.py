@@ -42,6 +42,7 @@ class Harness:
         self.logouts = []  # tokens refused (401) although Redis kept them, this round
         self.refusals = {}  # what the API answered the last recovery probe
         self.active = {}  # order id -> (driver, (charger, connector))
+        self.scheduled = {}  # schedule id -> (driver, (charger, connector)) until it fires or fails
         self.probes, self.probe_orders = [], []  # drivers and orders of the recovery probes
 
     # ---------------------------------------------------------------------------------- API
@@ -80,8 +81,9 @@ class Harness:
 
     # ----------------------------------------------------------------------------- sessions
     def free(self):
-        busy_drivers = {d["id"] for d, _ in self.active.values()}
-        busy_pairs = {pair for _, pair in self.active.values()}
+        taken = list(self.active.values()) + list(self.scheduled.values())
+        busy_drivers = {d["id"] for d, _ in taken}
+        busy_pairs = {pair for _, pair in taken}
         drivers = [d for d in self.drivers if d["id"] not in busy_drivers and d not in self.probes]
         pairs = [pair for pair in self.pairs if pair not in busy_pairs]
         return drivers, pairs
@@ -97,6 +99,31 @@ class Harness:
                 self.ws.watch(driver, out["id"])
                 started += 1
         return started
+
+    def schedule(self, n):
+        """n sessions scheduled through the API to start 1-15 s from now (so they fall due around the
+        fault), on free connectors."""
+        drivers, pairs = self.free()
+        self.rng.shuffle(pairs)
+        made = 0
+        for driver, pair in zip(drivers, pairs[:n]):
+            at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=self.rng.uniform(1, 15))
+            body = {"charger_code": pair[0], "connector": pair[1],
+                    "start_at": at.isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+            status, out = self.call("POST", "/api/v1/schedules", body, driver)
+            if status == 201:
+                self.scheduled[out["id"]] = (driver, pair)
+                made += 1
+        return made
+
+    def collect_fired(self):
+        """Schedules that fired become running sessions; failed ones free their driver and connector."""
+        for sid, state, oid in invariants.schedules(self.stack, list(self.scheduled)):
+            if state in ("fired", "failed", "cancelled"):
+                driver, pair = self.scheduled.pop(sid)
+                if state == "fired" and oid:
+                    self.active[oid] = (driver, pair)
+                    self.ws.watch(driver, oid)
 
     def stop_some(self, fraction):
         ids = self.rng.sample(sorted(self.active), int(len(self.active) * fraction))
@@ -201,7 +228,12 @@ def main():
     doc = {"started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                      "machine": procstat.machine(), "chargers": n, "smoke": args.smoke, "seed": args.seed,
                      "server_flags": flags, "rounds": rows}
-    broken = 0
+    seen = set()  # (invariant, offender): a violation still there in later rounds counts once
+
+    def new_ones(violations):
+        fresh = {(k, str(x)) for k, v in violations.items() for x in v} - seen
+        seen.update(fresh)
+        return len(fresh)
     try:
         def proxy(s):
             h.proxy = NetCut(s.mqtt_port)
@@ -225,9 +257,12 @@ def main():
         stack.start_sims(h.fleet.chargers, meter_interval=2)
         stk.wait_until(lambda: h.fleet.online() >= n, 120, "chargers online")
         log(f"{h.start(len(h.pairs))} sessions started")
+        per_round = max(1, n // 50)  # scheduled sessions falling due around each fault
         for i, (fault, delay) in enumerate(rounds, 1):
+            h.collect_fired()
             h.forget_ended()
-            h.start(len(h.pairs) - len(h.active))
+            h.start(len(h.pairs) - len(h.active) - len(h.scheduled) - per_round)
+            h.schedule(per_round)
             stopped = h.stop_some(0.2)
             time.sleep(delay)
             log(f"fault {i}/{len(rounds)}: {fault} ({len(h.active)} sessions running, {len(stopped)} stopping)")
@@ -241,20 +276,21 @@ def main():
             wait_quiet(h.txlog.out, 3, 30)
             found, counts = invariants.check(stack, h.txlog.ended(), h.charging(), h.ws)
             violations = {k: v for k, v in found.items() if v}
-            broken += sum(len(v) for v in violations.values())
-            if rec is None:
-                broken += 1  # not recovered: counted as a violation of its own
-                violations["recovered (a new session charges) within 180 s"] = [fault]
+            if rec is None:  # not recovered: a violation of its own
+                violations["recovered (a new session charges) within 180 s"] = [f"round {i}"]
             if h.logouts:  # Redis keeps logins in its append-only file: only an empty Redis loses them
-                broken += len(h.logouts)
-                violations["no logout unless Redis lost its data"] = h.logouts
+                violations["no logout unless Redis lost its data"] = [f"round {i}: {x}" for x in h.logouts]
             h.logouts = []
             rows.append({"n": i, "fault": fault, "what": what, "delay_s": delay, "recovery_s": rec,
                          "stopped": len(stopped), "stopped_not_settled_in_120_s": left, "counts": counts,
-                         "probe_refused": h.refusals, "violations": violations})
+                         "probe_refused": h.refusals, "violations": violations, "new_violations": new_ones(violations)})
             log(f"  {what}; recovery {rec} s (probe refused: {h.refusals or 'never'}); stopped {len(stopped)}, not settled {len(left)}; {counts}; "
                 f"violations {violations or 'none'}")
-        # The end: every session stopped and settled, the invariants once more.
+        # The end: every schedule due, every session stopped and settled, the invariants once more.
+        def all_due():
+            h.collect_fired()
+            return not h.scheduled
+        stk.wait_until(all_due, 150, "the last schedules to fire or fail", step=1)
         h.forget_ended()
         final_ids = h.stop_some(1.0)
         left = h.settled(final_ids, 180)
@@ -262,11 +298,10 @@ def main():
         found, counts = invariants.check(stack, h.txlog.ended(), h.charging(), h.ws)
         violations = {k: v for k, v in found.items() if v}
         if h.logouts:
-            violations["no logout unless Redis lost its data"] = h.logouts
-        broken += sum(len(v) for v in violations.values())
+            violations["no logout unless Redis lost its data"] = [f"end: {x}" for x in h.logouts]
         rows.append({"n": "end", "fault": "all sessions stopped", "what": "", "recovery_s": None,
                      "stopped": len(final_ids), "stopped_not_settled_in_120_s": left, "counts": counts,
-                     "violations": violations})
+                     "violations": violations, "new_violations": new_ones(violations)})
         log(f"end: {counts}; violations {violations or 'none'}")
     finally:
         if getattr(h, "txlog", None):
@@ -276,6 +311,7 @@ def main():
         if getattr(h, "proxy", None):
             h.proxy.close()
         stack.close()
+    broken = len(seen)
     doc["violations"] = broken
     name = f"faults-{datetime.date.today().isoformat()}-{socket.gethostname()}{'-smoke' if args.smoke else ''}"
     with open(os.path.join(out_dir, name + ".json"), "w") as f:
@@ -299,8 +335,11 @@ def report(doc):
         lines.append(f"| {r['n']} | {r['fault']} | {r['what']} | {r['recovery_s'] if r['recovery_s'] is not None else '—'} | "
                      f"{refused} | "
                      f"{r.get('stopped', '')} / {len(r.get('stopped_not_settled_in_120_s', []))} | "
-                     f"{c.get('settled', '')} / {c.get('active', '')} | {c.get('ended events', '')} | {v or '0'} |")
-    lines += ["", f"Violations in all: {doc['violations']}.", ""]
+                     f"{c.get('settled', '')} / {c.get('active', '')} | {c.get('ended events', '')} | "
+                     f"{r.get('new_violations', 0)}{f' new; found: {v}' if v else ''} |")
+    end = doc["rounds"][-1].get("counts", {}) if doc["rounds"] else {}
+    lines += ["", f"Violations in all (each offender counted once): {doc['violations']}. At the end: "
+              + ", ".join(f"{k} {n}" for k, n in end.items()) + ".", ""]
     return "\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """What must hold after every fault, read from MariaDB (the truth the server keeps) and from the
 chargers' own tx events (kwbench/txlog.py). Each check returns the ids that break it; none may."""
 import subprocess
+import time
 import urllib.parse
 
 from .stack import which
@@ -22,6 +23,15 @@ def still_active(stack, ids):
     q = ",".join(map(str, ids))
     return [int(r[0]) for r in sql(stack, f"SELECT id FROM orders WHERE id IN ({q}) "
                                           "AND state IN ('starting','charging','stopping')")]
+
+
+def schedules(stack, ids):
+    """[(schedule id, state, order id or None)] of the given schedules."""
+    if not ids:
+        return []
+    q = ",".join(map(str, ids))
+    return [(int(r[0]), r[1], int(r[2]) if r[2] != "NULL" else None)
+            for r in sql(stack, f"SELECT id, state, order_id FROM schedules WHERE id IN ({q})")]
 
 
 def check(stack, ended, charging, watchers):
@@ -52,14 +62,21 @@ def check(stack, ended, charging, watchers):
     # timeout): the energy would be free and the connector blocked.
     out["charger charges a closed order"] = [f"{oid} ({where}, {orders[oid]['state']})" for oid, where in charging.items()
                                              if oid in orders and orders[oid]["state"] not in ACTIVE]
-    # Every schedule fired at most once.
+    # Every schedule fired at most once, and none was forgotten: two minutes after its time each one
+    # has fired (an order) or failed (with its reason), whatever was down when it was due (a schedule
+    # an instance died firing is finished by another after 60 s).
     out["schedule fired <= once"] = [int(r[0]) for r in sql(
         stack, "SELECT schedule_id FROM orders WHERE schedule_id IS NOT NULL GROUP BY schedule_id HAVING COUNT(*) > 1")]
+    now_ms = int(time.time() * 1000)
+    out["schedule fired or failed in time"] = [int(r[0]) for r in sql(
+        stack, f"SELECT id FROM schedules WHERE state IN ('pending','firing') AND start_at < {now_ms - 120_000}")]
+    fired = sql(stack, "SELECT CONCAT(state, COALESCE(CONCAT(' (', fail_reason, ')'), '')), COUNT(*) FROM schedules "
+                       "GROUP BY state, fail_reason")
     # No WebSocket client received another driver's order (nor could subscribe to one).
     out["no WS push of another driver's order"], ws_counts = watchers.check({k: o["driver"] for k, o in orders.items()})
     counts = {"orders": len(orders), "settled": sum(1 for o in orders.values() if o["state"] == "settled"),
               "active": sum(1 for o in orders.values() if o["state"] in ACTIVE),
               "ended events": len(ended),
               "ended, order settled": sum(1 for oid in ended if orders.get(oid, {}).get("state") == "settled"),
-              **ws_counts}
+              **{f"schedules {state}": int(n) for state, n in fired}, **ws_counts}
     return out, counts
