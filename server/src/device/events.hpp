@@ -11,15 +11,19 @@
 
 namespace kw::device {
 
-// The charger (by its code) every event comes from.
+// The charger (by its code) every event comes from. Every `at` is the charger's clock as it
+// reported it (0: it sent no time): the service measures that clock from the events sent as things
+// happen and puts every time on the server's clock (domain/charger_clock.hpp).
 struct ChargerBooted {
     std::string code;
     std::string boot_id;  // new at every power-up: a change while sessions run means they were lost
     std::string vendor, model, firmware;
+    UtcMs at = 0;
 };
 
 struct Heartbeat {
     std::string code;
+    UtcMs at = 0;
 };
 
 enum class ConnectorStatus { available, preparing, charging, suspended, finishing, faulted, unavailable };
@@ -44,6 +48,9 @@ struct MeterSample {
     double current_a = 0;
     std::optional<std::int64_t> soc;
     UtcMs at = 0;
+    // Sent as it was measured (a meter message): its time also measures the charger's clock. False
+    // for a reading inside a replayable event, whose time is already on the server's clock.
+    bool live = true;
 };
 
 // Why the charger ended a transaction, as the charger saw it.

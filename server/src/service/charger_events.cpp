@@ -1,4 +1,6 @@
 // Charger events other than meter samples and transactions (charger_meter.cpp, charger_tx.cpp).
+// Boot and heartbeat measure the charger's clock; the times of the others are put on the server's
+// clock (service/charger_clock.hpp).
 #include "service/charger_events.hpp"
 
 #include <boost/json.hpp>
@@ -6,10 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include "device/commands.hpp"
+#include "domain/charger_clock.hpp"
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/charger_clock.hpp"
+#include "service/command_repeats.hpp"
 #include "service/orders.hpp"
 #include "store/alarms_repo.hpp"
 #include "store/db.hpp"
@@ -49,8 +54,10 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
         tr.commit();
     }
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    const std::string previous = live.charger(e.code).boot_id;
+    const live::ChargerLive before = live.charger(e.code);
+    const std::string& previous = before.boot_id;
     live.set_boot(e.code, e.boot_id, now, charger.station_id, e.vendor, e.model, e.firmware);
+    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, now);
     live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
     // A new boot id while sessions were running: the charger restarted and lost them. Close them at
     // their last known reading; an ended event it still holds is replayed later and applied once.
@@ -75,7 +82,9 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
         // Never booted here (or Redis lost it): only a known charger may be marked online.
         station_id = known_charger(ctx, e.code).station_id;
     }
-    live.mark_seen(e.code, ctx.clock.now(), ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
+    const UtcMs now = ctx.clock.now();
+    live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
+    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, now);
     if (!before.online) {
         spdlog::info("event=charger_online code={}", e.code);
         push_charger_event(ctx, e.code, station_id, 0, "online", {{"online", true}});
@@ -87,20 +96,31 @@ void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChan
     if (e.connector < 1 || e.connector > charger.connectors)
         throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));
     const std::string status(device::to_string(e.status));
-    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, e.at);
+    const UtcMs at = domain::on_server_clock(e.at, charger_clock_offset(ctx, e.code), ctx.clock.now());
+    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, at);
     push_charger_event(ctx, e.code, charger.station_id, e.connector, "status",
-                       {{"status", status}, {"at", format_utc(e.at)}});
+                       {{"status", status}, {"at", format_utc(at)}});
 }
 
 void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& e) {
-    if (!e.command || e.command->kind != device::CommandKind::start || e.accepted) return;
-    // The start of an order was refused: cancel it at no charge.
+    if (!e.command || e.command->kind != device::CommandKind::start) return;
     const store::ChargerRef charger = known_charger(ctx, e.code);
     {
         auto sql = ctx.db.session();
         auto order = store::find_order(*sql, e.command->order_id);
         if (!order || order->charger_id != charger.id) return;  // another charger's order: ignore
     }
+    if (e.accepted) {
+        start_acknowledged(ctx, e.command->order_id);  // no more repeats of this start
+        return;
+    }
+    if (e.reason == "already_ended") {
+        // A repeated start that reached the charger after the session it began had ended: the
+        // session's tx events (kept until acknowledged) settle the order; cancelling it would not.
+        spdlog::info("event=start_repeat_after_end code={} order={}", e.code, e.command->order_id);
+        return;
+    }
+    // The start of an order was refused: cancel it at no charge (a no-op once it is not starting).
     cancel_start(ctx, e.command->order_id, domain::StopReason::start_rejected);
 }
 
@@ -108,12 +128,13 @@ void apply_fault(app::Context& ctx, const device::FaultReported& e) {
     const store::ChargerRef charger = known_charger(ctx, e.code);
     if (e.connector < 0 || e.connector > charger.connectors) throw Error(Errc::bad_request, "unknown connector");
     const std::string severity(device::to_string(e.severity));
+    const UtcMs at = domain::on_server_clock(e.at, charger_clock_offset(ctx, e.code), ctx.clock.now());
     {
         auto sql = ctx.db.session();
         if (e.cleared)
-            store::clear_alarm(*sql, charger.id, e.connector, e.fault, e.at);
+            store::clear_alarm(*sql, charger.id, e.connector, e.fault, at);
         else
-            store::raise_alarm(*sql, charger.id, e.connector, e.fault, severity, e.message, e.at);
+            store::raise_alarm(*sql, charger.id, e.connector, e.fault, severity, e.message, at);
     }
     spdlog::info("event=charger_fault code={} connector={} fault={} severity={} cleared={}", e.code, e.connector,
                  e.fault, severity, e.cleared);
@@ -122,7 +143,7 @@ void apply_fault(app::Context& ctx, const device::FaultReported& e) {
                         {"severity", severity},
                         {"message", e.message},
                         {"cleared", e.cleared},
-                        {"at", format_utc(e.at)}});
+                        {"at", format_utc(at)}});
 }
 
 void apply_connection_lost(app::Context& ctx, const device::ConnectionLost& e) {

@@ -159,16 +159,21 @@ store::Order request_stop(app::Context& ctx, std::int64_t order_id, StopReason r
     throw Error(Errc::invalid_state, "the order is already " + o.state);
 }
 
-void repeat_stop(app::Context& ctx, std::int64_t order_id) {
+void repeat_command(app::Context& ctx, std::int64_t order_id) {
     store::Order o;
     {
         auto sql = ctx.db.session();
         o = load(*sql, order_id);
     }
-    if (domain::order_state_from_string(o.state) != OrderState::stopping) return;
-    const StopReason reason = o.stop_reason ? domain::stop_reason_from_string(*o.stop_reason) : StopReason::driver;
-    spdlog::info("event=order_stop_repeated order={} reason={}", o.id, domain::to_string(reason));
-    send_stop(ctx, o, reason);
+    const OrderState state = domain::order_state_from_string(o.state);
+    if (state == OrderState::starting) {
+        spdlog::info("event=order_start_repeated order={}", o.id);
+        send_start(ctx, o);
+    } else if (state == OrderState::stopping) {
+        const StopReason reason = o.stop_reason ? domain::stop_reason_from_string(*o.stop_reason) : StopReason::driver;
+        spdlog::info("event=order_stop_repeated order={} reason={}", o.id, domain::to_string(reason));
+        send_stop(ctx, o, reason);
+    }
 }
 
 void cancel_start(app::Context& ctx, std::int64_t order_id, StopReason reason) {

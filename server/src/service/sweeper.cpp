@@ -7,6 +7,7 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/charger_events.hpp"
+#include "service/command_repeats.hpp"
 #include "service/orders.hpp"
 #include "service/schedules.hpp"
 #include "store/db.hpp"
@@ -15,8 +16,6 @@
 namespace kw::service {
 
 namespace {
-
-constexpr std::int64_t kStopRepeatS = 10;  // between repeats of an unconfirmed stop command
 
 template <class F>
 void guarded(const char* what, F&& f) {
@@ -45,26 +44,8 @@ void sweep(app::Context& ctx) {
             cancel_start(ctx, id, domain::StopReason::start_timeout);
         }
     });
-    guarded("stop_repeats", [&] {
-        // A stop command can be lost (the broker restarted between the publish and the charger, whose
-        // session is a clean one): while an order is stopping, the stop goes out again every
-        // kStopRepeatS, by one instance (a Redis guard), until the charger ends the session or the
-        // stop timeout settles it. A charger answers a repeated stop of an ended session "accepted".
-        std::vector<std::int64_t> ids;
-        const std::int64_t slack_ms = (cfg.stop_timeout_s - kStopRepeatS) * 1000;
-        if (slack_ms <= 0) return;
-        {
-            auto sql = ctx.db.session();
-            ids = store::overdue_orders(*sql, domain::OrderState::stopping, now + slack_ms, 100);
-        }
-        for (auto id : ids) {
-            const auto guard = live::require_ok(ctx.redis.command(
-                {"SET", ctx.config.redis.prefix + "stoprepeat:" + std::to_string(id), "1", "NX", "EX",
-                 std::to_string(kStopRepeatS)}));
-            if (guard.is_nil()) continue;  // repeated within kStopRepeatS (here or by another instance)
-            repeat_stop(ctx, id);
-        }
-    });
+    // After the start timeouts, so an order cancelled in this pass gets no last start.
+    guarded("command_repeats", [&] { repeat_unconfirmed_commands(ctx, now); });
     guarded("stop_timeouts", [&] {
         std::vector<std::int64_t> ids;
         {

@@ -20,7 +20,7 @@ void handle_fault(app::Context& ctx, const std::string& code, const boost::json:
     if (connector < 0 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.severity = *parsed;
     e.connector = static_cast<int>(connector);
-    e.at = message_time(ctx, p);
+    e.at = reported_time(p);
     service::apply_fault(ctx, e);
 }
 

@@ -19,7 +19,7 @@ MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost:
     e.soc = domain::optional_int(p, "soc");
     if (connector < 1 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.connector = static_cast<int>(connector);
-    e.at = message_time(ctx, p);
+    e.at = reported_time(p);
     return e;
 }
 

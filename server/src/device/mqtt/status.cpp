@@ -14,7 +14,7 @@ void handle_status(app::Context& ctx, const std::string& code, const boost::json
     if (!parsed) throw Error(Errc::bad_request, "unknown status: " + status);
     if (connector < 1 || connector > 64) throw Error(Errc::bad_request, "unknown connector " + std::to_string(connector));
     service::apply_connector_status(
-        ctx, ConnectorStatusChanged{code, static_cast<int>(connector), *parsed, message_time(ctx, p)});
+        ctx, ConnectorStatusChanged{code, static_cast<int>(connector), *parsed, reported_time(p)});
 }
 
 }  // namespace kw::device::mqtt
