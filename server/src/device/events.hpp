@@ -19,11 +19,15 @@ struct ChargerBooted {
     std::string boot_id;  // new at every power-up: a change while sessions run means they were lost
     std::string vendor, model, firmware;
     UtcMs at = 0;
+    // When the server received it, before any queueing (0: when handled): a time it sent none of, and
+    // the reference its clock is measured against.
+    UtcMs received_at = 0;
 };
 
 struct Heartbeat {
     std::string code;
     UtcMs at = 0;
+    UtcMs received_at = 0;
 };
 
 enum class ConnectorStatus { available, preparing, charging, suspended, finishing, faulted, unavailable };
@@ -36,6 +40,7 @@ struct ConnectorStatusChanged {
     int connector = 0;
     ConnectorStatus status = ConnectorStatus::available;
     UtcMs at = 0;
+    UtcMs received_at = 0;
 };
 
 // A reading of a connector's cumulative energy register (and what else the charger measured).
@@ -51,6 +56,7 @@ struct MeterSample {
     // Sent as it was measured (a meter message): its time also measures the charger's clock. False
     // for a reading inside a replayable event, whose time is already on the server's clock.
     bool live = true;
+    UtcMs received_at = 0;
 };
 
 // Why the charger ended a transaction, as the charger saw it.
@@ -69,6 +75,7 @@ struct TransactionEvent {
     std::int64_t order_id = 0;  // the order the server's start command named (0: none)
     std::int64_t meter_wh = 0;  // the register at the event
     UtcMs at = 0;
+    UtcMs received_at = 0;
     // ended only:
     ChargerStopReason reason = ChargerStopReason::other;
     std::optional<std::int64_t> meter_start_wh;  // the register at the start, if the start was missed
@@ -106,6 +113,7 @@ struct FaultReported {
     std::string message;
     bool cleared = false;
     UtcMs at = 0;
+    UtcMs received_at = 0;
 };
 
 // The charger's connection is gone (last will, clean shutdown notice, socket closed).

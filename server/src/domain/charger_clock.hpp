@@ -23,10 +23,11 @@ inline constexpr UtcMs kClockBelievedMs = 10 * 60 * 1000;
 UtcMs next_clock_offset(std::optional<UtcMs> in_use, UtcMs measured);
 
 // A time the charger reported (0: it sent none) on the server's clock: the charger's offset
-// (nullopt: never measured, taken as 0) taken off. The receive time instead when it sent none, when
-// the result is implausible (kClockBelievedMs), or when a measured clock puts it after the receive
-// time: the clock jumped since it was last measured, or the measurement's own delay shows (a message
-// cannot come from the future; a replay can come from the past).
-UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received);
+// (nullopt: never measured, taken as 0) taken off. When a measured clock puts it after `received`
+// (when the message reached the server): the receive time; the clock jumped since it was last
+// measured, or the measurement's own delay shows (a message cannot come from the future; a replay
+// can come from the past). When it sent none, or the result is implausible (kClockBelievedMs):
+// `handled`, when the server handles the message (its place among the charger's other messages).
+UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received, UtcMs handled);
 
 }  // namespace kw::domain

@@ -53,13 +53,19 @@ void record_change(app::Context& ctx, const std::string& code, UtcMs offset, Utc
 }  // namespace
 
 UtcMs measure_charger_clock(app::Context& ctx, const std::string& code, std::optional<UtcMs> in_use,
-                            UtcMs charger_at, UtcMs now) {
+                            UtcMs charger_at, UtcMs received) {
     if (charger_at == 0) return in_use.value_or(0);
-    const UtcMs next = domain::next_clock_offset(in_use, charger_at - now);
+    const UtcMs next = domain::next_clock_offset(in_use, charger_at - received);
     if (in_use == next) return next;
     live::LiveState(ctx.redis, ctx.config.redis.prefix).set_clock_offset(code, next);
-    if (next != in_use.value_or(0)) record_change(ctx, code, next, now);
+    if (next != in_use.value_or(0)) record_change(ctx, code, next, received);
     return next;
+}
+
+UtcMs on_server_clock(app::Context& ctx, const std::string& code, UtcMs charger_at, UtcMs received_at) {
+    const UtcMs now = ctx.clock.now();
+    return domain::on_server_clock(charger_at, charger_clock_offset(ctx, code),
+                                   received_at ? received_at : now, now);
 }
 
 std::optional<UtcMs> charger_clock_offset(app::Context& ctx, const std::string& code) {

@@ -12,10 +12,15 @@
 
 namespace kw::service {
 
-// Measures the clock from a message sent as it happened (charger_at: its ts, 0: none) against the
-// offset in use (from the live hash), records a change, and returns the offset to apply now.
+// Measures the clock from a message sent as it happened (charger_at: its ts, 0: none; received: when
+// the server received it) against the offset in use (from the live hash), records a change, and
+// returns the offset to apply now.
 UtcMs measure_charger_clock(app::Context& ctx, const std::string& code, std::optional<UtcMs> in_use,
-                            UtcMs charger_at, UtcMs now);
+                            UtcMs charger_at, UtcMs received);
+
+// A time the charger reported (0: none) on the server's clock (domain::on_server_clock) with the
+// offset in use (one Redis read); received_at 0: now.
+UtcMs on_server_clock(app::Context& ctx, const std::string& code, UtcMs charger_at, UtcMs received_at);
 
 // The offset in use for the charger (one Redis read; nullopt: never measured).
 std::optional<UtcMs> charger_clock_offset(app::Context& ctx, const std::string& code);

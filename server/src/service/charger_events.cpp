@@ -8,7 +8,6 @@
 #include <spdlog/spdlog.h>
 
 #include "device/commands.hpp"
-#include "domain/charger_clock.hpp"
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
 #include "live/redis.hpp"
@@ -57,7 +56,7 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
     const live::ChargerLive before = live.charger(e.code);
     const std::string& previous = before.boot_id;
     live.set_boot(e.code, e.boot_id, now, charger.station_id, e.vendor, e.model, e.firmware);
-    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, now);
+    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, e.received_at ? e.received_at : now);
     live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
     // A new boot id while sessions were running: the charger restarted and lost them. Close them at
     // their last known reading; an ended event it still holds is replayed later and applied once.
@@ -84,7 +83,7 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
     }
     const UtcMs now = ctx.clock.now();
     live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
-    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, now);
+    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, e.received_at ? e.received_at : now);
     if (!before.online) {
         spdlog::info("event=charger_online code={}", e.code);
         push_charger_event(ctx, e.code, station_id, 0, "online", {{"online", true}});
@@ -96,7 +95,7 @@ void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChan
     if (e.connector < 1 || e.connector > charger.connectors)
         throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));
     const std::string status(device::to_string(e.status));
-    const UtcMs at = domain::on_server_clock(e.at, charger_clock_offset(ctx, e.code), ctx.clock.now());
+    const UtcMs at = on_server_clock(ctx, e.code, e.at, e.received_at);
     live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, at);
     push_charger_event(ctx, e.code, charger.station_id, e.connector, "status",
                        {{"status", status}, {"at", format_utc(at)}});
@@ -128,7 +127,7 @@ void apply_fault(app::Context& ctx, const device::FaultReported& e) {
     const store::ChargerRef charger = known_charger(ctx, e.code);
     if (e.connector < 0 || e.connector > charger.connectors) throw Error(Errc::bad_request, "unknown connector");
     const std::string severity(device::to_string(e.severity));
-    const UtcMs at = domain::on_server_clock(e.at, charger_clock_offset(ctx, e.code), ctx.clock.now());
+    const UtcMs at = on_server_clock(ctx, e.code, e.at, e.received_at);
     {
         auto sql = ctx.db.session();
         if (e.cleared)

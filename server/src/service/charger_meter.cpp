@@ -100,8 +100,9 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         }
         auto [it, added] = offsets.try_emplace(e.code);
         if (added) it->second = states[slot_of.at({e.code, e.connector})].first.clock_offset_ms;
-        if (it->second) it->second = measure_charger_clock(ctx, e.code, it->second, e.at, now);
-        at[i] = domain::on_server_clock(e.at, it->second, now);
+        const UtcMs received = e.received_at ? e.received_at : now;
+        if (it->second) it->second = measure_charger_clock(ctx, e.code, it->second, e.at, received);
+        at[i] = domain::on_server_clock(e.at, it->second, received, now);
     }
 
     // During a session the reading is judged before anything uses it: one that goes backwards or

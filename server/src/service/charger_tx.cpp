@@ -132,7 +132,7 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
     // it happened. started_at is bounded by the order's creation when it is used (domain/meter.hpp).
     device::TransactionEvent e = reported;
     const std::optional<UtcMs> offset = charger_clock_offset(ctx, e.code);
-    e.at = domain::on_server_clock(reported.at, offset, now);
+    e.at = domain::on_server_clock(reported.at, offset, reported.received_at ? reported.received_at : now, now);
     if (reported.started_at) e.started_at = *reported.started_at - offset.value_or(0);
 
     if (e.kind == Kind::updated) {

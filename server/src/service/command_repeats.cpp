@@ -20,7 +20,8 @@ std::string guard_key(app::Context& ctx, domain::OrderState state, std::int64_t 
 
 // Orders in `state` for at least every_s (their deadline is timeout_s after they entered it) get
 // their command again, at most once per every_s across all instances.
-void repeat(app::Context& ctx, UtcMs now, domain::OrderState state, std::int64_t timeout_s, std::int64_t every_s) {
+void repeat(app::Context& ctx, UtcMs now, domain::OrderState state, std::int64_t timeout_s,
+            std::int64_t every_s) {
     const std::int64_t slack_ms = (timeout_s - every_s) * 1000;
     if (slack_ms <= 0) return;  // the timeout comes first
     std::vector<std::int64_t> ids;
@@ -31,7 +32,8 @@ void repeat(app::Context& ctx, UtcMs now, domain::OrderState state, std::int64_t
     for (const std::int64_t id : ids) {
         const auto guard = live::require_ok(
             ctx.redis.command({"SET", guard_key(ctx, state, id), "1", "NX", "EX", std::to_string(every_s)}));
-        if (guard.is_nil()) continue;  // repeated within every_s (here or by another instance), or acknowledged
+        if (guard.is_nil())
+            continue;  // repeated within every_s (here or by another instance), or acknowledged
         repeat_command(ctx, id);
     }
 }

@@ -44,8 +44,9 @@ json::value valley_around(UtcMs now) {
         add(to, from, "peak");
         add(from, 1440, "valley");
     }
-    return json::object{{"prices", {{"peak", {{"electricity", kPeak}, {"service", kService}}},
-                                    {"valley", {{"electricity", kValley}, {"service", kService}}}}},
+    return json::object{{"prices",
+                         {{"peak", {{"electricity", kPeak}, {"service", kService}}},
+                          {"valley", {{"electricity", kValley}, {"service", kService}}}}},
                         {"periods", std::move(periods)}};
 }
 
@@ -85,15 +86,19 @@ TEST(ClockSkew, ChargersFiveMinutesBehindOrAheadBillTheSameEnergyCostAndTimesAsO
     }
     for (auto& s : sessions) {
         auto o = stack.wait_order(s.driver, s.order, [](const json::object& o) {
-            return o.at("state") == "charging" && o.contains("live") && o.at("live").at("energy_wh").as_int64() > 300;
+            return o.at("state") == "charging" && o.contains("live") &&
+                   o.at("live").at("energy_wh").as_int64() > 300;
         });
         ASSERT_EQ(o.at("state"), "charging") << json::serialize(o) << stack.server_log();
     }
     for (auto& s : sessions)
-        ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(s.order) + "/stop", "{}", s.driver).status, 200);
+        ASSERT_EQ(
+            stack.http().post("/api/v1/orders/" + std::to_string(s.order) + "/stop", "{}", s.driver).status,
+            200);
 
     for (auto& s : sessions) {
-        auto settled = stack.wait_order(s.driver, s.order, [](const json::object& o) { return o.at("state") == "settled"; });
+        auto settled = stack.wait_order(s.driver, s.order,
+                                        [](const json::object& o) { return o.at("state") == "settled"; });
         ASSERT_EQ(settled.at("state"), "settled") << json::serialize(settled);
         const UtcMs t1 = SystemClock().now();
         const long long energy = sim_register(*sim, s.charger.code) - s.register_before;
@@ -124,8 +129,11 @@ TEST(ClockSkew, ChargersFiveMinutesBehindOrAheadBillTheSameEnergyCostAndTimesAsO
 
     // The clock put right: the alarm is cleared.
     sim->control("clock SKEW-BEHIND 0");
-    sim->control("plug SKEW-BEHIND 1");  // a status change comes with a meter message, which measures the clock
-    ASSERT_TRUE(eventually([&] { return stack.server_log().find("event=charger_clock_ok code=SKEW-BEHIND") != std::string::npos; }));
+    sim->control(
+        "plug SKEW-BEHIND 1");  // a status change comes with a meter message, which measures the clock
+    ASSERT_TRUE(eventually([&] {
+        return stack.server_log().find("event=charger_clock_ok code=SKEW-BEHIND") != std::string::npos;
+    }));
     alarms = stack.http().get("/api/v1/admin/alarms?active=true", stack.admin_token()).json();
     for (const auto& a : alarms.at("items").as_array()) EXPECT_NE(a.at("charger_code"), "SKEW-BEHIND");
 }

@@ -19,7 +19,8 @@ constexpr long long kElectricity = 10000, kService = 5000;
 
 struct Rig {
     explicit Rig(Stack& s, const std::string& code) : stack(s) {
-        const long long station = stack.create_station(stack.create_tariff(flat_tariff(kElectricity, kService)));
+        const long long station =
+            stack.create_station(stack.create_tariff(flat_tariff(kElectricity, kService)));
         charger = stack.create_charger(station, code);
         driver = stack.driver_token("1355000" + std::to_string(1000 + code.size()));
         stack.topup(driver, 50000);
@@ -32,7 +33,8 @@ struct Rig {
         return r.status == 201 ? r.json().at("id").as_int64() : 0;
     }
     json::object wait(long long id, const char* state) {
-        return stack.wait_order(driver, id, [state](const json::object& o) { return o.at("state") == state; });
+        return stack.wait_order(driver, id,
+                                [state](const json::object& o) { return o.at("state") == state; });
     }
     json::object connector() {
         return sim->status(charger.code).at("charger").at("connectors").as_array().at(0).as_object();
@@ -40,7 +42,8 @@ struct Rig {
     // The start command of order `id` again, as the server sends it (the broker's admin account,
     // which the server uses, may publish to any charger).
     void send_start(long long id) {
-        TestCharger server(stack.broker().port(), stack.broker().admin_user(), stack.broker().admin_password(), false);
+        TestCharger server(stack.broker().port(), stack.broker().admin_user(),
+                           stack.broker().admin_password(), false);
         ASSERT_TRUE(server.connected());
         server.publish_topic("kw/v1/" + charger.code + "/cmd",
                              json::serialize(json::object{{"cmd", "start"},
@@ -70,9 +73,11 @@ TEST(StartRepeat, StartWhoseCommandWasLostIsRepeatedAndChargesBeforeTheStartTime
     // Charging, not cancelled by orders.start_timeout_s (30 s): the repeated start began the session.
     auto charging = rig.wait(id, "charging");
     ASSERT_EQ(charging.at("state"), "charging") << json::serialize(charging) << stack.server_log();
-    EXPECT_NE(stack.server_log().find("event=order_start_repeated order=" + std::to_string(id)), std::string::npos);
+    EXPECT_NE(stack.server_log().find("event=order_start_repeated order=" + std::to_string(id)),
+              std::string::npos);
     EXPECT_EQ(rig.sim_log_count("event=start_dropped code=" + rig.charger.code), 1);
-    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", rig.driver).status, 200);
+    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", rig.driver).status,
+              200);
     auto settled = rig.wait(id, "settled");
     ASSERT_EQ(settled.at("state"), "settled") << json::serialize(settled);
     const long long energy = sim_register(*rig.sim, rig.charger.code) - before;
@@ -85,9 +90,11 @@ TEST(StartRepeat, AcknowledgedStartIsNotRepeated) {
     Rig rig(stack, "REP-ACKED");
     rig.sim->control("hold-tx " + rig.charger.code + " on");  // acked, but the order stays starting
     const long long id = rig.start();
-    ASSERT_TRUE(eventually([&] { return rig.sim_log_count("event=ack code=" + rig.charger.code + " cmd=start") >= 1; }));
+    ASSERT_TRUE(eventually(
+        [&] { return rig.sim_log_count("event=ack code=" + rig.charger.code + " cmd=start") >= 1; }));
     std::this_thread::sleep_for(7s);  // longer than the 5 s between repeats
-    EXPECT_EQ(stack.server_log().find("event=order_start_repeated order=" + std::to_string(id)), std::string::npos);
+    EXPECT_EQ(stack.server_log().find("event=order_start_repeated order=" + std::to_string(id)),
+              std::string::npos);
     rig.sim->control("hold-tx " + rig.charger.code + " off");
     EXPECT_EQ(rig.wait(id, "charging").at("state"), "charging");
 }
@@ -99,8 +106,8 @@ TEST(StartRepeat, RepeatedStartOfTheRunningSessionIsAcceptedAndStartsNoSecondOne
     const long long id = rig.start();
     ASSERT_EQ(rig.wait(id, "charging").at("state"), "charging");
     const json::object running = rig.connector();
-    const std::string accepted = "event=ack code=" + rig.charger.code + " cmd=start corr=o" + std::to_string(id) +
-                                 "-start connector=1 accepted=true";
+    const std::string accepted = "event=ack code=" + rig.charger.code + " cmd=start corr=o" +
+                                 std::to_string(id) + "-start connector=1 accepted=true";
     ASSERT_EQ(rig.sim_log_count(accepted), 1);
     rig.send_start(id);
     ASSERT_TRUE(eventually([&] { return rig.sim_log_count(accepted) == 2; })) << rig.sim->log_tail();
@@ -110,7 +117,8 @@ TEST(StartRepeat, RepeatedStartOfTheRunningSessionIsAcceptedAndStartsNoSecondOne
     EXPECT_EQ(order.at("state"), "charging");
     EXPECT_EQ(order.at("tx_id"), running.at("tx_id"));
     // The one session settles with the charger's energy.
-    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", rig.driver).status, 200);
+    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", rig.driver).status,
+              200);
     auto settled = rig.wait(id, "settled");
     ASSERT_EQ(settled.at("state"), "settled") << json::serialize(settled);
     EXPECT_EQ(settled.at("energy_wh").as_int64(), sim_register(*rig.sim, rig.charger.code) - before);
@@ -121,7 +129,8 @@ TEST(StartRepeat, StartRepeatedAfterTheSessionEndedIsRefusedAndTheSettledOrderIs
     Rig rig(stack, "REP-ENDED");
     const long long id = rig.start();
     ASSERT_EQ(rig.wait(id, "charging").at("state"), "charging");
-    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", rig.driver).status, 200);
+    ASSERT_EQ(stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", rig.driver).status,
+              200);
     const json::object settled = rig.wait(id, "settled");
     ASSERT_EQ(settled.at("state"), "settled") << json::serialize(settled);
     const long long balance = stack.balance(rig.driver);
@@ -129,19 +138,21 @@ TEST(StartRepeat, StartRepeatedAfterTheSessionEndedIsRefusedAndTheSettledOrderIs
 
     rig.send_start(id);  // a repeat that arrives late
     ASSERT_TRUE(eventually([&] {
-        return rig.sim_log_count("cmd=start corr=o" + std::to_string(id) + "-start connector=1 accepted=false "
+        return rig.sim_log_count("cmd=start corr=o" + std::to_string(id) +
+                                 "-start connector=1 accepted=false "
                                  "reason=already_ended") == 1;
     })) << rig.sim->log_tail();
     ASSERT_TRUE(eventually([&] {
-        return stack.server_log().find("event=start_repeat_after_end code=" + rig.charger.code + " order=" +
-                                       std::to_string(id)) != std::string::npos;
+        return stack.server_log().find("event=start_repeat_after_end code=" + rig.charger.code +
+                                       " order=" + std::to_string(id)) != std::string::npos;
     })) << stack.server_log();
     // No second session at the charger; the order, the wallet and the ledger as they were.
     EXPECT_EQ(rig.sim_log_count("event=tx_started code=" + rig.charger.code), 1);
     EXPECT_EQ(rig.connector().at("tx_id"), "");
     EXPECT_EQ(sim_register(*rig.sim, rig.charger.code), register_after);
     auto order = stack.http().get("/api/v1/orders/" + std::to_string(id), rig.driver).json().as_object();
-    for (const char* field : {"state", "stop_reason", "energy_wh", "total_fen", "paid_fen", "stopped_at", "settled_at"})
+    for (const char* field :
+         {"state", "stop_reason", "energy_wh", "total_fen", "paid_fen", "stopped_at", "settled_at"})
         EXPECT_EQ(order.at(field), settled.at(field)) << field;
     EXPECT_EQ(stack.balance(rig.driver), balance);
 }

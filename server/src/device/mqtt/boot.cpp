@@ -6,7 +6,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_boot(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+void handle_boot(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
     ChargerBooted e;
     e.code = code;
     e.vendor = domain::optional_string(p, "vendor", 100).value_or("");
@@ -14,6 +14,7 @@ void handle_boot(app::Context& ctx, const std::string& code, const boost::json::
     e.firmware = domain::optional_string(p, "firmware", 100).value_or("");
     e.boot_id = domain::require_string(p, "boot_id", 64);
     e.at = reported_time(p);
+    e.received_at = received_at;
     service::apply_boot(ctx, e);
 }
 

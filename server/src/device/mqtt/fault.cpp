@@ -7,7 +7,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_fault(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+void handle_fault(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
     FaultReported e;
     e.code = code;
     const std::int64_t connector = domain::optional_int(p, "connector").value_or(0);
@@ -21,6 +21,7 @@ void handle_fault(app::Context& ctx, const std::string& code, const boost::json:
     e.severity = *parsed;
     e.connector = static_cast<int>(connector);
     e.at = reported_time(p);
+    e.received_at = received_at;
     service::apply_fault(ctx, e);
 }
 

@@ -5,8 +5,8 @@
 
 namespace kw::device::mqtt {
 
-void handle_heartbeat(app::Context& ctx, const std::string& code, const boost::json::object& p) {
-    service::apply_heartbeat(ctx, Heartbeat{code, reported_time(p)});
+void handle_heartbeat(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+    service::apply_heartbeat(ctx, Heartbeat{code, reported_time(p), received_at});
 }
 
 }  // namespace kw::device::mqtt

@@ -5,7 +5,8 @@
 namespace kw::domain {
 namespace {
 
-constexpr UtcMs kNow = 1'780'000'000'000;
+constexpr UtcMs kNow = 1'780'000'000'000;  // the message reached the server
+constexpr UtcMs kHandled = kNow + 7;       // and was handled a little later
 
 TEST(ChargerClock, OffsetWithinToleranceCountsAsNone) {
     EXPECT_EQ(next_clock_offset(std::nullopt, 4'000), 0);
@@ -26,23 +27,25 @@ TEST(ChargerClock, SmallChangesOfAMeasuredOffsetDoNotMoveIt) {
 }
 
 TEST(ChargerClock, ReportedTimeIsShiftedOntoTheServersClock) {
-    EXPECT_EQ(on_server_clock(kNow - 300'000, -300'000, kNow), kNow);                    // 5 minutes behind
-    EXPECT_EQ(on_server_clock(kNow + 300'000 - 20'000, 300'000, kNow), kNow - 20'000);  // ahead; a replay 20 s old
+    EXPECT_EQ(on_server_clock(kNow - 300'000, -300'000, kNow, kHandled), kNow);  // 5 minutes behind
+    // 5 minutes ahead; a replay 20 s old.
+    EXPECT_EQ(on_server_clock(kNow + 300'000 - 20'000, 300'000, kNow, kHandled), kNow - 20'000);
 }
 
-TEST(ChargerClock, MissingOrImplausibleTimeBecomesTheReceiveTime) {
-    EXPECT_EQ(on_server_clock(0, 300'000, kNow), kNow);  // no ts sent
-    EXPECT_EQ(on_server_clock(kNow + kClockBelievedMs + 1, std::nullopt, kNow), kNow);
-    EXPECT_EQ(on_server_clock(kNow - kClockBelievedMs - 1, 0, kNow), kNow);
-    EXPECT_EQ(on_server_clock(kNow + 200'000, std::nullopt, kNow), kNow + 200'000);  // never measured: believed
+TEST(ChargerClock, MissingOrImplausibleTimeBecomesWhenTheMessageIsHandled) {
+    EXPECT_EQ(on_server_clock(0, 300'000, kNow, kHandled), kHandled);  // no ts sent
+    EXPECT_EQ(on_server_clock(kNow + kClockBelievedMs + 1, std::nullopt, kNow, kHandled), kHandled);
+    EXPECT_EQ(on_server_clock(kNow - kClockBelievedMs - 1, 0, kNow, kHandled), kHandled);
+    // Never measured (no ts in its boot and heartbeats): believed within kClockBelievedMs.
+    EXPECT_EQ(on_server_clock(kNow + 200'000, std::nullopt, kNow, kHandled), kNow + 200'000);
 }
 
 TEST(ChargerClock, TimeFromTheFutureOfAMeasuredClockBecomesTheReceiveTime) {
     // Measured right, then the clock jumped 5 minutes ahead: the next tx event cannot be from then.
-    EXPECT_EQ(on_server_clock(kNow + 300'000, 0, kNow), kNow);
-    EXPECT_EQ(on_server_clock(kNow + 3, 0, kNow), kNow);  // the measurement's delay: never later than received
+    EXPECT_EQ(on_server_clock(kNow + 300'000, 0, kNow, kHandled), kNow);
+    EXPECT_EQ(on_server_clock(kNow + 3, 0, kNow, kHandled), kNow);  // the delay of the measuring message
     // A jump back is not noticed this way (a replay is older too): the order's bounds apply to it.
-    EXPECT_EQ(on_server_clock(kNow - 300'000, 0, kNow), kNow - 300'000);
+    EXPECT_EQ(on_server_clock(kNow - 300'000, 0, kNow, kHandled), kNow - 300'000);
 }
 
 }  // namespace
