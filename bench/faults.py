@@ -41,6 +41,9 @@ class Harness:
         self.lost_tokens = set()  # tokens an empty Redis lost (a 401 for any other is a violation)
         self.logouts = []  # tokens refused (401) although Redis kept them, this round
         self.refusals = {}  # what the API answered the last recovery probe
+        self.skew_hold_s = 10 if args.smoke else 30
+        self.after_round = []    # what a fault puts back once its round is measured (e.g. the clocks)
+        self.fault_stopped = []  # orders a fault stopped itself: settled and checked with the round's
         self.active = {}  # order id -> (driver, (charger, connector))
         self.scheduled = {}  # schedule id -> (driver, (charger, connector)) until it fires or fails
         self.probes, self.probe_orders = [], []  # drivers and orders of the recovery probes
@@ -267,9 +270,8 @@ def main():
             time.sleep(delay)
             log(f"fault {i}/{len(rounds)}: {fault} ({len(h.active)} sessions running, {len(stopped)} stopping)")
             what = fl.FAULTS[fault](h)
-            if what is None:
-                rows.append({"n": i, "fault": fault, "what": "not implemented", "recovery_s": None})
-                continue
+            stopped += h.fault_stopped
+            h.fault_stopped = []
             over = time.time()
             rec = h.recovery(over, 180)
             left = h.settled(stopped + h.probe_orders[-1:], 120)
@@ -286,6 +288,9 @@ def main():
                          "probe_refused": h.refusals, "violations": violations, "new_violations": new_ones(violations)})
             log(f"  {what}; recovery {rec} s (probe refused: {h.refusals or 'never'}); stopped {len(stopped)}, not settled {len(left)}; {counts}; "
                 f"violations {violations or 'none'}")
+            for undo in h.after_round:
+                undo()
+            h.after_round = []
         # The end: every schedule due, every session stopped and settled, the invariants once more.
         def all_due():
             h.collect_fired()

@@ -90,8 +90,26 @@ def simulator_crash(h):
 
 
 def clock_skew(h):
-    """Not implemented: kilowatt-sim has no clock offset yet (see bench/README.md)."""
-    return None
+    """Half the chargers' clocks 5 minutes wrong (+300 s and -300 s in turn), set at runtime like a
+    clock that jumps, for the whole round: sessions run for h.skew_hold_s on them, a fifth of those
+    on skewed chargers are stopped (their ended events carry the wrong clock), the recovery and the
+    invariants are measured still skewed; the clocks are put right after the round (h.after_round)."""
+    skewed, n = set(), 0
+    for sim in h.stack.sims:
+        for c in h.stack.sim_control(sim, "status")["chargers"]:
+            if n % 2 == 0:
+                offset = 300 if n % 4 == 0 else -300
+                h.stack.sim_control(sim, f"clock {c['code']} {offset}")
+                skewed.add(c["code"])
+            n += 1
+    h.after_round.append(lambda: [h.stack.sim_control(sim, "clock all 0") for sim in h.stack.sims])
+    time.sleep(h.skew_hold_s)
+    on_skewed = sorted(oid for oid, (_, (code, _k)) in h.active.items() if code in skewed)
+    for oid in on_skewed[:max(1, len(on_skewed) // 5)]:
+        driver, _ = h.active.pop(oid)
+        h.call("POST", f"/api/v1/orders/{oid}/stop", driver=driver)
+        h.fault_stopped.append(oid)
+    return f"{len(skewed)} of {n} chargers' clocks 300 s ahead/behind for {h.skew_hold_s} s + the round"
 
 
 FAULTS = {
@@ -104,4 +122,5 @@ FAULTS = {
     "db-outage": database_outage,
     "net-cut": network_cut,
     "sim-crash": simulator_crash,
+    "clock-skew": clock_skew,
 }

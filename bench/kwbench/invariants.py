@@ -62,6 +62,10 @@ def check(stack, ended, charging, watchers):
     # timeout): the energy would be free and the connector blocked.
     out["charger charges a closed order"] = [f"{oid} ({where}, {orders[oid]['state']})" for oid, where in charging.items()
                                              if oid in orders and orders[oid]["state"] not in ACTIVE]
+    # Order times on the server's clock (chargers' clocks may be wrong, the clock-skew fault): no
+    # session stopped after the server settled it, none started after it stopped.
+    out["order times on the server's clock"] = [int(r[0]) for r in sql(
+        stack, "SELECT id FROM orders WHERE state = 'settled' AND (stopped_at > settled_at OR started_at > stopped_at)")]
     # Every schedule fired at most once, and none was forgotten: two minutes after its time each one
     # has fired (an order) or failed (with its reason), whatever was down when it was due (a schedule
     # an instance died firing is finished by another after 60 s).

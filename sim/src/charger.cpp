@@ -38,6 +38,7 @@ Charger::Charger(net::any_io_executor ex, ChargerSpec spec, const SimSettings& s
       settings_(settings),
       rng_(seed_for(settings.seed, spec_.code)),
       boot_id_(new_boot_id()),
+      clock_offset_(std::chrono::seconds(settings.clock_offset_s)),
       heartbeat_timer_(ex),
       boot_timer_(ex),
       tick_timer_(ex),
@@ -127,7 +128,7 @@ void Charger::send_boot() {
                spec_.rated_w,
                spec_.connectors,
                boot_id_};
-    publish("boot", boot_payload(b, std::chrono::system_clock::now()), 1);
+    publish("boot", boot_payload(b, wall_now()), 1);
     // No boot_result (no server subscribed yet, or it lost the message): boot again, backing off.
     const int wait_s = std::min(5 << std::min(boot_attempts_, 4), 60);
     ++boot_attempts_;
@@ -161,7 +162,7 @@ void Charger::on_boot_result(const Command& c) {
 }
 
 void Charger::after_boot() {
-    const auto now = std::chrono::system_clock::now();
+    const auto now = wall_now();
     for (auto& con : connectors_) {
         publish_status(con);
         publish_meter(con);
@@ -179,7 +180,7 @@ void Charger::schedule_heartbeat() {
     heartbeat_timer_.expires_after(seconds(heartbeat_s_));
     heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec || !online()) return;
-        publish("heartbeat", heartbeat_payload(std::chrono::system_clock::now()), 0);
+        publish("heartbeat", heartbeat_payload(wall_now()), 0);
         // A tx event still unacknowledged a heartbeat later was lost on its way or not stored by the
         // server (its database was down, the instance that received it died): publish it again.
         replay_tx();
@@ -273,12 +274,22 @@ void Charger::reboot() {
         con.limit_w = -1;
         con.status = idle_status(con);
     }
+    for (auto& con : connectors_) con.ended_orders.clear();  // a new boot remembers nothing
     boot_id_ = new_boot_id();
     tx_counter_ = 0;
     reboot_timer_.expires_after(milliseconds(settings_.reboot_ms));
     reboot_timer_.async_wait([this](boost::system::error_code ec) {
         if (!ec) connect();
     });
+}
+
+WallTime Charger::wall_now() const {
+    return std::chrono::time_point_cast<WallTime::duration>(std::chrono::system_clock::now() + clock_offset_);
+}
+
+void Charger::set_clock_offset(int seconds) {
+    clock_offset_ = std::chrono::seconds(seconds);
+    spdlog::info("event=clock_offset code={} offset_s={}", spec_.code, seconds);
 }
 
 void Charger::hold_tx(bool on) {
@@ -325,6 +336,7 @@ json::object Charger::status_json() const {
                         {"unacked", store_.pending_count()},
                         {"hold_tx", held_},
                         {"drop_next_acks", drop_starts_},
+                        {"clock_offset_s", std::chrono::duration_cast<seconds>(clock_offset_).count()},
                         {"connectors", std::move(cons)}};
 }
 

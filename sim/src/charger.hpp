@@ -56,6 +56,8 @@ class Charger {
     void ev_full(int connector);
     void set_power(int connector, int limit_w);  // < 0: no limit; 0 suspends the session
     void drop_next_starts(int count) { drop_starts_ = count; }
+    // The charger's clock runs this far from the real time (a wrong clock): every ts it sends.
+    void set_clock_offset(int seconds);
     int duplicate_tx();  // re-publishes the event history; returns how many
     void hold_tx(bool on);
 
@@ -73,6 +75,7 @@ class Charger {
     void schedule_heartbeat();
     void publish(std::string_view kind, std::string payload, int qos, std::string correlation = {});
     bool online() const { return booted_ && connected(); }
+    WallTime wall_now() const;  // the charger's own clock: real time + clock offset
     void cancel_timers();
 
     // sessions (charger_sessions.cpp)
@@ -105,6 +108,7 @@ class Charger {
     bool started_ = false;
     bool held_ = false;
     int drop_starts_ = 0;
+    std::chrono::milliseconds clock_offset_{0};
     int heartbeat_s_ = 30;
     int boot_attempts_ = 0;
     std::vector<Connector> connectors_;

@@ -18,7 +18,7 @@ void Charger::raise_fault(int number, const std::string& code, const std::string
     if (severity != "info" && severity != "warning" && severity != "error")
         throw std::invalid_argument("severity must be info, warning or error");
     if (number != 0) connector_at(number);  // validates
-    const auto now = std::chrono::system_clock::now();
+    const auto now = wall_now();
     spdlog::info("event=fault_raised code={} connector={} fault={} severity={}", spec_.code, number, code,
                  severity);
     if (online())
@@ -36,7 +36,7 @@ void Charger::raise_fault(int number, const std::string& code, const std::string
 
 void Charger::clear_fault(int number) {
     if (number != 0) connector_at(number);
-    const auto now = std::chrono::system_clock::now();
+    const auto now = wall_now();
     for (auto& con : connectors_) {
         if (number != 0 && con.number != number) continue;
         if (con.fault.empty()) continue;

@@ -32,7 +32,7 @@ void Charger::handle_start(const Command& c, const std::string& correlation) {
     }
     Connector& con = connectors_[c.connector - 1];
     const std::string refusal = start_refusal(con, *c.order_id);
-    if (refusal == "already_running") {
+    if (refusal == "already_running") {  // a repeated start: the same answer, nothing new
         send_ack(c, correlation, true, "");
         return;
     }
@@ -65,7 +65,7 @@ void Charger::handle_stop(const Command& c, const std::string& correlation) {
 
 void Charger::begin_session(Connector& con, std::int64_t order_id) {
     finish_timers_[con.number - 1]->cancel();
-    const auto now = std::chrono::system_clock::now();
+    const auto now = wall_now();
     Session s;
     s.tx_id = fmt::format("{}-{}-{}", spec_.code, boot_id_, ++tx_counter_);
     s.order_id = order_id;
@@ -100,9 +100,10 @@ void Charger::end_session(Connector& con, std::string_view reason, ConnectorStat
                  ended.meter_wh - ended.meter_start_wh);
     con.last_tx_id = s.tx_id;
     con.last_order_id = s.order_id;
+    remember_ended(con, s.order_id);
     con.session.reset();
     con.power_w = 0;
-    store_tx(ended.tx_id, ended.seq, tx_ended_payload(ended, std::chrono::system_clock::now()));
+    store_tx(ended.tx_id, ended.seq, tx_ended_payload(ended, wall_now()));
     set_status(con, next);
     if (next == ConnectorStatus::kFinishing) schedule_finish(con);
 }
@@ -132,7 +133,7 @@ void Charger::set_status(Connector& con, ConnectorStatus status) {
 void Charger::publish_status(const Connector& con) {
     if (!online()) return;
     publish("status",
-            status_payload(con.number, status_name(con.status), con.fault, std::chrono::system_clock::now()),
+            status_payload(con.number, status_name(con.status), con.fault, wall_now()),
             1);
 }
 
@@ -152,7 +153,7 @@ void Charger::publish_meter(Connector& con) {
     }
     m.voltage_v = con.session || spec_.kind == ChargerKind::kAc ? voltage_v(curve, soc) : 0.0;
     m.current_a = current_a(curve, m.power_w, m.voltage_v);
-    publish("meter", meter_payload(m, std::chrono::system_clock::now()), 0);
+    publish("meter", meter_payload(m, wall_now()), 0);
 }
 
 bool Charger::update_energy(Connector& con) {

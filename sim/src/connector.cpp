@@ -1,5 +1,7 @@
 #include "connector.hpp"
 
+#include <algorithm>
+
 namespace kw::sim {
 
 std::string_view status_name(ConnectorStatus status) {
@@ -24,10 +26,17 @@ std::string_view status_name(ConnectorStatus status) {
 
 std::string start_refusal(const Connector& c, std::int64_t order_id) {
     if (c.session && c.session->order_id == order_id) return "already_running";
+    if (std::find(c.ended_orders.begin(), c.ended_orders.end(), order_id) != c.ended_orders.end())
+        return "already_ended";
     if (!c.fault.empty() || c.status == ConnectorStatus::kFaulted) return "faulted";
     if (c.status == ConnectorStatus::kUnavailable) return "unavailable";
     if (c.session) return "occupied";
     return "";
+}
+
+void remember_ended(Connector& c, std::int64_t order_id) {
+    c.ended_orders.push_back(order_id);
+    if (c.ended_orders.size() > kEndedOrdersKept) c.ended_orders.erase(c.ended_orders.begin());
 }
 
 std::string stop_refusal(const Connector& c, std::string_view tx_id, std::optional<std::int64_t> order_id) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "power_curve.hpp"
 
@@ -45,14 +46,25 @@ struct Connector {
     int limit_w = -1;        // set-power limit; -1: none
     std::string last_tx_id;  // the last ended transaction, so a repeated stop is answered the same
     std::int64_t last_order_id = -1;
+    // Orders whose session ended here since boot, newest last (at most kEndedOrdersKept): a start
+    // repeated for one of them must not begin a second session.
+    std::vector<std::int64_t> ended_orders;
     std::chrono::steady_clock::time_point last_update{};
     std::chrono::steady_clock::time_point last_meter{};
 };
 
+// How many ended orders a connector remembers: the server repeats a start only while its order is
+// starting (30 s at most), so the last few suffice.
+inline constexpr std::size_t kEndedOrdersKept = 16;
+
 // Why a start for `order_id` is refused: "" when it may start, "already_running" when this very order
-// is already charging here (a redelivered start: answer accepted again, start nothing), otherwise
-// "faulted", "unavailable" or "occupied".
+// is already charging here (a repeated start: answer accepted again, start nothing), "already_ended"
+// when its session ran here and ended (a repeated start arriving late: never a second session),
+// otherwise "faulted", "unavailable" or "occupied".
 std::string start_refusal(const Connector& c, std::int64_t order_id);
+
+// Records that the session of `order_id` ended on this connector (keeps the newest kEndedOrdersKept).
+void remember_ended(Connector& c, std::int64_t order_id);
 
 // Why a stop is refused: "" when the running session matches (tx_id and order_id checked when
 // given), "already_stopped" when it names the last ended session (a redelivered stop), otherwise

@@ -41,6 +41,13 @@ int to_int(const std::string& s, std::string_view what) {
     return v;
 }
 
+// A clock offset in seconds, within a year either way (as --clock-offset-s).
+int clock_offset(const std::string& s) {
+    const int v = to_int(s, "seconds");
+    if (v < -86400 * 366 || v > 86400 * 366) throw std::invalid_argument("clock offset beyond a year");
+    return v;
+}
+
 std::string ok(json::object extra = {}) {
     json::object o{{"ok", true}};
     for (auto& kv : extra) o[kv.key()] = std::move(kv.value());
@@ -55,7 +62,7 @@ constexpr std::string_view kUsage =
     "commands: status [CODE] | summary | kill CODE | reconnect CODE | reboot CODE | stop-local CODE N | "
     "fault CODE N FAULT [info|warning|error] | clear-fault CODE N | plug CODE N | unplug CODE N | "
     "ev-full CODE N | set-power CODE N W | drop-next-acks CODE K | duplicate-tx CODE | hold-tx CODE on|off | "
-    "quit";
+    "clock CODE|all SECONDS | quit";
 
 }  // namespace
 
@@ -70,6 +77,11 @@ std::string execute_control(Fleet& fleet, std::string_view line, bool& quit) {
             return ok();
         }
         if (cmd == "summary") return ok(fleet.summary());
+        if (cmd == "clock" && w.size() == 3 && w[1] == "all") {
+            const int offset = clock_offset(w[2]);
+            for (const auto& c : fleet.chargers()) c->set_clock_offset(offset);
+            return ok({{"chargers", fleet.chargers().size()}});
+        }
         if (cmd == "status" && w.size() == 1) {
             json::array all;
             for (const auto& c : fleet.chargers()) all.push_back(c->status_json());
@@ -78,7 +90,7 @@ std::string execute_control(Fleet& fleet, std::string_view line, bool& quit) {
         // Everything else names one charger.
         static const std::vector<std::string> kPerCharger = {
             "status", "kill",   "reconnect", "reboot", "duplicate-tx", "stop-local",     "clear-fault",
-            "plug",   "unplug", "ev-full",   "fault",  "set-power",    "drop-next-acks", "hold-tx"};
+            "plug",   "unplug", "ev-full",   "fault",  "set-power",    "drop-next-acks", "hold-tx", "clock"};
         if (std::find(kPerCharger.begin(), kPerCharger.end(), cmd) == kPerCharger.end())
             return fail("unknown command " + cmd + "; " + std::string(kUsage));
         if (w.size() < 2) return fail(cmd + ": missing charger code");
@@ -151,6 +163,11 @@ std::string execute_control(Fleet& fleet, std::string_view line, bool& quit) {
             const int k = to_int(w[2], "count");
             if (k < 0) return fail("count must be >= 0");
             c->drop_next_starts(k);
+            return ok();
+        }
+        if (cmd == "clock") {
+            need(3);
+            c->set_clock_offset(clock_offset(w[2]));
             return ok();
         }
         if (cmd == "hold-tx") {

@@ -94,6 +94,10 @@ int main(int argc, char** argv) {
     app.add_option("--vendor", settings.vendor, "boot.vendor")->capture_default_str();
     app.add_option("--model", settings.model, "boot.model (default SIM-<kind><kW>)");
     app.add_option("--firmware", settings.firmware, "boot.firmware")->capture_default_str();
+    app.add_option("--clock-offset-s", settings.clock_offset_s,
+                   "every charger's clock runs this many seconds off the real time (its ts fields)")
+        ->check(CLI::Range(-86400 * 366, 86400 * 366))
+        ->capture_default_str();
     app.add_option("--connect-rate", connect_rate, "new connections per second")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();

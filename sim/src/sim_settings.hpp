@@ -19,6 +19,7 @@ struct SimSettings {
     double battery_wh = 60000.0;
     int finishing_ms = 2000;  // how long a connector shows "finishing" before "available"
     int reboot_ms = 2000;     // how long a rebooting charger stays off the network
+    int clock_offset_s = 0;   // every charger's clock this far from the real time (control: clock)
 };
 
 }  // namespace kw::sim

@@ -11,15 +11,23 @@
 
 namespace kw::device {
 
-// The charger (by its code) every event comes from.
+// The charger (by its code) every event comes from. Every `at` is the charger's clock as it
+// reported it (0: it sent no time): the service measures that clock from the events sent as things
+// happen and puts every time on the server's clock (domain/charger_clock.hpp).
 struct ChargerBooted {
     std::string code;
     std::string boot_id;  // new at every power-up: a change while sessions run means they were lost
     std::string vendor, model, firmware;
+    UtcMs at = 0;
+    // When the server received it, before any queueing (0: when handled): a time it sent none of, and
+    // the reference its clock is measured against.
+    UtcMs received_at = 0;
 };
 
 struct Heartbeat {
     std::string code;
+    UtcMs at = 0;
+    UtcMs received_at = 0;
 };
 
 enum class ConnectorStatus { available, preparing, charging, suspended, finishing, faulted, unavailable };
@@ -32,6 +40,7 @@ struct ConnectorStatusChanged {
     int connector = 0;
     ConnectorStatus status = ConnectorStatus::available;
     UtcMs at = 0;
+    UtcMs received_at = 0;
 };
 
 // A reading of a connector's cumulative energy register (and what else the charger measured).
@@ -45,6 +54,10 @@ struct MeterSample {
     std::optional<std::int64_t> soc;
     UtcMs at = 0;
     std::string tx_id;  // the transaction running on the connector ("" if none or not told)
+    // Sent as it was measured (a meter message): its time also measures the charger's clock. False
+    // for a reading inside a replayable event, whose time is already on the server's clock.
+    bool live = true;
+    UtcMs received_at = 0;
 };
 
 // Why the charger ended a transaction, as the charger saw it.
@@ -63,6 +76,7 @@ struct TransactionEvent {
     std::int64_t order_id = 0;  // the order the server's start command named (0: none)
     std::int64_t meter_wh = 0;  // the register at the event
     UtcMs at = 0;
+    UtcMs received_at = 0;
     // ended only:
     ChargerStopReason reason = ChargerStopReason::other;
     std::optional<std::int64_t> meter_start_wh;  // the register at the start, if the start was missed
@@ -100,6 +114,7 @@ struct FaultReported {
     std::string message;
     bool cleared = false;
     UtcMs at = 0;
+    UtcMs received_at = 0;
 };
 
 // The charger's connection is gone (last will, clean shutdown notice, socket closed).

@@ -57,6 +57,7 @@ ChargerLive charger_from(const RedisReply& online, const RedisReply& hash) {
     out.last_seen = to_int(f["last_seen"]);
     out.boot_id = f["boot_id"];
     out.station_id = to_int(f["station_id"]);
+    if (auto it = f.find("clock_offset_ms"); it != f.end() && !it->second.empty()) out.clock_offset_ms = to_int(it->second);
     return out;
 }
 
@@ -167,6 +168,16 @@ void LiveState::set_boot(const std::string& code, const std::string& boot_id, Ut
 void LiveState::set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at) {
     redis_.command({"HSET", key("conn", code + ":" + std::to_string(number)), "status", status, "status_at",
                     std::to_string(at)});
+}
+
+void LiveState::set_clock_offset(const std::string& code, UtcMs offset_ms) {
+    redis_.command({"HSET", key("charger", code), "clock_offset_ms", std::to_string(offset_ms)});
+}
+
+std::optional<UtcMs> LiveState::clock_offset(const std::string& code) {
+    const auto reply = redis_.command({"HGET", key("charger", code), "clock_offset_ms"});
+    if (reply.is_nil() || reply.str.empty()) return std::nullopt;
+    return to_int(reply.str);
 }
 
 std::vector<std::string> LiveState::connector_meter_command(const std::string& code, int number,

@@ -2,7 +2,8 @@
 // Live charger state in Redis, the single truth for "is it online, what is it doing now":
 //   <prefix>online:<code>            "1" with a TTL of heartbeat_s * missed_heartbeats; gone = offline
 //   <prefix>presence                 sorted set code -> last heartbeat ms (finds chargers that went silent)
-//   <prefix>charger:<code>           hash: boot_id, boot_at, station_id, last_seen, vendor, model, firmware
+//   <prefix>charger:<code>           hash: boot_id, boot_at, station_id, last_seen, vendor, model, firmware,
+//                                    clock_offset_ms (charger clock - server clock; absent: never measured)
 //   <prefix>conn:<code>:<n>          hash: status, power_w, energy_wh, voltage_v, current_a, soc, at,
 //                                    order_id, tx_id
 //   <prefix>presence_since           ms since which this Redis has tracked presence (set when missing:
@@ -38,6 +39,7 @@ struct ChargerLive {
     UtcMs last_seen = 0;
     std::string boot_id;          // empty: never booted here (unknown to live state)
     std::int64_t station_id = 0;  // recorded at boot
+    std::optional<UtcMs> clock_offset_ms;  // domain/charger_clock.hpp; nullopt: never measured
 };
 
 class LiveState {
@@ -80,6 +82,9 @@ public:
     void set_boot(const std::string& code, const std::string& boot_id, UtcMs now, std::int64_t station_id,
                   const std::string& vendor, const std::string& model, const std::string& firmware);
     void set_connector_status(const std::string& code, int number, const std::string& status, UtcMs at);
+    void set_clock_offset(const std::string& code, UtcMs offset_ms);
+    // The charger's clock offset alone (one HGET); nullopt: never measured.
+    std::optional<UtcMs> clock_offset(const std::string& code);
     // The HSET that records a meter sample, for the caller to send in one pipeline with its other
     // writes (the meter sample is the hot path: one round trip fewer per sample).
     std::vector<std::string> connector_meter_command(const std::string& code, int number, const ConnectorLive& sample) const;

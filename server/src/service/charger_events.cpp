@@ -1,4 +1,6 @@
 // Charger events other than meter samples and transactions (charger_meter.cpp, charger_tx.cpp).
+// Boot and heartbeat measure the charger's clock; the times of the others are put on the server's
+// clock (service/charger_clock.hpp).
 #include "service/charger_events.hpp"
 
 #include <boost/json.hpp>
@@ -11,6 +13,8 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/live_record.hpp"
+#include "service/charger_clock.hpp"
+#include "service/command_repeats.hpp"
 #include "service/orders.hpp"
 #include "store/alarms_repo.hpp"
 #include "store/db.hpp"
@@ -51,10 +55,11 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
         tr.commit();
     }
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
-    const std::string in_redis = live.charger(e.code).boot_id;  // empty: Redis lost the live record
+    const live::ChargerLive before = live.charger(e.code);  // no boot id: Redis lost the live record
     // Boots recorded before SQL kept boot ids are known to Redis alone.
-    if (previous.empty()) previous = in_redis;
+    if (previous.empty()) previous = before.boot_id;
     live.set_boot(e.code, e.boot_id, now, charger.station_id, e.vendor, e.model, e.firmware);
+    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, e.received_at ? e.received_at : now);
     live.mark_seen(e.code, now, ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats);
     // A new boot id while sessions were running: the charger restarted and lost them. Close them at
     // their last known reading; an ended event it still holds is replayed later and applied once.
@@ -63,7 +68,7 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
             spdlog::warn("event=charger_rebooted_mid_session code={} order={}", e.code, o.id);
             settle_at_last_meter(ctx, o.id, domain::StopReason::charger_rebooted);
         }
-    } else if (in_redis.empty()) {
+    } else if (before.boot_id.empty()) {
         restore_sessions(ctx, e.code, active);  // the same boot: its sessions go on
     }
     ctx.commands.send(e.code, device::BootAccepted{static_cast<int>(ctx.config.orders.heartbeat_s), now});
@@ -75,8 +80,10 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
 
 void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
     const auto before = live::LiveState(ctx.redis, ctx.config.redis.prefix).charger(e.code);
+    const UtcMs received = e.received_at ? e.received_at : ctx.clock.now();
     if (!before.boot_id.empty()) {
         mark_seen(ctx, e.code, before.station_id, before.online);
+        measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, received);
         return;
     }
     // Redis lost the live record (or the charger never booted): rebuilt, and marked seen. Only a
@@ -91,6 +98,7 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
         throw;
     }
     if (!restored) throw Error(Errc::not_found, "unknown charger");
+    measure_charger_clock(ctx, e.code, before.clock_offset_ms, e.at, received);
 }
 
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& e) {
@@ -99,20 +107,31 @@ void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChan
     if (e.connector < 1 || e.connector > charger.connectors)
         throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));
     const std::string status(device::to_string(e.status));
-    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, e.at);
+    const UtcMs at = on_server_clock(ctx, e.code, e.at, e.received_at);
+    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, at);
     push_charger_event(ctx, e.code, charger.station_id, e.connector, "status",
-                       {{"status", status}, {"at", format_utc(e.at)}});
+                       {{"status", status}, {"at", format_utc(at)}});
 }
 
 void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& e) {
-    if (!e.command || e.command->kind != device::CommandKind::start || e.accepted) return;
-    // The start of an order was refused: cancel it at no charge.
+    if (!e.command || e.command->kind != device::CommandKind::start) return;
     const store::ChargerRef charger = known_charger(ctx, e.code);
     {
         auto sql = ctx.db.session();
         auto order = store::find_order(*sql, e.command->order_id);
         if (!order || order->charger_id != charger.id) return;  // another charger's order: ignore
     }
+    if (e.accepted) {
+        start_acknowledged(ctx, e.command->order_id);  // no more repeats of this start
+        return;
+    }
+    if (e.reason == "already_ended") {
+        // A repeated start that reached the charger after the session it began had ended: the
+        // session's tx events (kept until acknowledged) settle the order; cancelling it would not.
+        spdlog::info("event=start_repeat_after_end code={} order={}", e.code, e.command->order_id);
+        return;
+    }
+    // The start of an order was refused: cancel it at no charge (a no-op once it is not starting).
     cancel_start(ctx, e.command->order_id, domain::StopReason::start_rejected);
 }
 
@@ -120,12 +139,13 @@ void apply_fault(app::Context& ctx, const device::FaultReported& e) {
     const store::ChargerRef charger = known_charger(ctx, e.code);
     if (e.connector < 0 || e.connector > charger.connectors) throw Error(Errc::bad_request, "unknown connector");
     const std::string severity(device::to_string(e.severity));
+    const UtcMs at = on_server_clock(ctx, e.code, e.at, e.received_at);
     {
         auto sql = ctx.db.session();
         if (e.cleared)
-            store::clear_alarm(*sql, charger.id, e.connector, e.fault, e.at);
+            store::clear_alarm(*sql, charger.id, e.connector, e.fault, at);
         else
-            store::raise_alarm(*sql, charger.id, e.connector, e.fault, severity, e.message, e.at);
+            store::raise_alarm(*sql, charger.id, e.connector, e.fault, severity, e.message, at);
     }
     spdlog::info("event=charger_fault code={} connector={} fault={} severity={} cleared={}", e.code, e.connector,
                  e.fault, severity, e.cleared);
@@ -134,7 +154,7 @@ void apply_fault(app::Context& ctx, const device::FaultReported& e) {
                         {"severity", severity},
                         {"message", e.message},
                         {"cleared", e.cleared},
-                        {"at", format_utc(e.at)}});
+                        {"at", format_utc(at)}});
 }
 
 void apply_connection_lost(app::Context& ctx, const device::ConnectionLost& e) {

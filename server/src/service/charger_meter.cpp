@@ -19,11 +19,13 @@
 #include <tuple>
 #include <utility>
 
+#include "domain/charger_clock.hpp"
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
 #include "domain/meter.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/charger_clock.hpp"
 #include "service/charger_events.hpp"
 #include "service/live_record.hpp"
 #include "service/orders.hpp"
@@ -45,6 +47,7 @@ void check(const device::MeterSample& e) {
 // A sample that passed every check, with what applying it decided.
 struct Accepted {
     const device::MeterSample* sample = nullptr;
+    UtcMs at = 0;  // the sample's time on the server's clock
     std::int64_t station_id = 0;
     std::int64_t order_id = 0;
     RunningUpdate up;
@@ -97,6 +100,26 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
     std::map<std::int64_t, RunningFields*> running_of;
     for (std::size_t k = 0; k < order_ids.size(); ++k) running_of[order_ids[k]] = &running[k];
 
+    // Each reading's time on the server's clock. A live reading also measures the charger's clock,
+    // once that clock has been measured at all (from the ts of its boot or heartbeats): the offset
+    // follows a clock that jumps (set by NTP) from the next reading on. A charger never measured is
+    // believed within domain::kClockBelievedMs.
+    const UtcMs now = ctx.clock.now();
+    std::map<std::string, std::optional<UtcMs>> offsets;
+    std::vector<UtcMs> at(samples.size());
+    for (const std::size_t i : booted) {
+        const device::MeterSample& e = samples[i];
+        if (!e.live) {
+            at[i] = e.at;
+            continue;
+        }
+        auto [it, added] = offsets.try_emplace(e.code);
+        if (added) it->second = states[slot_of.at({e.code, e.connector})].first.clock_offset_ms;
+        const UtcMs received = e.received_at ? e.received_at : now;
+        if (it->second) it->second = measure_charger_clock(ctx, e.code, it->second, e.at, received);
+        at[i] = domain::on_server_clock(e.at, it->second, received, now);
+    }
+
     // During a session the reading is judged before anything uses it: one that goes backwards or
     // rises faster than the connector's max power is refused and changes nothing (live values,
     // SQL samples, pushes), so the estimate and the bill count each Wh once. One not after the
@@ -110,11 +133,11 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
     for (const std::size_t i : booted) {
         const device::MeterSample& e = samples[i];
         const auto& [charger, connector] = states[slot_of.at({e.code, e.connector})];
-        Accepted a{&e, charger.station_id, connector.order_id, {}};
+        Accepted a{&e, at[i], charger.station_id, connector.order_id, {}};
         const bool awaiting_start = connector.order_id != 0 && connector.tx_id.empty();
         if (a.order_id != 0) {
             try {
-                a.up = running_update(ctx, a.order_id, *running_of.at(a.order_id), e.at, e.energy_wh, e.power_w,
+                a.up = running_update(ctx, a.order_id, *running_of.at(a.order_id), a.at, e.energy_wh, e.power_w,
                                       e.soc);
             } catch (...) {  // e.g. the estimate overflowed: this sample only
                 out[i].error = std::current_exception();
@@ -125,7 +148,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
                     "event=mqtt_rejected charger={} connector={} order={} reason={} energy_wh={} at={} last_wh={} "
                     "last_at={}",
                     e.code, e.connector, a.order_id, domain::to_string(*a.up.rejected), e.energy_wh,
-                    format_utc(e.at), a.up.last.wh, format_utc(a.up.last.at));
+                    format_utc(a.at), a.up.last.wh, format_utc(a.up.last.at));
                 out[i].result = MeterOutcome::Result::refused;
                 continue;
             }
@@ -141,7 +164,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         sample.voltage_v = e.voltage_v;
         sample.current_a = e.current_a;
         sample.soc = e.soc;
-        sample.at = e.at;
+        sample.at = a.at;
         writes.push_back(live.connector_meter_command(e.code, e.connector, sample));
         if (!a.up.write.empty()) writes.push_back(std::move(a.up.write));
         accepted.push_back(std::move(a));
@@ -156,7 +179,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
                             {"energy_register_wh", e.energy_wh},
                             {"voltage_v", e.voltage_v},
                             {"current_a", e.current_a},
-                            {"at", format_utc(e.at)},
+                            {"at", format_utc(a.at)},
                             {"soc", soc_json(e)}});
     }
     bool persist = false;
@@ -168,8 +191,8 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
             if (!a.up.persist_previous && !a.up.persist_current) continue;
             if (a.up.persist_previous)
                 store::insert_sample(*sql, a.order_id, a.up.persist_previous->at, a.up.persist_previous->wh);
-            store::insert_sample(*sql, a.order_id, a.sample->at, a.sample->energy_wh);
-            store::update_meter(*sql, a.order_id, a.sample->energy_wh, a.sample->at);
+            store::insert_sample(*sql, a.order_id, a.at, a.sample->energy_wh);
+            store::update_meter(*sql, a.order_id, a.sample->energy_wh, a.at);
         }
         tr.commit();
     }
@@ -178,7 +201,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         const device::MeterSample& e = *a.sample;
         boost::json::object meter{{"order_id", a.order_id}, {"energy_wh", a.up.energy_wh},
                                   {"cost_fen", a.up.cost_fen}, {"power_w", e.power_w},
-                                  {"at", format_utc(e.at)},   {"soc", soc_json(e)}};
+                                  {"at", format_utc(a.at)},   {"soc", soc_json(e)}};
         ctx.push.publish("order:" + std::to_string(a.order_id), "meter", domain::to_json(meter));
     }
     // Auto-stop: running_update reports a stop once per order (stop_sent), here after the writes.

@@ -8,9 +8,11 @@
 #include <spdlog/spdlog.h>
 
 #include "device/commands.hpp"
+#include "domain/charger_clock.hpp"
 #include "domain/error.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/charger_clock.hpp"
 #include "service/charger_events.hpp"
 #include "service/live_record.hpp"
 #include "service/orders.hpp"
@@ -123,26 +125,38 @@ void apply_update(app::Context& ctx, const device::TransactionEvent& e, const st
     if (!first) spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, e.tx_id, e.seq);
     ack(ctx, e);
     if (first)
-        apply_meter_sample(ctx,
-                           device::MeterSample{e.code, e.connector, e.meter_wh, 0, 0, 0, std::nullopt, e.at, e.tx_id});
+        apply_meter_sample(ctx, device::MeterSample{e.code, e.connector, e.meter_wh, 0, 0, 0, std::nullopt, e.at,
+                                                    e.tx_id, /*live=*/false});
 }
 
 }  // namespace
 
-void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& e) {
-    if (e.seq < 1 || e.meter_wh < 0 || e.connector < 1)
+void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& reported) {
+    if (reported.seq < 1 || reported.meter_wh < 0 || reported.connector < 1)
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
-    if (e.meter_start_wh && *e.meter_start_wh < 0) throw Error(Errc::bad_request, "meter_start_wh out of range");
-    const store::ChargerRef charger = known_charger(ctx, e.code);
+    if (reported.meter_start_wh && *reported.meter_start_wh < 0)
+        throw Error(Errc::bad_request, "meter_start_wh out of range");
+    const store::ChargerRef charger = known_charger(ctx, reported.code);
     // The live record is rebuilt first if Redis lost it; but Redis being down must not keep the
     // event from SQL, which is what bills (a started event refused here left its order starting,
     // and a stop before the replay cancelled it at no charge).
     try {
-        live_record(ctx, e.code);
+        live_record(ctx, reported.code);
     } catch (const std::exception& ex) {
-        spdlog::warn("event=live_record_failed code={} error=\"{}\"", e.code, ex.what());
+        spdlog::warn("event=live_record_failed code={} error=\"{}\"", reported.code, ex.what());
     }
     const UtcMs now = ctx.clock.now();
+    // Its times on the server's clock. Not the receive time: a replayed event may arrive long after
+    // it happened. started_at is bounded by the order's creation when it is used (domain/meter.hpp).
+    device::TransactionEvent e = reported;
+    std::optional<UtcMs> offset;  // unknown while Redis is down: the event still goes to SQL
+    try {
+        offset = charger_clock_offset(ctx, e.code);
+    } catch (const std::exception& ex) {
+        spdlog::warn("event=charger_clock_unknown code={} error=\"{}\"", e.code, ex.what());
+    }
+    e.at = domain::on_server_clock(reported.at, offset, reported.received_at ? reported.received_at : now, now);
+    if (reported.started_at) e.started_at = *reported.started_at - offset.value_or(0);
 
     if (e.kind == Kind::updated) {
         apply_update(ctx, e, charger, now);

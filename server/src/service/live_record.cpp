@@ -75,4 +75,10 @@ live::ChargerLive live_record(app::Context& ctx, const std::string& code) {
     return restore_live_record(ctx, code, record.online).value_or(record);
 }
 
+bool presence_known(app::Context& ctx, UtcMs now) {
+    const auto& cfg = ctx.config.orders;
+    const UtcMs since = live::LiveState(ctx.redis, ctx.config.redis.prefix).presence_since(now);
+    return now - since >= cfg.heartbeat_s * cfg.missed_heartbeats * 1000;
+}
+
 }  // namespace kw::service

@@ -33,4 +33,9 @@ std::optional<live::ChargerLive> restore_live_record(app::Context& ctx, const st
 // The charger's live record, rebuilt first if Redis has lost it (one Redis read otherwise).
 live::ChargerLive live_record(app::Context& ctx, const std::string& code);
 
+// False for a heartbeat period (heartbeat_s x missed_heartbeats) after Redis came back empty (or was
+// new): a charger without presence then is not known to be offline, only not heard from yet. One
+// Redis round trip.
+bool presence_known(app::Context& ctx, UtcMs now);
+
 }  // namespace kw::service

@@ -11,6 +11,7 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/audit.hpp"
+#include "service/live_record.hpp"
 #include "service/running.hpp"
 #include "service/tariff_cache.hpp"
 #include "service/wallet.hpp"
@@ -76,7 +77,11 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         if (!charger) throw Error(Errc::not_found, "no such charger: " + req.charger_code);
         if (req.connector < 1 || !store::connector_exists(*sql, charger->id, req.connector))
             throw Error(Errc::not_found, "no such connector: " + std::to_string(req.connector));
-        if (!live.charger(charger->code).online) throw Error(Errc::charger_offline, "the charger is offline");
+        // Right after Redis came back empty a charger not heard from yet is not known to be offline:
+        // the start is tried (a charger that is really gone never acknowledges it, and the start
+        // timeout cancels the order at no charge).
+        if (!live.charger(charger->code).online && presence_known(ctx, now))
+            throw Error(Errc::charger_offline, "the charger is offline");
         check_connector_status(live.connector(charger->code, req.connector).status);
         // The station's tariff now, from the cache: the order keeps this copy to the end.
         const std::shared_ptr<const TariffCache::Entry> tariff = ctx.tariffs.station(*sql, charger->station_id);
@@ -159,16 +164,21 @@ store::Order request_stop(app::Context& ctx, std::int64_t order_id, StopReason r
     throw Error(Errc::invalid_state, "the order is already " + o.state);
 }
 
-void repeat_stop(app::Context& ctx, std::int64_t order_id) {
+void repeat_command(app::Context& ctx, std::int64_t order_id) {
     store::Order o;
     {
         auto sql = ctx.db.session();
         o = load(*sql, order_id);
     }
-    if (domain::order_state_from_string(o.state) != OrderState::stopping) return;
-    const StopReason reason = o.stop_reason ? domain::stop_reason_from_string(*o.stop_reason) : StopReason::driver;
-    spdlog::info("event=order_stop_repeated order={} reason={}", o.id, domain::to_string(reason));
-    send_stop(ctx, o, reason);
+    const OrderState state = domain::order_state_from_string(o.state);
+    if (state == OrderState::starting) {
+        spdlog::info("event=order_start_repeated order={}", o.id);
+        send_start(ctx, o);
+    } else if (state == OrderState::stopping) {
+        const StopReason reason = o.stop_reason ? domain::stop_reason_from_string(*o.stop_reason) : StopReason::driver;
+        spdlog::info("event=order_stop_repeated order={} reason={}", o.id, domain::to_string(reason));
+        send_stop(ctx, o, reason);
+    }
 }
 
 bool stop_repeat_due(app::Context& ctx, const std::string& what) {

@@ -35,9 +35,9 @@ store::Order start_order(app::Context& ctx, const StartRequest& request);
 // command; stopping: the command is sent again. Terminal orders: invalid_state.
 store::Order request_stop(app::Context& ctx, std::int64_t order_id, domain::StopReason reason);
 
-// A stopping order's stop command again, with its own reason (the sweeper, while the charger has not
-// ended the session). No-op if the order is no longer stopping.
-void repeat_stop(app::Context& ctx, std::int64_t order_id);
+// The command a charger has not confirmed yet, again (service/command_repeats.hpp): a starting
+// order's start, a stopping order's stop with its own reason. No-op in any other state.
+void repeat_command(app::Context& ctx, std::int64_t order_id);
 
 // A stop command can be lost (the broker restarted between the publish and the charger, whose
 // session is a clean one), so a stop that has not had its effect goes out again, at most every

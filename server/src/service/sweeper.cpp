@@ -7,6 +7,8 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/charger_events.hpp"
+#include "service/command_repeats.hpp"
+#include "service/live_record.hpp"
 #include "service/orders.hpp"
 #include "service/schedules.hpp"
 #include "store/db.hpp"
@@ -43,21 +45,8 @@ void sweep(app::Context& ctx) {
             cancel_start(ctx, id, domain::StopReason::start_timeout);
         }
     });
-    guarded("stop_repeats", [&] {
-        // A stop command can be lost (the broker restarted between the publish and the charger, whose
-        // session is a clean one): while an order is stopping, the stop goes out again every
-        // kStopRepeatS, by one instance (a Redis guard), until the charger ends the session or the
-        // stop timeout settles it. A charger answers a repeated stop of an ended session "accepted".
-        std::vector<std::int64_t> ids;
-        const std::int64_t slack_ms = (cfg.stop_timeout_s - kStopRepeatS) * 1000;
-        if (slack_ms <= 0) return;
-        {
-            auto sql = ctx.db.session();
-            ids = store::overdue_orders(*sql, domain::OrderState::stopping, now + slack_ms, 100);
-        }
-        for (auto id : ids)
-            if (stop_repeat_due(ctx, std::to_string(id))) repeat_stop(ctx, id);
-    });
+    // After the start timeouts, so an order cancelled in this pass gets no last start.
+    guarded("command_repeats", [&] { repeat_unconfirmed_commands(ctx, now); });
     guarded("stop_timeouts", [&] {
         std::vector<std::int64_t> ids;
         {
@@ -78,7 +67,7 @@ void sweep(app::Context& ctx) {
     guarded("offline_sessions", [&] {
         // Redis new or emptied less than a heartbeat period ago: who is offline is not known yet
         // (every live charger is heard within that period), so no session is settled as offline.
-        if (now - live.presence_since(now) < cfg.heartbeat_s * cfg.missed_heartbeats * 1000) return;
+        if (!presence_known(ctx, now)) return;
         std::vector<store::Order> silent;
         {
             auto sql = ctx.db.session();

@@ -233,6 +233,22 @@ TEST(ChargingRecovery, NoSessionIsSettledAsOfflineBeforeAHeartbeatPeriodAfterRed
     EXPECT_EQ(str(r.json().at("state")), "charging") << r.body << stack.server_log();
 }
 
+// Right after Redis came back empty a start is tried on a charger not heard from yet (it is not known
+// to be offline) and the session charges; before, it was refused as offline until a heartbeat.
+TEST(ChargingRecovery, AStartRightAfterRedisCameBackEmptyReachesAChargerNotHeardFromYet) {
+    Stack stack;
+    Net n = setup(stack, "REC-START");
+    auto sim = stack.start_sim({n.charger}, {"--meter-interval", "60", "--heartbeat-s", "600"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+
+    stack.redis().restart();
+    stack.forget_logins();
+    n.driver = stack.driver_token(n.phone);
+    const long long id = start(n);
+    const json::object o = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    EXPECT_TRUE(is(o, "charging")) << json::serialize(o) << stack.server_log();
+}
+
 // Redis lost its data while the database was down: the heartbeats cannot rebuild the charger's
 // record, but they still mark it online (else its sessions would be settled as offline).
 TEST(ChargingRecovery, HeartbeatsKeepAChargerOnlineWhenRedisAndTheDatabaseAreBothLost) {

@@ -8,7 +8,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_ack(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+void handle_ack(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs) {
     CommandAcknowledged e;
     e.code = code;
     const std::string corr = domain::require_string(p, "corr", 100);

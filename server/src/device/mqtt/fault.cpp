@@ -7,7 +7,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_fault(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+void handle_fault(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
     FaultReported e;
     e.code = code;
     const std::int64_t connector = domain::optional_int(p, "connector").value_or(0);
@@ -20,7 +20,8 @@ void handle_fault(app::Context& ctx, const std::string& code, const boost::json:
     if (connector < 0 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.severity = *parsed;
     e.connector = static_cast<int>(connector);
-    e.at = message_time(ctx, p);
+    e.at = reported_time(p);
+    e.received_at = received_at;
     service::apply_fault(ctx, e);
 }
 

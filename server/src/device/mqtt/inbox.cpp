@@ -64,6 +64,7 @@ struct Inbox::Pending {
     std::string code;
     std::string topic;
     std::string payload;
+    UtcMs received_at = 0;
 };
 
 // One slot per strand: the messages posted to it and not taken yet, and whether a drain is queued.
@@ -96,13 +97,14 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
                      m.payload.size(), kMaxPayload);
         return;
     }
+    const UtcMs received_at = ctx_.clock.now();  // before any queueing: it measures the charger's clock
     Slot& slot = *slots_[std::hash<std::string>{}(parts->code) % slots_.size()];
     metrics_.queue_depth.add();
     bool post = false;
     {
         std::lock_guard lock(slot.mutex);
-        slot.queue.push_back(
-            {metrics::DeviceMetrics::kind_index(parts->kind), handler, std::move(parts->code), m.topic, m.payload});
+        slot.queue.push_back({metrics::DeviceMetrics::kind_index(parts->kind), handler, std::move(parts->code), m.topic,
+                              m.payload, received_at});
         post = !std::exchange(slot.draining, true);
     }
     if (post) boost::asio::post(slot.strand, [this, &slot] { drain(slot); });
@@ -161,7 +163,7 @@ void Inbox::apply(const std::vector<Pending>& messages) {
             if (samples.empty()) batch_start = start;
             bool parsed = false;
             const Result result = run_logged(m.topic, [&] {
-                samples.push_back(parse_meter(ctx_, m.code, parse_object(m.payload)));
+                samples.push_back(parse_meter(ctx_, m.code, parse_object(m.payload), m.received_at));
                 sources.push_back(&m);
                 parsed = true;
             });
@@ -170,7 +172,8 @@ void Inbox::apply(const std::vector<Pending>& messages) {
         }
         flush();
         const auto begin = Clock::now();
-        const Result result = run_logged(m.topic, [&] { m.handler(ctx_, m.code, parse_object(m.payload)); });
+        const Result result =
+            run_logged(m.topic, [&] { m.handler(ctx_, m.code, parse_object(m.payload), m.received_at); });
         metrics_.handled(m.kind, result, seconds_since(begin));
     }
     flush();

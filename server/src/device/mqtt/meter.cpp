@@ -8,7 +8,7 @@
 
 namespace kw::device::mqtt {
 
-MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
     MeterSample e;
     e.code = code;
     const std::int64_t connector = domain::require_int(p, "connector");
@@ -20,12 +20,13 @@ MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost:
     e.tx_id = domain::optional_string(p, "tx_id", 64).value_or("");
     if (connector < 1 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.connector = static_cast<int>(connector);
-    e.at = message_time(ctx, p);
+    e.at = reported_time(p);
+    e.received_at = received_at;
     return e;
 }
 
-void handle_meter(app::Context& ctx, const std::string& code, const boost::json::object& p) {
-    service::apply_meter_sample(ctx, parse_meter(ctx, code, p));
+void handle_meter(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+    service::apply_meter_sample(ctx, parse_meter(ctx, code, p, received_at));
 }
 
 }  // namespace kw::device::mqtt

@@ -1,13 +1,13 @@
 #pragma once
-// What every kw-mqtt/1 handler reads the same way: the charger's timestamp, clamped to the server's
-// clock when it is far off.
+// What every kw-mqtt/1 handler reads the same way: the charger's timestamp.
 #include <boost/json/object.hpp>
 
-#include "app/context.hpp"
+#include "domain/clock.hpp"
 
 namespace kw::device::mqtt {
 
-// "ts" of the payload; the server's time if absent, invalid, or more than 10 minutes off.
-UtcMs message_time(app::Context& ctx, const boost::json::object& payload);
+// "ts" of the payload as the charger's clock has it; 0 if absent or not a valid time. The service
+// puts it on the server's clock (domain/charger_clock.hpp).
+UtcMs reported_time(const boost::json::object& payload);
 
 }  // namespace kw::device::mqtt

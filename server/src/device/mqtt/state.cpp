@@ -5,7 +5,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_state(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+void handle_state(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs) {
     if (domain::require_bool(p, "online")) return;  // online is shown by heartbeats alone
     service::apply_connection_lost(ctx, ConnectionLost{code, domain::optional_string(p, "reason", 64).value_or("")});
 }

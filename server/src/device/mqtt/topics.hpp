@@ -30,21 +30,25 @@ std::optional<TopicParts> parse_topic(std::string_view topic);
 // The server's subscriptions: "$share/<group>/kw/v1/+/<kind>" for every kind it handles.
 std::vector<std::string> server_subscriptions(const std::string& share_group);
 
-using Handler = void (*)(app::Context& ctx, const std::string& code, const boost::json::object& payload);
+// received_at: when the server received the message (the inbox stamps it before it queues it), so a
+// message that waited in the queue still measures the charger's clock right.
+using Handler = void (*)(app::Context& ctx, const std::string& code, const boost::json::object& payload,
+                         UtcMs received_at);
 // nullptr for kinds the server does not handle (including cmd, which only chargers read).
 Handler handler_for(std::string_view kind);
 
 // One handler per message kind, each in its own file.
-void handle_boot(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_heartbeat(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_status(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_meter(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_tx(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_ack(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_fault(app::Context&, const std::string& code, const boost::json::object& payload);
-void handle_state(app::Context&, const std::string& code, const boost::json::object& payload);
+void handle_boot(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_heartbeat(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_status(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_meter(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_tx(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_ack(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_fault(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_state(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
 // handle_meter without applying: the sample (throws kw::Error(bad_request) for a bad payload), for
 // the inbox to apply many at once (service::apply_meter_samples).
-device::MeterSample parse_meter(app::Context&, const std::string& code, const boost::json::object& payload);
+device::MeterSample parse_meter(app::Context&, const std::string& code, const boost::json::object& payload,
+                                UtcMs received_at);
 
 }  // namespace kw::device::mqtt

@@ -8,7 +8,7 @@
 
 namespace kw::device::mqtt {
 
-void handle_tx(app::Context& ctx, const std::string& code, const boost::json::object& p) {
+void handle_tx(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
     TransactionEvent e;
     e.code = code;
     const std::string event = domain::require_string(p, "event", 16);
@@ -26,7 +26,8 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
     if (e.seq < 1 || e.meter_wh < 0 || connector < 1 || connector > 64)
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     e.connector = static_cast<int>(connector);
-    e.at = message_time(ctx, p);
+    e.at = reported_time(p);
+    e.received_at = received_at;
     if (e.kind == TransactionEvent::Kind::ended) {
         e.reason = charger_stop_reason_from_string(domain::optional_string(p, "reason", 32).value_or("other"));
         e.meter_start_wh = domain::optional_int(p, "meter_start_wh");

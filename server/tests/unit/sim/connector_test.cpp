@@ -22,6 +22,17 @@ TEST(ConnectorRules, BusyConnectorRefusesAnotherOrderButAcceptsARedeliveredStart
     EXPECT_EQ(start_refusal(c, 42), "already_running");
 }
 
+TEST(ConnectorRules, StartRepeatedAfterItsSessionEndedIsRefusedAndStartsNothing) {
+    Connector c;
+    remember_ended(c, 42);
+    EXPECT_EQ(start_refusal(c, 42), "already_ended");
+    EXPECT_EQ(start_refusal(c, 43), "");
+    // Only the newest kEndedOrdersKept are remembered: enough for the 30 s a start is repeated.
+    for (std::int64_t id = 100; id < 100 + static_cast<std::int64_t>(kEndedOrdersKept); ++id) remember_ended(c, id);
+    EXPECT_EQ(start_refusal(c, 42), "");
+    EXPECT_EQ(start_refusal(c, 100), "already_ended");
+}
+
 TEST(ConnectorRules, FaultedConnectorRefusesStart) {
     Connector c;
     c.fault = "over_temperature";

@@ -1,0 +1,23 @@
+#include "domain/charger_clock.hpp"
+
+#include <cstdlib>
+
+namespace kw::domain {
+
+UtcMs next_clock_offset(std::optional<UtcMs> in_use, UtcMs measured) {
+    if (std::llabs(measured) <= kClockToleranceMs) return 0;
+    if (in_use && std::llabs(measured - *in_use) <= kClockToleranceMs) return *in_use;
+    return measured;
+}
+
+UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received, UtcMs handled) {
+    if (charger_at == 0) return handled;
+    const UtcMs t = charger_at - offset.value_or(0);  // both far below 2^62: a ts is at most year 9999
+    if (std::llabs(t - received) > kClockBelievedMs) return handled;
+    // A measured clock's offset includes the delay of the message it was measured on: a time a few
+    // ms after the receive time is that, more is a jump. Neither can be later than the receive.
+    if (offset && t > received) return received;
+    return t;
+}
+
+}  // namespace kw::domain

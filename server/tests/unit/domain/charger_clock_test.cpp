@@ -1,0 +1,52 @@
+#include "domain/charger_clock.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kw::domain {
+namespace {
+
+constexpr UtcMs kNow = 1'780'000'000'000;  // the message reached the server
+constexpr UtcMs kHandled = kNow + 7;       // and was handled a little later
+
+TEST(ChargerClock, OffsetWithinToleranceCountsAsNone) {
+    EXPECT_EQ(next_clock_offset(std::nullopt, 4'000), 0);
+    EXPECT_EQ(next_clock_offset(std::nullopt, -kClockToleranceMs), 0);
+    EXPECT_EQ(next_clock_offset(300'000, 1'200), 0);  // the clock was fixed
+}
+
+TEST(ChargerClock, SkewBeyondToleranceIsMeasured) {
+    EXPECT_EQ(next_clock_offset(std::nullopt, 300'000), 300'000);
+    EXPECT_EQ(next_clock_offset(0, -300'250), -300'250);
+    EXPECT_EQ(next_clock_offset(300'000, -300'000), -300'000);  // the clock jumped
+}
+
+TEST(ChargerClock, SmallChangesOfAMeasuredOffsetDoNotMoveIt) {
+    EXPECT_EQ(next_clock_offset(300'000, 300'900), 300'000);
+    EXPECT_EQ(next_clock_offset(300'000, 296'000), 300'000);
+    EXPECT_EQ(next_clock_offset(300'000, 306'000), 306'000);
+}
+
+TEST(ChargerClock, ReportedTimeIsShiftedOntoTheServersClock) {
+    EXPECT_EQ(on_server_clock(kNow - 300'000, -300'000, kNow, kHandled), kNow);  // 5 minutes behind
+    // 5 minutes ahead; a replay 20 s old.
+    EXPECT_EQ(on_server_clock(kNow + 300'000 - 20'000, 300'000, kNow, kHandled), kNow - 20'000);
+}
+
+TEST(ChargerClock, MissingOrImplausibleTimeBecomesWhenTheMessageIsHandled) {
+    EXPECT_EQ(on_server_clock(0, 300'000, kNow, kHandled), kHandled);  // no ts sent
+    EXPECT_EQ(on_server_clock(kNow + kClockBelievedMs + 1, std::nullopt, kNow, kHandled), kHandled);
+    EXPECT_EQ(on_server_clock(kNow - kClockBelievedMs - 1, 0, kNow, kHandled), kHandled);
+    // Never measured (no ts in its boot and heartbeats): believed within kClockBelievedMs.
+    EXPECT_EQ(on_server_clock(kNow + 200'000, std::nullopt, kNow, kHandled), kNow + 200'000);
+}
+
+TEST(ChargerClock, TimeFromTheFutureOfAMeasuredClockBecomesTheReceiveTime) {
+    // Measured right, then the clock jumped 5 minutes ahead: the next tx event cannot be from then.
+    EXPECT_EQ(on_server_clock(kNow + 300'000, 0, kNow, kHandled), kNow);
+    EXPECT_EQ(on_server_clock(kNow + 3, 0, kNow, kHandled), kNow);  // the delay of the measuring message
+    // A jump back is not noticed this way (a replay is older too): the order's bounds apply to it.
+    EXPECT_EQ(on_server_clock(kNow - 300'000, 0, kNow, kHandled), kNow - 300'000);
+}
+
+}  // namespace
+}  // namespace kw::domain
