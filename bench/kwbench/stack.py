@@ -232,9 +232,16 @@ class Stack:
         fast = ["--innodb-log-file-size=64M", "--innodb-buffer-pool-size=256M", "--skip-name-resolve",
                 "--skip-log-bin", "--performance-schema=OFF", "--innodb-flush-log-at-trx-commit=2",
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"]
-        subprocess.run([which("mariadb-install-db"), "--no-defaults", "--user=root", f"--datadir={data}",
-                        "--auth-root-authentication-method=normal", "--skip-test-db", "--force", *fast],
-                       check=True, capture_output=True)
+        for attempt in range(3):  # it failed now and then on a loaded machine: again, from scratch
+            shutil.rmtree(data, ignore_errors=True)
+            r = subprocess.run([which("mariadb-install-db"), "--no-defaults", "--user=root", f"--datadir={data}",
+                                "--auth-root-authentication-method=normal", "--skip-test-db", "--force", *fast],
+                               capture_output=True, text=True)
+            if r.returncode == 0:
+                break
+            self.say(f"mariadb-install-db failed (attempt {attempt + 1}): {(r.stdout + r.stderr)[-800:]}")
+        else:
+            raise RuntimeError("mariadb-install-db failed three times (output above)")
         port = free_port()
         self.mariadb = self._start("mariadb", [which("mariadbd"), "--no-defaults", "--user=root", f"--datadir={data}",
                                                f"--port={port}", f"--socket={self.path('mariadb.sock')}",

@@ -31,6 +31,7 @@
 #include "service/account_rules.hpp"
 #include "service/demo.hpp"
 #include "service/live_counts.hpp"
+#include "service/live_record.hpp"
 #include "service/password_pool.hpp"
 #include "service/sandbox_payments.hpp"
 #include "service/session_cache.hpp"
@@ -243,6 +244,11 @@ int run(const kw::app::Config& config) {
     mqtt.start();
 
     if (!config.auth.bootstrap_admin.empty()) kw::service::bootstrap_admin(ctx, config.auth.bootstrap_admin);
+    try {
+        kw::service::start_presence_tracking(ctx);
+    } catch (const std::exception& e) {
+        spdlog::warn("event=presence_tracking_deferred error=\"{}\"", e.what());
+    }
 
     kw::http::ServerConfig http_config;
     http_config.address = config.server.address;

@@ -75,10 +75,20 @@ live::ChargerLive live_record(app::Context& ctx, const std::string& code) {
     return restore_live_record(ctx, code, record.online).value_or(record);
 }
 
+namespace {
+std::int64_t presence_window_ms(const app::Context& ctx) {
+    return ctx.config.orders.heartbeat_s * ctx.config.orders.missed_heartbeats * 1000;
+}
+}  // namespace
+
 bool presence_known(app::Context& ctx, UtcMs now) {
-    const auto& cfg = ctx.config.orders;
     const UtcMs since = live::LiveState(ctx.redis, ctx.config.redis.prefix).presence_since(now);
-    return now - since >= cfg.heartbeat_s * cfg.missed_heartbeats * 1000;
+    return now - since >= presence_window_ms(ctx);
+}
+
+void start_presence_tracking(app::Context& ctx) {
+    const UtcMs now = ctx.clock.now();
+    live::LiveState(ctx.redis, ctx.config.redis.prefix).presence_since(now - presence_window_ms(ctx));
 }
 
 }  // namespace kw::service

@@ -38,4 +38,9 @@ live::ChargerLive live_record(app::Context& ctx, const std::string& code);
 // Redis round trip.
 bool presence_known(app::Context& ctx, UtcMs now);
 
+// At start: an empty Redis now counts as knowing presence (a new installation, or a Redis emptied
+// while no instance ran), so only a loss noticed while running makes presence unknown. Throws if
+// Redis is down (the first loss noticed then opens the window).
+void start_presence_tracking(app::Context& ctx);
+
 }  // namespace kw::service
