@@ -79,6 +79,11 @@ boost::json::object cancel_schedule(app::Context& ctx, std::int64_t driver_id, s
     return schedule_json(*store::find_schedule(*sql, id, driver_id));
 }
 
+namespace {
+// How long after its time a schedule is still tried while the platform is unavailable.
+constexpr std::int64_t kScheduleRetryMs = 5 * 60 * 1000;
+}  // namespace
+
 int fire_due_schedules(app::Context& ctx) {
     const UtcMs now = ctx.clock.now();
     std::vector<store::ScheduleRow> due;
@@ -88,9 +93,8 @@ int fire_due_schedules(app::Context& ctx) {
         for (std::int64_t id : store::stale_firing_schedules(*sql, now - 60'000, 50)) {
             if (std::int64_t order_id = store::order_of_schedule(*sql, id))
                 store::finish_schedule(*sql, id, "fired", std::nullopt, order_id, now);
-            else
-                store::finish_schedule(*sql, id, "failed", std::string("interrupted by a server restart"),
-                                       std::nullopt, now);
+            else  // it never started: tried again (or failed below if it is too late)
+                store::release_schedule(*sql, id, now);
         }
         due = store::due_schedules(*sql, now, 50);
     }
@@ -99,6 +103,12 @@ int fire_due_schedules(app::Context& ctx) {
         {
             auto sql = ctx.db.session();
             if (!store::claim_schedule(*sql, d.id, now)) continue;  // another instance has it
+            if (now - d.start_at > kScheduleRetryMs) {  // the platform was unavailable all this time
+                store::finish_schedule(*sql, d.id, "failed",
+                                       std::string("could not start within 5 minutes of its time"), std::nullopt, now);
+                spdlog::warn("event=schedule_failed schedule={} reason=too_late", d.id);
+                continue;
+            }
         }
         ++fired;
         StartRequest req;
@@ -114,10 +124,20 @@ int fire_due_schedules(app::Context& ctx) {
             auto sql = ctx.db.session();
             store::finish_schedule(*sql, d.id, "fired", std::nullopt, order.id, ctx.clock.now());
             spdlog::info("event=schedule_fired schedule={} order={}", d.id, order.id);
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
+            // Redis, the database or the broker down (or any error not the driver's): tried again on
+            // the next pass, until kScheduleRetryMs after its time. A refusal (offline charger, busy
+            // connector, low balance...) fails it with the reason.
+            const auto* refusal = dynamic_cast<const Error*>(&e);
+            const bool transient = !refusal || refusal->errc() == Errc::unavailable;
             auto sql = ctx.db.session();
-            store::finish_schedule(*sql, d.id, "failed", std::string(e.what()), std::nullopt, ctx.clock.now());
-            spdlog::info("event=schedule_failed schedule={} reason=\"{}\"", d.id, e.what());
+            if (transient && ctx.clock.now() - d.start_at <= kScheduleRetryMs) {
+                store::release_schedule(*sql, d.id, ctx.clock.now());
+                spdlog::warn("event=schedule_retry schedule={} error=\"{}\"", d.id, e.what());
+            } else {
+                store::finish_schedule(*sql, d.id, "failed", std::string(e.what()), std::nullopt, ctx.clock.now());
+                spdlog::info("event=schedule_failed schedule={} reason=\"{}\"", d.id, e.what());
+            }
         }
     }
     return fired;

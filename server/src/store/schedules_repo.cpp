@@ -137,6 +137,11 @@ bool claim_schedule(soci::session& sql, std::int64_t id, UtcMs now) {
         sql, "UPDATE schedules SET state = 'firing', updated_at = :n WHERE id = :id AND state = 'pending'", now, id);
 }
 
+void release_schedule(soci::session& sql, std::int64_t id, UtcMs now) {
+    conditional_update(sql, "UPDATE schedules SET state = 'pending', updated_at = :n WHERE id = :id AND state = 'firing'",
+                       now, id);
+}
+
 void finish_schedule(soci::session& sql, std::int64_t id, const std::string& state,
                      const std::optional<std::string>& reason, const std::optional<std::int64_t>& order_id,
                      UtcMs now) {

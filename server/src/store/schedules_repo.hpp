@@ -50,6 +50,8 @@ std::int64_t count_pending_schedules(soci::session& sql, std::int64_t driver_id)
 bool cancel_pending_schedule(soci::session& sql, std::int64_t id, UtcMs now);
 // pending -> firing; false if another instance claimed it first (or it was cancelled).
 bool claim_schedule(soci::session& sql, std::int64_t id, UtcMs now);
+// A claimed schedule back to pending (its start could not be tried: something was down).
+void release_schedule(soci::session& sql, std::int64_t id, UtcMs now);
 // firing -> fired (order_id set) or failed (reason set).
 void finish_schedule(soci::session& sql, std::int64_t id, const std::string& state,
                      const std::optional<std::string>& reason, const std::optional<std::int64_t>& order_id,

@@ -199,6 +199,38 @@ TEST(ChargingResilience, ScheduleOnOfflineChargerFailsWithReason) {
     EXPECT_NE(str(s.at("fail_reason")).find("offline"), std::string::npos) << json::serialize(s);
 }
 
+// A schedule that falls due while Redis is down is tried again, and fires once Redis is back (it
+// failed for good with "Connection refused" before).
+TEST(ChargingResilience, ScheduleDueWhileRedisIsDownFiresOnceItIsBack) {
+    Stack stack;
+    Net n = setup(stack, "RES-SCHREDIS");
+    auto sim = stack.start_sim({n.charger}, {"--heartbeat-s", "1"});
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const std::string at = format_utc(kw::SystemClock().now() + 1500);
+    auto created = stack.http().post(
+        "/api/v1/schedules",
+        json::serialize(json::object{{"charger_code", n.charger.code}, {"connector", 1}, {"start_at", at}}), n.driver);
+    ASSERT_EQ(created.status, 201) << created.body;
+
+    stack.redis().stop();
+    ASSERT_TRUE(eventually([&] { return stack.server_log().find("event=schedule_retry") != std::string::npos; }, 10s))
+        << stack.server_log();
+    stack.redis().start();
+    stack.forget_logins();
+    n.driver = stack.driver_token(n.phone);
+    json::object s;
+    ASSERT_TRUE(eventually(
+        [&] {
+            s = stack.http().get("/api/v1/schedules", n.driver).json().at("items").as_array().at(0).as_object();
+            return s.at("state") == "fired";
+        },
+        20s))
+        << json::serialize(s) << stack.server_log();
+    const json::object o = stack.wait_order(n.driver, s.at("order_id").as_int64(),
+                                            [](const json::object& o) { return is(o, "charging"); });
+    EXPECT_TRUE(is(o, "charging")) << json::serialize(o);
+}
+
 TEST(ChargingResilience, ServerKilledMidSessionSettlesWithRightEnergyAfterRestart) {
     Stack stack;
     Net n = setup(stack, "RES-CRASH");
