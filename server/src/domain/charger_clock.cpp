@@ -10,6 +10,8 @@ UtcMs next_clock_offset(std::optional<UtcMs> in_use, UtcMs measured) {
     return measured;
 }
 
+bool clock_skew_reported(UtcMs offset) { return std::llabs(offset) > kClockSkewReportedMs; }
+
 UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received, UtcMs handled) {
     if (charger_at == 0) return handled;
     const UtcMs t = charger_at - offset.value_or(0);  // both far below 2^62: a ts is at most year 9999

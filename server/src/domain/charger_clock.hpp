@@ -14,6 +14,11 @@ namespace kw::domain {
 // Network and queueing delay, and ordinary drift, are not skew: an offset within this is taken as 0,
 // and a measurement within this of the offset in use does not change it (no flapping).
 inline constexpr UtcMs kClockToleranceMs = 5'000;
+// An offset beyond this is a wrong clock worth telling the operator about (a warning, an alarm).
+// Below it the offset is applied all the same, silently: a server or broker that is seconds behind
+// its messages (a flood) looks like a charger seconds behind, which is not the charger's fault.
+inline constexpr UtcMs kClockSkewReportedMs = 60'000;
+bool clock_skew_reported(UtcMs offset);
 // A reported time still further than this from the receive time after the correction (a charger
 // whose clock was never measured, a garbled ts) is replaced by the receive time.
 inline constexpr UtcMs kClockBelievedMs = 10 * 60 * 1000;

@@ -18,14 +18,20 @@ namespace {
 
 constexpr char kAlarm[] = "clock_skew";
 
-// The alarm follows the offset: a new one for a new skew, none once the clock is right.
-void record_change(app::Context& ctx, const std::string& code, UtcMs offset, UtcMs now) {
+// The operator is told about a skew worth reporting (domain::clock_skew_reported); the alarm follows
+// it: a new one for a new skew, none once the clock is right again.
+void record_change(app::Context& ctx, const std::string& code, UtcMs before, UtcMs offset, UtcMs now) {
+    const bool reported = domain::clock_skew_reported(offset);
+    if (!reported && !domain::clock_skew_reported(before)) {
+        spdlog::debug("event=charger_clock_offset code={} offset_ms={}", code, offset);
+        return;
+    }
     const long long offset_s = std::llround(static_cast<double>(offset) / 1000.0);
-    const std::string message = offset == 0 ? std::string("clock right again")
-                                            : "clock " + std::to_string(std::llabs(offset_s)) + " s " +
-                                                  (offset > 0 ? "ahead of" : "behind") + " the server";
-    if (offset == 0)
-        spdlog::info("event=charger_clock_ok code={}", code);
+    const std::string message = !reported ? std::string("clock right again")
+                                          : "clock " + std::to_string(std::llabs(offset_s)) + " s " +
+                                                (offset > 0 ? "ahead of" : "behind") + " the server";
+    if (!reported)
+        spdlog::info("event=charger_clock_ok code={} offset_s={}", code, offset_s);
     else
         spdlog::warn("event=charger_clock_skew code={} offset_s={}", code, offset_s);
     store::ChargerRef charger;
@@ -34,7 +40,7 @@ void record_change(app::Context& ctx, const std::string& code, UtcMs offset, Utc
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
         store::clear_alarm(*sql, charger.id, 0, kAlarm, now);
-        if (offset != 0) store::raise_alarm(*sql, charger.id, 0, kAlarm, "warning", message, now);
+        if (reported) store::raise_alarm(*sql, charger.id, 0, kAlarm, "warning", message, now);
         tr.commit();
     } catch (const std::exception& e) {
         // The correction is in place already; only the console's alarm is missing (e.g. the database
@@ -46,7 +52,7 @@ void record_change(app::Context& ctx, const std::string& code, UtcMs offset, Utc
                        {{"code", kAlarm},
                         {"severity", "warning"},
                         {"message", message},
-                        {"cleared", offset == 0},
+                        {"cleared", !reported},
                         {"at", format_utc(now)}});
 }
 
@@ -58,7 +64,7 @@ UtcMs measure_charger_clock(app::Context& ctx, const std::string& code, std::opt
     const UtcMs next = domain::next_clock_offset(in_use, charger_at - received);
     if (in_use == next) return next;
     live::LiveState(ctx.redis, ctx.config.redis.prefix).set_clock_offset(code, next);
-    if (next != in_use.value_or(0)) record_change(ctx, code, next, received);
+    if (next != in_use.value_or(0)) record_change(ctx, code, in_use.value_or(0), next, received);
     return next;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // Each charger's clock offset (domain/charger_clock.hpp), kept in its live hash so every instance
 // applies the same one: measured from the boot, heartbeat and meter messages (sent as things
-// happen), taken off every time the charger reports. A change is logged (warn
+// happen), taken off every time the charger reports. An offset beyond a minute is logged (warn
 // event=charger_clock_skew code=<code> offset_s=<charger minus server>) and shown as the charger's
-// alarm `clock_skew`, cleared when its clock is right again. Worker threads; the caller holds no
+// alarm `clock_skew`, cleared when its clock is right again (event=charger_clock_ok); smaller ones
+// (a backlog of seconds looks like that too) only at debug level. Worker threads; the caller holds no
 // SQL session (a change writes the alarm).
 #include <optional>
 #include <string>

@@ -26,6 +26,13 @@ TEST(ChargerClock, SmallChangesOfAMeasuredOffsetDoNotMoveIt) {
     EXPECT_EQ(next_clock_offset(300'000, 306'000), 306'000);
 }
 
+TEST(ChargerClock, OnlyAnOffsetBeyondAMinuteIsReportedToTheOperator) {
+    EXPECT_FALSE(clock_skew_reported(-10'000));  // e.g. a broker seconds behind its messages
+    EXPECT_FALSE(clock_skew_reported(kClockSkewReportedMs));
+    EXPECT_TRUE(clock_skew_reported(-300'000));
+    EXPECT_TRUE(clock_skew_reported(kClockSkewReportedMs + 1));
+}
+
 TEST(ChargerClock, ReportedTimeIsShiftedOntoTheServersClock) {
     EXPECT_EQ(on_server_clock(kNow - 300'000, -300'000, kNow, kHandled), kNow);  // 5 minutes behind
     // 5 minutes ahead; a replay 20 s old.
