@@ -55,5 +55,12 @@ TEST(ChargerClock, TimeFromTheFutureOfAMeasuredClockBecomesTheReceiveTime) {
     EXPECT_EQ(on_server_clock(kNow - 300'000, 0, kNow, kHandled), kNow - 300'000);
 }
 
+TEST(ChargerClock, EventRecordedBeforeTheClockWentBackKeepsItsOwnTime) {
+    // The clock was right when the started event was written, then went 5 minutes back (measured
+    // now: -300 s); the event arrives 20 s late. Corrected it would be 280 s in the future: it is
+    // taken at its own time, not at the receive time (which made its readings look too fast).
+    EXPECT_EQ(on_server_clock(kNow - 20'000, -300'000, kNow, kHandled), kNow - 20'000);
+}
+
 }  // namespace
 }  // namespace kw::domain
