@@ -45,10 +45,12 @@ SessionEnds session_ends(const SessionFacts& f, const std::optional<Sample>& rep
     if (out.start) out.end.at = std::max(out.end.at, out.start->at);
     if (f.last_accepted) out.end.at = std::max(out.end.at, f.last_accepted->at);
 
-    // The latest reading we trust bounds the end from above.
+    // The latest reading we trust bounds the end from above, over the longest the session can have
+    // lasted: until the ended event was received, if that is later than the time it reports.
+    const UtcMs latest_end = std::max(out.end.at, f.end_received_at);
     const std::optional<Sample> base = f.last_accepted ? f.last_accepted : f.recorded_start;
     if (base && f.max_w > 0) {
-        const std::int64_t ceiling = checked_add(base->wh, max_energy_wh(f.max_w, out.end.at - base->at), "meter reading");
+        const std::int64_t ceiling = checked_add(base->wh, max_energy_wh(f.max_w, latest_end - base->at), "meter reading");
         if (out.end.wh > ceiling) {
             out.end.wh = ceiling;
             out.end_lowered = true;
@@ -57,7 +59,7 @@ SessionEnds session_ends(const SessionFacts& f, const std::optional<Sample>& rep
     // A start only the charger reported: the connector cannot have delivered more than max_w allows
     // between that start (at the earliest, the order's creation) and the end.
     if (out.start && !f.recorded_start && f.max_w > 0) {
-        const std::int64_t floor = out.end.wh - max_energy_wh(f.max_w, out.end.at - out.start->at);
+        const std::int64_t floor = out.end.wh - max_energy_wh(f.max_w, latest_end - out.start->at);
         if (out.start->wh < floor) {
             out.start->wh = floor;
             out.start_raised = true;

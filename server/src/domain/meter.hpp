@@ -37,6 +37,10 @@ struct SessionFacts {
     std::optional<Sample> recorded_start;  // from the started event
     std::optional<Sample> last_accepted;   // the latest persisted sample
     std::int64_t max_w = 0;                // the connector's; 0: unknown
+    // When the ended event reached the server (its clock; 0: unknown): the session cannot have
+    // ended later, so the ceiling on its energy counts until then. The reported end time is the
+    // charger's clock corrected by its measured offset, which lags a clock that just jumped.
+    UtcMs end_received_at = 0;
 };
 
 struct SessionEnds {

@@ -100,6 +100,7 @@ void apply_ended(app::Context& ctx, soci::session& sql, soci::transaction& tr, c
     in.reason = ended_reason(order, e.reason);
     in.tx_id = e.tx_id;
     in.reported_by_charger = true;
+    in.end_received_at = e.received_at ? e.received_at : ctx.clock.now();
     in.start_wh = e.meter_start_wh;
     in.started_at = e.started_at;
     const bool settled = settle(ctx, sql, order, in);

@@ -222,6 +222,7 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
         for (const domain::Sample& x : samples)
             if (!facts.last_accepted || x.at >= facts.last_accepted->at) facts.last_accepted = x;
         facts.max_w = store::connector_max_w(sql, o.charger_id, o.connector_no);
+        facts.end_received_at = in.end_received_at;
         std::optional<domain::Sample> reported_start;
         if (start_wh && started_at) reported_start = domain::Sample{*started_at, *start_wh};
         const domain::SessionEnds ends = domain::session_ends(facts, reported_start, end);

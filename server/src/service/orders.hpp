@@ -75,6 +75,7 @@ struct SettleInput {
     // The end and start come from the charger's ended event, not from readings already accepted:
     // they are bounded by what is known of the session (domain::session_ends).
     bool reported_by_charger = false;
+    UtcMs end_received_at = 0;  // when the charger's ended event arrived (domain::SessionFacts)
 };
 bool settle(app::Context& ctx, soci::session& sql, const store::Order& order, const SettleInput& in);
 

@@ -96,4 +96,18 @@ TEST(Billing, ForgedHugeRegisterIsRefusedNotWrapped) {
     EXPECT_THROW(kw::domain::bill_session(t, "Asia/Shanghai", {{0, 0}, {1, huge}, {2, 0}, {3, huge}}), kw::Error);
 }
 
+TEST(SessionEnds, AnEndDatedTooEarlyByAClockThatJustJumpedIsBoundedUntilItsArrival) {
+    // 7 kW; the last stored reading at 100 s. The charger's clock was put right a moment ago and
+    // its old offset still applies: its end, really at 160 s, reads 300 s earlier. Bounded by the
+    // reported time it would bill nothing; until the event arrived (161 s) 116 Wh were possible.
+    SessionFacts f{.created_at = 1'000, .recorded_start = Sample{10'000, 125'000},
+                   .last_accepted = Sample{100'000, 125'175}, .max_w = 7'000, .end_received_at = 161'000};
+    auto e = session_ends(f, std::nullopt, Sample{160'000 - 300'000, 125'290});
+    EXPECT_EQ(e.end.wh, 125'290);
+    EXPECT_FALSE(e.end_lowered);
+    f.end_received_at = 0;  // arrival unknown: the reported time bounds it, as before (lowered)
+    EXPECT_EQ(session_ends(f, std::nullopt, Sample{160'000 - 300'000, 125'290}).end.wh,
+              125'175 + max_energy_wh(7'000, 0));
+}
+
 }  // namespace
