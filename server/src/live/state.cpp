@@ -57,7 +57,8 @@ ChargerLive charger_from(const RedisReply& online, const RedisReply& hash) {
     out.last_seen = to_int(f["last_seen"]);
     out.boot_id = f["boot_id"];
     out.station_id = to_int(f["station_id"]);
-    if (auto it = f.find("clock_offset_ms"); it != f.end() && !it->second.empty()) out.clock_offset_ms = to_int(it->second);
+    if (auto it = f.find("clock_offset_ms"); it != f.end() && !it->second.empty())
+        out.clock_offset_ms = to_int(it->second);
     return out;
 }
 

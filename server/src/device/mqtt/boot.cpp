@@ -6,7 +6,8 @@
 
 namespace kw::device::mqtt {
 
-void handle_boot(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+void handle_boot(app::Context& ctx, const std::string& code, const boost::json::object& p,
+                 UtcMs received_at) {
     ChargerBooted e;
     e.code = code;
     e.vendor = domain::optional_string(p, "vendor", 100).value_or("");

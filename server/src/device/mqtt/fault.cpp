@@ -7,7 +7,8 @@
 
 namespace kw::device::mqtt {
 
-void handle_fault(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+void handle_fault(app::Context& ctx, const std::string& code, const boost::json::object& p,
+                  UtcMs received_at) {
     FaultReported e;
     e.code = code;
     const std::int64_t connector = domain::optional_int(p, "connector").value_or(0);

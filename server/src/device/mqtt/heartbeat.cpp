@@ -5,7 +5,8 @@
 
 namespace kw::device::mqtt {
 
-void handle_heartbeat(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+void handle_heartbeat(app::Context& ctx, const std::string& code, const boost::json::object& p,
+                      UtcMs received_at) {
     service::apply_heartbeat(ctx, Heartbeat{code, reported_time(p), received_at});
 }
 

@@ -103,8 +103,8 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
     bool post = false;
     {
         std::lock_guard lock(slot.mutex);
-        slot.queue.push_back({metrics::DeviceMetrics::kind_index(parts->kind), handler, std::move(parts->code), m.topic,
-                              m.payload, received_at});
+        slot.queue.push_back({metrics::DeviceMetrics::kind_index(parts->kind), handler, std::move(parts->code),
+                              m.topic, m.payload, received_at});
         post = !std::exchange(slot.draining, true);
     }
     if (post) boost::asio::post(slot.strand, [this, &slot] { drain(slot); });

@@ -8,7 +8,8 @@
 
 namespace kw::device::mqtt {
 
-MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost::json::object& p,
+                        UtcMs received_at) {
     MeterSample e;
     e.code = code;
     const std::int64_t connector = domain::require_int(p, "connector");
@@ -25,7 +26,8 @@ MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost:
     return e;
 }
 
-void handle_meter(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+void handle_meter(app::Context& ctx, const std::string& code, const boost::json::object& p,
+                  UtcMs received_at) {
     service::apply_meter_sample(ctx, parse_meter(ctx, code, p, received_at));
 }
 

@@ -7,7 +7,8 @@
 
 namespace kw::device::mqtt {
 
-void handle_status(app::Context& ctx, const std::string& code, const boost::json::object& p, UtcMs received_at) {
+void handle_status(app::Context& ctx, const std::string& code, const boost::json::object& p,
+                   UtcMs received_at) {
     const std::int64_t connector = domain::require_int(p, "connector");
     const std::string status = domain::require_string(p, "status", 32);
     const auto parsed = connector_status_from_string(status);

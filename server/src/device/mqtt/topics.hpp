@@ -38,14 +38,14 @@ using Handler = void (*)(app::Context& ctx, const std::string& code, const boost
 Handler handler_for(std::string_view kind);
 
 // One handler per message kind, each in its own file.
-void handle_boot(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_heartbeat(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_status(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_meter(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_tx(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_ack(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_fault(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
-void handle_state(app::Context&, const std::string& code, const boost::json::object& payload, UtcMs received_at);
+void handle_boot(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_heartbeat(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_status(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_meter(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_tx(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_ack(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_fault(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_state(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 // handle_meter without applying: the sample (throws kw::Error(bad_request) for a bad payload), for
 // the inbox to apply many at once (service::apply_meter_samples).
 device::MeterSample parse_meter(app::Context&, const std::string& code, const boost::json::object& payload,

@@ -29,9 +29,11 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
     e.at = reported_time(p);
     e.received_at = received_at;
     if (e.kind == TransactionEvent::Kind::ended) {
-        e.reason = charger_stop_reason_from_string(domain::optional_string(p, "reason", 32).value_or("other"));
+        e.reason =
+            charger_stop_reason_from_string(domain::optional_string(p, "reason", 32).value_or("other"));
         e.meter_start_wh = domain::optional_int(p, "meter_start_wh");
-        if (e.meter_start_wh && *e.meter_start_wh < 0) throw Error(Errc::bad_request, "meter_start_wh out of range");
+        if (e.meter_start_wh && *e.meter_start_wh < 0)
+            throw Error(Errc::bad_request, "meter_start_wh out of range");
         if (auto started = domain::optional_string(p, "started_at", 40)) e.started_at = parse_utc(*started);
     }
     service::apply_transaction_event(ctx, e);
