@@ -19,9 +19,10 @@ UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs recei
     // A measured clock's offset includes the delay of the message it was measured on: a time a few
     // ms after the receive time is that, more is a jump. Neither can be later than the receive.
     if (offset && t > received) {
-        // Or the event was recorded before the clock jumped back to where it is measured now (a
-        // replay of a started event written while the clock was still right): its own time, then.
-        if (charger_at <= received && received - charger_at <= kClockBelievedMs) return charger_at;
+        // Far later, the event was recorded before the clock jumped back to where it is measured
+        // now (a replay of a started event written while the clock was still right): its own time.
+        if (t - received > kClockToleranceMs && charger_at <= received && received - charger_at <= kClockBelievedMs)
+            return charger_at;
         return received;
     }
     return t;
