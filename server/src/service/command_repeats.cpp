@@ -13,9 +13,10 @@ namespace kw::service {
 
 namespace {
 
-std::string guard_key(app::Context& ctx, domain::OrderState state, std::int64_t order_id) {
+// The repeat guard's key (service::repeat_due), without the prefix.
+std::string guard_key(domain::OrderState state, std::int64_t order_id) {
     const char* kind = state == domain::OrderState::starting ? "startrepeat:" : "stoprepeat:";
-    return ctx.config.redis.prefix + kind + std::to_string(order_id);
+    return kind + std::to_string(order_id);
 }
 
 // Orders in `state` for at least every_s (their deadline is timeout_s after they entered it) get
@@ -30,9 +31,7 @@ void repeat(app::Context& ctx, UtcMs now, domain::OrderState state, std::int64_t
         ids = store::overdue_orders(*sql, state, now + slack_ms, 100);
     }
     for (const std::int64_t id : ids) {
-        const auto guard = live::require_ok(
-            ctx.redis.command({"SET", guard_key(ctx, state, id), "1", "NX", "EX", std::to_string(every_s)}));
-        if (guard.is_nil())
+        if (!repeat_due(ctx, guard_key(state, id), every_s))
             continue;  // repeated within every_s (here or by another instance), or acknowledged
         repeat_command(ctx, id);
     }
@@ -48,8 +47,8 @@ void repeat_unconfirmed_commands(app::Context& ctx, UtcMs now) {
 
 void start_acknowledged(app::Context& ctx, std::int64_t order_id) {
     // The guard held for the whole start timeout: the sweeper's SET NX finds it and skips the order.
-    ctx.redis.command({"SET", guard_key(ctx, domain::OrderState::starting, order_id), "ack", "EX",
-                       std::to_string(ctx.config.orders.start_timeout_s)});
+    const std::string key = ctx.config.redis.prefix + guard_key(domain::OrderState::starting, order_id);
+    ctx.redis.command({"SET", key, "ack", "EX", std::to_string(ctx.config.orders.start_timeout_s)});
 }
 
 }  // namespace kw::service

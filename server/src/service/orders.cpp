@@ -181,9 +181,9 @@ void repeat_command(app::Context& ctx, std::int64_t order_id) {
     }
 }
 
-bool stop_repeat_due(app::Context& ctx, const std::string& what) {
-    const auto guard = live::require_ok(ctx.redis.command(
-        {"SET", ctx.config.redis.prefix + "stoprepeat:" + what, "1", "NX", "EX", std::to_string(kStopRepeatS)}));
+bool repeat_due(app::Context& ctx, const std::string& key, std::int64_t every_s) {
+    const auto guard = live::require_ok(
+        ctx.redis.command({"SET", ctx.config.redis.prefix + key, "1", "NX", "EX", std::to_string(every_s)}));
     return !guard.is_nil();
 }
 

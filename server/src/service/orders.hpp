@@ -43,9 +43,13 @@ void repeat_command(app::Context& ctx, std::int64_t order_id);
 // session is a clean one), so a stop that has not had its effect goes out again, at most every
 // kStopRepeatS for the same transaction.
 inline constexpr std::int64_t kStopRepeatS = 10;
-// True for one caller per `what` (an order id, a charger's transaction) every kStopRepeatS, across
-// server instances (a Redis guard, <prefix>stoprepeat:<what>): that caller sends the stop again.
-bool stop_repeat_due(app::Context& ctx, const std::string& what);
+// True for one caller per `key` every `every_s`, across server instances (a Redis guard,
+// SET <prefix><key> NX EX every_s): that caller sends the command again.
+bool repeat_due(app::Context& ctx, const std::string& key, std::int64_t every_s);
+// The stop's guard, per `what` (an order id, a charger's transaction): <prefix>stoprepeat:<what>.
+inline bool stop_repeat_due(app::Context& ctx, const std::string& what) {
+    return repeat_due(ctx, "stoprepeat:" + what, kStopRepeatS);
+}
 
 // Closes an active order at its last known meter value (charger rebooted, offline too long,
 // stop not confirmed in time). No-op if the order is no longer active.
