@@ -5,12 +5,14 @@
 //
 //   bash scripts/web.sh && node e2e/lighthouse.mjs [--runs 3] [--out DIR] [path ...]   (paths under /app/,
 //   default "" = /app/, which lands on the login page). Needs chromium (CHROME_PATH, default
-//   /usr/bin/chromium) and the C++ binaries (KW_BUILD_DIR, as for the journeys).
+//   /usr/bin/chromium) and the C++ binaries (KW_BUILD_DIR, as for the journeys). Lighthouse itself is not
+//   in web/package.json: its dependencies ask for "latest" versions, which Debian 12's npm 9 cannot
+//   read in a lock file (`npm ci` refuses the whole lock), so `npx` fetches the pinned version here.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, startStack } from './lib/stack.mjs';
+import { startStack } from './lib/stack.mjs';
 
 const args = process.argv.slice(2);
 let runs = 3;
@@ -24,17 +26,17 @@ for (let i = 0; i < args.length; ++i) {
 if (!paths.length) paths.push('');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
 
-const cli = path.join(repoRoot, 'web', 'node_modules', 'lighthouse', 'cli', 'index.js');
-if (!fs.existsSync(cli)) throw new Error('lighthouse not installed: run `npm ci --prefix web`');
+const LIGHTHOUSE = 'lighthouse@12.8.2';
 const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function lighthouse(url, out) {
   const r = spawnSync(
-    process.execPath,
+    'npx',
     [
-      cli,
+      '--yes',
+      LIGHTHOUSE,
       url,
       '--quiet',
       '--output=json',

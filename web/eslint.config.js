@@ -3,6 +3,9 @@
 //   npm run lint --prefix web   (= cd .. && eslint --config web/eslint.config.js web e2e)
 // Formatting is Prettier's job (.prettierrc at the root), so eslint-config-prettier comes last and
 // turns off every stylistic rule that could disagree with it.
+// The lint script sets NODE_PATH=web/node_modules: vue-eslint-parser loads eslint-scope relative to
+// the working directory (the repository root, which has no node_modules), and Debian's nodejs would
+// find its own /usr/share/nodejs/eslint-scope there (version "main"): every .vue file failed to parse.
 const js = require('@eslint/js');
 const prettier = require('eslint-config-prettier');
 const vue = require('eslint-plugin-vue');
