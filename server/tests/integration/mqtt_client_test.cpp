@@ -242,23 +242,6 @@ TEST_F(MqttClientTest, TwoThousandQos1MessagesAllArriveThroughAFullInflightWindo
     EXPECT_EQ(ids.size(), static_cast<std::size_t>(n));
 }
 
-// The client reads every packet waiting in the socket per turn (read_available): a burst must arrive
-// whole and at once, none of it left behind until the next packet from the broker (a PINGRESP, a
-// keepalive away).
-TEST_F(MqttClientTest, BurstOfAThousandMessagesArrivesWholeWithoutWaitingForTheNextPacket) {
-    Options so = options("sub");
-    so.keepalive_s = 120;  // no PINGRESP to wake the reader within the test's 5 s
-    auto sub = make(so, {"kw/burst/#"});
-    auto pub = make(options("pub"));
-    ASSERT_TRUE(wait_subscribed(*pub.client, *sub.inbox, "kw/burst/probe"));
-
-    const int n = 1000;
-    for (int i = 0; i < n; ++i) pub.client->publish("kw/burst/data", std::to_string(i), 0);
-    EXPECT_TRUE(
-        eventually([&] { return sub.inbox->count_topic("kw/burst/data") >= static_cast<std::size_t>(n); }, 5s))
-        << "received " << sub.inbox->count_topic("kw/burst/data") << " of " << n;
-}
-
 TEST_F(MqttClientTest, BurstLargerThanTheSocketBufferIsWrittenOut) {
     auto sub = make(options("sub"), {"kw/big/#"});
     Options po = options("pub");

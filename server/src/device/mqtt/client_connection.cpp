@@ -1,7 +1,6 @@
 // MqttClient's connection (client_impl.hpp): watches libmosquitto's socket with Asio, drives its
 // keepalive, notices a lost connection and reconnects with jittered backoff. Executor only.
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,8 +18,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto kMiscInterval = std::chrono::seconds(1);
-// Packets read in one turn before other handlers get the thread (read_available).
-constexpr int kReadBudget = 256;
 
 std::string describe(int rc, int saved_errno) {
     if (rc == MOSQ_ERR_ERRNO) return std::strerror(saved_errno);
@@ -132,29 +129,8 @@ void MqttClient::Impl::on_ready(std::uint64_t gen, error_code ec, bool write) {
     if (write)
         mosquitto_loop_write(mosq_, 1);
     else
-        read_available(gen);
-    after_io();
-}
-
-// mosquitto_loop_read reads one packet. Every packet already in the socket buffer is read here in one
-// turn, instead of one packet per readiness wait (each wait costs an epoll_ctl, an epoll_wait and a
-// trip through the reactor: per message, at tens of thousands of messages a second). Past
-// kReadBudget packets the rest is read from a posted handler, so timers and other handlers on this
-// executor still run.
-void MqttClient::Impl::read_available(std::uint64_t gen) {
-    for (int i = 0; i < kReadBudget; ++i) {
         mosquitto_loop_read(mosq_, 1);
-        if (lost_ || !sd_ || gen != gen_ || mosquitto_socket(mosq_) != mosq_fd_) return;
-        int waiting = 0;
-        if (::ioctl(mosq_fd_, FIONREAD, &waiting) != 0 || waiting <= 0) return;
-    }
-    read_waiting_ = true;  // the posted handler below reads next, not a wait
-    asio::post(ex_, [self = shared_from_this(), gen] {
-        if (gen != self->gen_) return;
-        self->read_waiting_ = false;
-        self->read_available(gen);
-        self->after_io();
-    });
+    after_io();
 }
 
 void MqttClient::Impl::start_misc() {
