@@ -8,6 +8,7 @@ the connector's live values (live/state.cpp set_connector_meter) and the running
 several instances on one Redis the count is the cluster's total."""
 import os
 import re
+import threading
 import time
 
 from . import baselines, provision
@@ -111,11 +112,16 @@ def take_over_from_sims(ctx, chargers, order_ids, f, name="flood.csv"):
 
 
 def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
-    """The flood as fast as possible into the stack's broker, then waits until the server(s)
-    applied their backlog (no new sample for 2 s; "drained" is false when the cap cut it short).
+    """The flood as fast as possible into the stack's broker; meanwhile and afterwards counts what
+    the server(s) applied, until the flood is over and no new sample came for 2 s ("drained" is
+    false when the cap cut it short). The rate is the samples applied over the server's own span,
+    from the first applied sample of the flood to the last, as the baseline's counter measures its
+    own span from the first message to the last: the flood tool's exit (at QoS 1 it waits up to 30 s
+    for its last acknowledgements) is not part of it.
     `counter()`: samples applied since the call began (default: HSETs / 2, see above); `ports`:
     the instances whose /metrics are read for queue depths (default: the first). Returns
-    {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu}."""
+    {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu, series}; series:
+    [seconds since the flood began, samples applied so far] every 0.25 s."""
     stack, seconds = ctx.stack, ctx.p["flood_seconds"]
     r0 = redis_commandstats(stack)
 
@@ -124,13 +130,21 @@ def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
 
     counter = counter or hset_samples
     t0 = time.time()
-    fl = baselines.flood(ctx, stack.mqtt_port, flood_csv, qos, seconds, final=final)
-    cpu = ctx.last_cpu
-    last, last_change, peak_queue = -1, time.time(), None
+    done = {}
+
+    def flood():
+        try:
+            done["fl"] = baselines.flood(ctx, stack.mqtt_port, flood_csv, qos, seconds, final=final)
+        except Exception as e:  # raised again below, in the caller's thread
+            done["error"] = e
+
+    flooding = threading.Thread(target=flood)
+    flooding.start()
+    last, first, last_change, peak_queue, series = 0, None, None, None, []
     # A cluster on a loaded machine took up to 130 s to drain a 10 s flood: the cap is generous,
     # and the result says whether it was reached.
     cap = seconds + 300
-    while time.time() - last_change < 2 and time.time() - t0 < cap:
+    while time.time() - t0 < cap:
         n = counter()
         for port in ports or [None]:
             q = queue_series(metrics(ctx, port))
@@ -138,15 +152,24 @@ def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
                 key = port or ctx.fleet.port
                 peak_queue = peak_queue or {}
                 peak_queue[key] = {k: max(v, peak_queue.get(key, {}).get(k, 0)) for k, v in q.items()}
+        now = time.time()
+        series.append((round(now - t0, 2), n))
         if n != last:
-            last, last_change = n, time.time()
+            first = first or now
+            last, last_change = n, now
+        if not flooding.is_alive() and now - (last_change or t0) >= 2:
+            break
         time.sleep(0.25)
-    took = last_change - t0
+    flooding.join()
+    if "error" in done:
+        raise done["error"]
+    took = (last_change - first) if first else 0
     if peak_queue and not ports:  # one instance: the series as before, not keyed by port
         peak_queue = next(iter(peak_queue.values()))
     rate = last / took if took > 0 else None
-    return {"flood": fl, "applied": last, "applied_s": round(took, 2), "rate": rate, "hset_samples": hset_samples(),
-            "drained": time.time() - t0 < cap, "queues_peak": peak_queue, "cpu": cpu}
+    return {"flood": done["fl"], "applied": last, "applied_s": round(took, 2), "rate": rate,
+            "hset_samples": hset_samples(), "drained": time.time() - t0 < cap, "queues_peak": peak_queue,
+            "cpu": ctx.last_cpu, "series": series}
 
 
 def carry_registers(flood_csv, flooded, final):

@@ -65,7 +65,7 @@ def run(ctx):
                      "ratio": ratio, "target": ">= 0.8 of the broker", "met": ratio is not None and ratio >= 0.8})
         detail[f"flood_q{qos}"] = {"flood": fl, "applied": applied, "applied_s": took, "rate": rate,
                                    "not_applied": fl["sent"] - applied, "server_log_rejections_so_far": rejected,
-                                   "queues_peak": got["queues_peak"], "cpu": got["cpu"],
+                                   "queues_peak": got["queues_peak"], "cpu": got["cpu"], "series": got["series"],
                                    "baseline": base, "baseline_cpu": ctx.last_cpu}
         carry_registers(flood_csv, flooded, final)
 
