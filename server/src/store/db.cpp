@@ -72,8 +72,8 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& caches, metrics::Histogram* wait,
-                     metrics::Histogram* held)
+Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& caches, std::vector<Health>* health,
+                     std::atomic<std::uint64_t>& dead_found, metrics::Histogram* wait, metrics::Histogram* held)
     : held_(held),
       exceptions_(std::uncaught_exceptions()),
       pool_(pool),
@@ -81,28 +81,44 @@ Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& c
       pos_(pool.lease()),
       sql_(&pool.at(pos_)),
       statements_(&caches.at(pos_)),
+      health_(health ? &health->at(pos_) : nullptr),
+      dead_found_(dead_found),
       acquired_(std::chrono::steady_clock::now()) {
     if (wait) wait->observe(std::chrono::duration<double>(acquired_ - requested_).count());
-    // A connection whose reconnect failed (the database was still down) has no backend: try again
-    // now, so that once the database is back no request fails on a connection left broken.
-    if (!sql_->get_backend()) {
+    // Checked (a ping; opened again if dead) before use: a connection whose reconnect failed (the
+    // database was still down: it has no backend), and one that may have died while it sat in the
+    // pool (check_due). Otherwise, once the database is back, the first request on each connection
+    // left idle through the outage would fail.
+    if (!sql_->get_backend() || check_due()) {
         heal();
         if (!sql_->get_backend()) {
             pool_.give_back(pos_);
             throw Error(Errc::unavailable, "database unavailable", 1);
         }
     }
+    if (health_) health_->checked_at_dead_found = dead_found_.load();
 }
 
 Db::Session::~Session() {
     if (held_) held_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - acquired_).count());
     if (std::uncaught_exceptions() > exceptions_) heal();
+    if (health_) health_->released = std::chrono::steady_clock::now();
     pool_.give_back(pos_);
+}
+
+// MySQL only. Due when a dead connection was found since this one was last known alive (the
+// database went away: this one may be dead too), or when it sat idle for a second or more (the
+// database may have restarted with no request there to notice). Under load a connection is back in
+// use within milliseconds, so the ping is rare.
+bool Db::Session::check_due() const {
+    return health_ && (health_->checked_at_dead_found != dead_found_.load() ||
+                       acquired_ - health_->released >= std::chrono::seconds(1));
 }
 
 void Db::Session::heal() noexcept {
     try {
         if (sql_->is_connected()) return;  // MySQL: a ping; SQLite: always connected
+        dead_found_.fetch_add(1);  // every other pooled connection is checked before its next use
         statements_->clear();  // prepared on the connection that is gone
         sql_->reconnect();
         prepare_mysql(*sql_);
@@ -147,6 +163,7 @@ Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_sec
         }
     }
     caches_.resize(size_);
+    if (dialect_ == Dialect::mysql) health_.resize(size_);
     if (read_pool_) read_caches_.resize(static_cast<std::size_t>(std::max(1, config.pool_size)));
     spdlog::info("event=db_open dialect={} pool={} readers={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql",
                  size_, read_pool_ ? static_cast<std::size_t>(std::max(1, config.pool_size)) : 0);

@@ -3,6 +3,9 @@
 
 #include <boost/json.hpp>
 
+#include <thread>
+#include <vector>
+
 #include "network_support.hpp"
 #include "stack.hpp"
 
@@ -109,6 +112,30 @@ TEST(NetworkOnMariaDb, RequestsAnswer503WhileTheDatabaseIsDownAndAllSucceedOnceI
     ASSERT_TRUE(eventually([&] { return statuses.emplace_back(list().status) == 200; }, 30s, 100ms));
     for (int s : statuses) EXPECT_TRUE(s == 503 || s == 200) << "while the database came back: " << s;
     for (int i = 0; i < 20; ++i) EXPECT_EQ(list().status, 200) << "request " << i << " after the restart";
+}
+
+// A database restart that no request saw (the server idle meanwhile): every pooled connection died
+// with it, and each is checked before its next use, so no request fails afterwards.
+TEST(NetworkOnMariaDb, NoRequestFailsAfterADatabaseRestartWhileTheServerWasIdle) {
+    Stack stack(StackOptions{.mariadb = true});
+    const std::string admin = stack.admin_token();
+    // Many requests at once, each client on its own keep-alive connection, so that every pooled
+    // database connection is in use (sequential requests would keep reusing the first one).
+    const auto burst = [&](const char* when) {
+        std::vector<std::thread> clients;
+        for (int i = 0; i < 8; ++i)
+            clients.emplace_back([&] {
+                HttpClient client("127.0.0.1", stack.http_port());
+                for (int j = 0; j < 10; ++j)
+                    EXPECT_EQ(client.get("/api/v1/admin/chargers", admin).status, 200) << when << ", request " << j;
+            });
+        for (auto& t : clients) t.join();
+    };
+    burst("before the restart");
+
+    stack.mariadb().stop();
+    stack.mariadb().start();
+    burst("after the restart");
 }
 
 }  // namespace
