@@ -42,8 +42,13 @@ SessionEnds session_ends(const SessionFacts& f, const std::optional<Sample>& rep
     } else if (reported_start) {
         out.start = Sample{std::max(reported_start->at, f.created_at), reported_start->wh};
     }
-    if (out.start) out.end.at = std::max(out.end.at, out.start->at);
-    if (f.last_accepted) out.end.at = std::max(out.end.at, f.last_accepted->at);
+    // An end reported before the start or the last accepted reading is on a clock that is wrong for
+    // this event (e.g. the charger's clock was set right again before its offset was measured anew):
+    // it ended when the ended event arrived, if that is known and later; else at that earliest bound.
+    std::optional<UtcMs> earliest;
+    if (out.start) earliest = out.start->at;
+    if (f.last_accepted) earliest = std::max(earliest.value_or(f.last_accepted->at), f.last_accepted->at);
+    if (earliest && out.end.at < *earliest) out.end.at = std::max(*earliest, f.end_received_at);
 
     // The latest reading we trust bounds the end from above, over the longest the session can have
     // lasted: until the ended event was received, if that is later than the time it reports.

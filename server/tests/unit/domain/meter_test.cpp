@@ -105,9 +105,13 @@ TEST(SessionEnds, AnEndDatedTooEarlyByAClockThatJustJumpedIsBoundedUntilItsArriv
     auto e = session_ends(f, std::nullopt, Sample{160'000 - 300'000, 125'290});
     EXPECT_EQ(e.end.wh, 125'290);
     EXPECT_FALSE(e.end_lowered);
+    // And it ended when the event arrived, not at the last reading: a session whose end were put at
+    // its start (no reading accepted meanwhile) would last no time and bill nothing.
+    EXPECT_EQ(e.end.at, 161'000);
     f.end_received_at = 0;  // arrival unknown: the reported time bounds it, as before (lowered)
-    EXPECT_EQ(session_ends(f, std::nullopt, Sample{160'000 - 300'000, 125'290}).end.wh,
-              125'175 + max_energy_wh(7'000, 0));
+    const auto unknown = session_ends(f, std::nullopt, Sample{160'000 - 300'000, 125'290});
+    EXPECT_EQ(unknown.end.wh, 125'175 + max_energy_wh(7'000, 0));
+    EXPECT_EQ(unknown.end.at, 100'000);
 }
 
 }  // namespace
