@@ -1,6 +1,7 @@
 #include "domain/meter.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "domain/money.hpp"
 
@@ -45,10 +46,10 @@ SessionEnds session_ends(const SessionFacts& f, const std::optional<Sample>& rep
     // An end reported before the start or the last accepted reading is on a clock that is wrong for
     // this event (e.g. the charger's clock was set right again before its offset was measured anew):
     // it ended when the ended event arrived, if that is known and later; else at that earliest bound.
-    std::optional<UtcMs> earliest;
-    if (out.start) earliest = out.start->at;
-    if (f.last_accepted) earliest = std::max(earliest.value_or(f.last_accepted->at), f.last_accepted->at);
-    if (earliest && out.end.at < *earliest) out.end.at = std::max(*earliest, f.end_received_at);
+    constexpr UtcMs kNone = std::numeric_limits<UtcMs>::min();
+    const UtcMs earliest =
+        std::max(out.start ? out.start->at : kNone, f.last_accepted ? f.last_accepted->at : kNone);
+    if (out.end.at < earliest) out.end.at = std::max(earliest, f.end_received_at);
 
     // The latest reading we trust bounds the end from above, over the longest the session can have
     // lasted: until the ended event was received, if that is later than the time it reports.

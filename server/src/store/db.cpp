@@ -72,8 +72,9 @@ void configure_sqlite_once() {
 
 }  // namespace
 
-Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& caches, std::vector<Health>* health,
-                     std::atomic<std::uint64_t>& dead_found, metrics::Histogram* wait, metrics::Histogram* held)
+Db::Session::Session(soci::connection_pool& pool, std::vector<StatementCache>& caches,
+                     std::vector<Health>* health, std::atomic<std::uint64_t>& dead_found,
+                     metrics::Histogram* wait, metrics::Histogram* held)
     : held_(held),
       exceptions_(std::uncaught_exceptions()),
       pool_(pool),

@@ -85,7 +85,8 @@ public:
     // writable connection; every statement outside a transaction sees all committed writes. MySQL:
     // the same pool as session().
     Session read_session() {
-        if (read_pool_) return Session(*read_pool_, read_caches_, nullptr, dead_found_, wait_seconds_, session_seconds_);
+        if (read_pool_)
+            return Session(*read_pool_, read_caches_, nullptr, dead_found_, wait_seconds_, session_seconds_);
         return session();
     }
 
