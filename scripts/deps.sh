@@ -13,6 +13,8 @@ BUILD_PACKAGES=(
     libsoci-dev libsoci-sqlite3-4.0 libsoci-mysql4.0 libmariadb-dev libsqlite3-dev
     libargon2-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
     libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev
+    # OCPP JSON Schema validation (header-only, Boost.JSON adapter); depends on unused Qt/Poco -dev, ~100 MB
+    libvalijson-dev
 )
 # Programs that `make run` and the integration tests start (mosquitto, mosquitto_ctrl,
 # redis-server, mariadbd, mariadb-install-db, mariadb) and small tools the scripts use.

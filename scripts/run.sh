@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a complete local Kilowatt: Mosquitto (dynamic security) + Redis + kilowatt with demo data +
-# kilowatt-sim driving the demo chargers. Everything lives under var/ (gitignored); logs in var/log/.
+# kilowatt-sim driving the demo chargers + kilowatt-ocpp, the OCPP edge real chargers connect to. Everything lives under var/ (gitignored); logs in var/log/.
 # Supervised: a component that dies after the start is restarted with the same configuration, after
 # 1 s, then 2, 4 ... up to 30 s while it keeps dying within a minute of its start; the rest keeps
 # running. Every exit and restart is printed and logged in var/log/run.log. Ctrl-C stops the
@@ -17,6 +17,7 @@
 #   VAR_DIR          state and logs (default var)
 #   KW_SERVER_PORT   HTTP port (default 8080)      KW_MQTT_PORT   broker port (default 1883)
 #   KW_REDIS_PORT    Redis port (default 6379)     SIM_CONTROL_PORT  simulator control (default 7070)
+#   KW_OCPP_PORT     OCPP edge port (default 8180)
 # A port given explicitly must be free; a default port that is taken is replaced by a free one.
 # Any other KW_SECTION_KEY variable goes to the server as usual (see docs/operations.md).
 set -euo pipefail
@@ -28,6 +29,7 @@ VAR=$(realpath -m "${VAR_DIR:-var}")
 LOG="$VAR/log"
 SERVER_BIN="$BUILD_DIR/server/kilowatt"
 SIM_BIN="$BUILD_DIR/sim/kilowatt-sim"
+OCPP_BIN="$BUILD_DIR/ocpp/kilowatt-ocpp"
 PATH="$PATH:/usr/sbin:/sbin"
 
 say() { printf 'run.sh: %s\n' "$*"; }
@@ -36,7 +38,7 @@ die() {
     exit 1
 }
 
-for bin in "$SERVER_BIN" "$SIM_BIN"; do
+for bin in "$SERVER_BIN" "$SIM_BIN" "$OCPP_BIN"; do
     [[ -x "$bin" ]] || die "$bin not found: run 'make build' first (or 'make run')"
 done
 for prog in mosquitto mosquitto_ctrl redis-server python3 curl; do
@@ -95,7 +97,7 @@ wait_port() {  # wait_port PORT PID SECONDS
 # Each service runs in its own session (setsid), so the terminal's Ctrl-C reaches only this script,
 # which then stops them in order. pid files let the next run clean up after a killed script.
 declare -A PIDS=() STARTED=()
-ORDER=(sim kilowatt redis mosquitto)  # stop order
+ORDER=(ocpp sim kilowatt redis mosquitto)  # stop order
 
 stop_one() {  # stop_one NAME SECONDS
     local name=$1 pid=${PIDS[$1]:-}
@@ -159,7 +161,7 @@ for pidfile in "$VAR"/run/*.pid; do
     if [[ "$pid" =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]]; then
         cmd=$(tr '\0' ' ' </proc/"$pid"/cmdline)
         case "$name:$cmd" in
-            sim:*kilowatt-sim* | kilowatt:*kilowatt* | redis:*redis-server* | mosquitto:*mosquitto*)
+            ocpp:*kilowatt-ocpp* | sim:*kilowatt-sim* | kilowatt:*kilowatt* | redis:*redis-server* | mosquitto:*mosquitto*)
                 say "stopping $name (pid $pid) left from an earlier run"
                 PIDS[$name]=$pid
                 ;;
@@ -174,6 +176,7 @@ HTTP_PORT=$(pick_port HTTP "${KW_SERVER_PORT:-}" 8080)
 MQTT_PORT=$(pick_port MQTT "${KW_MQTT_PORT:-}" 1883)
 REDIS_PORT=$(pick_port Redis "${KW_REDIS_PORT:-}" 6379)
 SIM_PORT=$(pick_port "simulator control" "${SIM_CONTROL_PORT:-}" 7070)
+OCPP_PORT=$(pick_port "OCPP edge" "${KW_OCPP_PORT:-}" 8180)
 
 # ---------------------------------------------------------------------------------------- Mosquitto
 # The server's account is the dynamic-security admin; its password is made once and kept in var/.
@@ -320,6 +323,19 @@ kill -0 "${PIDS[sim]}" 2>/dev/null || {
 }
 say "kilowatt-sim: $(($(wc -l <"$CSV") - 1)) chargers, control on 127.0.0.1:$SIM_PORT"
 
+# ---------------------------------------------------------------------------------- kilowatt-ocpp
+# Charge points log in with their own code and broker password (docs/ocpp.md): the edge holds no secret.
+launch_ocpp() {
+    start ocpp "$LOG/ocpp.log" "$OCPP_BIN" --address 127.0.0.1 --port "$OCPP_PORT" --broker-host 127.0.0.1 \
+        --broker-port "$MQTT_PORT"
+}
+launch_ocpp
+wait_port "$OCPP_PORT" "${PIDS[ocpp]}" 10 || {
+    log_tail "$LOG/ocpp.log"
+    die "kilowatt-ocpp did not start (log $LOG/ocpp.log)"
+}
+say "kilowatt-ocpp: ws://127.0.0.1:$OCPP_PORT/ocpp/<chargeBoxId>"
+
 API="http://127.0.0.1:$HTTP_PORT"
 cat <<EOF
 
@@ -330,6 +346,7 @@ cat <<EOF
   Admin console $API/admin/          (served once web/admin is built)
   Driver app    $API/app/            (served once web/app is built)
   MQTT broker   127.0.0.1:$MQTT_PORT   Redis 127.0.0.1:$REDIS_PORT   Database $VAR/kilowatt.db
+  OCPP 1.6J     ws://127.0.0.1:$OCPP_PORT/ocpp/<chargeBoxId>  (Basic auth: the charger's code and password; docs/ocpp.md)
 
   SMS codes     tail $SMS_OUTBOX    (sandbox SMS: the code of a registration lands here)
 
@@ -358,7 +375,7 @@ cat <<EOF
   with 'tail -n1 $SMS_OUTBOX', then POST /api/v1/auth/driver/register {"phone","code","password"}.
   Secrets (mode 0600): $VAR/mosquitto/kilowatt.password, $VAR/redis/password (redis-cli: REDISCLI_AUTH).
 
-  Logs: $LOG/{kilowatt,sim,mosquitto,redis}.log; exits and restarts: $LOG/run.log
+  Logs: $LOG/{kilowatt,sim,ocpp,mosquitto,redis}.log; exits and restarts: $LOG/run.log
   A component that dies is restarted; Ctrl-C stops everything.
 
 EOF

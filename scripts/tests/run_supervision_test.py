@@ -1,7 +1,7 @@
 """`make run` supervises (scripts/run.sh): a component killed with SIGKILL is restarted on its own
 while the others keep running, and SIGINT (Ctrl-C) still stops everything and exits 0.
-Runs the real script (Mosquitto, Redis, kilowatt --demo, kilowatt-sim) in a temp VAR_DIR on free
-loopback ports. Environment: BUILD_DIR (the build with server/kilowatt and sim/kilowatt-sim)."""
+Runs the real script (Mosquitto, Redis, kilowatt --demo, kilowatt-sim, kilowatt-ocpp) in a temp VAR_DIR on
+free loopback ports. Environment: BUILD_DIR (the build with server/kilowatt, sim/kilowatt-sim, ocpp/kilowatt-ocpp)."""
 import os
 import signal
 import socket
@@ -12,7 +12,7 @@ import unittest
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-NAMES = ("mosquitto", "redis", "kilowatt", "sim")
+NAMES = ("mosquitto", "redis", "kilowatt", "sim", "ocpp")
 
 
 def free_port():
@@ -50,7 +50,7 @@ class RunScriptSupervises(unittest.TestCase):
         self.http = free_port()
         env = dict(os.environ, VAR_DIR=self.var, BUILD_DIR=os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")),
                    KW_SERVER_PORT=str(self.http), KW_MQTT_PORT=str(free_port()), KW_REDIS_PORT=str(free_port()),
-                   SIM_CONTROL_PORT=str(free_port()))
+                   SIM_CONTROL_PORT=str(free_port()), KW_OCPP_PORT=str(free_port()))
         self.out = open(os.path.join(self.var, "run.out"), "w+")
         self.run_sh = subprocess.Popen(["bash", os.path.join(ROOT, "scripts/run.sh")], env=env, stdout=self.out,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -110,6 +110,7 @@ class RunScriptSupervises(unittest.TestCase):
         self.kill_and_expect_restart("kilowatt")
         self.kill_and_expect_restart("mosquitto")
         self.kill_and_expect_restart("redis")
+        self.kill_and_expect_restart("ocpp")
         last = self.pids()
         self.run_sh.send_signal(signal.SIGINT)
         self.assertEqual(self.run_sh.wait(90), 0, self.output()[-3000:])

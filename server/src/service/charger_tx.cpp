@@ -133,7 +133,8 @@ void apply_update(app::Context& ctx, const device::TransactionEvent& e, const st
 }  // namespace
 
 void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& reported) {
-    if (reported.seq < 1 || reported.meter_wh < 0 || reported.connector < 1)
+    const int lowest_connector = reported.kind == Kind::ended ? 0 : 1;  // 0: the order's own
+    if (reported.seq < 1 || reported.meter_wh < 0 || reported.connector < lowest_connector)
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     if (reported.meter_start_wh && *reported.meter_start_wh < 0)
         throw Error(Errc::bad_request, "meter_start_wh out of range");
@@ -172,6 +173,7 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
         return;
     }
     auto order = store::find_order(*sql, e.order_id);
+    if (order && e.connector == 0 && order->charger_id == charger.id) e.connector = order->connector_no;
     const bool ours = order && order->charger_id == charger.id && order->connector_no == e.connector;
     if (!ours) {
         tr.commit();

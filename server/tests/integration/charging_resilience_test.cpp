@@ -100,6 +100,33 @@ TEST(ChargingResilience, LostStopCommandIsRepeatedUntilTheChargerEndsTheSession)
     EXPECT_EQ(str(settled.at("stop_reason")), "driver");
 }
 
+// An OCPP StopTransaction names no connector: the OCPP edge sends connector 0 when it did not see the
+// start itself (docs/ocpp.md), and the order's own connector is meant.
+TEST(ChargingResilience, AnEndedEventWithConnectorZeroSettlesTheOrderOnItsOwnConnector) {
+    Stack stack;
+    Net n = setup(stack, "RES-CONN0");
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    ASSERT_TRUE(accept_start(charger));
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-0"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
+                                {"meter_wh", 200000}, {"ts", format_utc(kw::SystemClock().now())}});
+    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-0"}, {"seq", 2}, {"connector", 0}, {"order_id", id},
+                                {"meter_wh", 200015}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "local"}});
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled) << stack.server_log();
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 15);
+    EXPECT_EQ(settled.at("connector").as_int64(), 1);
+    // A started event still needs its connector.
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-00"}, {"seq", 1}, {"connector", 0},
+                                {"order_id", id}, {"meter_wh", 200015}, {"ts", format_utc(kw::SystemClock().now())}});
+    ASSERT_TRUE(eventually(
+        [&] { return stack.server_log().find("seq, connector or meter_wh out of range") != std::string::npos; }, 10s))
+        << stack.server_log();
+}
+
 TEST(ChargingResilience, UnacknowledgedStartIsCancelledAtNoCharge) {
     Stack stack(StackOptions{false, {"--orders.start_timeout_s=2"}});
     Net n = setup(stack, "RES-NOACK");

@@ -192,6 +192,7 @@ MqttClient::~MqttClient() {
 void MqttClient::on_message(std::function<void(const Message&)> cb) { impl_->on_message_ = std::move(cb); }
 void MqttClient::on_connected(std::function<void()> cb) { impl_->on_connected_ = std::move(cb); }
 void MqttClient::on_disconnected(std::function<void(int)> cb) { impl_->on_disconnected_ = std::move(cb); }
+void MqttClient::on_refused(std::function<void(int)> cb) { impl_->on_refused_ = std::move(cb); }
 
 void MqttClient::start() {
     impl_->post([](Impl& impl) { impl.do_start(); });

@@ -61,6 +61,9 @@ class MqttClient {
     void on_message(std::function<void(const Message&)> cb);
     void on_connected(std::function<void()> cb);           // after each successful CONNACK
     void on_disconnected(std::function<void(int rc)> cb);  // rc: 0 after stop(), a MOSQ_ERR_* otherwise
+    // The broker answered CONNACK with a refusal (reason: the MQTT 5 reason code, or the 3.1.1 return
+    // code): bad credentials do not get better by retrying, so a caller may stop() here.
+    void on_refused(std::function<void(int reason)> cb);
 
     // Non-blocking connect; keeps retrying with backoff until stop()/kill().
     void start();

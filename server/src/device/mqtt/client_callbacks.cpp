@@ -18,6 +18,7 @@ void MqttClient::Impl::on_connect_cb(mosquitto*, void* obj, int rc, int /*flags*
                      reason);
         // Refusals (bad credentials, banned) do not clear up in milliseconds: back off to the maximum.
         self->attempts_ = 16;
+        self->invoke(self->on_refused_, rc);
         return;  // the broker closes the connection; after_io() sees it and schedules the retry
     }
     self->connected_ = true;

@@ -57,6 +57,7 @@ class MqttClient::Impl : public std::enable_shared_from_this<Impl> {
     std::function<void(const Message&)> on_message_;
     std::function<void()> on_connected_;
     std::function<void(int)> on_disconnected_;
+    std::function<void(int)> on_refused_;
     std::atomic<bool> connected_{false};
     std::atomic<int> pending_count_{0};
     std::atomic<std::uint64_t> connect_attempts_{0};

@@ -23,7 +23,9 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
         e.kind = TransactionEvent::Kind::ended;
     else
         throw Error(Errc::bad_request, "unknown tx event: " + event);  // kw-mqtt/1 has no "updated"
-    if (e.seq < 1 || e.meter_wh < 0 || connector < 1 || connector > 64)
+    // connector 0 on `ended`: the order's own connector (an OCPP StopTransaction names none).
+    const std::int64_t lowest = e.kind == TransactionEvent::Kind::ended ? 0 : 1;
+    if (e.seq < 1 || e.meter_wh < 0 || connector < lowest || connector > 64)
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     e.connector = static_cast<int>(connector);
     e.at = reported_time(p);

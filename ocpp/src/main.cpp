@@ -1,0 +1,71 @@
+// kilowatt-ocpp: the OCPP edge (docs/ocpp.md). Parses the command line and wires the edge, the
+// worker threads and the signals; nothing else.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "edge.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"kilowatt-ocpp: OCPP-J charge points to Kilowatt over the MQTT broker"};
+    kw::ocpp::EdgeConfig config;
+    std::string log_level = "info";
+    int threads = 1;
+    app.add_option("--address", config.address, "listen address")->capture_default_str();
+    app.add_option("--port", config.port, "listen port (ws://<address>:<port>/ocpp/<chargeBoxId>)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--broker-host", config.broker_host, "MQTT broker host")->capture_default_str();
+    app.add_option("--broker-port", config.broker_port, "MQTT broker port")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 65535));
+    app.add_option("--ping-idle", config.ping_idle_s, "seconds without a frame before a WebSocket ping")
+        ->capture_default_str()
+        ->check(CLI::Range(5, 3600));
+    app.add_option("--boot-answer-ms", config.station.boot_answer_ms,
+                   "BootNotification answered Pending when the core takes longer")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 60000));
+    app.add_option("--stop-answer-ms", config.station.stop_answer_ms,
+                   "StopTransaction answered with an error (sent again by the station) when not stored sooner")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 120000));
+    app.add_option("--threads", threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+    spdlog::set_level(spdlog::level::from_str(log_level));
+    std::signal(SIGPIPE, SIG_IGN);
+
+    boost::asio::io_context io(threads);
+    kw::ocpp::Edge edge(io, config);
+    try {
+        edge.start();
+    } catch (const std::exception& e) {
+        spdlog::critical("event=ocpp_start_failed error=\"{}\"", e.what());
+        return 1;
+    }
+    // Printed for the scripts and tests that start it on port 0.
+    std::printf("kilowatt-ocpp listening on %s:%d\n", config.address.c_str(), edge.port());
+    std::fflush(stdout);
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        spdlog::info("event=ocpp_stopping stations={}", edge.stations());
+        edge.stop();
+        // The closes go out, then the loop ends.
+        auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(2));
+        timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
+    });
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : pool) t.join();
+    return 0;
+}

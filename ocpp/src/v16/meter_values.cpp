@@ -1,0 +1,135 @@
+// MeterValues (and StopTransaction's transactionData): each MeterValue with an energy register becomes
+// one kw-mqtt/1 `meter` sample. Measurands read: Energy.Active.Import.Register (the default when a
+// sampled value names none; Wh or kWh), Power.Active.Import (W or kW), Current.Import (A),
+// Voltage (V), SoC (%); every context (Sample.Periodic, Sample.Clock, Transaction.Begin/End,
+// Trigger, Interruption.*) counts alike. A value per phase counts only when no total is given:
+// energy and power summed over the phases, current the highest phase, voltage the mean. Signed
+// values (format SignedData) and values at the EV end of the cable other than SoC are skipped.
+// Readings without an energy register are logged and dropped: kw-mqtt/1 bills from the register.
+#include <boost/json/serialize.hpp>
+#include <charconv>
+#include <cmath>
+#include <spdlog/spdlog.h>
+
+#include "v16/station.hpp"
+
+namespace kw::ocpp::v16 {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string_view text(const json::object& o, const char* key, std::string_view fallback = "") {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string_view(v->as_string()) : fallback;
+}
+
+std::optional<double> number(std::string_view s) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+struct Measure {  // one measurand: the total if given, else the phases
+    std::optional<double> total;
+    std::vector<double> phases;
+};
+
+}  // namespace
+
+std::optional<Reading> reading_of(const json::object& meter_value) {
+    Measure energy, power, current, voltage, soc;
+    for (const auto& item : meter_value.at("sampledValue").as_array()) {
+        const json::object& sv = item.as_object();
+        if (text(sv, "format", "Raw") != "Raw") continue;
+        const std::string_view measurand = text(sv, "measurand", "Energy.Active.Import.Register");
+        const std::string_view location = text(sv, "location", "Outlet");
+        auto value = number(text(sv, "value"));
+        if (!value) continue;
+        const std::string_view unit = text(sv, "unit");
+        Measure* m = nullptr;
+        double scale = 1;
+        if (measurand == "SoC") {
+            m = &soc;
+        } else if (location == "EV") {
+            continue;
+        } else if (measurand == "Energy.Active.Import.Register") {
+            m = &energy;
+            scale = unit == "kWh" ? 1000 : 1;
+        } else if (measurand == "Power.Active.Import") {
+            m = &power;
+            scale = unit == "kW" ? 1000 : 1;
+        } else if (measurand == "Current.Import") {
+            m = &current;
+        } else if (measurand == "Voltage") {
+            m = &voltage;
+        } else {
+            continue;
+        }
+        const double v = *value * scale;
+        const std::string_view phase = text(sv, "phase");
+        // Line-to-line voltages and the neutral are not what a per-phase total means.
+        if (phase.empty())
+            m->total = v;
+        else if (phase == "L1" || phase == "L2" || phase == "L3" || phase == "L1-N" || phase == "L2-N" ||
+                 phase == "L3-N")
+            m->phases.push_back(v);
+    }
+    auto sum = [](const Measure& m) -> std::optional<double> {
+        if (m.total) return m.total;
+        if (m.phases.empty()) return std::nullopt;
+        double s = 0;
+        for (double p : m.phases) s += p;
+        return s;
+    };
+    auto max = [](const Measure& m) -> std::optional<double> {
+        if (m.total) return m.total;
+        if (m.phases.empty()) return std::nullopt;
+        return *std::max_element(m.phases.begin(), m.phases.end());
+    };
+    auto mean = [&](const Measure& m) -> std::optional<double> {
+        auto s = sum(m);
+        if (!s || m.total) return s;
+        return *s / static_cast<double>(m.phases.size());
+    };
+    const auto wh = sum(energy);
+    if (!wh || *wh < 0) return std::nullopt;
+    Reading r;
+    r.energy_wh = std::llround(*wh);
+    if (auto p = sum(power)) r.power_w = std::llround(*p);
+    r.current_a = max(current);
+    r.voltage_v = mean(voltage);
+    if (auto s = sum(soc)) r.soc = static_cast<int>(std::lround(*s));
+    return r;
+}
+
+void Station::publish_meter(std::int64_t connector, const json::object& meter_value, const std::string& tx_id) {
+    auto r = reading_of(meter_value);
+    if (!r) {
+        spdlog::info("event=ocpp_meter_without_register code={} connector={}", code_, connector);
+        return;
+    }
+    json::object m{{"connector", connector},
+                   {"ts", time_of(meter_value.if_contains("timestamp"), "meterValue.timestamp")},
+                   {"energy_wh", r->energy_wh}};
+    if (r->power_w) m["power_w"] = *r->power_w;
+    if (r->voltage_v) m["voltage_v"] = *r->voltage_v;
+    if (r->current_a) m["current_a"] = *r->current_a;
+    if (r->soc) m["soc"] = *r->soc;
+    if (!tx_id.empty()) m["tx_id"] = tx_id;
+    io_.publish("meter", json::serialize(m), 0);
+}
+
+void Station::meter_values(const Call& call) {
+    const json::object& p = call.payload.as_object();
+    const std::int64_t connector = p.at("connectorId").as_int64();
+    std::string tx_id;
+    if (const auto* tx = p.if_contains("transactionId")) tx_id = std::to_string(tx->as_int64());
+    // Connector 0 is the charge point's main meter: no session bills from it.
+    if (connector > 0)
+        for (const auto& mv : p.at("meterValue").as_array()) publish_meter(connector, mv.as_object(), tx_id);
+    answer(call.id, json::object{});
+}
+
+}  // namespace kw::ocpp::v16

@@ -1,0 +1,148 @@
+#pragma once
+// One OCPP 1.6J charge point as the core sees it: translates its CALLs into kw-mqtt/1 messages
+// (docs/ocpp.md has the mapping) and the core's kw-mqtt/1 commands into CALLs to it, and answers the
+// CALLs that need the core (BootNotification, StopTransaction) when the core has answered, or what
+// OCPP allows when it has not in time. Sans I/O: the owner feeds it frames, commands and the time,
+// and carries out what it asks through Io. Not thread-safe: one strand (the station's connection).
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rpc.hpp"
+
+namespace kw::ocpp::v16 {
+
+using UtcMs = std::int64_t;  // milliseconds since the Unix epoch, UTC
+
+// What the station asks of its connection.
+class Io {
+  public:
+    virtual ~Io() = default;
+    virtual void send_frame(std::string text) = 0;  // a text frame to the charge point
+    // kw/v1/<code>/<kind> on the broker, as the charger.
+    virtual void publish(std::string_view kind, std::string payload, int qos) = 0;
+    virtual UtcMs now() = 0;
+    virtual std::string new_boot_id() = 0;
+};
+
+struct Settings {
+    int boot_answer_ms = 10000;     // BootNotification: answered Pending when the core is slower
+    int stop_answer_ms = 15000;     // StopTransaction: a CALLERROR (the station sends it again) after this
+    int call_timeout_ms = 30000;    // our CALL to the station: given up after this
+    int pending_interval_s = 30;    // the interval of a Pending boot answer
+};
+
+// The per-order id tag Kilowatt gives a RemoteStartTransaction ("KW-O42"): the edge finds the order
+// again from the tag alone, so a StartTransaction reaching another edge instance is still mapped.
+std::string order_tag(std::int64_t order_id);
+std::optional<std::int64_t> order_from_tag(std::string_view id_tag);
+
+class Station {
+  public:
+    Station(std::string code, Io& io, Settings settings = {});
+
+    const std::string& code() const { return code_; }
+    // A text frame from the charge point.
+    void on_frame(std::string_view text);
+    // The payload of kw/v1/<code>/cmd from the core.
+    void on_command(std::string_view payload);
+    // Called about once a second: deadlines.
+    void on_tick();
+    // The MQTT link to the broker is (again) up: unacknowledged tx events go again.
+    void on_broker_connected();
+
+    std::size_t unacked_tx_events() const { return tx_store_.size(); }
+
+  private:
+    struct Outgoing {       // a CALL to the station, sent one at a time
+        std::string action;
+        boost::json::object payload;
+        std::string corr;   // the core command it carries out ("o42-start"), if any
+        std::string cmd;    // "start" / "stop"
+    };
+    struct Waiting {        // a CALL of the station waiting for the core
+        std::string message_id;
+        UtcMs deadline = 0;
+    };
+    struct StoredTx {       // a tx event published and not yet acknowledged by the core
+        std::string tx_id;
+        int seq = 0;
+        std::string payload;
+    };
+    struct Tx {             // what StartTransaction said, for the StopTransaction that has no connector
+        int connector = 0;
+        std::int64_t meter_start_wh = 0;
+        std::string started_at;
+    };
+
+    // Station -> core (one function per CALL; v16/<message>.cpp)
+    void dispatch(const Call& call);
+    void boot_notification(const Call& call);
+    void heartbeat(const Call& call);
+    void status_notification(const Call& call);
+    void meter_values(const Call& call);
+    void start_transaction(const Call& call);
+    void stop_transaction(const Call& call);
+    void authorize(const Call& call);
+    void data_transfer(const Call& call);
+
+    // Core -> station
+    void boot_result(const boost::json::object& cmd);
+    void remote_start(const boost::json::object& cmd);
+    void remote_stop(const boost::json::object& cmd);
+    void tx_ack(const boost::json::object& cmd);
+    void on_call_result(const CallResult& result);
+    void on_call_error(const CallError& error);
+    void finish_outgoing(bool accepted, std::string_view reason);
+    void ack(std::string_view corr, std::string_view cmd, bool accepted, std::string_view reason);
+    bool has_ended(std::int64_t order) const;
+
+    void answer(std::string_view message_id, const boost::json::value& payload);
+    void answer_error(std::string_view message_id, ErrorKind kind, std::string_view description);
+    void queue_call(Outgoing call);
+    void send_next_call();
+    void publish_tx(const std::string& tx_id, int seq, boost::json::object event);
+    void replay_tx();
+    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);  // every unacknowledged tx event again, oldest first
+    std::string time_of(const boost::json::value* timestamp, std::string_view what);
+
+    std::string code_;
+    Io& io_;
+    Settings settings_;
+    std::optional<Waiting> boot_waiting_;
+    std::map<std::string, Waiting> stops_waiting_;                 // by tx_id
+    std::deque<StoredTx> tx_store_;                                // until tx_ack, oldest first
+    std::map<std::int64_t, Tx> transactions_;                      // by transactionId (= order id)
+    std::set<std::int64_t> remote_starts_;                         // orders with a RemoteStart queued or sent
+    std::deque<std::int64_t> ended_orders_;                        // the last 64 stopped, for repeated commands
+    std::deque<Outgoing> outgoing_;
+    std::optional<std::string> in_flight_id_;                      // our CALL awaiting its answer
+    UtcMs in_flight_deadline_ = 0;
+    std::uint64_t next_id_ = 1;
+    bool station_faulted_ = false;  // connector 0 reported Faulted
+    std::string station_fault_;
+};
+
+// One MeterValue as a kw-mqtt/1 sample (meter_values.cpp says which sampled values count).
+struct Reading {
+    std::int64_t energy_wh = 0;
+    std::optional<std::int64_t> power_w;
+    std::optional<double> voltage_v, current_a;
+    std::optional<int> soc;
+};
+// nullopt: no energy register in it.
+std::optional<Reading> reading_of(const boost::json::object& meter_value);
+
+// OCPP 1.6 StopTransaction reason -> kw-mqtt/1 ended reason.
+std::string_view kw_stop_reason(std::string_view ocpp_reason);
+// OCPP 1.6 ChargePointStatus -> kw-mqtt/1 connector status.
+std::string_view kw_status(std::string_view ocpp_status);
+
+}  // namespace kw::ocpp::v16

@@ -1,0 +1,376 @@
+// The OCPP 1.6 station machine, without sockets: frames in, kw-mqtt/1 messages and frames out.
+// RecordingIo stands for the connection (a WebSocket and an MQTT client), which the OCPP integration
+// tests drive for real.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "v16/station.hpp"
+
+namespace kw::ocpp::v16 {
+namespace {
+
+namespace json = boost::json;
+
+struct Published {
+    std::string kind;
+    json::object payload;
+    int qos;
+};
+
+class RecordingIo : public Io {
+  public:
+    void send_frame(std::string text) override { frames.push_back(json::parse(text).as_array()); }
+    void publish(std::string_view kind, std::string payload, int qos) override {
+        published.push_back({std::string(kind), json::parse(payload).as_object(), qos});
+    }
+    UtcMs now() override { return clock; }
+    std::string new_boot_id() override { return "boot" + std::to_string(++boots); }
+
+    std::vector<json::array> frames;
+    std::vector<Published> published;
+    UtcMs clock = 1780275600000;  // 2026-06-01T01:00:00Z
+    int boots = 0;
+
+    std::vector<Published> of(std::string_view kind) const {
+        std::vector<Published> out;
+        for (const auto& p : published)
+            if (p.kind == kind) out.push_back(p);
+        return out;
+    }
+};
+
+class Station16 : public ::testing::Test {
+  protected:
+    RecordingIo io;
+    Station station{"CP-1", io};
+
+    void call(std::string_view id, std::string_view action, std::string_view payload) {
+        station.on_frame(R"([2,")" + std::string(id) + R"(",")" + std::string(action) + R"(",)" +
+                         std::string(payload) + "]");
+    }
+    const json::array& last_frame() const { return io.frames.back(); }
+    const json::object& answer_payload() const { return last_frame().at(2).as_object(); }
+    void advance(int ms) {
+        io.clock += ms;
+        station.on_tick();
+    }
+    void start_order(std::int64_t order, int connector = 1, std::int64_t meter = 1000) {
+        call("s" + std::to_string(order), "StartTransaction",
+             R"({"connectorId":)" + std::to_string(connector) + R"(,"idTag":")" + order_tag(order) +
+                 R"(","meterStart":)" + std::to_string(meter) + R"(,"timestamp":"2026-06-01T01:00:00Z"})");
+    }
+};
+
+TEST_F(Station16, BootNotificationIsPublishedAndAnsweredWithTheCoresInterval) {
+    call("b1", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
+    ASSERT_EQ(io.of("boot").size(), 1u);
+    EXPECT_EQ(io.of("boot")[0].payload.at("vendor").as_string(), "Acme");
+    EXPECT_EQ(io.of("boot")[0].payload.at("boot_id").as_string(), "boot1");
+    EXPECT_TRUE(io.frames.empty()) << "answered before the core did";
+    station.on_command(R"({"cmd":"boot_result","status":"accepted","heartbeat_s":45})");
+    ASSERT_EQ(io.frames.size(), 1u);
+    EXPECT_EQ(last_frame().at(0).as_int64(), 3);
+    EXPECT_EQ(last_frame().at(1).as_string(), "b1");
+    EXPECT_EQ(answer_payload().at("status").as_string(), "Accepted");
+    EXPECT_EQ(answer_payload().at("interval").as_int64(), 45);
+    EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:00.000Z");
+}
+
+TEST_F(Station16, BootNotificationIsAnsweredPendingWhenTheCoreIsSilent) {
+    call("b1", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
+    advance(9000);
+    EXPECT_TRUE(io.frames.empty());
+    advance(1000);
+    ASSERT_EQ(io.frames.size(), 1u);
+    EXPECT_EQ(answer_payload().at("status").as_string(), "Pending");
+    station.on_command(R"({"cmd":"boot_result","status":"accepted","heartbeat_s":45})");
+    EXPECT_EQ(io.frames.size(), 1u) << "a late boot_result answers nothing again";
+}
+
+TEST_F(Station16, EveryBootNotificationIsANewBootId) {
+    call("b1", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
+    station.on_command(R"({"cmd":"boot_result","status":"accepted","heartbeat_s":30})");
+    call("b2", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
+    ASSERT_EQ(io.of("boot").size(), 2u);
+    EXPECT_NE(io.of("boot")[0].payload.at("boot_id"), io.of("boot")[1].payload.at("boot_id"));
+}
+
+TEST_F(Station16, HeartbeatIsAnsweredAtOnceAndCarriesNoTimeOfTheEdge) {
+    call("h1", "Heartbeat", "{}");
+    ASSERT_EQ(io.of("heartbeat").size(), 1u);
+    EXPECT_FALSE(io.of("heartbeat")[0].payload.contains("ts"));
+    EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:00.000Z");
+}
+
+TEST_F(Station16, StatusNotificationBecomesTheConnectorsStatus) {
+    call("s1", "StatusNotification",
+         R"({"connectorId":2,"errorCode":"NoError","status":"SuspendedEV","timestamp":"2026-06-01T03:00:00+02:00"})");
+    auto s = io.of("status");
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_EQ(s[0].payload.at("connector").as_int64(), 2);
+    EXPECT_EQ(s[0].payload.at("status").as_string(), "suspended");
+    EXPECT_EQ(s[0].payload.at("error").as_string(), "");
+    EXPECT_EQ(s[0].payload.at("ts").as_string(), "2026-06-01T01:00:00.000Z");
+    EXPECT_EQ(last_frame().at(0).as_int64(), 3);
+}
+
+TEST_F(Station16, ConnectorZeroFaultedRaisesAndLaterClearsAStationFault) {
+    call("s1", "StatusNotification", R"({"connectorId":0,"errorCode":"GroundFailure","status":"Faulted"})");
+    call("s2", "StatusNotification", R"({"connectorId":0,"errorCode":"NoError","status":"Available"})");
+    auto f = io.of("fault");
+    ASSERT_EQ(f.size(), 2u);
+    EXPECT_EQ(f[0].payload.at("connector").as_int64(), 0);
+    EXPECT_EQ(f[0].payload.at("code").as_string(), "GroundFailure");
+    EXPECT_FALSE(f[0].payload.at("cleared").as_bool());
+    EXPECT_EQ(f[1].payload.at("code").as_string(), "GroundFailure");
+    EXPECT_TRUE(f[1].payload.at("cleared").as_bool());
+    EXPECT_TRUE(io.of("status").empty());
+}
+
+TEST_F(Station16, KwhRegistersAreConvertedToWh) {
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:00:10Z",
+        "sampledValue":[{"value":"12.345","measurand":"Energy.Active.Import.Register","unit":"kWh"},
+                        {"value":"7.2","measurand":"Power.Active.Import","unit":"kW"},
+                        {"value":"63","measurand":"SoC","location":"EV","unit":"Percent"}]}]})");
+    auto m = io.of("meter");
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].payload.at("energy_wh").as_int64(), 12345);
+    EXPECT_EQ(m[0].payload.at("power_w").as_int64(), 7200);
+    EXPECT_EQ(m[0].payload.at("soc").as_int64(), 63);
+    EXPECT_EQ(m[0].payload.at("tx_id").as_string(), "42");
+    EXPECT_EQ(m[0].qos, 0);
+}
+
+TEST_F(Station16, AValueWithoutMeasurandIsTheEnergyRegisterAndPhasesAddUpWithoutATotal) {
+    call("m1", "MeterValues", R"({"connectorId":1,"meterValue":[{"timestamp":"2026-06-01T01:00:10Z",
+        "sampledValue":[{"value":"5000","context":"Sample.Clock"},
+                        {"value":"1000","measurand":"Power.Active.Import","phase":"L1"},
+                        {"value":"1100","measurand":"Power.Active.Import","phase":"L2"},
+                        {"value":"16","measurand":"Current.Import","phase":"L1"},
+                        {"value":"15","measurand":"Current.Import","phase":"L2"},
+                        {"value":"230","measurand":"Voltage","phase":"L1-N"},
+                        {"value":"232","measurand":"Voltage","phase":"L2-N"}]}]})");
+    auto m = io.of("meter");
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].payload.at("energy_wh").as_int64(), 5000);
+    EXPECT_EQ(m[0].payload.at("power_w").as_int64(), 2100);
+    EXPECT_DOUBLE_EQ(m[0].payload.at("current_a").as_double(), 16);
+    EXPECT_DOUBLE_EQ(m[0].payload.at("voltage_v").as_double(), 231);
+    EXPECT_FALSE(m[0].payload.contains("tx_id"));
+}
+
+TEST_F(Station16, AReadingWithoutAnEnergyRegisterIsNotPublishedButAnswered) {
+    call("m1", "MeterValues", R"({"connectorId":1,"meterValue":[{"timestamp":"2026-06-01T01:00:10Z",
+        "sampledValue":[{"value":"7200","measurand":"Power.Active.Import"},
+                        {"value":"abc","measurand":"Energy.Active.Import.Register"},
+                        {"value":"9","format":"SignedData"}]}]})");
+    EXPECT_TRUE(io.of("meter").empty());
+    EXPECT_EQ(last_frame().at(0).as_int64(), 3);
+}
+
+TEST_F(Station16, StartTransactionWithAnOrderTagIsThatOrdersTransaction) {
+    start_order(42, 2, 125000);
+    EXPECT_EQ(answer_payload().at("transactionId").as_int64(), 42);
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("status").as_string(), "Accepted");
+    auto tx = io.of("tx");
+    ASSERT_EQ(tx.size(), 1u);
+    EXPECT_EQ(tx[0].payload.at("event").as_string(), "started");
+    EXPECT_EQ(tx[0].payload.at("tx_id").as_string(), "42");
+    EXPECT_EQ(tx[0].payload.at("order_id").as_int64(), 42);
+    EXPECT_EQ(tx[0].payload.at("connector").as_int64(), 2);
+    EXPECT_EQ(tx[0].payload.at("meter_wh").as_int64(), 125000);
+    EXPECT_EQ(tx[0].qos, 1);
+}
+
+TEST_F(Station16, AStartTransactionSentAgainWithANewMessageIdGetsTheSameTransactionId) {
+    start_order(42);
+    const auto first = answer_payload().at("transactionId").as_int64();
+    call("retry", "StartTransaction",
+         R"({"connectorId":1,"idTag":"KW-O42","meterStart":1000,"timestamp":"2026-06-01T01:00:00Z"})");
+    EXPECT_EQ(answer_payload().at("transactionId").as_int64(), first);
+    auto tx = io.of("tx");
+    ASSERT_EQ(tx.size(), 2u);
+    EXPECT_EQ(tx[1].payload.at("seq"), tx[0].payload.at("seq")) << "the same event, applied once by the core";
+}
+
+TEST_F(Station16, AnUnknownIdTagIsRefusedWithoutAnOrder) {
+    call("s1", "StartTransaction", R"({"connectorId":1,"idTag":"CARD1","meterStart":0,"timestamp":"2026-06-01T01:00:00Z"})");
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("status").as_string(), "Invalid");
+    EXPECT_TRUE(io.of("tx").empty());
+}
+
+TEST_F(Station16, StopTransactionIsAnsweredOnlyOnceTheCoreStoredIt) {
+    start_order(42, 1, 1000);
+    const auto frames = io.frames.size();
+    call("stop1", "StopTransaction",
+         R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z","reason":"EVDisconnected"})");
+    EXPECT_EQ(io.frames.size(), frames) << "answered before the core stored it";
+    auto ended = io.of("tx").back().payload;
+    EXPECT_EQ(ended.at("event").as_string(), "ended");
+    EXPECT_EQ(ended.at("seq").as_int64(), 2);
+    EXPECT_EQ(ended.at("connector").as_int64(), 1);
+    EXPECT_EQ(ended.at("meter_wh").as_int64(), 9000);
+    EXPECT_EQ(ended.at("meter_start_wh").as_int64(), 1000);
+    EXPECT_EQ(ended.at("reason").as_string(), "local");
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    ASSERT_EQ(io.frames.size(), frames + 1);
+    EXPECT_EQ(last_frame().at(1).as_string(), "stop1");
+    EXPECT_EQ(last_frame().at(0).as_int64(), 3);
+}
+
+TEST_F(Station16, AStopTheCoreDidNotStoreInTimeGetsAnErrorSoTheStationSendsItAgain) {
+    start_order(42);
+    call("stop1", "StopTransaction", R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
+    advance(15000);
+    EXPECT_EQ(last_frame().at(0).as_int64(), 4);
+    EXPECT_EQ(last_frame().at(2).as_string(), "InternalError");
+}
+
+TEST_F(Station16, AStopForTransactionMinusOneIsAcknowledgedAndPublishesNothing) {
+    call("stop1", "StopTransaction", R"({"transactionId":-1,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
+    EXPECT_EQ(last_frame().at(0).as_int64(), 3);
+    EXPECT_TRUE(io.of("tx").empty());
+}
+
+TEST_F(Station16, AStopOfATransactionStartedElsewhereLeavesTheConnectorToTheCore) {
+    call("stop1", "StopTransaction",
+         R"({"transactionId":77,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z","reason":"PowerLoss"})");
+    auto ended = io.of("tx").back().payload;
+    EXPECT_EQ(ended.at("connector").as_int64(), 0);
+    EXPECT_EQ(ended.at("order_id").as_int64(), 77);
+    EXPECT_EQ(ended.at("reason").as_string(), "power_loss");
+    EXPECT_FALSE(ended.contains("meter_start_wh"));
+}
+
+TEST_F(Station16, TransactionDataBecomesMeterSamplesBeforeTheEnd) {
+    start_order(42);
+    call("stop1", "StopTransaction", R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z",
+        "transactionData":[{"timestamp":"2026-06-01T01:15:00Z","sampledValue":[{"value":"5.0","unit":"kWh"}]}]})");
+    ASSERT_EQ(io.published.size(), 3u);  // started, the sample, ended
+    EXPECT_EQ(io.published[1].kind, "meter");
+    EXPECT_EQ(io.published[1].payload.at("energy_wh").as_int64(), 5000);
+    EXPECT_EQ(io.published[2].kind, "tx");
+}
+
+TEST_F(Station16, TimesOfAClockNeverSetAreReplacedByTheReceiveTime) {
+    io.clock = 1780275600000 + 5000;
+    call("s1", "StartTransaction", R"({"connectorId":1,"idTag":"KW-O5","meterStart":0,"timestamp":"1970-01-01T00:00:12Z"})");
+    EXPECT_EQ(io.of("tx")[0].payload.at("ts").as_string(), "2026-06-01T01:00:05.000Z");
+}
+
+TEST_F(Station16, UnacknowledgedTxEventsGoAgainWithEveryHeartbeatUntilTxAck) {
+    start_order(42);
+    call("h1", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("tx").size(), 2u);
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":1})");
+    call("h2", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("tx").size(), 2u);
+    EXPECT_EQ(station.unacked_tx_events(), 0u);
+}
+
+TEST_F(Station16, StartCommandBecomesOneRemoteStartAndItsAnswerTheAck) {
+    station.on_command(R"({"cmd":"start","corr":"o42-start","connector":1,"order_id":42})");
+    station.on_command(R"({"cmd":"start","corr":"o42-start","connector":1,"order_id":42})");
+    ASSERT_EQ(io.frames.size(), 1u) << "the repeat while the first is unanswered sends nothing";
+    const auto& c = last_frame();
+    EXPECT_EQ(c.at(0).as_int64(), 2);
+    EXPECT_EQ(c.at(2).as_string(), "RemoteStartTransaction");
+    EXPECT_EQ(c.at(3).as_object().at("idTag").as_string(), "KW-O42");
+    const std::string id(c.at(1).as_string());
+    station.on_frame(R"([3,")" + id + R"(",{"status":"Accepted"}])");
+    auto acks = io.of("ack");
+    ASSERT_EQ(acks.size(), 1u);
+    EXPECT_EQ(acks[0].payload.at("corr").as_string(), "o42-start");
+    EXPECT_TRUE(acks[0].payload.at("accepted").as_bool());
+}
+
+TEST_F(Station16, OnlyOneCallIsOutstandingAtATime) {
+    station.on_command(R"({"cmd":"start","corr":"o1-start","connector":1,"order_id":1})");
+    station.on_command(R"({"cmd":"start","corr":"o2-start","connector":2,"order_id":2})");
+    ASSERT_EQ(io.frames.size(), 1u);
+    const std::string id(last_frame().at(1).as_string());
+    station.on_frame(R"([3,")" + id + R"(",{"status":"Rejected"}])");
+    ASSERT_EQ(io.frames.size(), 2u);
+    EXPECT_EQ(last_frame().at(3).as_object().at("idTag").as_string(), "KW-O2");
+    auto acks = io.of("ack");
+    ASSERT_EQ(acks.size(), 1u);
+    EXPECT_FALSE(acks[0].payload.at("accepted").as_bool());
+    EXPECT_EQ(acks[0].payload.at("reason").as_string(), "rejected");
+}
+
+TEST_F(Station16, AnUnansweredCallIsGivenUpAndTheNextOneSent) {
+    station.on_command(R"({"cmd":"start","corr":"o1-start","connector":1,"order_id":1})");
+    station.on_command(R"({"cmd":"start","corr":"o2-start","connector":2,"order_id":2})");
+    advance(30000);
+    ASSERT_EQ(io.frames.size(), 2u);
+    EXPECT_TRUE(io.of("ack").empty()) << "no answer is no ack: the core repeats the command";
+    station.on_command(R"({"cmd":"start","corr":"o1-start","connector":1,"order_id":1})");
+    EXPECT_EQ(io.frames.size(), 2u) << "queued behind the one in flight";
+}
+
+TEST_F(Station16, AStartForARunningTransactionIsAcknowledgedWithoutAnotherCall) {
+    start_order(42);
+    const auto frames = io.frames.size();
+    station.on_command(R"({"cmd":"start","corr":"o42-start","connector":1,"order_id":42})");
+    EXPECT_EQ(io.frames.size(), frames);
+    ASSERT_EQ(io.of("ack").size(), 1u);
+    EXPECT_TRUE(io.of("ack")[0].payload.at("accepted").as_bool());
+}
+
+TEST_F(Station16, AStartForAnEndedTransactionIsRefusedAlreadyEnded) {
+    start_order(42);
+    call("stop1", "StopTransaction", R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
+    const auto frames = io.frames.size();
+    station.on_command(R"({"cmd":"start","corr":"o42-start","connector":1,"order_id":42})");
+    EXPECT_EQ(io.frames.size(), frames);
+    ASSERT_EQ(io.of("ack").size(), 1u);
+    EXPECT_EQ(io.of("ack")[0].payload.at("reason").as_string(), "already_ended");
+}
+
+TEST_F(Station16, StopCommandBecomesRemoteStopOfTheReportedTransaction) {
+    start_order(42);
+    station.on_command(R"({"cmd":"stop","corr":"o42-stop","connector":1,"order_id":42,"tx_id":"42","reason":"driver"})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "RemoteStopTransaction");
+    EXPECT_EQ(last_frame().at(3).as_object().at("transactionId").as_int64(), 42);
+}
+
+TEST_F(Station16, DataTransferAnswersUnknownVendorId) {
+    call("d1", "DataTransfer", R"({"vendorId":"com.acme"})");
+    EXPECT_EQ(answer_payload().at("status").as_string(), "UnknownVendorId");
+}
+
+TEST_F(Station16, AnInvalidPayloadIsRefusedWithTheSchemasErrorAndPublishesNothing) {
+    call("b1", "BootNotification", R"({"chargePointModel":"AC22"})");
+    EXPECT_EQ(last_frame().at(0).as_int64(), 4);
+    EXPECT_EQ(last_frame().at(2).as_string(), "OccurenceConstraintViolation");
+    EXPECT_TRUE(io.published.empty());
+}
+
+TEST_F(Station16, AnUnknownActionIsNotImplemented) {
+    call("x1", "MakeCoffee", "{}");
+    EXPECT_EQ(last_frame().at(2).as_string(), "NotImplemented");
+}
+
+TEST_F(Station16, ACentralSystemsActionSentByTheStationIsNotSupported) {
+    call("x1", "ClearCache", "{}");
+    EXPECT_EQ(last_frame().at(2).as_string(), "NotSupported");
+}
+
+TEST_F(Station16, AMalformedFrameWithAnIdIsAnsweredFormationViolation) {
+    station.on_frame(R"([2,"9","Heartbeat","not an object"])");
+    EXPECT_EQ(last_frame().at(2).as_string(), "FormationViolation");
+}
+
+TEST(OrderTag, RoundTripsAndRefusesLookalikes) {
+    EXPECT_EQ(order_tag(42), "KW-O42");
+    EXPECT_EQ(order_from_tag("KW-O42"), 42);
+    EXPECT_FALSE(order_from_tag("KW-O042").has_value());
+    EXPECT_FALSE(order_from_tag("KW-O").has_value());
+    EXPECT_FALSE(order_from_tag("KW-O-1").has_value());
+    EXPECT_FALSE(order_from_tag("CARD42").has_value());
+}
+
+}  // namespace
+}  // namespace kw::ocpp::v16
