@@ -12,6 +12,10 @@
 //   await stack.registerDriver(phone, password) SMS code + registration through the API -> session
 //   await stack.stop()
 //
+// With { ocpp: true } the OCPP 1.6J edge kilowatt-ocpp runs too, against the same broker:
+//   stack.ocppUrl                              ws://127.0.0.1:<port>/ocpp (a charge point adds /<code>)
+//   await stack.ocpp.restart()                 SIGTERM (or kill('SIGKILL')) and start again on that port
+//
 // Secrets (broker password, Redis password, bootstrap admin) reach the server through KW_*
 // environment variables, never its command line; Redis reads its password from a config file.
 //
@@ -271,6 +275,8 @@ function chargersCsv(chargers) {
  *   adminRoot / appRoot    built apps (default web/admin/dist, web/app/dist when they exist)
  *   heartbeatS (5)         heartbeat period told to chargers; offline after 3 missed
  *   limits ({})            rate limits as { login_free_failures: 5, ... } (--limits.KEY=N)
+ *   ocpp (false)           start kilowatt-ocpp (<build>/ocpp/kilowatt-ocpp) on a free port
+ *   ocppArgs ([])          extra kilowatt-ocpp flags (--boot-answer-ms 2000, ...)
  */
 export async function startStack(options = {}) {
   const demo = options.demo ?? true;
@@ -278,10 +284,13 @@ export async function startStack(options = {}) {
   const bin = buildDir();
   const serverBin = path.join(bin, 'server', 'kilowatt');
   const simBin = path.join(bin, 'sim', 'kilowatt-sim');
+  const ocppBin = path.join(bin, 'ocpp', 'kilowatt-ocpp');
   for (const b of [serverBin, simBin]) {
     if (!fs.existsSync(b))
       throw new Error(`${b} not found: build it (cmake --build ${bin} --target kilowatt kilowatt-sim) or set KW_BUILD_DIR`);
   }
+  if (options.ocpp && !fs.existsSync(ocppBin))
+    throw new Error(`${ocppBin} not found: build it (cmake --build ${bin} --target kilowatt-ocpp) or set KW_BUILD_DIR`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
   const children = [];
   const sims = [];
@@ -417,6 +426,82 @@ export async function startStack(options = {}) {
       );
     }
 
+    // ---- kilowatt-ocpp: the OCPP 1.6J edge, a second way in for chargers (as each charger, to the same
+    // broker). Started on port 0 the first time (it prints the port it got), then on that port again,
+    // so charge points reconnect to the same URL after a restart.
+    let ocpp = null;
+    if (options.ocpp) {
+      const logFile = path.join(dir, 'kilowatt-ocpp.log');
+      let child = null;
+      let port = 0;
+      const start = async () => {
+        if (child && !child.exited) throw new Error('kilowatt-ocpp is running already');
+        const offset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0; // earlier runs' lines
+        child = new Child(
+          'kilowatt-ocpp',
+          ocppBin,
+          [
+            '--address',
+            '127.0.0.1',
+            '--port',
+            String(port),
+            '--broker-host',
+            '127.0.0.1',
+            '--broker-port',
+            String(mqttPort),
+            '--log-level',
+            'info',
+            ...(options.ocppArgs ?? []),
+          ],
+          logFile,
+        );
+        children.push(child);
+        const started = child;
+        port = await waitFor(
+          () => {
+            started.assertRunning();
+            const text = fs.readFileSync(logFile, 'utf8').slice(offset);
+            const m = /kilowatt-ocpp listening on 127\.0\.0\.1:(\d+)/.exec(text);
+            return m ? Number(m[1]) : 0;
+          },
+          { timeoutMs: 20000, what: 'kilowatt-ocpp listening' },
+        );
+      };
+      /** Ends the edge with a signal (SIGTERM: it closes its stations with 1001 first). */
+      const kill = async (signal = 'SIGTERM') => {
+        if (!child || child.exited) return;
+        const stopping = child;
+        if (signal === 'SIGTERM') await stopping.stop();
+        else {
+          stopping.proc.kill(signal);
+          await stopping.exitPromise;
+        }
+        const i = children.indexOf(stopping);
+        if (i >= 0) children.splice(i, 1);
+      };
+      await start();
+      ocpp = {
+        get port() {
+          return port;
+        },
+        get url() {
+          return `ws://127.0.0.1:${port}/ocpp`;
+        },
+        logFile,
+        /** Everything the edge logged so far (every run of it). */
+        log: () => fs.readFileSync(logFile, 'utf8'),
+        get running() {
+          return Boolean(child && !child.exited);
+        },
+        kill,
+        start,
+        restart: async (signal = 'SIGTERM') => {
+          await kill(signal);
+          await start();
+        },
+      };
+    }
+
     // ---- simulators
     const startSimFromCsv = async (csvFile, name, extraArgs = []) => {
       const controlPort = await freePort();
@@ -527,8 +612,13 @@ export async function startStack(options = {}) {
       appUrl: `${baseUrl}/app/`,
       ports: { http: httpPort, mqtt: mqttPort, redis: redisPort },
       serverLog,
+      /** kilowatt's process id (to pause it with SIGSTOP/SIGCONT: a core that does not answer). */
+      serverPid: server.pid,
       demoChargersCsv: demo ? csv : null,
       sim: mainSim,
+      /** The OCPP edge ({ url, port, logFile, log(), running, kill(signal), start(), restart(signal) }) or null. */
+      ocpp,
+      ocppUrl: ocpp ? ocpp.url : null,
       /** One line to the demo simulator's control port (sim/README.md) -> parsed JSON answer. */
       simControl: (line, timeoutMs) => {
         if (!mainSim) throw new Error('no demo simulator in this stack');

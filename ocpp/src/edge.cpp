@@ -207,6 +207,7 @@ net::awaitable<void> Link::run() {
         if (!closed_) station_->on_broker_connected();
     });
     net::co_spawn(ex_, tick(), net::detached);
+    station_->on_connected();
 
     beast::flat_buffer frame;
     for (;;) {

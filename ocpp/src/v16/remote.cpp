@@ -11,10 +11,11 @@ namespace kw::ocpp::v16 {
 
 namespace json = boost::json;
 
-void Station::ack(std::string_view corr, std::string_view cmd, bool accepted, std::string_view reason) {
-    io_.publish("ack",
-                json::serialize(json::object{{"corr", corr}, {"cmd", cmd}, {"accepted", accepted}, {"reason", reason}}),
-                1);
+void Station::ack(std::string_view corr, std::string_view cmd, bool accepted, std::string_view reason,
+                  const json::object& result) {
+    json::object a{{"corr", corr}, {"cmd", cmd}, {"accepted", accepted}, {"reason", reason}};
+    if (!result.empty()) a["result"] = result;
+    io_.publish("ack", json::serialize(a), 1);
 }
 
 bool Station::has_ended(std::int64_t order) const {

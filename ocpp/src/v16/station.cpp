@@ -96,6 +96,9 @@ void Station::on_command(std::string_view payload) {
         if (name == "start") return remote_start(cmd);
         if (name == "stop") return remote_stop(cmd);
         if (name == "tx_ack") return tx_ack(cmd);
+        if (name == "reset" || name == "unlock" || name == "change_availability" || name == "get_configuration" ||
+            name == "set_configuration" || name == "trigger_message" || name == "clear_cache")
+            return operator_command(name, cmd);
         spdlog::info("event=ocpp_command_unsupported code={} cmd={}", code_, name);
     } catch (const std::exception& e) {
         spdlog::warn("event=ocpp_bad_command code={} cmd={} error=\"{}\"", code_, name, e.what());
@@ -125,7 +128,7 @@ void Station::on_tick() {
     }
     if (in_flight_id_ && now >= in_flight_deadline_) {
         spdlog::warn("event=ocpp_call_timeout code={} action={}", code_, outgoing_.front().action);
-        finish_outgoing(false, "timeout");
+        finish_outgoing(std::nullopt);
     }
 }
 
@@ -163,13 +166,10 @@ void Station::on_call_result(const CallResult& result) {
     const std::string action = outgoing_.front().action;
     if (auto violation = Schemas::of(Version::v16).check_response(action, result.payload)) {
         spdlog::warn("event=ocpp_bad_result code={} action={} error=\"{}\"", code_, action, violation->message);
-        finish_outgoing(false, "invalid_answer");
+        finish_outgoing(std::nullopt);
         return;
     }
-    const json::object& p = result.payload.as_object();
-    const auto* status = p.if_contains("status");
-    const bool accepted = status && status->is_string() && status->as_string() == "Accepted";
-    finish_outgoing(accepted, accepted ? "" : "rejected");
+    finish_outgoing(interpret_answer(action, result.payload.as_object()));
 }
 
 void Station::on_call_error(const CallError& error) {
@@ -179,24 +179,30 @@ void Station::on_call_error(const CallError& error) {
     }
     spdlog::warn("event=ocpp_call_error code={} action={} error={} description=\"{}\"", code_,
                  outgoing_.front().action, error.code, error.description);
-    finish_outgoing(false, "call_error");
+    const std::string& cmd = outgoing_.front().cmd;
+    // The core repeats a start or a stop that got no answer; an operator's command learns why it failed.
+    finish_outgoing(cmd == "start" || cmd == "stop" ? std::nullopt : std::optional(error_answer(error.code)));
 }
 
-// Our CALL was answered: tell the core (for a start/stop command), then send the next one.
-void Station::finish_outgoing(bool accepted, std::string_view reason) {
+// Our CALL was answered, or will not be: tell the core, then send the next one.
+void Station::finish_outgoing(std::optional<Answer> answer) {
     Outgoing done = std::move(outgoing_.front());
     outgoing_.pop_front();
     in_flight_id_.reset();
+    if (done.cmd == "start" && !(answer && answer->accepted)) {
+        if (auto order = order_from_tag(done.payload.at("idTag").as_string())) remote_starts_.erase(*order);
+    }
     if (!done.cmd.empty()) {
-        if (done.cmd == "start" && !accepted) {
-            const auto& tag = done.payload.at("idTag").as_string();
-            if (auto order = order_from_tag(tag)) remote_starts_.erase(*order);
-        }
-        // A call error, a malformed answer or none in time is no answer: the core repeats the command.
-        if (accepted || reason == "rejected") ack(done.corr, done.cmd, accepted, reason);
+        if (answer)
+            ack(done.corr, done.cmd, answer->accepted, answer->reason, answer->result);
+        else if (done.cmd != "start" && done.cmd != "stop")
+            // The core repeats a start or a stop itself; an operator's command is answered once.
+            ack(done.corr, done.cmd, false, "no_answer");
     }
     send_next_call();
 }
+
+void Station::on_connected() { io_.publish("heartbeat", "{}", 0); }
 
 std::string Station::time_of(const json::value* timestamp, std::string_view what) {
     const UtcMs now = io_.now();

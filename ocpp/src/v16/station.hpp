@@ -44,6 +44,16 @@ struct Settings {
 std::string order_tag(std::int64_t order_id);
 std::optional<std::int64_t> order_from_tag(std::string_view id_tag);
 
+// How a CALLRESULT of ours reads as a kw-mqtt/1 `ack` (operator_commands.cpp).
+struct Answer {
+    bool accepted = false;
+    std::string reason;
+    boost::json::object result;  // empty: none
+};
+Answer interpret_answer(std::string_view action, const boost::json::object& payload);
+// A CALLERROR to an operator's command: refused, the error code in snake case ("not_implemented").
+Answer error_answer(std::string_view error_code);
+
 class Station {
   public:
     Station(std::string code, Io& io, Settings settings = {});
@@ -55,6 +65,9 @@ class Station {
     void on_command(std::string_view payload);
     // Called about once a second: deadlines.
     void on_tick();
+    // The WebSocket is open: the station is online for the core from now, even before (or without)
+    // a BootNotification, which OCPP 1.6 sends only at power-up, not after a reconnect.
+    void on_connected();
     // The MQTT link to the broker is (again) up: unacknowledged tx events go again.
     void on_broker_connected();
 
@@ -100,8 +113,10 @@ class Station {
     void tx_ack(const boost::json::object& cmd);
     void on_call_result(const CallResult& result);
     void on_call_error(const CallError& error);
-    void finish_outgoing(bool accepted, std::string_view reason);
-    void ack(std::string_view corr, std::string_view cmd, bool accepted, std::string_view reason);
+    void finish_outgoing(std::optional<Answer> answer);  // nullopt: none (an error, or no answer in time)
+    void operator_command(std::string_view name, const boost::json::object& cmd);
+    void ack(std::string_view corr, std::string_view cmd, bool accepted, std::string_view reason,
+             const boost::json::object& result = {});
     bool has_ended(std::int64_t order) const;
 
     void answer(std::string_view message_id, const boost::json::value& payload);

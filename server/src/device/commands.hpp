@@ -36,32 +36,42 @@ struct TransactionEventAck {
     std::int64_t seq = 0;
 };
 
-// The commands OCPP adapters will need; kw-mqtt/1 has none of them (docs/device-protocol.md).
+// The operator's commands (service/charger_commands.hpp), which OCPP chargers take through the OCPP
+// edge (docs/ocpp.md); record_id is the command's charger_commands row, which its answer updates.
 struct ResetCommand {
+    std::int64_t record_id = 0;
     bool hard = false;
 };
 struct UnlockCommand {
+    std::int64_t record_id = 0;
     int connector = 0;
 };
 struct ChangeAvailabilityCommand {
+    std::int64_t record_id = 0;
     int connector = 0;  // 0: the whole charger
     bool operative = true;
 };
 struct GetConfigurationCommand {
+    std::int64_t record_id = 0;
     std::vector<std::string> keys;  // empty: all
 };
 struct SetConfigurationCommand {
+    std::int64_t record_id = 0;
     std::string key;
     std::string value;
 };
 struct TriggerMessageCommand {
-    std::string message;  // e.g. "status", "meter", "heartbeat", "boot"
-    int connector = 0;
+    std::int64_t record_id = 0;
+    std::string message;  // boot | heartbeat | status | meter
+    int connector = 0;    // 0: the whole charger
+};
+struct ClearCacheCommand {
+    std::int64_t record_id = 0;
 };
 
 using Command = std::variant<StartCommand, StopCommand, BootAccepted, TransactionEventAck, ResetCommand,
                              UnlockCommand, ChangeAvailabilityCommand, GetConfigurationCommand,
-                             SetConfigurationCommand, TriggerMessageCommand>;
+                             SetConfigurationCommand, TriggerMessageCommand, ClearCacheCommand>;
 
 // Visits a Command with one lambda per alternative: std::visit(Overloaded{...}, command).
 template <class... F>

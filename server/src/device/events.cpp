@@ -49,7 +49,7 @@ constexpr std::array<std::pair<TransactionEvent::Kind, std::string_view>, 3> kTx
     {TransactionEvent::Kind::ended, "ended"},
 }};
 
-constexpr std::array<std::pair<CommandKind, std::string_view>, 8> kCommandKinds{{
+constexpr std::array<std::pair<CommandKind, std::string_view>, 9> kCommandKinds{{
     {CommandKind::start, "start"},
     {CommandKind::stop, "stop"},
     {CommandKind::reset, "reset"},
@@ -58,6 +58,7 @@ constexpr std::array<std::pair<CommandKind, std::string_view>, 8> kCommandKinds{
     {CommandKind::get_configuration, "get_configuration"},
     {CommandKind::set_configuration, "set_configuration"},
     {CommandKind::trigger_message, "trigger_message"},
+    {CommandKind::clear_cache, "clear_cache"},
 }};
 
 constexpr std::array<std::pair<FaultSeverity, std::string_view>, 3> kSeverities{{
@@ -91,19 +92,26 @@ std::optional<CommandId> command_id(const Command& command) {
             [](const StopCommand& c) -> std::optional<CommandId> { return CommandId{CommandKind::stop, c.order_id}; },
             [](const BootAccepted&) -> std::optional<CommandId> { return std::nullopt; },
             [](const TransactionEventAck&) -> std::optional<CommandId> { return std::nullopt; },
-            [](const ResetCommand&) -> std::optional<CommandId> { return CommandId{CommandKind::reset, 0}; },
-            [](const UnlockCommand&) -> std::optional<CommandId> { return CommandId{CommandKind::unlock, 0}; },
-            [](const ChangeAvailabilityCommand&) -> std::optional<CommandId> {
-                return CommandId{CommandKind::change_availability, 0};
+            [](const ResetCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::reset, 0, c.record_id};
             },
-            [](const GetConfigurationCommand&) -> std::optional<CommandId> {
-                return CommandId{CommandKind::get_configuration, 0};
+            [](const UnlockCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::unlock, 0, c.record_id};
             },
-            [](const SetConfigurationCommand&) -> std::optional<CommandId> {
-                return CommandId{CommandKind::set_configuration, 0};
+            [](const ChangeAvailabilityCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::change_availability, 0, c.record_id};
             },
-            [](const TriggerMessageCommand&) -> std::optional<CommandId> {
-                return CommandId{CommandKind::trigger_message, 0};
+            [](const GetConfigurationCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::get_configuration, 0, c.record_id};
+            },
+            [](const SetConfigurationCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::set_configuration, 0, c.record_id};
+            },
+            [](const TriggerMessageCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::trigger_message, 0, c.record_id};
+            },
+            [](const ClearCacheCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::clear_cache, 0, c.record_id};
             },
         },
         command);

@@ -86,12 +86,14 @@ std::string_view to_string(TransactionEvent::Kind kind);
 
 // Which command an acknowledgement answers: the adapter maps it to and from its own correlation ids.
 enum class CommandKind { start, stop, reset, unlock, change_availability, get_configuration,
-                         set_configuration, trigger_message };
+                         set_configuration, trigger_message, clear_cache };
 std::string_view to_string(CommandKind kind);
 struct CommandId {
     CommandKind kind = CommandKind::start;
-    std::int64_t order_id = 0;  // the order the command is about (0: none)
+    std::int64_t order_id = 0;   // start and stop: the order the command is about
+    std::int64_t record_id = 0;  // the operator's commands (reset ... clear_cache): their charger_commands row
     bool operator==(const CommandId&) const = default;
+    bool about_an_order() const { return kind == CommandKind::start || kind == CommandKind::stop; }
 };
 
 struct CommandAcknowledged {
@@ -99,6 +101,7 @@ struct CommandAcknowledged {
     std::optional<CommandId> command;  // nullopt: an answer the adapter could not attribute
     bool accepted = false;
     std::string reason;
+    std::optional<std::string> result;  // a JSON object the answer carried (e.g. a configuration)
 };
 
 enum class FaultSeverity { info, warning, error };

@@ -14,6 +14,7 @@
 #include "live/state.hpp"
 #include "service/live_record.hpp"
 #include "service/charger_clock.hpp"
+#include "service/charger_commands.hpp"
 #include "service/command_repeats.hpp"
 #include "service/orders.hpp"
 #include "store/alarms_repo.hpp"
@@ -114,6 +115,7 @@ void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChan
 }
 
 void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& e) {
+    if (e.command && !e.command->about_an_order()) return apply_operator_command_ack(ctx, e);
     if (!e.command || e.command->kind != device::CommandKind::start) return;
     const store::ChargerRef charger = known_charger(ctx, e.code);
     {

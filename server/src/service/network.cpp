@@ -146,6 +146,7 @@ std::int64_t insert_new_charger(soci::session& sql, const NewCharger& c, const s
     row.name = c.name;
     row.kind = c.kind;
     row.rated_w = c.rated_w;
+    row.protocol = c.protocol;
     row.mqtt_password_hash = hash_mqtt_password(password);
     const std::int64_t id = store::insert_charger(sql, row, now);
     for (const ConnectorSpec& spec : c.connectors) store::insert_connector(sql, id, spec.number, spec.max_w);

@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/charger_commands.hpp"
 #include "service/charger_events.hpp"
 #include "service/command_repeats.hpp"
 #include "service/live_record.hpp"
@@ -45,6 +46,7 @@ void sweep(app::Context& ctx) {
             cancel_start(ctx, id, domain::StopReason::start_timeout);
         }
     });
+    guarded("charger_commands", [&] { expire_charger_commands(ctx, now); });
     // After the start timeouts, so an order cancelled in this pass gets no last start.
     guarded("command_repeats", [&] { repeat_unconfirmed_commands(ctx, now); });
     guarded("stop_timeouts", [&] {

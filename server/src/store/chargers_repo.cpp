@@ -115,11 +115,12 @@ std::vector<ChargerRow> run(soci::statement& st, RowBind& b) {
 std::int64_t insert_charger(soci::session& sql, const ChargerRow& c, UtcMs now) {
     if (code_taken(sql, c.code)) throw Error(Errc::already_exists, "charger code " + c.code + " is already in use");
     long long t = now, station = c.station_id, rated = c.rated_w;
+    const std::string protocol = c.protocol.empty() ? "kw-mqtt/1" : c.protocol;
     try {
-        sql << "INSERT INTO chargers (code, station_id, name, kind, rated_w, mqtt_password_hash, created_at, "
-               "updated_at) VALUES (:code, :station, :name, :kind, :rated, :hash, :c, :u)",
+        sql << "INSERT INTO chargers (code, station_id, name, kind, rated_w, protocol, mqtt_password_hash, "
+               "created_at, updated_at) VALUES (:code, :station, :name, :kind, :rated, :protocol, :hash, :c, :u)",
             soci::use(c.code), soci::use(station), soci::use(c.name), soci::use(c.kind), soci::use(rated),
-            soci::use(c.mqtt_password_hash), soci::use(t), soci::use(t);
+            soci::use(protocol), soci::use(c.mqtt_password_hash), soci::use(t), soci::use(t);
     } catch (const soci::soci_error&) {
         // Lost a race with a concurrent create of the same code (unique constraint).
         if (code_taken(sql, c.code))

@@ -92,9 +92,10 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
     }
     Handler handler = handler_for(parts->kind);
     if (!handler) return;  // e.g. our own cmd messages
-    if (m.payload.size() > kMaxPayload) {
+    const std::size_t limit = parts->kind == "ack" ? kMaxAckPayload : kMaxPayload;
+    if (m.payload.size() > limit) {
         spdlog::warn("event=mqtt_rejected topic={} reason=\"payload of {} bytes exceeds {}\"", m.topic,
-                     m.payload.size(), kMaxPayload);
+                     m.payload.size(), limit);
         return;
     }
     const UtcMs received_at = ctx_.clock.now();  // before any queueing: it measures the charger's clock

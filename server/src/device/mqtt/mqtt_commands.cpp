@@ -44,7 +44,33 @@ std::optional<json::object> format_command(const Command& command) {
             [](const TransactionEventAck& c) -> std::optional<json::object> {
                 return json::object{{"cmd", "tx_ack"}, {"tx_id", c.tx_id}, {"seq", c.seq}};
             },
-            [](const auto&) -> std::optional<json::object> { return std::nullopt; },
+            [&](const ResetCommand& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "reset"}, {"corr", corr}, {"hard", c.hard}};
+            },
+            [&](const UnlockCommand& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "unlock"}, {"corr", corr}, {"connector", c.connector}};
+            },
+            [&](const ChangeAvailabilityCommand& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "change_availability"},
+                                    {"corr", corr},
+                                    {"connector", c.connector},
+                                    {"operative", c.operative}};
+            },
+            [&](const GetConfigurationCommand& c) -> std::optional<json::object> {
+                json::array keys;
+                for (const auto& k : c.keys) keys.emplace_back(k);
+                return json::object{{"cmd", "get_configuration"}, {"corr", corr}, {"keys", std::move(keys)}};
+            },
+            [&](const SetConfigurationCommand& c) -> std::optional<json::object> {
+                return json::object{{"cmd", "set_configuration"}, {"corr", corr}, {"key", c.key}, {"value", c.value}};
+            },
+            [&](const TriggerMessageCommand& c) -> std::optional<json::object> {
+                return json::object{
+                    {"cmd", "trigger_message"}, {"corr", corr}, {"message", c.message}, {"connector", c.connector}};
+            },
+            [&](const ClearCacheCommand&) -> std::optional<json::object> {
+                return json::object{{"cmd", "clear_cache"}, {"corr", corr}};
+            },
         },
         command);
 }

@@ -16,6 +16,8 @@ namespace kw::device::mqtt {
 
 inline constexpr std::string_view kRoot = "kw/v1/";
 inline constexpr std::size_t kMaxPayload = 4096;
+// An `ack` may carry a result as long as a charger's whole configuration (OCPP GetConfiguration).
+inline constexpr std::size_t kMaxAckPayload = 64 * 1024;
 
 std::string command_topic(const std::string& code);
 std::string ack_topic(const std::string& code);

@@ -162,6 +162,9 @@ service::NewCharger parse_new_charger(const json::object& body) {
     c.kind = parse_kind(require_string(body, "kind", 8));
     c.rated_w = parse_rated_w(require_int(body, "rated_w"));
     c.connectors = parse_connectors(body, c.rated_w);
+    c.protocol = optional_string(body, "protocol", 16).value_or("kw-mqtt/1");
+    if (c.protocol != "kw-mqtt/1" && c.protocol != "ocpp1.6")
+        throw Error(Errc::bad_request, "field 'protocol' must be kw-mqtt/1 or ocpp1.6");
     return c;
 }
 
@@ -170,6 +173,9 @@ Response admin_charger_create(Call& call) {
     auto [id, mqtt] = service::create_charger(call.ctx, call.principal().id, c);
     json::object o = admin_charger(call.ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
+    // An OCPP charge point logs in to the OCPP edge with the same account (docs/ocpp.md).
+    if (c.protocol == "ocpp1.6")
+        o["ocpp"] = json::object{{"path", "/ocpp/" + c.code}, {"username", c.code}, {"password", mqtt.password}};
     return json_response(o, 201);
 }
 
@@ -198,6 +204,9 @@ Response admin_charger_reset_credentials(Call& call) {
     auto mqtt = service::reset_charger_credentials(call.ctx, call.principal().id, id);
     json::object o = admin_charger(call.ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
+    if (o["protocol"] == "ocpp1.6")
+        o["ocpp"] = json::object{{"path", "/ocpp/" + mqtt.username}, {"username", mqtt.username},
+                                 {"password", mqtt.password}};
     return json_response(o);
 }
 

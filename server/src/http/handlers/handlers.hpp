@@ -68,6 +68,11 @@ Response station_get(Call&);
 Response admin_station_create(Call&);
 Response admin_station_update(Call&);
 Response admin_station_delete(Call&);
+// charger_commands.cpp
+Response admin_charger_command_create(Call&);
+Response admin_charger_commands_list(Call&);
+Response admin_charger_command_get(Call&);
+
 // chargers.cpp
 Response charger_by_qr(Call&);
 Response charger_get_public(Call&);

@@ -45,22 +45,43 @@ TEST(KwMqttCommands, AcknowledgementsOfEventsHaveNoCorrelationId) {
     EXPECT_EQ(*ack, json::parse(R"({"cmd":"tx_ack","tx_id":"KW-1-3","seq":2})").as_object());
 }
 
-TEST(KwMqttCommands, CommandsTheProtocolLacksAreNotSupported) {
-    EXPECT_FALSE(format_command(ResetCommand{true}));
-    EXPECT_FALSE(format_command(UnlockCommand{1}));
-    EXPECT_FALSE(format_command(ChangeAvailabilityCommand{0, false}));
-    EXPECT_FALSE(format_command(GetConfigurationCommand{}));
-    EXPECT_FALSE(format_command(SetConfigurationCommand{"HeartbeatInterval", "30"}));
-    EXPECT_FALSE(format_command(TriggerMessageCommand{"status", 1}));
+TEST(KwMqttCommands, OperatorCommandsCarryTheirRecordInTheCorrelationId) {
+    EXPECT_EQ(*format_command(ResetCommand{7, true}),
+              json::parse(R"({"cmd":"reset","corr":"c7-reset","hard":true})").as_object());
+    EXPECT_EQ(*format_command(UnlockCommand{8, 2}),
+              json::parse(R"({"cmd":"unlock","corr":"c8-unlock","connector":2})").as_object());
+    EXPECT_EQ(*format_command(ChangeAvailabilityCommand{9, 0, false}),
+              json::parse(R"({"cmd":"change_availability","corr":"c9-change_availability","connector":0,
+                              "operative":false})").as_object());
+    EXPECT_EQ(*format_command(GetConfigurationCommand{10, {"HeartbeatInterval"}}),
+              json::parse(R"({"cmd":"get_configuration","corr":"c10-get_configuration",
+                              "keys":["HeartbeatInterval"]})").as_object());
+    EXPECT_EQ(*format_command(SetConfigurationCommand{11, "MeterValueSampleInterval", "10"}),
+              json::parse(R"({"cmd":"set_configuration","corr":"c11-set_configuration",
+                              "key":"MeterValueSampleInterval","value":"10"})").as_object());
+    EXPECT_EQ(*format_command(TriggerMessageCommand{12, "status", 1}),
+              json::parse(R"({"cmd":"trigger_message","corr":"c12-trigger_message","message":"status",
+                              "connector":1})").as_object());
+    EXPECT_EQ(*format_command(ClearCacheCommand{13}),
+              json::parse(R"({"cmd":"clear_cache","corr":"c13-clear_cache"})").as_object());
 }
 
 TEST(KwMqttCorrelation, EveryCommandIdRoundTrips) {
-    for (CommandKind k : {CommandKind::start, CommandKind::stop, CommandKind::reset, CommandKind::unlock,
-                          CommandKind::change_availability, CommandKind::get_configuration,
-                          CommandKind::set_configuration, CommandKind::trigger_message}) {
+    for (CommandKind k : {CommandKind::start, CommandKind::stop}) {
         const CommandId id{k, 9007199254740993LL};
         EXPECT_EQ(parse_correlation_id(correlation_id(id)), std::optional<CommandId>(id)) << correlation_id(id);
     }
+    for (CommandKind k : {CommandKind::reset, CommandKind::unlock, CommandKind::change_availability,
+                          CommandKind::get_configuration, CommandKind::set_configuration,
+                          CommandKind::trigger_message, CommandKind::clear_cache}) {
+        const CommandId id{k, 0, 9007199254740993LL};
+        EXPECT_EQ(parse_correlation_id(correlation_id(id)), std::optional<CommandId>(id)) << correlation_id(id);
+    }
+}
+
+TEST(KwMqttCorrelation, AnOrdersPrefixOnAnOperatorsCommandIsNotAttributed) {
+    EXPECT_FALSE(parse_correlation_id("o42-reset").has_value());
+    EXPECT_FALSE(parse_correlation_id("c42-start").has_value());
 }
 
 TEST(KwMqttCorrelation, ForeignOrMalformedIdsAreNotAttributed) {

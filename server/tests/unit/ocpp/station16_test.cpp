@@ -363,6 +363,102 @@ TEST_F(Station16, AMalformedFrameWithAnIdIsAnsweredFormationViolation) {
     EXPECT_EQ(last_frame().at(2).as_string(), "FormationViolation");
 }
 
+TEST_F(Station16, AConnectionIsOnlineForTheCoreBeforeAnyBootNotification) {
+    station.on_connected();
+    ASSERT_EQ(io.of("heartbeat").size(), 1u);
+}
+
+TEST_F(Station16, ResetCommandBecomesAResetCallAndItsAnswerTheAck) {
+    station.on_command(R"({"cmd":"reset","corr":"c5-reset","hard":true})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "Reset");
+    EXPECT_EQ(last_frame().at(3).as_object().at("type").as_string(), "Hard");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"Accepted"}])");
+    auto acks = io.of("ack");
+    ASSERT_EQ(acks.size(), 1u);
+    EXPECT_EQ(acks[0].payload.at("corr").as_string(), "c5-reset");
+    EXPECT_EQ(acks[0].payload.at("cmd").as_string(), "reset");
+    EXPECT_TRUE(acks[0].payload.at("accepted").as_bool());
+}
+
+TEST_F(Station16, UnlockFailedIsARefusalWithItsReason) {
+    station.on_command(R"({"cmd":"unlock","corr":"c6-unlock","connector":2})");
+    EXPECT_EQ(last_frame().at(3).as_object().at("connectorId").as_int64(), 2);
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"UnlockFailed"}])");
+    auto ack = io.of("ack").at(0).payload;
+    EXPECT_FALSE(ack.at("accepted").as_bool());
+    EXPECT_EQ(ack.at("reason").as_string(), "unlock_failed");
+}
+
+TEST_F(Station16, ScheduledAvailabilityIsAcceptedAndSaysSo) {
+    station.on_command(R"({"cmd":"change_availability","corr":"c7-change_availability","connector":0,"operative":false})");
+    EXPECT_EQ(last_frame().at(3).as_object().at("type").as_string(), "Inoperative");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"Scheduled"}])");
+    auto ack = io.of("ack").at(0).payload;
+    EXPECT_TRUE(ack.at("accepted").as_bool());
+    EXPECT_EQ(ack.at("reason").as_string(), "scheduled");
+}
+
+TEST_F(Station16, TheConfigurationComesBackAsTheAcksResult) {
+    station.on_command(R"({"cmd":"get_configuration","corr":"c8-get_configuration","keys":["HeartbeatInterval","Nope"]})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "GetConfiguration");
+    EXPECT_EQ(last_frame().at(3).as_object().at("key").as_array().size(), 2u);
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) +
+                     R"(",{"configurationKey":[{"key":"HeartbeatInterval","readonly":false,"value":"30"}],
+                        "unknownKey":["Nope"]}])");
+    auto ack = io.of("ack").at(0).payload;
+    EXPECT_TRUE(ack.at("accepted").as_bool());
+    const auto& result = ack.at("result").as_object();
+    EXPECT_EQ(result.at("configuration").as_array().at(0).as_object().at("value").as_string(), "30");
+    EXPECT_EQ(result.at("unknown_keys").as_array().at(0).as_string(), "Nope");
+}
+
+TEST_F(Station16, AllKeysAreAskedWhenNoneIsNamed) {
+    station.on_command(R"({"cmd":"get_configuration","corr":"c9-get_configuration","keys":[]})");
+    EXPECT_FALSE(last_frame().at(3).as_object().contains("key"));
+}
+
+TEST_F(Station16, AnOperatorsCommandWithoutAnAnswerIsReportedOnce) {
+    station.on_command(R"({"cmd":"clear_cache","corr":"c10-clear_cache"})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "ClearCache");
+    advance(30000);
+    auto acks = io.of("ack");
+    ASSERT_EQ(acks.size(), 1u);
+    EXPECT_FALSE(acks[0].payload.at("accepted").as_bool());
+    EXPECT_EQ(acks[0].payload.at("reason").as_string(), "no_answer");
+}
+
+TEST_F(Station16, TriggerMessageNamesTheOcppMessage) {
+    station.on_command(R"({"cmd":"trigger_message","corr":"c11-trigger_message","message":"status","connector":1})");
+    EXPECT_EQ(last_frame().at(3).as_object().at("requestedMessage").as_string(), "StatusNotification");
+    EXPECT_EQ(last_frame().at(3).as_object().at("connectorId").as_int64(), 1);
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"NotImplemented"}])");
+    EXPECT_EQ(io.of("ack").at(0).payload.at("reason").as_string(), "not_implemented");
+}
+
+TEST_F(Station16, ACallErrorToAnOperatorsCommandIsARefusalNamingTheError) {
+    station.on_command(R"({"cmd":"clear_cache","corr":"c14-clear_cache"})");
+    station.on_frame(R"([4,")" + std::string(last_frame().at(1).as_string()) + R"(","NotImplemented","no",{}])");
+    auto ack = io.of("ack").at(0).payload;
+    EXPECT_FALSE(ack.at("accepted").as_bool());
+    EXPECT_EQ(ack.at("reason").as_string(), "not_implemented");
+}
+
+TEST_F(Station16, ACallErrorToARemoteStartIsNoAnswerSoTheCoreRepeatsIt) {
+    station.on_command(R"({"cmd":"start","corr":"o3-start","connector":1,"order_id":3})");
+    station.on_frame(R"([4,")" + std::string(last_frame().at(1).as_string()) + R"(","InternalError","busy",{}])");
+    EXPECT_TRUE(io.of("ack").empty());
+    station.on_command(R"({"cmd":"start","corr":"o3-start","connector":1,"order_id":3})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "RemoteStartTransaction") << "sent again on the repeat";
+}
+
+TEST_F(Station16, AnInvalidAnswerToOurCallIsNoAnswer) {
+    station.on_command(R"({"cmd":"set_configuration","corr":"c12-set_configuration","key":"K","value":"V"})");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"Maybe"}])");
+    auto ack = io.of("ack").at(0).payload;
+    EXPECT_FALSE(ack.at("accepted").as_bool());
+    EXPECT_EQ(ack.at("reason").as_string(), "no_answer");
+}
+
 TEST(OrderTag, RoundTripsAndRefusesLookalikes) {
     EXPECT_EQ(order_tag(42), "KW-O42");
     EXPECT_EQ(order_from_tag("KW-O42"), 42);

@@ -1,0 +1,781 @@
+// Journey: OCPP 1.6J charge points (played by the npm package ocpp-rpc, schema-strict both ways)
+// connect to kilowatt-ocpp and are chargers of the real stack: the handshake (subprotocol, HTTP
+// Basic credentials the broker checks), cold boot (Accepted, or Pending while the core is paused),
+// paid sessions started and stopped from the driver app with the exact bill, the answers OCPP allows
+// for repeated and unknown transactions, local stops, a dropped connection, a reboot mid-session, the
+// edge restarting mid-session, and the 1.6 error names for invalid CALLs. Transcripts of every
+// charge point's frames go to e2e/output/ocpp/; the edge's log is stack.ocpp.log().
+// Where a test covers a case of the OCA OCPP 1.6 compliance test tool (OCTT), its name starts with
+// the case id, Central System side (TC_xxx_CSMS). One stack for the file; a fresh charger per test.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ChargePoint, basicAuth, createOcppCharger, fee, kindAt, loadWs, meterValue, newDriver, now } from './lib/ocpp.mjs';
+import { startStack, waitFor } from './lib/stack.mjs';
+
+let stack;
+let adminToken;
+let station; // a demo station with its tariff (GET /stations/{id})
+const open = new Set(); // charge points still connected, closed in after()
+
+before(async () => {
+  // BootNotification answered Pending after 3 s without the core (10 s by default), for the test
+  // that pauses the core
+  stack = await startStack({ demo: true, sim: false, ocpp: true, ocppArgs: ['--boot-answer-ms', '3000'] });
+  adminToken = await stack.staffToken('admin');
+  const stations = await stack.api('GET', '/stations', undefined, adminToken);
+  for (const s of stations.items) {
+    const detail = await stack.api('GET', `/stations/${s.id}`, undefined, adminToken);
+    if (detail.tariff) {
+      station = detail;
+      break;
+    }
+  }
+  assert.ok(station, 'a demo station with a tariff');
+});
+
+after(async () => {
+  try {
+    for (const cp of open) await cp.close({ force: true }).catch(() => {});
+  } finally {
+    await stack?.stop();
+  }
+});
+
+let chargerCount = 0;
+/**
+ * A new charger on the demo station, unique to the calling test. A 360 kW DC one: the core bills no
+ * reading that rises faster than the connector's max_w allows (intervals under 10 s count as 10 s),
+ * so a session of a few seconds may bill up to ~1.1 kWh here; the sessions below stay under that.
+ */
+async function newCharger(connectors = 1) {
+  chargerCount += 1;
+  return createOcppCharger(stack, adminToken, {
+    code: `OCPP16-${chargerCount}`,
+    stationId: station.id,
+    connectors,
+    kind: 'DC',
+    ratedW: 360000,
+  });
+}
+
+const adminCharger = (charger) => stack.api('GET', `/admin/chargers/${charger.id}`, undefined, adminToken);
+const getOrder = (id, driver) => stack.api('GET', `/orders/${id}`, undefined, driver.token);
+
+async function waitOrderState(id, driver, state, timeoutMs = 15000) {
+  return waitFor(
+    async () => {
+      const order = await getOrder(id, driver);
+      return order.state === state ? order : null;
+    },
+    { timeoutMs, what: `order ${id} ${state}` },
+  );
+}
+
+/** Connected and booted (Accepted), every connector Available, online in the console. */
+async function bootedChargePoint(charger, options) {
+  const cp = new ChargePoint(stack, charger, options);
+  open.add(cp);
+  await cp.connect();
+  const conf = await cp.boot();
+  assert.equal(conf.status, 'Accepted', cp.tail());
+  await cp.status(0, 'Available');
+  for (let c = 1; c <= charger.connectors; c += 1) await cp.status(c, 'Available');
+  await waitFor(
+    async () => {
+      const c = await adminCharger(charger);
+      return c.online && c.connectors.every((x) => x.status === 'available');
+    },
+    { what: `${charger.code} online with its connectors available` },
+  );
+  return cp;
+}
+
+async function closeChargePoint(cp, options) {
+  open.delete(cp);
+  await cp.close(options);
+}
+
+/**
+ * The app's start on a booted charge point, remote start first (OCTT TC_011_1): the order ->
+ * RemoteStartTransaction (answered Accepted) -> Preparing -> StartTransaction -> Charging.
+ */
+async function remoteStart(cp, driver, { connector = 1, meterStart }) {
+  const order = await stack.api('POST', '/orders', { charger_code: cp.code, connector }, driver.token);
+  assert.equal(order.state, 'starting');
+  const req = await cp.nextCall('RemoteStartTransaction');
+  assert.deepEqual(req, { connectorId: connector, idTag: `KW-O${order.id}` });
+  await cp.status(connector, 'Preparing');
+  const start = await cp.call('StartTransaction', { connectorId: connector, idTag: req.idTag, meterStart, timestamp: now() });
+  assert.deepEqual(start, { transactionId: order.id, idTagInfo: { status: 'Accepted' } });
+  await cp.status(connector, 'Charging');
+  await waitOrderState(order.id, driver, 'charging');
+  return { orderId: order.id, idTag: req.idTag, transactionId: start.transactionId };
+}
+
+/** MeterValues for the transaction (register in kWh or Wh), then waits until the order's live energy shows it. */
+async function meter(cp, driver, { orderId, transactionId, connector = 1, meterStart, wh, powerW = 120000, unit = 'kWh' }) {
+  const sent = { connectorId: connector, transactionId, meterValue: [meterValue(wh, powerW, { unit })] };
+  assert.deepEqual(await cp.call('MeterValues', sent), {});
+  return waitFor(
+    async () => {
+      const live = (await getOrder(orderId, driver)).live;
+      return live && live.energy_wh === wh - meterStart ? live : null;
+    },
+    { what: `order ${orderId} live energy ${wh - meterStart} Wh` },
+  );
+}
+
+/**
+ * The settled order's bill is the station's tariff on exactly meterStop - meterStart: every
+ * segment at the price of the period it lies in, fees rounded half up; the wallet paid it once.
+ */
+async function assertExactBill(order, driver, { meterStart, meterStop }) {
+  assert.equal(order.state, 'settled');
+  assert.equal(order.meter_start_wh, meterStart);
+  assert.equal(order.energy_wh, meterStop - meterStart);
+  assert.deepEqual(order.tariff, { prices: station.tariff.prices, periods: station.tariff.periods });
+  assert.equal(order.timezone, station.timezone);
+  assert.ok(order.segments.length >= 1);
+  let energy = 0;
+  let electricity = 0;
+  let service = 0;
+  for (const s of order.segments) {
+    assert.equal(s.kind, kindAt(station.tariff.periods, station.timezone, s.start), `the period kind at ${s.start}`);
+    const price = station.tariff.prices[s.kind];
+    assert.equal(s.electricity_fen, fee(s.energy_wh, price.electricity), `electricity of ${s.kind}`);
+    assert.equal(s.service_fen, fee(s.energy_wh, price.service), `service of ${s.kind}`);
+    energy += s.energy_wh;
+    electricity += s.electricity_fen;
+    service += s.service_fen;
+  }
+  assert.equal(energy, order.energy_wh);
+  assert.equal(order.electricity_fen, electricity);
+  assert.equal(order.service_fen, service);
+  assert.equal(order.total_fen, electricity + service);
+  assert.ok(order.total_fen > 0);
+  assert.equal(order.paid_fen, order.total_fen);
+  const wallet = await stack.api('GET', '/wallet', undefined, driver.token);
+  assert.equal(wallet.balance_fen, driver.topupFen - order.paid_fen, 'the wallet paid the bill once');
+  const ledger = await stack.api('GET', '/wallet/ledger?page_size=100', undefined, driver.token);
+  const charges = ledger.items.filter((e) => e.reason === 'charge' && e.order_id === order.id);
+  assert.deepEqual(
+    charges.map((e) => e.delta_fen),
+    [-order.paid_fen],
+    'one charge in the ledger',
+  );
+}
+
+/** The edge's log lines with `event=<name>` for a charger. */
+const edgeEvents = (name, code) =>
+  stack.ocpp
+    .log()
+    .split('\n')
+    .filter((l) => l.includes(`event=${name}`) && l.includes(`code=${code}`));
+
+// ---------------------------------------------------------------------------------- handshake
+
+test('handshake: a charge point that offers no ocpp1.6 subprotocol is refused with HTTP 400', async () => {
+  const charger = await newCharger();
+  for (const protocols of [[], ['ocpp2.0.1'], ['ocpp1.5']]) {
+    const cp = new ChargePoint(stack, charger, { protocols, strict: false }); // strict needs a protocol
+    await assert.rejects(cp.connect(), (e) => e.code === 400, `offered ${JSON.stringify(protocols)}`);
+  }
+  assert.equal((await adminCharger(charger)).online, false);
+});
+
+test('handshake: missing credentials, a wrong password or an unknown chargeBoxId get 401 with WWW-Authenticate', async () => {
+  const charger = await newCharger();
+  const cases = [
+    ['no credentials', charger, null],
+    ['a wrong password', charger, `${charger.password.slice(0, -1)}${charger.password.endsWith('x') ? 'y' : 'x'}`],
+    ['an unknown chargeBoxId', { ...charger, code: 'OCPP16-NOBODY' }, charger.password],
+  ];
+  for (const [what, who, password] of cases) {
+    const cp = new ChargePoint(stack, who, { password });
+    await assert.rejects(
+      cp.connect(),
+      (e) => {
+        assert.equal(e.code, 401, what);
+        assert.match(e.response.headers['www-authenticate'] ?? '', /^Basic realm=/, `${what}: WWW-Authenticate`);
+        return true;
+      },
+      what,
+    );
+  }
+  assert.equal((await adminCharger(charger)).online, false);
+});
+
+test('handshake: the charger password connects with subprotocol ocpp1.6', async () => {
+  const charger = await newCharger();
+  const cp = new ChargePoint(stack, charger);
+  open.add(cp);
+  const { response } = await cp.connect();
+  assert.equal(cp.client.protocol, 'ocpp1.6');
+  assert.equal(response.headers['sec-websocket-protocol'], 'ocpp1.6');
+  await waitFor(() => edgeEvents('ocpp_connected', charger.code).length === 1, { what: 'event=ocpp_connected in the edge log' });
+  await closeChargePoint(cp);
+});
+
+// ---------------------------------------------------------------------------------- boot
+
+test('TC_001_CSMS cold boot: BootNotification Accepted with the heartbeat interval, StatusNotification Available, Heartbeat; the console shows the charger online with its boot data', async () => {
+  const charger = await newCharger(2);
+  const cp = new ChargePoint(stack, charger);
+  open.add(cp);
+  await cp.connect();
+  const before = Date.now();
+  const conf = await cp.boot({ chargePointVendor: 'Acme', chargePointModel: 'AC22', firmwareVersion: '4.2.1' });
+  assert.equal(conf.status, 'Accepted');
+  assert.equal(conf.interval, 5, "the server's heartbeat period (startStack heartbeatS)");
+  const t = Date.parse(conf.currentTime);
+  assert.ok(t >= before - 2000 && t <= Date.now() + 2000, `currentTime ${conf.currentTime} is now`);
+  for (const c of [0, 1, 2]) assert.deepEqual(await cp.status(c, 'Available'), {});
+  const beat = await cp.call('Heartbeat', {});
+  assert.ok(Math.abs(Date.parse(beat.currentTime) - Date.now()) < 5000, `Heartbeat currentTime ${beat.currentTime}`);
+
+  const shown = await waitFor(
+    async () => {
+      const c = await adminCharger(charger);
+      return c.online && c.connectors.every((x) => x.status === 'available') ? c : null;
+    },
+    { what: 'online with both connectors available' },
+  );
+  assert.equal(shown.vendor, 'Acme');
+  assert.equal(shown.model, 'AC22');
+  assert.equal(shown.firmware, '4.2.1');
+  assert.ok(shown.last_boot_at, 'last_boot_at');
+  assert.ok(shown.last_seen, 'last_seen');
+  // the driver app sees it too
+  const driver = await newDriver(stack);
+  const pub = await stack.api('GET', `/chargers/${charger.code}`, undefined, driver.token);
+  assert.equal(pub.online, true);
+  assert.deepEqual(
+    pub.connectors.map((x) => x.status),
+    ['available', 'available'],
+  );
+  await closeChargePoint(cp);
+});
+
+test('BootNotification is answered Pending when the core does not answer in time, and Accepted when sent again', async () => {
+  const charger = await newCharger();
+  const cp = new ChargePoint(stack, charger);
+  open.add(cp);
+  await cp.connect();
+  process.kill(stack.serverPid, 'SIGSTOP');
+  let conf;
+  const started = Date.now();
+  try {
+    conf = await cp.boot();
+  } finally {
+    process.kill(stack.serverPid, 'SIGCONT');
+  }
+  const tookMs = Date.now() - started;
+  assert.equal(conf.status, 'Pending', JSON.stringify(conf));
+  assert.ok(conf.interval > 0 && Date.parse(conf.currentTime) > 0, JSON.stringify(conf));
+  assert.ok(tookMs >= 2500 && tookMs < 6000, `answered after ${tookMs} ms (--boot-answer-ms 3000)`);
+  await waitFor(() => edgeEvents('ocpp_boot_pending', charger.code).length === 1, { what: 'event=ocpp_boot_pending' });
+  // the core is back: the charge point boots again (after `interval`; sooner here) and is accepted
+  const again = await cp.boot();
+  assert.equal(again.status, 'Accepted', JSON.stringify(again));
+  assert.equal(again.interval, 5);
+  await closeChargePoint(cp);
+});
+
+// ---------------------------------------------------------------------------------- sessions
+
+test('TC_011_1_CSMS TC_012_CSMS a paid session from the app: remote start, StartTransaction gets the order id, MeterValues in kWh live, driver stop sends RemoteStop, StopTransaction settles the exact bill', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const meterStart = 1234567;
+  const meterStop = 1235210;
+
+  const { orderId, transactionId } = await remoteStart(cp, driver, { meterStart });
+  const live = await meter(cp, driver, { orderId, transactionId, meterStart, wh: 1234987, powerW: 180000 });
+  assert.equal(live.power_w, 180000);
+  assert.ok(live.cost_fen > 0, 'a running cost');
+  const connector = (await adminCharger(charger)).connectors[0];
+  assert.equal(connector.status, 'charging');
+  assert.equal(connector.power_w, 180000);
+
+  const stopping = await stack.api('POST', `/orders/${orderId}/stop`, undefined, driver.token);
+  assert.equal(stopping.state, 'stopping');
+  assert.deepEqual(await cp.nextCall('RemoteStopTransaction'), { transactionId });
+  const answer = await cp.call('StopTransaction', { transactionId, meterStop, timestamp: now(), reason: 'Remote' });
+  assert.deepEqual(answer, { idTagInfo: { status: 'Accepted' } });
+  await cp.status(1, 'Finishing');
+
+  const order = await waitOrderState(orderId, driver, 'settled');
+  assert.equal(order.stop_reason, 'driver');
+  assert.equal(order.tx_id, String(transactionId));
+  await assertExactBill(order, driver, { meterStart, meterStop });
+  await cp.status(1, 'Available');
+  await waitFor(async () => (await adminCharger(charger)).connectors[0].status === 'available', { what: 'available again' });
+  await closeChargePoint(cp);
+});
+
+test('TC_010_CSMS remote start with the cable plugged in first (Preparing before the app starts) charges and settles', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  await cp.status(1, 'Preparing');
+  await waitFor(async () => (await adminCharger(charger)).connectors[0].status === 'preparing', { what: 'preparing' });
+
+  const order = await stack.api('POST', '/orders', { charger_code: charger.code, connector: 1 }, driver.token);
+  const req = await cp.nextCall('RemoteStartTransaction');
+  assert.deepEqual(req, { connectorId: 1, idTag: `KW-O${order.id}` });
+  const start = await cp.call('StartTransaction', { connectorId: 1, idTag: req.idTag, meterStart: 500, timestamp: now() });
+  assert.deepEqual(start, { transactionId: order.id, idTagInfo: { status: 'Accepted' } });
+  await cp.status(1, 'Charging');
+  await waitOrderState(order.id, driver, 'charging');
+
+  await stack.api('POST', `/orders/${order.id}/stop`, undefined, driver.token);
+  assert.deepEqual(await cp.nextCall('RemoteStopTransaction'), { transactionId: order.id });
+  await cp.call('StopTransaction', { transactionId: order.id, meterStop: 900, timestamp: now(), reason: 'Remote' });
+  const settled = await waitOrderState(order.id, driver, 'settled');
+  await assertExactBill(settled, driver, { meterStart: 500, meterStop: 900 });
+  await closeChargePoint(cp);
+});
+
+test('a StartTransaction sent again with a new message id gets the same transactionId, and the order is billed once', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const meterStart = 10000;
+  const { orderId, idTag, transactionId } = await remoteStart(cp, driver, { meterStart });
+  // the answer "got lost": the charge point sends the same StartTransaction again (ocpp-rpc gives
+  // every call a new message id)
+  const again = await cp.call('StartTransaction', { connectorId: 1, idTag, meterStart, timestamp: now() });
+  assert.deepEqual(again, { transactionId, idTagInfo: { status: 'Accepted' } });
+  const ids = cp.frames.filter((f) => f.includes('"StartTransaction"')).map((f) => JSON.parse(f.split(' >> ')[1])[1]);
+  assert.equal(new Set(ids).size, 2, 'two message ids');
+  await meter(cp, driver, { orderId, transactionId, meterStart, wh: 10300 });
+
+  await stack.api('POST', `/orders/${orderId}/stop`, undefined, driver.token);
+  await cp.nextCall('RemoteStopTransaction');
+  await cp.call('StopTransaction', { transactionId, meterStop: 10400, timestamp: now(), reason: 'Remote' });
+  const order = await waitOrderState(orderId, driver, 'settled');
+  await assertExactBill(order, driver, { meterStart, meterStop: 10400 });
+  const orders = await stack.api('GET', '/orders', undefined, driver.token);
+  assert.deepEqual(
+    orders.items.map((o) => o.id),
+    [orderId],
+    'one order',
+  );
+  await closeChargePoint(cp);
+});
+
+test('a repeated StopTransaction is acknowledged both times and billed once', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const meterStart = 50000;
+  const meterStop = 50321;
+  const { orderId, transactionId } = await remoteStart(cp, driver, { meterStart });
+  await stack.api('POST', `/orders/${orderId}/stop`, undefined, driver.token);
+  await cp.nextCall('RemoteStopTransaction');
+  const stop = { transactionId, meterStop, timestamp: now(), reason: 'Remote' };
+  assert.deepEqual(await cp.call('StopTransaction', stop), { idTagInfo: { status: 'Accepted' } });
+  const first = await waitOrderState(orderId, driver, 'settled');
+  // the first answer "got lost": the same StopTransaction again
+  assert.deepEqual(await cp.call('StopTransaction', stop), { idTagInfo: { status: 'Accepted' } });
+  await cp.call('Heartbeat', {}); // anything the second one set off has reached the core by now
+  const order = await getOrder(orderId, driver);
+  assert.deepEqual(order, first, 'the order did not change');
+  await assertExactBill(order, driver, { meterStart, meterStop });
+  await closeChargePoint(cp);
+});
+
+test('StopTransaction for transactionId -1 is acknowledged at once', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const started = Date.now();
+  assert.deepEqual(await cp.call('StopTransaction', { transactionId: -1, meterStop: 1200, timestamp: now(), reason: 'Local' }), {});
+  assert.ok(Date.now() - started < 2000, 'answered without waiting for the core');
+  await waitFor(() => edgeEvents('ocpp_stop_unknown_tx', charger.code).length === 1, { what: 'event=ocpp_stop_unknown_tx' });
+  assert.equal((await adminCharger(charger)).online, true);
+  await closeChargePoint(cp);
+});
+
+test('a local stop (StopTransaction reason Local, no RemoteStop) settles the order as stopped at the charger; MeterValues in Wh count too', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const meterStart = 777;
+  const { orderId, transactionId } = await remoteStart(cp, driver, { meterStart });
+  await meter(cp, driver, { orderId, transactionId, meterStart, wh: 1077, unit: 'Wh' });
+  await cp.status(1, 'Finishing');
+  const answer = await cp.call('StopTransaction', {
+    transactionId,
+    idTag: `KW-O${orderId}`,
+    meterStop: 1177,
+    timestamp: now(),
+    reason: 'Local',
+  });
+  assert.deepEqual(answer, { idTagInfo: { status: 'Accepted' } });
+  const order = await waitOrderState(orderId, driver, 'settled');
+  assert.equal(order.stop_reason, 'charger_local');
+  await assertExactBill(order, driver, { meterStart, meterStop: 1177 });
+  assert.equal(cp.hasCall('RemoteStopTransaction'), false, 'no RemoteStop was sent');
+  await closeChargePoint(cp);
+});
+
+test('TC_005_1_CSMS the EV unplugged (SuspendedEV, StopTransaction reason EVDisconnected, Finishing, Available) settles the order', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const { orderId, transactionId } = await remoteStart(cp, driver, { meterStart: 0 });
+  await meter(cp, driver, { orderId, transactionId, meterStart: 0, wh: 300 });
+  assert.deepEqual(await cp.status(1, 'SuspendedEV'), {});
+  const answer = await cp.call('StopTransaction', { transactionId, meterStop: 300, timestamp: now(), reason: 'EVDisconnected' });
+  assert.deepEqual(answer, { idTagInfo: { status: 'Accepted' } });
+  await cp.status(1, 'Finishing');
+  const order = await waitOrderState(orderId, driver, 'settled');
+  assert.equal(order.stop_reason, 'charger_local');
+  await assertExactBill(order, driver, { meterStart: 0, meterStop: 300 });
+  await cp.status(1, 'Available');
+  await waitFor(async () => (await adminCharger(charger)).connectors[0].status === 'available', { what: 'available again' });
+  await closeChargePoint(cp);
+});
+
+// ---------------------------------------------------------------------------------- connection
+
+test('the WebSocket dropping makes the charger offline in the admin API within seconds; a new connection and boot bring it back', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const dropped = Date.now();
+  await closeChargePoint(cp, { force: true }); // the TCP connection ends without a close frame
+  await waitFor(async () => !(await adminCharger(charger)).online, { timeoutMs: 5000, intervalMs: 100, what: 'offline' });
+  const tookMs = Date.now() - dropped;
+  assert.ok(tookMs < 5000, `offline after ${tookMs} ms`);
+  const pub = await stack.api('GET', `/chargers/${charger.code}`, undefined, adminToken);
+  assert.deepEqual(
+    pub.connectors.map((x) => x.status),
+    ['offline'],
+  );
+  await waitFor(() => edgeEvents('ocpp_closed', charger.code).length === 1, { what: 'event=ocpp_closed in the edge log' });
+
+  const back = await bootedChargePoint(charger);
+  assert.equal((await adminCharger(charger)).online, true);
+  await closeChargePoint(back);
+});
+
+test('a charge point that reconnects after a connection loss without a BootNotification (OCPP 1.6 boots only at power-up) is online again at its first message', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  await closeChargePoint(cp, { force: true });
+  await waitFor(async () => !(await adminCharger(charger)).online, { timeoutMs: 5000, what: 'offline' });
+
+  const back = new ChargePoint(stack, charger);
+  open.add(back);
+  await back.connect();
+  assert.deepEqual(await back.status(1, 'Available'), {});
+  try {
+    await waitFor(async () => (await adminCharger(charger)).online, {
+      timeoutMs: 3000,
+      what: 'online after the StatusNotification, before any Heartbeat',
+    });
+  } finally {
+    await closeChargePoint(back);
+  }
+});
+
+test('a reboot mid-session (reconnect and a new BootNotification while charging) closes the order at its last meter value', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const meterStart = 20000;
+  const { orderId, transactionId } = await remoteStart(cp, driver, { meterStart });
+  await meter(cp, driver, { orderId, transactionId, meterStart, wh: 20300 });
+  await meter(cp, driver, { orderId, transactionId, meterStart, wh: 20645 });
+  // power cut: the connection drops, the charge point boots again and has forgotten the transaction
+  await closeChargePoint(cp, { force: true });
+  assert.equal((await getOrder(orderId, driver)).state, 'charging');
+  const rebooted = new ChargePoint(stack, charger);
+  open.add(rebooted);
+  await rebooted.connect();
+  assert.equal((await rebooted.boot()).status, 'Accepted');
+  await rebooted.status(1, 'Available');
+  const order = await waitOrderState(orderId, driver, 'settled');
+  assert.equal(order.stop_reason, 'charger_rebooted');
+  await assertExactBill(order, driver, { meterStart, meterStop: 20645 });
+  assert.equal(rebooted.hasCall('RemoteStopTransaction'), false);
+  // a charge point that kept the transaction sends its StopTransaction after the boot: it is
+  // acknowledged, and the order, closed already, is not billed again
+  const late = await rebooted.call('StopTransaction', { transactionId, meterStop: 20700, timestamp: now(), reason: 'Reboot' });
+  assert.deepEqual(late, { idTagInfo: { status: 'Accepted' } });
+  await rebooted.call('Heartbeat', {});
+  await assertExactBill(await getOrder(orderId, driver), driver, { meterStart, meterStop: 20645 });
+  await closeChargePoint(rebooted);
+});
+
+// ---------------------------------------------------------------------------------- other CALLs
+
+test('TC_064_CSMS DataTransfer with a vendorId the central system does not know is answered UnknownVendorId', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const answer = await cp.call('DataTransfer', { vendorId: 'com.example.e2e', messageId: 'Ping', data: '{"n":1}' });
+  assert.deepEqual(answer, { status: 'UnknownVendorId' });
+  await closeChargePoint(cp);
+});
+
+test('Authorize accepts an order tag KW-O<n> and refuses any other id tag; StartTransaction with another tag gets transactionId 0, Invalid', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  assert.deepEqual(await cp.call('Authorize', { idTag: 'KW-O42' }), { idTagInfo: { status: 'Accepted' } });
+  assert.deepEqual(await cp.call('Authorize', { idTag: '04A2B3C4D5' }), { idTagInfo: { status: 'Invalid' } });
+  const start = await cp.call('StartTransaction', { connectorId: 1, idTag: '04A2B3C4D5', meterStart: 0, timestamp: now() });
+  assert.deepEqual(start, { transactionId: 0, idTagInfo: { status: 'Invalid' } });
+  await closeChargePoint(cp);
+});
+
+test('invalid CALLs get the OCPP 1.6 error names: a missing field OccurenceConstraintViolation, a wrong type TypeConstraintViolation, an unknown action NotImplemented', async () => {
+  const charger = await newCharger();
+  // ocpp-rpc without strict mode sends what it is given; its RPCError carries the edge's error code
+  const cp = new ChargePoint(stack, charger, { strict: false });
+  open.add(cp);
+  await cp.connect();
+  await assert.rejects(
+    cp.call('BootNotification', { chargePointModel: 'NoVendor' }),
+    (e) => e.rpcErrorCode === 'OccurenceConstraintViolation',
+  );
+  await assert.rejects(
+    cp.call('StatusNotification', { connectorId: 'one', errorCode: 'NoError', status: 'Available' }),
+    (e) => e.rpcErrorCode === 'TypeConstraintViolation',
+  );
+  await assert.rejects(cp.call('FlyToTheMoon', {}), (e) => e.rpcErrorCode === 'NotImplemented');
+  await closeChargePoint(cp);
+
+  // the same on the wire, with the raw ws package: [4, <the CALL's id>, <1.6 name>, <text>, {}]
+  const WebSocket = loadWs();
+  const ws = new WebSocket(`${stack.ocppUrl}/${charger.code}`, ['ocpp1.6'], {
+    headers: { authorization: basicAuth(charger.code, charger.password) },
+  });
+  const frames = [];
+  ws.on('message', (m) => frames.push(JSON.parse(String(m))));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify([2, 'raw-1', 'BootNotification', { chargePointModel: 'NoVendor' }]));
+  ws.send(JSON.stringify([2, 'raw-2', 'FlyToTheMoon', {}]));
+  await waitFor(() => frames.length >= 2, { what: `two answers, got ${JSON.stringify(frames)}` });
+  const byId = Object.fromEntries(frames.map((f) => [f[1], f]));
+  assert.equal(byId['raw-1'][0], 4);
+  assert.equal(byId['raw-1'][2], 'OccurenceConstraintViolation');
+  assert.equal(typeof byId['raw-1'][3], 'string');
+  assert.deepEqual(byId['raw-1'][4], {});
+  assert.equal(byId['raw-2'][0], 4);
+  assert.equal(byId['raw-2'][2], 'NotImplemented');
+  ws.close();
+});
+
+test('a frame over 1 MiB closes the connection', async () => {
+  const charger = await newCharger();
+  const WebSocket = loadWs();
+  const ws = new WebSocket(`${stack.ocppUrl}/${charger.code}`, ['ocpp1.6'], {
+    headers: { authorization: basicAuth(charger.code, charger.password) },
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.on('error', () => {}); // the edge may end the TCP connection first
+  const big = JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'com.example.e2e', data: 'x'.repeat(1024 * 1024 + 16) }]);
+  ws.send(big);
+  const code = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))]);
+  assert.equal(code, 1009, 'closed with 1009 (message too big)');
+  await waitFor(() => edgeEvents('ocpp_closed', charger.code).length === 1, { what: 'event=ocpp_closed in the edge log' });
+
+  // the station can connect again at once, and a frame just under the limit is fine
+  const cp = await bootedChargePoint(charger);
+  const answer = await cp.call('DataTransfer', { vendorId: 'com.example.e2e', data: 'x'.repeat(1000 * 1000) });
+  assert.deepEqual(answer, { status: 'UnknownVendorId' });
+  await closeChargePoint(cp);
+});
+
+test('the edge restarting mid-session: stations are closed with 1001, reconnect without a boot (OCPP 1.6 boots only at power-up), and the session ends through the new edge with the exact bill', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const meterStart = 4000;
+  const { orderId, transactionId } = await remoteStart(cp, driver, { meterStart });
+  await meter(cp, driver, { orderId, transactionId, meterStart, wh: 4200 });
+
+  const disconnected = new Promise((resolve) => cp.client.once('disconnect', resolve));
+  await stack.ocpp.kill('SIGTERM');
+  const { code } = await disconnected;
+  assert.equal(code, 1001, 'going away');
+  cp.stopHeartbeat();
+  open.delete(cp);
+  await waitFor(async () => !(await adminCharger(charger)).online, { timeoutMs: 5000, what: 'offline while the edge is down' });
+  await stack.ocpp.start();
+
+  // the charge point reconnects to the same URL and goes on: status, heartbeats, meter values
+  const back = new ChargePoint(stack, charger);
+  open.add(back);
+  await back.connect();
+  back.startHeartbeat(5);
+  await back.status(1, 'Charging');
+  await waitFor(async () => (await adminCharger(charger)).online, { what: 'online again' });
+  await meter(back, driver, { orderId, transactionId, meterStart, wh: 4400 });
+  assert.equal((await getOrder(orderId, driver)).state, 'charging', 'the session went on');
+
+  // the driver stops: the core's command reaches the station through the new edge process, whose
+  // StopTransaction names a transaction it never saw start
+  await stack.api('POST', `/orders/${orderId}/stop`, undefined, driver.token);
+  assert.deepEqual(await back.nextCall('RemoteStopTransaction'), { transactionId });
+  const answer = await back.call('StopTransaction', { transactionId, meterStop: 4450, timestamp: now(), reason: 'Remote' });
+  assert.deepEqual(answer, { idTagInfo: { status: 'Accepted' } });
+  const order = await waitOrderState(orderId, driver, 'settled');
+  assert.equal(order.stop_reason, 'driver');
+  await assertExactBill(order, driver, { meterStart, meterStop: 4450 });
+  await closeChargePoint(back);
+});
+
+// ---------------------------------------------------------------------------------- the operator's commands
+
+/** POST /admin/chargers/{id}/commands, then the command once answered (or timed out). */
+async function command(charger, body) {
+  const sent = await stack.api('POST', `/admin/chargers/${charger.id}/commands`, body, adminToken);
+  assert.equal(sent.status, 'sent');
+  assert.equal(sent.kind, body.kind);
+  return waitFor(
+    async () => {
+      const c = await stack.api('GET', `/admin/chargers/${charger.id}/commands/${sent.id}`, undefined, adminToken);
+      return c.status === 'sent' ? null : c;
+    },
+    { timeoutMs: 15000, what: `the answer to ${body.kind}` },
+  );
+}
+
+test('TC_013_CSMS a hard reset from the console reaches the charge point as Reset Hard and its answer is recorded', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  cp.replies.Reset = { status: 'Accepted' };
+  const done = await command(charger, { kind: 'reset', type: 'hard' });
+  assert.deepEqual(await cp.nextCall('Reset'), { type: 'Hard' });
+  assert.equal(done.status, 'accepted');
+  assert.equal(done.reason, '');
+  assert.ok(done.answered_at);
+  await closeChargePoint(cp);
+});
+
+test('TC_017_1_CSMS unlock connector without a session: Unlocked is accepted, UnlockFailed a refusal with its reason', async () => {
+  const charger = await newCharger(2);
+  const cp = await bootedChargePoint(charger);
+  cp.replies.UnlockConnector = { status: 'Unlocked' };
+  const unlocked = await command(charger, { kind: 'unlock', connector: 1 });
+  assert.deepEqual(await cp.nextCall('UnlockConnector'), { connectorId: 1 });
+  assert.equal(unlocked.status, 'accepted');
+  cp.replies.UnlockConnector = { status: 'UnlockFailed' };
+  const done = await command(charger, { kind: 'unlock', connector: 2 });
+  assert.deepEqual(await cp.nextCall('UnlockConnector'), { connectorId: 2 });
+  assert.equal(done.status, 'rejected');
+  assert.equal(done.reason, 'unlock_failed');
+  await closeChargePoint(cp);
+});
+
+test('change availability of the charge point to Inoperative; Scheduled counts as accepted', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  cp.replies.ChangeAvailability = { status: 'Scheduled' };
+  const done = await command(charger, { kind: 'change_availability', connector: 0, operative: false });
+  assert.deepEqual(await cp.nextCall('ChangeAvailability'), { connectorId: 0, type: 'Inoperative' });
+  assert.equal(done.status, 'accepted');
+  assert.equal(done.reason, 'scheduled');
+  await closeChargePoint(cp);
+});
+
+test("TC_019_1_CSMS retrieve all configuration keys: the configuration is the command's result; TC_021_CSMS change configuration; TC_040_1_CSMS a key the charge point does not support", async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  cp.replies.GetConfiguration = {
+    configurationKey: [
+      { key: 'HeartbeatInterval', readonly: false, value: '30' },
+      { key: 'NumberOfConnectors', readonly: true, value: '1' },
+    ],
+    unknownKey: ['NoSuchKey'],
+  };
+  const got = await command(charger, { kind: 'get_configuration' });
+  assert.deepEqual(await cp.nextCall('GetConfiguration'), {});
+  assert.equal(got.status, 'accepted');
+  assert.deepEqual(got.result, {
+    configuration: [
+      { key: 'HeartbeatInterval', readonly: false, value: '30' },
+      { key: 'NumberOfConnectors', readonly: true, value: '1' },
+    ],
+    unknown_keys: ['NoSuchKey'],
+  });
+
+  const named = await command(charger, { kind: 'get_configuration', keys: ['HeartbeatInterval', 'NoSuchKey'] });
+  assert.deepEqual(await cp.nextCall('GetConfiguration'), { key: ['HeartbeatInterval', 'NoSuchKey'] });
+  assert.equal(named.status, 'accepted');
+
+  cp.replies.ChangeConfiguration = ({ key }) => ({
+    status: key === 'MeterValueSampleInterval' ? 'Accepted' : key === 'NumberOfConnectors' ? 'Rejected' : 'NotSupported',
+  });
+  const set = await command(charger, { kind: 'set_configuration', key: 'MeterValueSampleInterval', value: '60' });
+  assert.deepEqual(await cp.nextCall('ChangeConfiguration'), { key: 'MeterValueSampleInterval', value: '60' });
+  assert.equal(set.status, 'accepted');
+  const readonly = await command(charger, { kind: 'set_configuration', key: 'NumberOfConnectors', value: '2' });
+  assert.equal(readonly.status, 'rejected');
+  assert.equal(readonly.reason, 'rejected');
+  const unknown = await command(charger, { kind: 'set_configuration', key: 'Testing', value: 'true' });
+  assert.equal(unknown.status, 'rejected');
+  assert.equal(unknown.reason, 'not_supported');
+  await closeChargePoint(cp);
+});
+
+test('TC_054_CSMS trigger message: StatusNotification of a connector is requested; TC_061_CSMS clear cache', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  cp.replies.TriggerMessage = { status: 'Accepted' };
+  const trig = await command(charger, { kind: 'trigger_message', message: 'status', connector: 1 });
+  assert.deepEqual(await cp.nextCall('TriggerMessage'), { requestedMessage: 'StatusNotification', connectorId: 1 });
+  assert.equal(trig.status, 'accepted');
+  cp.replies.ClearCache = { status: 'Accepted' };
+  const clear = await command(charger, { kind: 'clear_cache' });
+  assert.deepEqual(await cp.nextCall('ClearCache'), {});
+  assert.equal(clear.status, 'accepted');
+  const list = await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken);
+  assert.deepEqual(
+    list.items.map((c) => c.kind),
+    ['clear_cache', 'trigger_message'],
+  );
+  await closeChargePoint(cp);
+});
+
+test('a command the charge point does not implement (CALLERROR NotImplemented) is recorded rejected not_implemented', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  // ocpp-rpc answers a CALL it has no handler for with a CALLERROR NotImplemented
+  const done = await command(charger, { kind: 'clear_cache' });
+  assert.equal(done.status, 'rejected');
+  assert.equal(done.reason, 'not_implemented');
+  await closeChargePoint(cp);
+});
+
+test('commands are refused for an offline charger (503) and for a kw-mqtt/1 charger (409), and bad arguments (400), recording nothing', async () => {
+  const charger = await newCharger();
+  await assert.rejects(stack.api('POST', `/admin/chargers/${charger.id}/commands`, { kind: 'reset' }, adminToken), (e) => e.status === 503);
+  const kw = await stack.api(
+    'POST',
+    '/admin/chargers',
+    { code: `KWM-${chargerCount}`, station_id: station.id, kind: 'AC', rated_w: 7000 },
+    adminToken,
+  );
+  assert.equal(kw.protocol, 'kw-mqtt/1');
+  assert.equal(kw.ocpp, undefined);
+  await assert.rejects(stack.api('POST', `/admin/chargers/${kw.id}/commands`, { kind: 'reset' }, adminToken), (e) => e.status === 409);
+  for (const body of [
+    { kind: 'explode' },
+    { kind: 'unlock', connector: 0 },
+    { kind: 'reset', type: 'medium' },
+    { kind: 'set_configuration', key: 'K' },
+  ])
+    await assert.rejects(stack.api('POST', `/admin/chargers/${charger.id}/commands`, body, adminToken), (e) => e.status === 400);
+  const list = await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken);
+  assert.equal(list.total, 0);
+});

@@ -1,0 +1,114 @@
+#include "service/charger_commands.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "domain/error.hpp"
+#include "live/state.hpp"
+#include "service/audit.hpp"
+#include "service/charger_events.hpp"
+#include "store/chargers_repo.hpp"
+#include "store/db.hpp"
+
+namespace kw::service {
+
+namespace {
+
+// The protocols whose chargers take the operator's commands (kw-mqtt/1 has none of them).
+bool takes_operator_commands(const std::string& protocol) { return protocol == "ocpp1.6"; }
+
+void set_record_id(device::Command& command, std::int64_t id) {
+    std::visit(device::Overloaded{
+                   [](device::StartCommand&) {},
+                   [](device::StopCommand&) {},
+                   [](device::BootAccepted&) {},
+                   [](device::TransactionEventAck&) {},
+                   [&](auto& c) { c.record_id = id; },
+               },
+               command);
+}
+
+}  // namespace
+
+store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id,
+                                               device::Command command, const boost::json::object& params) {
+    const auto id_of = device::command_id(command);
+    if (!id_of || id_of->about_an_order()) throw Error(Errc::internal, "not an operator's command");
+    const std::string kind(device::to_string(id_of->kind));
+    std::optional<store::ChargerRow> charger;
+    {
+        auto sql = ctx.db.read_session();
+        charger = store::find_charger(*sql, charger_id);
+    }
+    if (!charger) throw Error(Errc::not_found, "no such charger");
+    if (!takes_operator_commands(charger->protocol))
+        throw Error(Errc::conflict, "a " + charger->protocol + " charger has no " + kind + " command");
+    if (!live::LiveState(ctx.redis, ctx.config.redis.prefix).charger(charger->code).online)
+        throw Error(Errc::charger_offline, "charger " + charger->code + " is offline");
+    const UtcMs now = ctx.clock.now();
+    const std::string params_text = boost::json::serialize(params);
+    std::int64_t id = 0;
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        id = store::insert_charger_command(*sql, charger_id, kind, params_text, employee_id, now);
+        audit(*sql, employee_id, "charger.command", "charger:" + std::to_string(charger_id),
+              {{"command_id", id}, {"kind", kind}, {"params", params}}, now);
+        tr.commit();
+    }
+    set_record_id(command, id);
+    if (ctx.commands.send(charger->code, command) == device::Delivery::not_supported) {
+        auto sql = ctx.db.session();
+        store::answer_charger_command(*sql, id, "failed", "not_supported", std::nullopt, ctx.clock.now());
+    }
+    spdlog::info("event=charger_command code={} id={} kind={} employee={}", charger->code, id, kind, employee_id);
+    return find_charger_command(ctx, charger_id, id);
+}
+
+store::ChargerCommandRow find_charger_command(app::Context& ctx, std::int64_t charger_id, std::int64_t command_id) {
+    auto sql = ctx.db.read_session();
+    auto row = store::find_charger_command(*sql, command_id);
+    if (!row || row->charger_id != charger_id) throw Error(Errc::not_found, "no such command");
+    return *row;
+}
+
+Paged<store::ChargerCommandRow> list_charger_commands(app::Context& ctx, std::int64_t charger_id, std::int64_t limit,
+                                                      std::int64_t offset) {
+    auto sql = ctx.db.read_session();
+    if (!store::find_charger(*sql, charger_id)) throw Error(Errc::not_found, "no such charger");
+    Paged<store::ChargerCommandRow> out;
+    out.items = store::list_charger_commands(*sql, charger_id, limit, offset);
+    out.total = store::count_charger_commands(*sql, charger_id);
+    return out;
+}
+
+void apply_operator_command_ack(app::Context& ctx, const device::CommandAcknowledged& ack) {
+    const store::ChargerRef charger = known_charger(ctx, ack.code);
+    const std::int64_t id = ack.command->record_id;
+    bool recorded = false;
+    {
+        auto sql = ctx.db.session();
+        auto row = store::find_charger_command(*sql, id);
+        // Another charger's command id: not this charger's to answer.
+        if (!row || row->charger_id != charger.id) {
+            spdlog::warn("event=command_ack_foreign code={} id={}", ack.code, id);
+            return;
+        }
+        recorded = store::answer_charger_command(*sql, id, ack.accepted ? "accepted" : "rejected", ack.reason,
+                                                 ack.result, ctx.clock.now());
+    }
+    if (!recorded) return;  // a repeat, or an answer after the command timed out
+    push_charger_event(ctx, ack.code, charger.station_id, 0, "command",
+                       {{"id", id},
+                        {"kind", device::to_string(ack.command->kind)},
+                        {"status", ack.accepted ? "accepted" : "rejected"},
+                        {"reason", ack.reason}});
+}
+
+void expire_charger_commands(app::Context& ctx, UtcMs now) {
+    auto sql = ctx.db.session();
+    if (auto n = store::expire_charger_commands(*sql, now - kCommandTimeoutMs, now); n > 0)
+        spdlog::warn("event=charger_commands_timeout count={}", n);
+}
+
+}  // namespace kw::service
