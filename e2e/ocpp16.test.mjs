@@ -779,3 +779,130 @@ test('commands are refused for an offline charger (503) and for a kw-mqtt/1 char
   const list = await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken);
   assert.equal(list.total, 0);
 });
+
+// ---------------------------------------------------------------------------------- RFID cards
+
+let cardCount = 0;
+/** A card issued through the admin API to the driver (uid given in lower case: kept in upper case). */
+async function issueCard(driver, fields = {}) {
+  cardCount += 1;
+  const me = await stack.api('GET', '/me', undefined, driver.token);
+  const uid = `e2e${process.pid % 10000}c${cardCount}`;
+  const card = await stack.api('POST', `/admin/drivers/${me.id}/cards`, { uid, label: 'E2E card', ...fields }, adminToken);
+  assert.equal(card.uid, uid.toUpperCase());
+  return card;
+}
+const authorize = async (cp, idTag) => (await cp.call('Authorize', { idTag })).idTagInfo;
+
+test("TC_004_1_CSMS a session started at the charge point with a card (Authorize first) charges the card holder's wallet with the exact bill", async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const card = await issueCard(driver);
+  assert.deepEqual(await authorize(cp, card.uid), { status: 'Accepted' });
+  await cp.status(1, 'Preparing');
+  const meterStart = 30000;
+  const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart, timestamp: now() });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  assert.ok(start.transactionId > 0, JSON.stringify(start));
+  const orderId = start.transactionId;
+  await cp.status(1, 'Charging');
+  const running = await waitOrderState(orderId, driver, 'charging');
+  assert.equal(running.charger_code, charger.code);
+  await meter(cp, driver, { orderId, transactionId: orderId, meterStart, wh: 30250 });
+  const stop = await cp.call('StopTransaction', {
+    transactionId: orderId,
+    idTag: card.uid,
+    meterStop: 30400,
+    timestamp: now(),
+    reason: 'Local',
+  });
+  assert.deepEqual(stop, { idTagInfo: { status: 'Accepted' } });
+  const order = await waitOrderState(orderId, driver, 'settled');
+  assert.equal(order.stop_reason, 'charger_local');
+  await assertExactBill(order, driver, { meterStart, meterStop: 30400 });
+  await closeChargePoint(cp);
+});
+
+test('TC_023_1_CSMS TC_023_2_CSMS TC_023_3_CSMS Authorize: Invalid for an unknown card, Expired for an expired one, Blocked for a blocked one, ConcurrentTx while its driver charges', async () => {
+  const charger = await newCharger(2);
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  assert.deepEqual(await authorize(cp, 'NOSUCHCARD'), { status: 'Invalid' });
+  const expired = await issueCard(driver, { expires_at: '2026-01-01T00:00:00Z' });
+  assert.equal(expired.expired, true);
+  assert.deepEqual(await authorize(cp, expired.uid), { status: 'Expired', expiryDate: '2026-01-01T00:00:00Z' });
+  const blocked = await issueCard(driver);
+  const changed = await stack.api('PUT', `/admin/cards/${blocked.id}`, { status: 'blocked' }, adminToken);
+  assert.equal(changed.status, 'blocked');
+  assert.deepEqual(await authorize(cp, blocked.uid), { status: 'Blocked' });
+  const good = await issueCard(driver);
+  assert.deepEqual(await authorize(cp, good.uid.toLowerCase()), { status: 'Accepted' }, 'id tags compare without case');
+  // the driver charges from the app on connector 1: the card is ConcurrentTx, and a start with it on
+  // connector 2 gets no order
+  const { orderId } = await remoteStart(cp, driver, { connector: 1, meterStart: 1000 });
+  assert.deepEqual(await authorize(cp, good.uid), { status: 'ConcurrentTx' });
+  const refused = await cp.call('StartTransaction', { connectorId: 2, idTag: good.uid, meterStart: 0, timestamp: now() });
+  assert.deepEqual(refused, { transactionId: 0, idTagInfo: { status: 'ConcurrentTx' } });
+  assert.deepEqual(await cp.call('StopTransaction', { transactionId: 0, meterStop: 0, timestamp: now() }), {});
+  assert.equal((await getOrder(orderId, driver)).state, 'charging');
+  await closeChargePoint(cp);
+});
+
+test('a StartTransaction with a card sent again with a new message id gets the same transactionId, and one order', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const card = await issueCard(driver);
+  const payload = { connectorId: 1, idTag: card.uid, meterStart: 5000, timestamp: now() };
+  const first = await cp.call('StartTransaction', payload);
+  const again = await cp.call('StartTransaction', payload);
+  assert.ok(first.transactionId > 0);
+  assert.deepEqual(again, first);
+  const orders = await stack.api('GET', '/orders', undefined, driver.token);
+  assert.deepEqual(
+    orders.items.map((o) => o.id),
+    [first.transactionId],
+  );
+  await cp.call('StopTransaction', { transactionId: first.transactionId, meterStop: 5100, timestamp: now(), reason: 'Local' });
+  await assertExactBill(await waitOrderState(first.transactionId, driver, 'settled'), driver, { meterStart: 5000, meterStop: 5100 });
+  await closeChargePoint(cp);
+});
+
+test('a card session that ran while the charge point was offline (StartTransaction and StopTransaction sent back-dated after reconnecting) is billed by its own times', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const card = await issueCard(driver);
+  const startedAt = new Date(Date.now() - 20 * 60_000).toISOString();
+  const stoppedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+  const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart: 40000, timestamp: startedAt });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  await cp.call('StopTransaction', { transactionId: start.transactionId, meterStop: 40500, timestamp: stoppedAt, reason: 'Local' });
+  const order = await waitOrderState(start.transactionId, driver, 'settled');
+  assert.equal(Date.parse(order.started_at), Date.parse(startedAt));
+  assert.equal(Date.parse(order.stopped_at), Date.parse(stoppedAt));
+  await assertExactBill(order, driver, { meterStart: 40000, meterStop: 40500 });
+  await closeChargePoint(cp);
+});
+
+test('a driver sees their cards and blocks a lost one: the charge point is then told Blocked, and no start is made with it', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const card = await issueCard(driver);
+  const mine = await stack.api('GET', '/cards', undefined, driver.token);
+  assert.deepEqual(
+    mine.items.map((c) => [c.uid, c.status]),
+    [[card.uid, 'active']],
+  );
+  const other = await newDriver(stack);
+  await assert.rejects(stack.api('POST', `/cards/${card.id}/block`, undefined, other.token), (e) => e.status === 404);
+  const blocked = await stack.api('POST', `/cards/${card.id}/block`, undefined, driver.token);
+  assert.equal(blocked.status, 'blocked');
+  assert.deepEqual(await authorize(cp, card.uid), { status: 'Blocked' });
+  const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart: 0, timestamp: now() });
+  assert.deepEqual(start, { transactionId: 0, idTagInfo: { status: 'Blocked' } });
+  assert.equal((await stack.api('GET', '/orders', undefined, driver.token)).items.length, 0);
+  await closeChargePoint(cp);
+});

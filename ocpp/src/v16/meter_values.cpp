@@ -118,6 +118,7 @@ void Station::publish_meter(std::int64_t connector, const json::object& meter_va
     if (r->current_a) m["current_a"] = *r->current_a;
     if (r->soc) m["soc"] = *r->soc;
     if (!tx_id.empty()) m["tx_id"] = tx_id;
+    mark_queued(m, std::string(m["ts"].as_string()));
     io_.publish("meter", json::serialize(m), 0);
 }
 

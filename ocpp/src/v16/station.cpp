@@ -96,6 +96,7 @@ void Station::on_command(std::string_view payload) {
         if (name == "start") return remote_start(cmd);
         if (name == "stop") return remote_stop(cmd);
         if (name == "tx_ack") return tx_ack(cmd);
+        if (name == "authorize_result") return authorize_result(cmd);
         if (name == "reset" || name == "unlock" || name == "change_availability" || name == "get_configuration" ||
             name == "set_configuration" || name == "trigger_message" || name == "clear_cache")
             return operator_command(name, cmd);
@@ -126,6 +127,7 @@ void Station::on_tick() {
         answer_error(it->second.message_id, ErrorKind::internal, "not stored yet, send it again");
         it = stops_waiting_.erase(it);
     }
+    card_deadlines(now);
     if (in_flight_id_ && now >= in_flight_deadline_) {
         spdlog::warn("event=ocpp_call_timeout code={} action={}", code_, outgoing_.front().action);
         finish_outgoing(std::nullopt);
@@ -203,6 +205,11 @@ void Station::finish_outgoing(std::optional<Answer> answer) {
 }
 
 void Station::on_connected() { io_.publish("heartbeat", "{}", 0); }
+
+void Station::mark_queued(json::object& message, const std::string& ts) {
+    constexpr UtcMs kQueuedAfterMs = 60'000;
+    if (auto t = parse_timestamp(ts); t && *t < io_.now() - kQueuedAfterMs) message["queued"] = true;
+}
 
 std::string Station::time_of(const json::value* timestamp, std::string_view what) {
     const UtcMs now = io_.now();

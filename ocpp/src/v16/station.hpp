@@ -37,6 +37,8 @@ struct Settings {
     int stop_answer_ms = 15000;     // StopTransaction: a CALLERROR (the station sends it again) after this
     int call_timeout_ms = 30000;    // our CALL to the station: given up after this
     int pending_interval_s = 30;    // the interval of a Pending boot answer
+    int authorize_answer_ms = 5000;  // Authorize: after this, Accepted only for a tag accepted before
+    int card_start_answer_ms = 15000;  // StartTransaction with a card: unanswered after this (sent again)
 };
 
 // The per-order id tag Kilowatt gives a RemoteStartTransaction ("KW-O42"): the edge finds the order
@@ -94,6 +96,11 @@ class Station {
         std::int64_t meter_start_wh = 0;
         std::string started_at;
     };
+    struct CardStart {      // a StartTransaction with a card, waiting for the core's order
+        std::string message_id;
+        UtcMs deadline = 0;
+        Tx tx;
+    };
 
     // Station -> core (one function per CALL; v16/<message>.cpp)
     void dispatch(const Call& call);
@@ -111,6 +118,10 @@ class Station {
     void remote_start(const boost::json::object& cmd);
     void remote_stop(const boost::json::object& cmd);
     void tx_ack(const boost::json::object& cmd);
+    void authorize_result(const boost::json::object& cmd);
+    void start_with_card(const Call& call);
+    void card_start_answered(const std::string& tx_id, const boost::json::object& cmd);
+    void card_deadlines(UtcMs now);
     void on_call_result(const CallResult& result);
     void on_call_error(const CallError& error);
     void finish_outgoing(std::optional<Answer> answer);  // nullopt: none (an error, or no answer in time)
@@ -127,12 +138,20 @@ class Station {
     void replay_tx();
     void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);  // every unacknowledged tx event again, oldest first
     std::string time_of(const boost::json::value* timestamp, std::string_view what);
+    // Marks a kw-mqtt/1 message `queued` when its time (as time_of wrote it) is over a minute before
+    // now: a station's clock is set by our BootNotification and Heartbeat answers, so such a time is
+    // of a message it kept while offline, not a wrong clock (docs/ocpp.md).
+    void mark_queued(boost::json::object& message, const std::string& ts);
 
     std::string code_;
     Io& io_;
     Settings settings_;
     std::optional<Waiting> boot_waiting_;
     std::map<std::string, Waiting> stops_waiting_;                 // by tx_id
+    std::map<std::string, Waiting> authorizes_waiting_;            // by corr
+    std::map<std::string, std::string> authorize_tags_;            // corr -> id tag
+    std::map<std::string, UtcMs> accepted_tags_;                   // id tag -> when the core last accepted it
+    std::map<std::string, CardStart> card_starts_;                 // by the started event's tx_id
     std::deque<StoredTx> tx_store_;                                // until tx_ack, oldest first
     std::map<std::int64_t, Tx> transactions_;                      // by transactionId (= order id)
     std::set<std::int64_t> remote_starts_;                         // orders with a RemoteStart queued or sent

@@ -29,9 +29,9 @@ void Station::start_transaction(const Call& call) {
     const std::int64_t meter_start = p.at("meterStart").as_int64();
     const std::string ts = time_of(p.if_contains("timestamp"), "timestamp");
     const auto order = order_from_tag(id_tag);
-    if (!order || connector < 1) {
-        // RFID cards are not mapped to orders yet (docs/ocpp.md): refused, so the station stops.
-        spdlog::warn("event=ocpp_start_refused code={} connector={} id_tag={}", code_, connector, id_tag);
+    if (!order) return start_with_card(call);
+    if (connector < 1) {
+        spdlog::warn("event=ocpp_start_refused code={} connector={}", code_, connector);
         return answer(call.id, json::object{{"transactionId", 0}, {"idTagInfo", {{"status", "Invalid"}}}});
     }
     const std::string tx_id = std::to_string(*order);
@@ -88,6 +88,7 @@ void Station::tx_ack(const json::object& cmd) {
     const std::string tx_id(cmd.at("tx_id").as_string());
     const std::int64_t seq = cmd.at("seq").as_int64();
     std::erase_if(tx_store_, [&](const StoredTx& e) { return e.tx_id == tx_id && e.seq == seq; });
+    if (seq == 1) return card_start_answered(tx_id, cmd);
     if (seq != 2) return;
     auto waiting = stops_waiting_.find(tx_id);
     if (waiting == stops_waiting_.end()) return;
@@ -96,19 +97,12 @@ void Station::tx_ack(const json::object& cmd) {
 }
 
 void Station::publish_tx(const std::string& tx_id, int seq, json::object event) {
+    mark_queued(event, std::string(event.at("ts").as_string()));
     std::string payload = json::serialize(event);
     std::erase_if(tx_store_, [&](const StoredTx& e) { return e.tx_id == tx_id && e.seq == seq; });
     tx_store_.push_back(StoredTx{tx_id, seq, payload});
     io_.publish("tx", std::move(payload), 1);
 }
 
-void Station::authorize(const Call& call) {
-    const std::string_view id_tag = call.payload.as_object().at("idTag").as_string();
-    // The order tags Kilowatt hands out in RemoteStartTransaction are accepted (a station with
-    // AuthorizeRemoteTxRequests set asks); RFID cards are not mapped yet (docs/ocpp.md).
-    const bool ours = order_from_tag(id_tag).has_value();
-    if (!ours) spdlog::info("event=ocpp_authorize_refused code={} id_tag={}", code_, id_tag);
-    answer(call.id, json::object{{"idTagInfo", {{"status", ours ? "Accepted" : "Invalid"}}}});
-}
 
 }  // namespace kw::ocpp::v16

@@ -34,6 +34,17 @@ struct BootAccepted {
 struct TransactionEventAck {
     std::string tx_id;
     std::int64_t seq = 0;
+    // A start with a card (an event without order_id): the order it created (0: none) and the card's
+    // status (accepted, blocked, ...; service/cards.hpp). Empty status: not such a start.
+    std::int64_t order_id = 0;
+    std::string card_status;
+};
+// The answer to AuthorizeRequested.
+struct AuthorizeResult {
+    std::string corr;
+    std::string id_tag;
+    std::string status;  // accepted | blocked | expired | invalid | concurrent_tx
+    std::optional<UtcMs> expires_at;
 };
 
 // The operator's commands (service/charger_commands.hpp), which OCPP chargers take through the OCPP
@@ -71,7 +82,7 @@ struct ClearCacheCommand {
 
 using Command = std::variant<StartCommand, StopCommand, BootAccepted, TransactionEventAck, ResetCommand,
                              UnlockCommand, ChangeAvailabilityCommand, GetConfigurationCommand,
-                             SetConfigurationCommand, TriggerMessageCommand, ClearCacheCommand>;
+                             SetConfigurationCommand, TriggerMessageCommand, ClearCacheCommand, AuthorizeResult>;
 
 // Visits a Command with one lambda per alternative: std::visit(Overloaded{...}, command).
 template <class... F>

@@ -92,6 +92,7 @@ std::optional<CommandId> command_id(const Command& command) {
             [](const StopCommand& c) -> std::optional<CommandId> { return CommandId{CommandKind::stop, c.order_id}; },
             [](const BootAccepted&) -> std::optional<CommandId> { return std::nullopt; },
             [](const TransactionEventAck&) -> std::optional<CommandId> { return std::nullopt; },
+            [](const AuthorizeResult&) -> std::optional<CommandId> { return std::nullopt; },
             [](const ResetCommand& c) -> std::optional<CommandId> {
                 return CommandId{CommandKind::reset, 0, c.record_id};
             },

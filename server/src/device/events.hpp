@@ -57,6 +57,9 @@ struct MeterSample {
     // Sent as it was measured (a meter message): its time also measures the charger's clock. False
     // for a reading inside a replayable event, whose time is already on the server's clock.
     bool live = true;
+    // Sent later than it was measured (kept while the charger was offline; OCPP queues them): its
+    // time does not measure the clock and is believed up to domain::kQueuedBelievedMs back.
+    bool queued = false;
     UtcMs received_at = 0;
 };
 
@@ -74,6 +77,8 @@ struct TransactionEvent {
     std::int64_t seq = 0;  // the charger's sequence number within tx_id, from 1
     int connector = 0;
     std::int64_t order_id = 0;  // the order the server's start command named (0: none)
+    std::string id_tag;         // started without an order: the card it was started with (docs/ocpp.md)
+    bool queued = false;        // kept while the charger was offline: its time believed further back
     std::int64_t meter_wh = 0;  // the register at the event
     UtcMs at = 0;
     UtcMs received_at = 0;
@@ -83,6 +88,13 @@ struct TransactionEvent {
     std::optional<UtcMs> started_at;
 };
 std::string_view to_string(TransactionEvent::Kind kind);
+
+// A charger asks whether an id tag (an RFID card) may charge; answered with AuthorizeResult.
+struct AuthorizeRequested {
+    std::string code;
+    std::string corr;  // the charger's, echoed in the answer
+    std::string id_tag;
+};
 
 // Which command an acknowledgement answers: the adapter maps it to and from its own correlation ids.
 enum class CommandKind { start, stop, reset, unlock, change_availability, get_configuration,

@@ -28,4 +28,12 @@ UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs recei
     return t;
 }
 
+UtcMs queued_on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received, UtcMs handled) {
+    if (charger_at != 0) {
+        const UtcMs t = charger_at - offset.value_or(0);
+        if (t <= received && received - t <= kQueuedBelievedMs) return t;
+    }
+    return on_server_clock(charger_at, offset, received, handled);
+}
+
 }  // namespace kw::domain

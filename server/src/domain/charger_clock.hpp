@@ -35,4 +35,11 @@ UtcMs next_clock_offset(std::optional<UtcMs> in_use, UtcMs measured);
 // `handled`, when the server handles the message (its place among the charger's other messages).
 UtcMs on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received, UtcMs handled);
 
+// How far back the time of a message the charger kept while offline (marked `queued`) is believed:
+// a week of a charger cut off from the network.
+inline constexpr UtcMs kQueuedBelievedMs = 7LL * 24 * 3600 * 1000;
+// The time of such a message: corrected by the offset in use (if measured), believed when it lies
+// in the past within kQueuedBelievedMs of its receipt; otherwise as on_server_clock.
+UtcMs queued_on_server_clock(UtcMs charger_at, std::optional<UtcMs> offset, UtcMs received, UtcMs handled);
+
 }  // namespace kw::domain

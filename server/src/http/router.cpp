@@ -25,6 +25,8 @@ const std::vector<Route>& routes() {
         {"POST", "/api/v1/ws-ticket", Access::user, {}, h::ws_ticket, "A one-use WebSocket ticket"},
         // Wallet
         {"GET", "/api/v1/wallet", Access::driver, {}, h::wallet_get, "Balance"},
+        {"GET", "/api/v1/cards", Access::driver, {}, h::my_cards, "My RFID cards"},
+        {"POST", "/api/v1/cards/{id}/block", Access::driver, {}, h::my_card_block, "Block a lost card"},
         {"GET", "/api/v1/wallet/ledger", Access::driver, {}, h::wallet_ledger, "Balance changes"},
         {"POST", "/api/v1/wallet/topups", Access::driver, {}, h::topup_create, "Start a top-up"},
         {"POST", "/api/v1/wallet/topups/{id}/sandbox-pay", Access::driver, {}, h::topup_confirm_sandbox, "Pay a top-up in the sandbox provider"},
@@ -74,6 +76,9 @@ const std::vector<Route>& routes() {
         {"GET", "/api/v1/admin/drivers/{id}", Access::staff, Permission::drivers_read, h::admin_driver_get, "Driver detail"},
         {"GET", "/api/v1/admin/drivers/{id}/ledger", Access::staff, Permission::drivers_read, h::admin_driver_ledger, "Driver's ledger"},
         {"POST", "/api/v1/admin/drivers/{id}/disable", Access::staff, Permission::drivers_write, h::admin_driver_disable, "Disable a driver"},
+        {"GET", "/api/v1/admin/drivers/{id}/cards", Access::staff, Permission::drivers_read, h::admin_driver_cards, "A driver's RFID cards"},
+        {"POST", "/api/v1/admin/drivers/{id}/cards", Access::staff, Permission::drivers_write, h::admin_driver_card_issue, "Issue an RFID card"},
+        {"PUT", "/api/v1/admin/cards/{id}", Access::staff, Permission::drivers_write, h::admin_card_update, "Block, unblock or expire a card"},
         {"POST", "/api/v1/admin/drivers/{id}/enable", Access::staff, Permission::drivers_write, h::admin_driver_enable, "Enable a driver"},
         {"POST", "/api/v1/admin/drivers/{id}/balance-adjustments", Access::staff, Permission::balance_adjust, h::admin_driver_adjust_balance, "Adjust a balance"},
         {"GET", "/api/v1/admin/orders", Access::staff, Permission::orders_read, h::admin_orders_list, "List orders"},

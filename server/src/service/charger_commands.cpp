@@ -23,6 +23,7 @@ void set_record_id(device::Command& command, std::int64_t id) {
                    [](device::StopCommand&) {},
                    [](device::BootAccepted&) {},
                    [](device::TransactionEventAck&) {},
+                   [](device::AuthorizeResult&) {},
                    [&](auto& c) { c.record_id = id; },
                },
                command);

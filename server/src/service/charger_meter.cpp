@@ -116,6 +116,10 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         auto [it, added] = offsets.try_emplace(e.code);
         if (added) it->second = states[slot_of.at({e.code, e.connector})].first.clock_offset_ms;
         const UtcMs received = e.received_at ? e.received_at : now;
+        if (e.queued) {  // kept while offline: not a measurement of the clock
+            at[i] = domain::queued_on_server_clock(e.at, it->second, received, now);
+            continue;
+        }
         if (it->second) it->second = measure_charger_clock(ctx, e.code, it->second, e.at, received);
         at[i] = domain::on_server_clock(e.at, it->second, received, now);
     }

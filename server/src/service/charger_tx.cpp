@@ -12,6 +12,7 @@
 #include "domain/error.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "service/cards.hpp"
 #include "service/charger_clock.hpp"
 #include "service/charger_events.hpp"
 #include "service/live_record.hpp"
@@ -130,6 +131,65 @@ void apply_update(app::Context& ctx, const device::TransactionEvent& e, const st
                                                     e.tx_id, /*live=*/false});
 }
 
+// started at the charger with a card (no order_id, an id_tag): an order on the card holder's wallet
+// with the same guard as an app start, then the event applied to it. The tx_ack tells the charger the
+// order (its OCPP transactionId) and the card's status; the order's transaction is named by its id
+// from then on (the charger's meter samples and its ended event use the transactionId).
+void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store::ChargerRef& charger, UtcMs now) {
+    const std::string tx_id = e.tx_id;
+    auto answer = [&](std::int64_t order_id, CardStatus status) {
+        ctx.commands.send(e.code, device::TransactionEventAck{tx_id, e.seq, order_id, std::string(to_string(status))});
+    };
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        const bool first = store::record_tx_event(*sql, charger.id, tx_id, e.seq, "started", now);
+        tr.commit();
+        if (!first) {
+            // The same start again (its answer was lost): the order it made, while it runs there.
+            for (const auto& o : store::active_orders_of_charger(*sql, charger.id))
+                if (o.connector_no == e.connector && o.meter_start_wh == e.meter_wh)
+                    return answer(o.id, CardStatus::accepted);
+            return answer(0, CardStatus::invalid);
+        }
+    }
+    const CardCheck card = check_card(ctx, e.id_tag, true);
+    if (card.status != CardStatus::accepted) {
+        spdlog::info("event=card_start_refused code={} connector={} status={}", e.code, e.connector,
+                     to_string(card.status));
+        return answer(0, card.status);
+    }
+    store::Order order;
+    try {
+        StartRequest req;
+        req.driver_id = card.driver_id;
+        req.charger_code = e.code;
+        req.connector = e.connector;
+        req.at_charger = true;
+        req.at_charger_since = e.at;
+        order = start_order(ctx, req);
+    } catch (const Error& err) {
+        const CardStatus status = err.errc() == Errc::session_active ? CardStatus::concurrent_tx
+                                  : err.errc() == Errc::insufficient_balance || err.errc() == Errc::account_disabled
+                                      ? CardStatus::blocked
+                                      : CardStatus::invalid;
+        spdlog::info("event=card_start_refused code={} connector={} status={} error=\"{}\"", e.code, e.connector,
+                     to_string(status), err.what());
+        return answer(0, status);
+    }
+    e.order_id = order.id;
+    e.tx_id = std::to_string(order.id);
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        apply_started(ctx, *sql, tr, e, charger, order, now);
+        push_order(ctx, *store::find_order(*sql, order.id));
+    }
+    spdlog::info("event=card_start code={} connector={} order={} driver={}", e.code, e.connector, order.id,
+                 card.driver_id);
+    answer(order.id, CardStatus::accepted);
+}
+
 }  // namespace
 
 void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& reported) {
@@ -157,11 +217,17 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
     } catch (const std::exception& ex) {
         spdlog::warn("event=charger_clock_unknown code={} error=\"{}\"", e.code, ex.what());
     }
-    e.at = domain::on_server_clock(reported.at, offset, reported.received_at ? reported.received_at : now, now);
+    const UtcMs received = reported.received_at ? reported.received_at : now;
+    e.at = reported.queued ? domain::queued_on_server_clock(reported.at, offset, received, now)
+                           : domain::on_server_clock(reported.at, offset, received, now);
     if (reported.started_at) e.started_at = *reported.started_at - offset.value_or(0);
 
     if (e.kind == Kind::updated) {
         apply_update(ctx, e, charger, now);
+        return;
+    }
+    if (e.kind == Kind::started && e.order_id == 0 && !e.id_tag.empty()) {
+        apply_card_start(ctx, e, charger, now);
         return;
     }
     auto sql = ctx.db.session();

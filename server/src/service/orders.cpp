@@ -1,5 +1,6 @@
 #include "service/orders.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -82,7 +83,7 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         // timeout cancels the order at no charge).
         if (!live.charger(charger->code).online && presence_known(ctx, now))
             throw Error(Errc::charger_offline, "the charger is offline");
-        check_connector_status(live.connector(charger->code, req.connector).status);
+        if (!req.at_charger) check_connector_status(live.connector(charger->code, req.connector).status);
         // The station's tariff now, from the cache: the order keeps this copy to the end.
         const std::shared_ptr<const TariffCache::Entry> tariff = ctx.tariffs.station(*sql, charger->station_id);
 
@@ -109,6 +110,8 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         order.limit_minutes = req.limits.minutes;
         order.deadline_at = now + ctx.config.orders.start_timeout_s * 1000;
         order.created_at = now;
+        if (req.at_charger && req.at_charger_since)
+            order.created_at = std::clamp<UtcMs>(*req.at_charger_since, now - UtcMs{7} * 24 * 3600 * 1000, now);
         order.updated_at = now;
         order.id = store::insert_order(*sql, order);
         if (!store::claim_connector(*sql, charger->id, req.connector, order.id))
@@ -119,7 +122,7 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         order = load(*sql, order.id);
     }
     live.set_connector_order(order.charger_code, order.connector_no, order.id, "");
-    send_start(ctx, order);
+    if (!req.at_charger) send_start(ctx, order);
     spdlog::info("event=order_created order={} driver={} charger={} connector={}", order.id, order.driver_id,
                  order.charger_code, order.connector_no);
     push_order(ctx, order);

@@ -19,6 +19,7 @@ MeterSample parse_meter(app::Context& ctx, const std::string& code, const boost:
     e.current_a = domain::optional_double(p, "current_a").value_or(0);
     e.soc = domain::optional_int(p, "soc");
     e.tx_id = domain::optional_string(p, "tx_id", 64).value_or("");
+    e.queued = domain::optional_bool(p, "queued").value_or(false);
     if (connector < 1 || connector > 64) throw Error(Errc::bad_request, "unknown connector");
     e.connector = static_cast<int>(connector);
     e.at = reported_time(p);

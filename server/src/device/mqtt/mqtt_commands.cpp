@@ -42,7 +42,17 @@ std::optional<json::object> format_command(const Command& command) {
                                     {"server_time", format_utc(c.server_time)}};
             },
             [](const TransactionEventAck& c) -> std::optional<json::object> {
-                return json::object{{"cmd", "tx_ack"}, {"tx_id", c.tx_id}, {"seq", c.seq}};
+                json::object o{{"cmd", "tx_ack"}, {"tx_id", c.tx_id}, {"seq", c.seq}};
+                if (!c.card_status.empty()) {
+                    o["order_id"] = c.order_id;
+                    o["card_status"] = c.card_status;
+                }
+                return o;
+            },
+            [](const AuthorizeResult& c) -> std::optional<json::object> {
+                json::object o{{"cmd", "authorize_result"}, {"corr", c.corr}, {"id_tag", c.id_tag}, {"status", c.status}};
+                if (c.expires_at) o["expires_at"] = format_utc(*c.expires_at);
+                return o;
             },
             [&](const ResetCommand& c) -> std::optional<json::object> {
                 return json::object{{"cmd", "reset"}, {"corr", corr}, {"hard", c.hard}};

@@ -9,7 +9,7 @@ namespace kw::device::mqtt {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Handler>, 8> kHandlers = {{
+constexpr std::array<std::pair<std::string_view, Handler>, 9> kHandlers = {{
     {"boot", handle_boot},
     {"heartbeat", handle_heartbeat},
     {"status", handle_status},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<std::string_view, Handler>, 8> kHandlers = {{
     {"ack", handle_ack},
     {"fault", handle_fault},
     {"state", handle_state},
+    {"authorize", handle_authorize},
 }};
 
 }  // namespace

@@ -47,6 +47,7 @@ void handle_meter(app::Context&, const std::string& code, const boost::json::obj
 void handle_tx(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_ack(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_fault(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_authorize(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_state(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 // handle_meter without applying: the sample (throws kw::Error(bad_request) for a bad payload), for
 // the inbox to apply many at once (service::apply_meter_samples).

@@ -15,7 +15,9 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
     e.tx_id = domain::require_string(p, "tx_id", 64);
     e.seq = domain::require_int(p, "seq");
     const std::int64_t connector = domain::require_int(p, "connector");
-    e.order_id = domain::require_int(p, "order_id");
+    // A transaction started at the charger with a card has no order yet: `id_tag` instead.
+    e.id_tag = domain::optional_string(p, "id_tag", 64).value_or("");
+    e.order_id = e.id_tag.empty() ? domain::require_int(p, "order_id") : domain::optional_int(p, "order_id").value_or(0);
     e.meter_wh = domain::require_int(p, "meter_wh");
     if (event == "started")
         e.kind = TransactionEvent::Kind::started;
@@ -29,6 +31,7 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     e.connector = static_cast<int>(connector);
     e.at = reported_time(p);
+    e.queued = domain::optional_bool(p, "queued").value_or(false);
     e.received_at = received_at;
     if (e.kind == TransactionEvent::Kind::ended) {
         e.reason =

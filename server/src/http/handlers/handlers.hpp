@@ -68,6 +68,13 @@ Response station_get(Call&);
 Response admin_station_create(Call&);
 Response admin_station_update(Call&);
 Response admin_station_delete(Call&);
+// cards.cpp
+Response admin_driver_cards(Call&);
+Response admin_driver_card_issue(Call&);
+Response admin_card_update(Call&);
+Response my_cards(Call&);
+Response my_card_block(Call&);
+
 // charger_commands.cpp
 Response admin_charger_command_create(Call&);
 Response admin_charger_commands_list(Call&);

@@ -62,5 +62,19 @@ TEST(ChargerClock, EventRecordedBeforeTheClockWentBackKeepsItsOwnTime) {
     EXPECT_EQ(on_server_clock(kNow - 20'000, -300'000, kNow, kHandled), kNow - 20'000);
 }
 
+TEST(ChargerClock, AQueuedMessageKeepsItsTimeUpToAWeekBack) {
+    // Kept 3 hours while the charger was offline: believed (a live message would be taken at receipt).
+    EXPECT_EQ(queued_on_server_clock(kNow - 3 * 3600'000LL, std::nullopt, kNow, kHandled), kNow - 3 * 3600'000LL);
+    EXPECT_EQ(on_server_clock(kNow - 3 * 3600'000LL, std::nullopt, kNow, kHandled), kHandled);
+    // A measured offset is taken off first.
+    EXPECT_EQ(queued_on_server_clock(kNow - 3600'000, 60'000, kNow, kHandled), kNow - 3600'000 - 60'000);
+}
+
+TEST(ChargerClock, AQueuedMessageFromTheFutureOrOlderThanAWeekIsNotBelieved) {
+    EXPECT_EQ(queued_on_server_clock(kNow + 300'000, 0, kNow, kHandled), kNow);
+    EXPECT_EQ(queued_on_server_clock(kNow - kQueuedBelievedMs - 1, std::nullopt, kNow, kHandled), kHandled);
+    EXPECT_EQ(queued_on_server_clock(0, std::nullopt, kNow, kHandled), kHandled);
+}
+
 }  // namespace
 }  // namespace kw::domain

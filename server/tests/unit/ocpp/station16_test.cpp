@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <map>
 
 #include "v16/station.hpp"
 
@@ -195,10 +196,74 @@ TEST_F(Station16, AStartTransactionSentAgainWithANewMessageIdGetsTheSameTransact
     EXPECT_EQ(tx[1].payload.at("seq"), tx[0].payload.at("seq")) << "the same event, applied once by the core";
 }
 
-TEST_F(Station16, AnUnknownIdTagIsRefusedWithoutAnOrder) {
+TEST_F(Station16, AStartWithACardIsAnsweredWithTheOrderTheCoreCreated) {
+    call("s1", "StartTransaction", R"({"connectorId":2,"idTag":"CARD1","meterStart":500,"timestamp":"2026-06-01T01:00:00Z"})");
+    EXPECT_TRUE(io.frames.empty()) << "answered before the core made the order";
+    auto started = io.of("tx").at(0).payload;
+    EXPECT_EQ(started.at("id_tag").as_string(), "CARD1");
+    EXPECT_FALSE(started.contains("order_id"));
+    const std::string tx_id(started.at("tx_id").as_string());
+    EXPECT_EQ(tx_id, "C2-1780275600000-500");
+    station.on_command(R"({"cmd":"tx_ack","tx_id":")" + tx_id + R"(","seq":1,"order_id":77,"card_status":"accepted"})");
+    EXPECT_EQ(answer_payload().at("transactionId").as_int64(), 77);
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("status").as_string(), "Accepted");
+    call("stop", "StopTransaction", R"({"transactionId":77,"meterStop":900,"timestamp":"2026-06-01T01:10:00Z"})");
+    auto ended = io.of("tx").back().payload;
+    EXPECT_EQ(ended.at("tx_id").as_string(), "77");
+    EXPECT_EQ(ended.at("connector").as_int64(), 2);
+    EXPECT_EQ(ended.at("meter_start_wh").as_int64(), 500);
+}
+
+TEST_F(Station16, ARefusedCardGetsTransactionIdZeroAndItsStatus) {
     call("s1", "StartTransaction", R"({"connectorId":1,"idTag":"CARD1","meterStart":0,"timestamp":"2026-06-01T01:00:00Z"})");
-    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("status").as_string(), "Invalid");
-    EXPECT_TRUE(io.of("tx").empty());
+    const std::string tx_id(io.of("tx").at(0).payload.at("tx_id").as_string());
+    station.on_command(R"({"cmd":"tx_ack","tx_id":")" + tx_id + R"(","seq":1,"order_id":0,"card_status":"blocked"})");
+    EXPECT_EQ(answer_payload().at("transactionId").as_int64(), 0);
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("status").as_string(), "Blocked");
+}
+
+TEST_F(Station16, ACardStartSentAgainNamesTheSameEventAndTheNewerMessageGetsTheAnswer) {
+    const char* payload = R"({"connectorId":1,"idTag":"CARD1","meterStart":0,"timestamp":"2026-06-01T01:00:00Z"})";
+    call("first", "StartTransaction", payload);
+    call("again", "StartTransaction", payload);
+    EXPECT_EQ(io.of("tx").size(), 1u) << "published once";
+    const std::string tx_id(io.of("tx").at(0).payload.at("tx_id").as_string());
+    station.on_command(R"({"cmd":"tx_ack","tx_id":")" + tx_id + R"(","seq":1,"order_id":5,"card_status":"accepted"})");
+    ASSERT_EQ(io.frames.size(), 1u);
+    EXPECT_EQ(last_frame().at(1).as_string(), "again");
+}
+
+TEST_F(Station16, ACardStartTheCoreDoesNotAnswerIsLeftUnansweredNotRefused) {
+    call("s1", "StartTransaction", R"({"connectorId":1,"idTag":"CARD1","meterStart":0,"timestamp":"2026-06-01T01:00:00Z"})");
+    advance(15000);
+    EXPECT_TRUE(io.frames.empty());
+    EXPECT_EQ(station.unacked_tx_events(), 1u) << "kept, and sent again with the next heartbeat";
+}
+
+TEST_F(Station16, AuthorizeAsksTheCoreAndAnswersItsStatus) {
+    call("a1", "Authorize", R"({"idTag":"card7"})");
+    auto asked = io.of("authorize").at(0).payload;
+    EXPECT_EQ(asked.at("id_tag").as_string(), "card7");
+    const std::string corr(asked.at("corr").as_string());
+    station.on_command(R"({"cmd":"authorize_result","corr":")" + corr +
+                       R"(","id_tag":"CARD7","status":"expired","expires_at":"2026-05-01T00:00:00Z"})");
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("status").as_string(), "Expired");
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("expiryDate").as_string(), "2026-05-01T00:00:00Z");
+}
+
+TEST_F(Station16, WhenTheCoreIsSilentAuthorizeAcceptsOnlyATagItAcceptedBefore) {
+    call("a1", "Authorize", R"({"idTag":"CARD7"})");
+    const std::string corr(io.of("authorize").at(0).payload.at("corr").as_string());
+    station.on_command(R"({"cmd":"authorize_result","corr":")" + corr + R"(","id_tag":"CARD7","status":"accepted"})");
+    call("a2", "Authorize", R"({"idTag":"CARD7"})");
+    call("a3", "Authorize", R"({"idTag":"CARD8"})");
+    advance(5000);
+    ASSERT_EQ(io.frames.size(), 3u);
+    std::map<std::string, std::string> by_id;
+    for (const auto& f : io.frames)
+        by_id[std::string(f.at(1).as_string())] = f.at(2).as_object().at("idTagInfo").as_object().at("status").as_string();
+    EXPECT_EQ(by_id["a2"], "Accepted");
+    EXPECT_EQ(by_id["a3"], "Invalid");
 }
 
 TEST_F(Station16, StopTransactionIsAnsweredOnlyOnceTheCoreStoredIt) {
@@ -252,6 +317,18 @@ TEST_F(Station16, TransactionDataBecomesMeterSamplesBeforeTheEnd) {
     EXPECT_EQ(io.published[1].kind, "meter");
     EXPECT_EQ(io.published[1].payload.at("energy_wh").as_int64(), 5000);
     EXPECT_EQ(io.published[2].kind, "tx");
+}
+
+TEST_F(Station16, MessagesTheStationKeptWhileOfflineAreMarkedQueued) {
+    io.clock += 3600'000;  // an hour after the transaction started
+    start_order(42);
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:30:00Z",
+        "sampledValue":[{"value":"2000"}]}]})");
+    call("m2", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:59:30Z",
+        "sampledValue":[{"value":"2100"}]}]})");
+    EXPECT_TRUE(io.of("tx").at(0).payload.at("queued").as_bool());
+    EXPECT_TRUE(io.of("meter").at(0).payload.at("queued").as_bool());
+    EXPECT_FALSE(io.of("meter").at(1).payload.contains("queued")) << "30 s old: live";
 }
 
 TEST_F(Station16, TimesOfAClockNeverSetAreReplacedByTheReceiveTime) {

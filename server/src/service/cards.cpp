@@ -1,0 +1,139 @@
+#include "service/cards.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+
+#include "device/commands.hpp"
+#include "domain/error.hpp"
+#include "service/audit.hpp"
+#include "store/db.hpp"
+#include "store/wallet_repo.hpp"
+
+namespace kw::service {
+
+std::string_view to_string(CardStatus status) {
+    switch (status) {
+        case CardStatus::accepted: return "accepted";
+        case CardStatus::blocked: return "blocked";
+        case CardStatus::expired: return "expired";
+        case CardStatus::invalid: return "invalid";
+        case CardStatus::concurrent_tx: return "concurrent_tx";
+    }
+    return "invalid";
+}
+
+std::string normalize_card_uid(const std::string& uid) {
+    std::string out;
+    for (char c : uid) {
+        if (c < 0x21 || c > 0x7e) throw Error(Errc::bad_request, "a card uid is printable ASCII without spaces");
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    if (out.empty() || out.size() > 20) throw Error(Errc::bad_request, "a card uid is 1 to 20 characters");
+    // Kilowatt's own per-order tags (docs/ocpp.md) are never a card.
+    if (out.starts_with("KW-O")) throw Error(Errc::bad_request, "card uids starting with KW-O are reserved");
+    return out;
+}
+
+CardCheck check_card(app::Context& ctx, const std::string& id_tag, bool for_start) {
+    std::string uid;
+    try {
+        uid = normalize_card_uid(id_tag);
+    } catch (const Error&) {
+        return {};
+    }
+    auto sql = ctx.db.read_session();
+    auto card = store::find_card_by_uid(*sql, uid);
+    if (!card) return {};
+    CardCheck c{CardStatus::accepted, card->driver_id, card->expires_at};
+    if (card->status != "active") {
+        c.status = CardStatus::blocked;
+    } else if (card->expires_at && *card->expires_at <= ctx.clock.now()) {
+        c.status = CardStatus::expired;
+    } else {
+        auto driver = store::read_driver_standing(*sql, card->driver_id);
+        if (!driver || driver->status != "active" || driver->balance_fen < ctx.config.orders.min_balance_fen) {
+            c.status = CardStatus::blocked;
+        } else if (!for_start) {
+            long long active = 0;
+            soci::indicator ind = soci::i_null;
+            long long d = card->driver_id;
+            *sql << "SELECT active_order_id FROM drivers WHERE id = :d", soci::use(d), soci::into(active, ind);
+            if (ind == soci::i_ok && active != 0) c.status = CardStatus::concurrent_tx;
+        }
+    }
+    if (c.status != CardStatus::accepted) c.driver_id = 0;
+    return c;
+}
+
+store::CardRow issue_card(app::Context& ctx, std::int64_t employee_id, std::int64_t driver_id, const std::string& uid,
+                          const std::string& label, std::optional<UtcMs> expires_at) {
+    store::CardRow card;
+    card.uid = normalize_card_uid(uid);
+    card.driver_id = driver_id;
+    card.label = label;
+    card.status = "active";
+    card.expires_at = expires_at;
+    const UtcMs now = ctx.clock.now();
+    auto sql = ctx.db.session();
+    soci::transaction tr(*sql);
+    if (!store::read_driver_standing(*sql, driver_id)) throw Error(Errc::not_found, "no such driver");
+    card.id = store::insert_card(*sql, card, now);
+    audit(*sql, employee_id, "card.issue", "card:" + std::to_string(card.id), {{"uid", card.uid}, {"driver_id", driver_id}},
+          now);
+    tr.commit();
+    return *store::find_card(*sql, card.id);
+}
+
+store::CardRow change_card(app::Context& ctx, std::int64_t employee_id, std::int64_t card_id, const CardChange& change) {
+    const UtcMs now = ctx.clock.now();
+    auto sql = ctx.db.session();
+    soci::transaction tr(*sql);
+    auto card = store::find_card(*sql, card_id);
+    if (!card) throw Error(Errc::not_found, "no such card");
+    boost::json::object details;
+    if (change.status) {
+        if (*change.status != "active" && *change.status != "blocked")
+            throw Error(Errc::bad_request, "field 'status' must be active or blocked");
+        card->status = *change.status;
+        details["status"] = *change.status;
+    }
+    if (change.label) {
+        card->label = *change.label;
+        details["label"] = *change.label;
+    }
+    if (change.expires_at) {
+        card->expires_at = *change.expires_at;
+        details["expires_at"] = *change.expires_at ? boost::json::value(format_utc(**change.expires_at)) : nullptr;
+    }
+    store::update_card(*sql, *card, now);
+    audit(*sql, employee_id, "card.change", "card:" + std::to_string(card_id), details, now);
+    tr.commit();
+    return *store::find_card(*sql, card_id);
+}
+
+std::vector<store::CardRow> cards_of_driver(app::Context& ctx, std::int64_t driver_id) {
+    auto sql = ctx.db.read_session();
+    if (!store::read_driver_standing(*sql, driver_id)) throw Error(Errc::not_found, "no such driver");
+    return store::cards_of_driver(*sql, driver_id);
+}
+
+store::CardRow block_own_card(app::Context& ctx, std::int64_t driver_id, std::int64_t card_id) {
+    auto sql = ctx.db.session();
+    auto card = store::find_card(*sql, card_id);
+    if (!card || card->driver_id != driver_id) throw Error(Errc::not_found, "no such card");
+    if (card->status != "blocked") {
+        card->status = "blocked";
+        store::update_card(*sql, *card, ctx.clock.now());
+        spdlog::info("event=card_blocked_by_driver card={} driver={}", card_id, driver_id);
+    }
+    return *store::find_card(*sql, card_id);
+}
+
+void apply_authorize(app::Context& ctx, const device::AuthorizeRequested& r) {
+    const CardCheck c = check_card(ctx, r.id_tag);
+    spdlog::info("event=card_authorize code={} status={}", r.code, to_string(c.status));
+    ctx.commands.send(r.code, device::AuthorizeResult{r.corr, r.id_tag, std::string(to_string(c.status)), c.expires_at});
+}
+
+}  // namespace kw::service

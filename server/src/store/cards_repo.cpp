@@ -1,0 +1,98 @@
+#include "store/cards_repo.hpp"
+
+#include "domain/error.hpp"
+
+namespace kw::store {
+
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, uid, driver_id, label, status, expires_at, created_at, updated_at FROM id_cards ";
+
+struct RowInto {
+    CardRow row;
+    long long id = 0, driver_id = 0, expires_at = 0, created_at = 0, updated_at = 0;
+    soci::indicator expires_ind = soci::i_null;
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(id));
+        st.exchange(soci::into(row.uid));
+        st.exchange(soci::into(driver_id));
+        st.exchange(soci::into(row.label));
+        st.exchange(soci::into(row.status));
+        st.exchange(soci::into(expires_at, expires_ind));
+        st.exchange(soci::into(created_at));
+        st.exchange(soci::into(updated_at));
+    }
+    CardRow get() const {
+        CardRow r = row;
+        r.id = id;
+        r.driver_id = driver_id;
+        r.expires_at = expires_ind == soci::i_ok ? std::optional<UtcMs>(expires_at) : std::nullopt;
+        r.created_at = created_at;
+        r.updated_at = updated_at;
+        return r;
+    }
+};
+
+template <class T>
+std::vector<CardRow> select(soci::session& sql, const std::string& where, T key) {
+    RowInto into;
+    soci::statement st(sql);
+    into.bind(st);
+    st.exchange(soci::use(key));
+    st.alloc();
+    st.prepare(kSelect + where);
+    st.define_and_bind();
+    st.execute();
+    std::vector<CardRow> out;
+    while (st.fetch()) out.push_back(into.get());
+    return out;
+}
+
+bool uid_taken(soci::session& sql, const std::string& uid) { return !select(sql, "WHERE uid = :u", uid).empty(); }
+
+}  // namespace
+
+std::int64_t insert_card(soci::session& sql, const CardRow& c, UtcMs now) {
+    if (uid_taken(sql, c.uid)) throw Error(Errc::already_exists, "card " + c.uid + " is already issued");
+    long long driver = c.driver_id, t = now, expires = c.expires_at.value_or(0);
+    soci::indicator ind = c.expires_at ? soci::i_ok : soci::i_null;
+    try {
+        sql << "INSERT INTO id_cards (uid, driver_id, label, status, expires_at, created_at, updated_at) "
+               "VALUES (:u, :d, :l, :s, :e, :c, :t)",
+            soci::use(c.uid), soci::use(driver), soci::use(c.label), soci::use(c.status), soci::use(expires, ind),
+            soci::use(t), soci::use(t);
+    } catch (const soci::soci_error&) {
+        // Lost a race with a concurrent issue of the same card (unique index).
+        if (uid_taken(sql, c.uid)) throw Error(Errc::already_exists, "card " + c.uid + " is already issued");
+        throw;
+    }
+    long long id = 0;
+    if (!sql.get_last_insert_id("id_cards", id)) throw Error(Errc::internal, "no id for the new card");
+    return id;
+}
+
+std::optional<CardRow> find_card(soci::session& sql, std::int64_t id) {
+    auto rows = select(sql, "WHERE id = :id", static_cast<long long>(id));
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::optional<CardRow> find_card_by_uid(soci::session& sql, const std::string& uid) {
+    auto rows = select(sql, "WHERE uid = :u", uid);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::vector<CardRow> cards_of_driver(soci::session& sql, std::int64_t driver_id) {
+    return select(sql, "WHERE driver_id = :d ORDER BY id", static_cast<long long>(driver_id));
+}
+
+void update_card(soci::session& sql, const CardRow& c, UtcMs now) {
+    long long id = c.id, t = now, expires = c.expires_at.value_or(0);
+    soci::indicator ind = c.expires_at ? soci::i_ok : soci::i_null;
+    sql << "UPDATE id_cards SET status = :s, label = :l, expires_at = :e, updated_at = :t WHERE id = :id",
+        soci::use(c.status), soci::use(c.label), soci::use(expires, ind), soci::use(t), soci::use(id);
+}
+
+}  // namespace kw::store
