@@ -585,8 +585,14 @@ test('a frame over 1 MiB closes the connection', async () => {
   const big = JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'com.example.e2e', data: 'x'.repeat(1024 * 1024 + 16) }]);
   ws.send(big);
   const code = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))]);
-  assert.equal(code, 1009, 'closed with 1009 (message too big)');
+  // 1009 from the edge's close frame; 1006 when the close frame is lost to the TCP reset the edge's
+  // socket sends when it closes with the rest of the frame still unread (a race the client sees)
+  assert.ok(code === 1009 || code === 1006, `closed (1009, or 1006), not: ${code}`);
   await waitFor(() => edgeEvents('ocpp_closed', charger.code).length === 1, { what: 'event=ocpp_closed in the edge log' });
+  assert.match(
+    stack.ocpp.log(),
+    new RegExp(`event=ocpp_disconnected code=${charger.code} error="The WebSocket message exceeded the locally configured limit"`),
+  );
 
   // the station can connect again at once, and a frame just under the limit is fine
   const cp = await bootedChargePoint(charger);
@@ -650,7 +656,7 @@ async function command(charger, body) {
   );
 }
 
-test('TC_013_CSMS a hard reset from the console reaches the charge point as Reset Hard and its answer is recorded', async () => {
+test('TC_013_CSMS TC_014_CSMS a hard and a soft reset from the console reach the charge point as Reset Hard / Soft and their answers are recorded', async () => {
   const charger = await newCharger();
   const cp = await bootedChargePoint(charger);
   cp.replies.Reset = { status: 'Accepted' };
@@ -659,6 +665,42 @@ test('TC_013_CSMS a hard reset from the console reaches the charge point as Rese
   assert.equal(done.status, 'accepted');
   assert.equal(done.reason, '');
   assert.ok(done.answered_at);
+  cp.replies.Reset = { status: 'Rejected' };
+  const soft = await command(charger, { kind: 'reset', type: 'soft' });
+  assert.deepEqual(await cp.nextCall('Reset'), { type: 'Soft' });
+  assert.equal(soft.status, 'rejected');
+  assert.equal(soft.reason, 'rejected');
+  await closeChargePoint(cp);
+});
+
+test('TC_026_CSMS a remote start the charge point rejects cancels the order at no charge', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  cp.replies.RemoteStartTransaction = { status: 'Rejected' };
+  const order = await stack.api('POST', '/orders', { charger_code: cp.code, connector: 1 }, driver.token);
+  await cp.nextCall('RemoteStartTransaction');
+  const cancelled = await waitOrderState(order.id, driver, 'cancelled');
+  assert.equal(cancelled.stop_reason, 'start_rejected');
+  assert.equal(cancelled.total_fen, 0);
+  assert.equal((await stack.api('GET', '/wallet', undefined, driver.token)).balance_fen, driver.topupFen);
+  await closeChargePoint(cp);
+});
+
+test('TC_003_CSMS a session with a card, cable plugged in first (Preparing, then Authorize, StartTransaction) settles on the card holder', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const card = await issueCard(driver);
+  await cp.status(1, 'Preparing');
+  assert.deepEqual(await authorize(cp, card.uid), { status: 'Accepted' });
+  const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart: 100, timestamp: now() });
+  assert.equal(start.idTagInfo.status, 'Accepted');
+  await cp.status(1, 'Charging');
+  await waitOrderState(start.transactionId, driver, 'charging');
+  await cp.call('StopTransaction', { transactionId: start.transactionId, meterStop: 350, timestamp: now(), reason: 'Local' });
+  await cp.status(1, 'Finishing');
+  await assertExactBill(await waitOrderState(start.transactionId, driver, 'settled'), driver, { meterStart: 100, meterStop: 350 });
   await closeChargePoint(cp);
 });
 
@@ -792,7 +834,9 @@ async function issueCard(driver, fields = {}) {
   assert.equal(card.uid, uid.toUpperCase());
   return card;
 }
-const authorize = async (cp, idTag) => (await cp.call('Authorize', { idTag })).idTagInfo;
+async function authorize(cp, idTag) {
+  return (await cp.call('Authorize', { idTag })).idTagInfo;
+}
 
 test("TC_004_1_CSMS a session started at the charge point with a card (Authorize first) charges the card holder's wallet with the exact bill", async () => {
   const charger = await newCharger();
