@@ -17,51 +17,47 @@
 #include "connector.hpp"
 #include "device/mqtt/client.hpp"
 #include "messages.hpp"
+#include "sim_charger.hpp"
 #include "sim_settings.hpp"
 #include "tx_event_store.hpp"
 
 namespace kw::sim {
 
-class Charger {
+class Charger final : public SimCharger {
   public:
     Charger(boost::asio::any_io_executor ex, ChargerSpec spec, const SimSettings& settings);
-    ~Charger();
+    ~Charger() override;
     Charger(const Charger&) = delete;
     Charger& operator=(const Charger&) = delete;
 
-    const std::string& code() const { return spec_.code; }
-    // Connected and wanted: false from kill()/shutdown() on, even before the socket is closed.
-    bool connected() const;
-    // The MQTT connection is (still) up, wanted or not: shutdown waits for this to drop.
-    bool link_up() const;
-    bool booted() const { return booted_; }
-    bool charging() const;
-    std::size_t unacked() const { return store_.pending_count(); }
+    const std::string& code() const override { return spec_.code; }
+    bool connected() const override;
+    bool link_up() const override;
+    bool booted() const override { return booted_; }
+    bool charging() const override;
+    std::size_t unacked() const override { return store_.pending_count(); }
 
-    // First connect. Retries with backoff while the broker refuses or is away.
-    void start();
-    // Clean shutdown: publishes state {"online":false,"reason":"shutdown"} and DISCONNECTs.
-    void shutdown();
+    void start() override;
+    // Publishes state {"online":false,"reason":"shutdown"} and DISCONNECTs.
+    void shutdown() override;
 
-    // Control operations. Connector numbers are 1-based; a bad one throws std::invalid_argument.
-    void kill();       // drop TCP without DISCONNECT (the will fires); stays down
-    void reconnect();  // new connection (after kill, or drops the current one first)
-    void reboot();     // power cycle: new boot_id, running sessions end with reason "reboot"
-    void stop_local(int connector);
+    void kill() override;  // drop TCP without DISCONNECT (the will fires); stays down
+    void reconnect() override;
+    void reboot() override;  // new boot_id, running sessions end with reason "reboot"
+    void stop_local(int connector) override;
     void raise_fault(int connector, const std::string& code,
-                     const std::string& severity);  // 0: whole charger
-    void clear_fault(int connector);
-    void plug(int connector);
-    void unplug(int connector);
-    void ev_full(int connector);
-    void set_power(int connector, int limit_w);  // < 0: no limit; 0 suspends the session
-    void drop_next_starts(int count) { drop_starts_ = count; }
-    // The charger's clock runs this far from the real time (a wrong clock): every ts it sends.
-    void set_clock_offset(int seconds);
-    int duplicate_tx();  // re-publishes the event history; returns how many
-    void hold_tx(bool on);
+                     const std::string& severity) override;  // 0: whole charger
+    void clear_fault(int connector) override;
+    void plug(int connector) override;
+    void unplug(int connector) override;
+    void ev_full(int connector) override;
+    void set_power(int connector, int limit_w) override;
+    void drop_next_starts(int count) override { drop_starts_ = count; }
+    void set_clock_offset(int seconds) override;
+    int duplicate_tx() override;  // re-publishes the event history
+    void hold_tx(bool on) override;
 
-    boost::json::object status_json() const;
+    boost::json::object status_json() const override;
 
   private:
     // connection (charger.cpp)

@@ -94,7 +94,7 @@ std::string execute_control(Fleet& fleet, std::string_view line, bool& quit) {
         if (std::find(kPerCharger.begin(), kPerCharger.end(), cmd) == kPerCharger.end())
             return fail("unknown command " + cmd + "; " + std::string(kUsage));
         if (w.size() < 2) return fail(cmd + ": missing charger code");
-        Charger* c = fleet.find(w[1]);
+        SimCharger* c = fleet.find(w[1]);
         if (!c) return fail("unknown charger " + w[1]);
         const auto need = [&](std::size_t n) {
             if (w.size() != n) throw std::invalid_argument(std::string("usage: ") + std::string(kUsage));

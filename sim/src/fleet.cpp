@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "charger.hpp"
+#include "ocpp_charger.hpp"
+
 namespace kw::sim {
 
 namespace json = boost::json;
@@ -23,7 +26,11 @@ Fleet::Fleet(boost::asio::any_io_executor ex, std::vector<ChargerSpec> specs, Si
       shutdown_timer_(ex) {
     chargers_.reserve(specs.size());
     for (auto& s : specs) {
-        auto c = std::make_unique<Charger>(ex, std::move(s), settings_);
+        std::unique_ptr<SimCharger> c;
+        if (settings_.protocol == Protocol::kOcpp16)
+            c = std::make_unique<OcppCharger>(ex, std::move(s), settings_);
+        else
+            c = std::make_unique<Charger>(ex, std::move(s), settings_);
         by_code_.emplace(c->code(), c.get());
         chargers_.push_back(std::move(c));
     }
@@ -77,7 +84,7 @@ void Fleet::wait_disconnected(std::chrono::steady_clock::time_point deadline, st
     });
 }
 
-Charger* Fleet::find(std::string_view code) {
+SimCharger* Fleet::find(std::string_view code) {
     const auto it = by_code_.find(std::string(code));
     return it == by_code_.end() ? nullptr : it->second;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// All simulated chargers of the process on one io_context: creates them, connects them at a bounded
-// rate (so 10,000 chargers do not stampede the broker), finds them by code and shuts them all down.
+// All simulated chargers of the process on one io_context: creates them (kw-mqtt/1 or OCPP 1.6J, as
+// settings.protocol says), connects them at a bounded rate (so 10,000 chargers do not stampede the
+// broker or the OCPP edge), finds them by code and shuts them all down.
 // Thread: the io_context thread only.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,8 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "charger.hpp"
 #include "charger_spec.hpp"
+#include "sim_charger.hpp"
 #include "sim_settings.hpp"
 
 namespace kw::sim {
@@ -29,8 +30,8 @@ class Fleet {
     // Clean DISCONNECT of every charger; `done` runs once all are disconnected or after `grace`.
     void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
 
-    Charger* find(std::string_view code);
-    const std::vector<std::unique_ptr<Charger>>& chargers() const { return chargers_; }
+    SimCharger* find(std::string_view code);
+    const std::vector<std::unique_ptr<SimCharger>>& chargers() const { return chargers_; }
     // {"chargers":N,"online":N,"booted":N,"charging":N,"unacked":N}
     boost::json::object summary() const;
 
@@ -41,8 +42,8 @@ class Fleet {
     boost::asio::any_io_executor ex_;
     SimSettings settings_;  // chargers keep a reference to it
     int connects_per_s_;
-    std::vector<std::unique_ptr<Charger>> chargers_;
-    std::unordered_map<std::string, Charger*> by_code_;
+    std::vector<std::unique_ptr<SimCharger>> chargers_;
+    std::unordered_map<std::string, SimCharger*> by_code_;
     std::size_t next_to_connect_ = 0;
     double connect_credit_ = 0.0;
     boost::asio::steady_timer connect_timer_;
