@@ -1,8 +1,11 @@
 // Chargers: the drivers' view by code or QR content, and the staff list/detail/create/edit/delete,
-// MQTT credentials, connectors and remote start/stop.
-import { http } from './http';
+// MQTT (and OCPP) credentials, connectors, remote start/stop and the operator's commands to OCPP
+// chargers.
+import { http, type RequestOptions } from './http';
 import type {
   AdminCharger,
+  ChargerCommand,
+  ChargerCommandInput,
   ChargerImportResult,
   ChargerInput,
   ChargerUpdate,
@@ -30,7 +33,7 @@ export const listChargers = (query: ChargerQuery = {}) => http.get<Page<AdminCha
 
 export const getCharger = (id: number) => http.get<AdminCharger>(`/admin/chargers/${id}`);
 
-/** The answer holds the MQTT password, shown this once. */
+/** The answer holds the MQTT password (and for `ocpp1.6` the OCPP login), shown this once. */
 export const createCharger = (input: ChargerInput) => http.post<ChargerWithCredentials>('/admin/chargers', input);
 
 /**
@@ -44,6 +47,8 @@ export const updateCharger = (id: number, input: ChargerUpdate) => http.put<Admi
 
 export const deleteCharger = (id: number) => http.del(`/admin/chargers/${id}`);
 
+/** A new password; the answer holds it (MQTT, and the OCPP login for OCPP chargers) this once. */
+/** A new password; the answer holds it (MQTT, and the OCPP login for OCPP chargers) this once. */
 export const resetCredentials = (id: number) => http.post<ChargerWithCredentials>(`/admin/chargers/${id}/credentials`);
 
 export const addConnector = (id: number, input: { number?: number; max_w?: number } = {}) =>
@@ -60,3 +65,18 @@ export const remoteStart = (id: number, connector: number, limits?: Limits) =>
 
 /** 409 when the connector has no active session. */
 export const remoteStop = (id: number, connector: number) => http.post<Order>(`/admin/chargers/${id}/remote-stop`, { connector });
+
+/**
+ * One of the operator's commands to an OCPP charger: answered at once (202) with the command in
+ * status `sent`; the outcome arrives later (getChargerCommand, or the `command` event on the
+ * `charger:<code>` channel). 409 for a kw-mqtt/1 charger, 503 when it is offline, 400 bad arguments.
+ */
+export const sendChargerCommand = (id: number, input: ChargerCommandInput) =>
+  http.post<ChargerCommand>(`/admin/chargers/${id}/commands`, input);
+
+export const getChargerCommand = (id: number, commandId: number, options: RequestOptions = {}) =>
+  http.get<ChargerCommand>(`/admin/chargers/${id}/commands/${commandId}`, undefined, options);
+
+/** The charger's commands, newest first. */
+export const listChargerCommands = (id: number, query: PageQuery = {}) =>
+  http.get<Page<ChargerCommand>>(`/admin/chargers/${id}/commands`, { ...query });

@@ -57,11 +57,17 @@ export interface Alarm {
   cleared_at: string | null;
 }
 
+/**
+ * How a charger connects: `kw-mqtt/1` (Kilowatt's own MQTT protocol) or `ocpp1.6` (OCPP 1.6J
+ * through the OCPP edge, docs/ocpp.md; only these take the operator's commands).
+ */
+export type ChargerProtocol = 'kw-mqtt/1' | 'ocpp1.6';
+
 /** The staff view of a charger (GET /admin/chargers, /admin/chargers/{id}). */
 export interface AdminCharger extends Charger {
   station_id: number;
   station_name: string;
-  protocol: string;
+  protocol: ChargerProtocol | string;
   last_seen: string | null;
   last_boot_at: string | null;
   created_at: string;
@@ -78,9 +84,22 @@ export interface MqttCredentials {
   client_id: string;
 }
 
+/**
+ * How an OCPP charge point logs in to the OCPP edge: `ws(s)://<edge host:port><path>` with HTTP
+ * Basic `username` (the chargeBoxId, i.e. the charger code) and `password` (shown only once).
+ */
+export interface OcppCredentials {
+  /** `/ocpp/<code>`: the edge's public address is not known to the server */
+  path: string;
+  username: string;
+  password: string;
+}
+
 /** Answer of create-charger and reset-credentials: the password is shown this once. */
 export interface ChargerWithCredentials extends AdminCharger {
   mqtt: MqttCredentials;
+  /** OCPP chargers only */
+  ocpp?: OcppCredentials;
 }
 
 export interface ConnectorInput {
@@ -96,9 +115,11 @@ export interface ChargerInput {
   rated_w: number;
   /** a count 1..8 or the list; absent: one connector at rated_w */
   connectors?: number | ConnectorInput[];
+  /** default kw-mqtt/1; cannot change later */
+  protocol?: ChargerProtocol;
 }
 
-export type ChargerUpdate = Partial<Omit<ChargerInput, 'connectors' | 'code'>>;
+export type ChargerUpdate = Partial<Omit<ChargerInput, 'connectors' | 'code' | 'protocol'>>;
 
 /** The drivers' view of a charger (GET /chargers/{code}). */
 export interface PublicCharger extends Charger {
@@ -123,4 +144,62 @@ export interface ChargerImportResult {
   errors: ChargerImportError[];
   /** code,password,kind,connectors,rated_w: the file kilowatt-sim --chargers reads; shown once. */
   credentials_csv: string;
+}
+
+// ---- the operator's commands to OCPP chargers (POST/GET /admin/chargers/{id}/commands)
+
+export type ChargerCommandKind =
+  'reset' | 'unlock' | 'change_availability' | 'get_configuration' | 'set_configuration' | 'trigger_message' | 'clear_cache';
+
+export type TriggerableMessage = 'boot' | 'heartbeat' | 'status' | 'meter';
+
+/** The body of POST /admin/chargers/{id}/commands: the kind and its arguments. */
+export type ChargerCommandInput =
+  | { kind: 'reset'; type: 'soft' | 'hard' }
+  /** connector 1..64 */
+  | { kind: 'unlock'; connector: number }
+  /** connector 0 = the whole charger */
+  | { kind: 'change_availability'; connector: number; operative: boolean }
+  /** keys: up to 100; empty or absent = every key */
+  | { kind: 'get_configuration'; keys?: string[] }
+  /** key 1..50 characters, value up to 500 */
+  | { kind: 'set_configuration'; key: string; value: string }
+  /** connector 0 or absent = not about one connector */
+  | { kind: 'trigger_message'; message: TriggerableMessage; connector?: number }
+  | { kind: 'clear_cache' };
+
+/**
+ * `sent` until the charger answers; `accepted` (possibly with a reason such as `scheduled` or
+ * `reboot_required`), `rejected` (reason e.g. `unlock_failed`, `not_supported`, `no_answer`),
+ * `failed` (could not be sent), `timeout` (no answer recorded within 60 s).
+ */
+export type ChargerCommandStatus = 'sent' | 'accepted' | 'rejected' | 'failed' | 'timeout';
+
+/** One key of a get_configuration answer; value null when the charger gave none. */
+export interface ConfigurationKey {
+  key: string;
+  value: string | null;
+  readonly: boolean;
+}
+
+/** `result` of an accepted get_configuration. */
+export interface ConfigurationResult {
+  configuration: ConfigurationKey[];
+  unknown_keys: string[];
+}
+
+export interface ChargerCommand {
+  id: number;
+  charger_id: number;
+  kind: ChargerCommandKind | string;
+  /** the arguments as sent (the body without `kind`) */
+  params: Record<string, unknown> | null;
+  status: ChargerCommandStatus | string;
+  /** the charger's reason in snake case; empty for a plain acceptance */
+  reason: string;
+  /** what the answer carried (get_configuration: ConfigurationResult) */
+  result: Record<string, unknown> | null;
+  employee_id: number;
+  created_at: string;
+  answered_at: string | null;
 }
