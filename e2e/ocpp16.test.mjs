@@ -78,6 +78,8 @@ async function bootedChargePoint(charger, options) {
   await cp.connect();
   const conf = await cp.boot();
   assert.equal(conf.status, 'Accepted', cp.tail());
+  // the operator's meter interval (orders.meter_interval_s, 10 s by default), set after the boot
+  assert.deepEqual(await cp.nextCall('ChangeConfiguration'), { key: 'MeterValueSampleInterval', value: '10' });
   await cp.status(0, 'Available');
   for (let c = 1; c <= charger.connectors; c += 1) await cp.status(c, 'Available');
   await waitFor(
@@ -948,5 +950,28 @@ test('a driver sees their cards and blocks a lost one: the charge point is then 
   const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart: 0, timestamp: now() });
   assert.deepEqual(start, { transactionId: 0, idTagInfo: { status: 'Blocked' } });
   assert.equal((await stack.api('GET', '/orders', undefined, driver.token)).items.length, 0);
+  await closeChargePoint(cp);
+});
+
+test('the OCPP message log shows the frames both ways, newest first, to staff', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  await cp.call('Heartbeat', {});
+  const log = await waitFor(
+    async () => {
+      const got = await stack.api('GET', `/admin/chargers/${charger.id}/protocol-log`, undefined, adminToken);
+      return got.items.some((e) => e.dir === 'in' && e.frame.includes('"Heartbeat"')) ? got : null;
+    },
+    { what: 'the Heartbeat in the message log' },
+  );
+  const boot = log.items.findIndex((e) => e.dir === 'in' && e.frame.includes('"BootNotification"'));
+  const beat = log.items.findIndex((e) => e.dir === 'in' && e.frame.includes('"Heartbeat"'));
+  assert.ok(boot > beat, 'newest first');
+  assert.ok(
+    log.items.some((e) => e.dir === 'out' && e.frame.includes('"status":"Accepted"')),
+    'the boot answer',
+  );
+  const driver = await newDriver(stack);
+  await assert.rejects(stack.api('GET', `/admin/chargers/${charger.id}/protocol-log`, undefined, driver.token), (e) => e.status === 403);
   await closeChargePoint(cp);
 });

@@ -262,6 +262,8 @@ net::awaitable<bool> Link::handshake(http::request<http::empty_body>& req) {
     }
     if (!co_await connect_broker(credentials->second)) co_return false;
 
+    // The handshake's deadline ends here: from now on the WebSocket's own timeouts (pings) apply.
+    stream_.expires_never();
     ws_.emplace(std::move(stream_));
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = std::chrono::seconds(edge_.config.ping_idle_s);

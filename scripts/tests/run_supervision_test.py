@@ -97,10 +97,14 @@ class RunScriptSupervises(unittest.TestCase):
             if other != name:
                 self.assertEqual(now[other], before[other], f"{other} was restarted too when {name} died")
                 self.assertTrue(alive(now[other]), f"{other} stopped when {name} died")
-        with open(os.path.join(self.var, "log", "run.log")) as f:
-            log = f.read()
+        # run.sh writes the new pid file, then the log line: wait for the line.
+        def run_log():
+            with open(os.path.join(self.var, "log", "run.log")) as f:
+                return f.read()
+        log = wait_for(f"run.log says {name} restarted",
+                       lambda: (lambda text: text if f"{name} restarted (pid {now[name]})" in text else None)(run_log()),
+                       10)
         self.assertIn(f"{name} exited on its own", log)
-        self.assertIn(f"{name} restarted (pid {now[name]})", log)
 
     def test_a_killed_component_is_restarted_alone_and_sigint_still_stops_everything(self):
         wait_for("run.sh says Kilowatt is running", lambda: "Kilowatt is running." in self.output()

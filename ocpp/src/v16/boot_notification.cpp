@@ -1,6 +1,8 @@
-// BootNotification: published as kw-mqtt/1 `boot` with a new boot id (a BootNotification is sent
-// once per power-up, OCPP 1.6 4.2); answered when the core's boot_result comes, Pending if it does
-// not come in time. Heartbeat: published, answered at once with the edge's time.
+// BootNotification: published as kw-mqtt/1 `boot` with a boot id per WebSocket connection: a
+// BootNotification is sent after each (re)boot (OCPP 1.6 4.2), and a reboot always comes on a new
+// connection, while one we triggered (TriggerMessage) or a repeat after Pending comes on the same one
+// and must not close the station's sessions as a reboot would. Answered when the core's boot_result
+// comes, Pending if it does not come in time. Heartbeat: published, answered at once with the edge's time.
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
@@ -26,7 +28,7 @@ void Station::boot_notification(const Call& call) {
     json::object boot{{"vendor", text("chargePointVendor")},
                       {"model", text("chargePointModel")},
                       {"firmware", text("firmwareVersion")},
-                      {"boot_id", io_.new_boot_id()},
+                      {"boot_id", boot_id_.empty() ? (boot_id_ = io_.new_boot_id()) : boot_id_},
                       {"protocol", "ocpp1.6"}};
     if (auto serial = text("chargePointSerialNumber"); !serial.empty()) boot["serial"] = serial;
     io_.publish("boot", json::serialize(boot), 1);
@@ -43,6 +45,11 @@ void Station::boot_result(const json::object& cmd) {
                       {"interval", interval && interval->is_int64() ? interval->as_int64() : 30}};
     answer(boot_waiting_->message_id, conf);
     boot_waiting_.reset();
+    // The operator's meter interval, as OCPP configures it (issue 11: set at boot).
+    if (const auto* m = cmd.if_contains("meter_interval_s"); accepted && m && m->is_int64() && m->as_int64() > 0)
+        queue_call(Outgoing{"ChangeConfiguration",
+                            json::object{{"key", "MeterValueSampleInterval"}, {"value", std::to_string(m->as_int64())}},
+                            "", ""});
     // A new power-up: what the previous one left unacknowledged goes again (the core applies it once).
     replay_tx();
 }

@@ -34,6 +34,7 @@ Station::Station(std::string code, Io& io, Settings settings)
     : code_(std::move(code)), io_(io), settings_(settings) {}
 
 void Station::on_frame(std::string_view text) {
+    log_frame(true, text);
     auto parsed = parse_frame(text);
     if (auto* bad = std::get_if<BadFrame>(&parsed)) {
         spdlog::warn("event=ocpp_bad_frame code={} error=\"{}\"", code_, bad->message);
@@ -108,6 +109,7 @@ void Station::on_command(std::string_view payload) {
 
 void Station::on_tick() {
     const UtcMs now = io_.now();
+    flush_log();
     if (boot_waiting_ && now >= boot_waiting_->deadline) {
         // The core did not answer in time: Pending lets the station boot again later (OCPP 1.6 4.2).
         spdlog::warn("event=ocpp_boot_pending code={} reason=core_timeout", code_);
@@ -140,12 +142,31 @@ void Station::replay_tx() {
     for (const auto& e : tx_store_) io_.publish("tx", e.payload, 1);
 }
 
+void Station::send(std::string frame) {
+    log_frame(false, frame);
+    io_.send_frame(std::move(frame));
+}
+
+void Station::log_frame(bool from_station, std::string_view frame) {
+    constexpr std::size_t kLogFrameChars = 1000, kLogMaxEntries = 100;
+    if (log_.size() >= kLogMaxEntries) log_.erase(log_.begin());  // a burst: the newest are kept
+    log_.push_back(json::object{{"dir", from_station ? "in" : "out"},
+                                {"at", format_time(io_.now())},
+                                {"frame", frame.substr(0, kLogFrameChars)}});
+}
+
+void Station::flush_log() {
+    if (log_.empty()) return;
+    io_.publish("log", json::serialize(json::object{{"entries", std::move(log_)}}), 0);
+    log_ = json::array();
+}
+
 void Station::answer(std::string_view message_id, const json::value& payload) {
-    io_.send_frame(format_result(message_id, payload));
+    send(format_result(message_id, payload));
 }
 
 void Station::answer_error(std::string_view message_id, ErrorKind kind, std::string_view description) {
-    io_.send_frame(format_error(message_id, kind, Version::v16, description));
+    send(format_error(message_id, kind, Version::v16, description));
 }
 
 void Station::queue_call(Outgoing call) {
@@ -157,7 +178,7 @@ void Station::send_next_call() {
     if (outgoing_.empty()) return;
     in_flight_id_ = std::to_string(next_id_++);
     in_flight_deadline_ = io_.now() + settings_.call_timeout_ms;
-    io_.send_frame(format_call(*in_flight_id_, outgoing_.front().action, outgoing_.front().payload));
+    send(format_call(*in_flight_id_, outgoing_.front().action, outgoing_.front().payload));
 }
 
 void Station::on_call_result(const CallResult& result) {
@@ -194,6 +215,9 @@ void Station::finish_outgoing(std::optional<Answer> answer) {
     if (done.cmd == "start" && !(answer && answer->accepted)) {
         if (auto order = order_from_tag(done.payload.at("idTag").as_string())) remote_starts_.erase(*order);
     }
+    if (done.cmd.empty() && !(answer && answer->accepted))
+        spdlog::warn("event=ocpp_call_not_accepted code={} action={} reason={}", code_, done.action,
+                     answer ? answer->reason : "no_answer");
     if (!done.cmd.empty()) {
         if (answer)
             ack(done.corr, done.cmd, answer->accepted, answer->reason, answer->result);

@@ -130,6 +130,12 @@ class Station {
              const boost::json::object& result = {});
     bool has_ended(std::int64_t order) const;
 
+    // Every frame to the station goes through here, and is logged (log_frame).
+    void send(std::string frame);
+    // The message log (kw-mqtt/1 `log`, published once a second from on_tick): both directions,
+    // each frame cut at kLogFrameChars.
+    void log_frame(bool from_station, std::string_view frame);
+    void flush_log();
     void answer(std::string_view message_id, const boost::json::value& payload);
     void answer_error(std::string_view message_id, ErrorKind kind, std::string_view description);
     void queue_call(Outgoing call);
@@ -160,6 +166,8 @@ class Station {
     std::optional<std::string> in_flight_id_;                      // our CALL awaiting its answer
     UtcMs in_flight_deadline_ = 0;
     std::uint64_t next_id_ = 1;
+    boost::json::array log_;        // frames not published yet
+    std::string boot_id_;           // of this connection's BootNotifications (boot_notification.cpp)
     bool station_faulted_ = false;  // connector 0 reported Faulted
     std::string station_fault_;
 };

@@ -47,7 +47,7 @@ const std::map<std::string, Key>& keys() {
         KW_I(limits, register_per_ip_per_hour), KW_I(limits, topups_per_driver_per_hour),
         KW_I(orders, start_timeout_s), KW_I(orders, stop_timeout_s), KW_I(orders, min_balance_fen),
         KW_I(orders, offline_settle_s), KW_I(orders, persist_interval_s),
-        KW_I(orders, balance_lookahead_s), KW_I(orders, heartbeat_s), KW_I(orders, missed_heartbeats),
+        KW_I(orders, balance_lookahead_s), KW_I(orders, heartbeat_s), KW_I(orders, meter_interval_s), KW_I(orders, missed_heartbeats),
         KW_I(orders, sweep_interval_ms),
         KW_B(payments, sandbox), KW_B(payments, sandbox_allow_mysql), KW_S(payments, sandbox_secret),
         KW_B(sms, sandbox), KW_S(sms, sandbox_outbox), KW_I(sms, code_ttl_s), KW_I(sms, resend_s),
@@ -139,6 +139,7 @@ void validate_config(const Config& c) {
     range("orders.persist_interval_s", c.orders.persist_interval_s, 1, 3600);
     range("orders.balance_lookahead_s", c.orders.balance_lookahead_s, 0, 3600);
     range("orders.heartbeat_s", c.orders.heartbeat_s, 1, 3600);
+    range("orders.meter_interval_s", c.orders.meter_interval_s, 1, 3600);
     range("orders.missed_heartbeats", c.orders.missed_heartbeats, 1, 100);
     range("orders.sweep_interval_ms", c.orders.sweep_interval_ms, 50, 60'000);
     range("auth.password_workers", c.auth.password_workers, 1, 64);

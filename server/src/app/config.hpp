@@ -82,6 +82,7 @@ struct Config {
         std::int64_t persist_interval_s = 60;   // a billing sample is written at least this often
         std::int64_t balance_lookahead_s = 60;  // stop when the next N s at current power would pass the balance
         std::int64_t heartbeat_s = 30;          // told to chargers at boot
+        std::int64_t meter_interval_s = 10;     // told to chargers at boot: seconds between meter samples
         std::int64_t missed_heartbeats = 3;     // offline after that many
         std::int64_t sweep_interval_ms = 1000;  // timeouts, schedules, presence
     } orders;

@@ -30,6 +30,7 @@ struct StopCommand {
 struct BootAccepted {
     int heartbeat_s = 0;
     UtcMs server_time = 0;
+    int meter_interval_s = 0;  // seconds between meter samples while charging; 0: not told
 };
 struct TransactionEventAck {
     std::string tx_id;

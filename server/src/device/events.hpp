@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "domain/clock.hpp"
@@ -88,6 +89,17 @@ struct TransactionEvent {
     std::optional<UtcMs> started_at;
 };
 std::string_view to_string(TransactionEvent::Kind kind);
+
+// Frames a protocol edge exchanged with a charger (the OCPP edge's message log, for maintainers).
+struct ProtocolLogEntry {
+    bool from_charger = true;
+    UtcMs at = 0;
+    std::string frame;
+};
+struct ProtocolLog {
+    std::string code;
+    std::vector<ProtocolLogEntry> entries;
+};
 
 // A charger asks whether an id tag (an RFID card) may charge; answered with AuthorizeResult.
 struct AuthorizeRequested {

@@ -63,6 +63,7 @@ const std::vector<Route>& routes() {
         {"POST", "/api/v1/admin/chargers/{id}/commands", Access::staff, Permission::charger_control, h::admin_charger_command_create, "Send a command (OCPP chargers)"},
         {"GET", "/api/v1/admin/chargers/{id}/commands", Access::staff, Permission::network_read, h::admin_charger_commands_list, "Commands sent and their answers"},
         {"GET", "/api/v1/admin/chargers/{id}/commands/{cid}", Access::staff, Permission::network_read, h::admin_charger_command_get, "A command and its answer"},
+        {"GET", "/api/v1/admin/chargers/{id}/protocol-log", Access::staff, Permission::network_read, h::admin_charger_protocol_log, "The OCPP message log"},
         {"POST", "/api/v1/admin/chargers/{id}/remote-stop", Access::staff, Permission::charger_control, h::admin_charger_remote_stop, "Remote stop"},
         {"GET", "/api/v1/admin/tariffs", Access::staff, Permission::network_read, h::admin_tariffs_list, "List tariffs"},
         {"POST", "/api/v1/admin/tariffs", Access::staff, Permission::network_write, h::admin_tariff_create, "Create a tariff"},

@@ -8,6 +8,7 @@
 #include "domain/error.hpp"
 #include "service/audit.hpp"
 #include "store/db.hpp"
+#include "store/drivers_repo.hpp"
 #include "store/wallet_repo.hpp"
 
 namespace kw::service {
@@ -54,12 +55,8 @@ CardCheck check_card(app::Context& ctx, const std::string& id_tag, bool for_star
         auto driver = store::read_driver_standing(*sql, card->driver_id);
         if (!driver || driver->status != "active" || driver->balance_fen < ctx.config.orders.min_balance_fen) {
             c.status = CardStatus::blocked;
-        } else if (!for_start) {
-            long long active = 0;
-            soci::indicator ind = soci::i_null;
-            long long d = card->driver_id;
-            *sql << "SELECT active_order_id FROM drivers WHERE id = :d", soci::use(d), soci::into(active, ind);
-            if (ind == soci::i_ok && active != 0) c.status = CardStatus::concurrent_tx;
+        } else if (!for_start && store::driver_active_order(*sql, card->driver_id)) {
+            c.status = CardStatus::concurrent_tx;
         }
     }
     if (c.status != CardStatus::accepted) c.driver_id = 0;

@@ -1,9 +1,9 @@
 #include "service/charger_commands.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
+#include "domain/json_text.hpp"
 #include "live/state.hpp"
 #include "service/audit.hpp"
 #include "service/charger_events.hpp"
@@ -47,7 +47,7 @@ store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t e
     if (!live::LiveState(ctx.redis, ctx.config.redis.prefix).charger(charger->code).online)
         throw Error(Errc::charger_offline, "charger " + charger->code + " is offline");
     const UtcMs now = ctx.clock.now();
-    const std::string params_text = boost::json::serialize(params);
+    const std::string params_text = domain::to_json(params);
     std::int64_t id = 0;
     {
         auto sql = ctx.db.session();

@@ -72,7 +72,8 @@ void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
     } else if (before.boot_id.empty()) {
         restore_sessions(ctx, e.code, active);  // the same boot: its sessions go on
     }
-    ctx.commands.send(e.code, device::BootAccepted{static_cast<int>(ctx.config.orders.heartbeat_s), now});
+    ctx.commands.send(e.code, device::BootAccepted{static_cast<int>(ctx.config.orders.heartbeat_s), now,
+                                                   static_cast<int>(ctx.config.orders.meter_interval_s)});
     spdlog::info("event=charger_boot code={} boot_id={} vendor=\"{}\" model=\"{}\" firmware=\"{}\"", e.code,
                  e.boot_id, e.vendor, e.model, e.firmware);
     push_charger_event(ctx, e.code, charger.station_id, 0, "boot",

@@ -151,4 +151,12 @@ DriverOrderCounts count_driver_orders(soci::session& sql, std::int64_t driver_id
     return {total, active};
 }
 
+std::optional<std::int64_t> driver_active_order(soci::session& sql, std::int64_t driver_id) {
+    long long active = 0, d = driver_id;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT active_order_id FROM drivers WHERE id = :d", soci::use(d), soci::into(active, ind);
+    if (!sql.got_data() || ind != soci::i_ok || active == 0) return std::nullopt;
+    return active;
+}
+
 }  // namespace kw::store

@@ -27,6 +27,8 @@ struct DriverRow {
 std::int64_t insert_driver(soci::session& sql, const std::string& phone, const std::string& password_hash,
                            const std::string& nickname, UtcMs now);
 std::optional<DriverRow> find_driver(soci::session& sql, std::int64_t id);
+// The order the driver is charging with now, if any.
+std::optional<std::int64_t> driver_active_order(soci::session& sql, std::int64_t driver_id);
 std::optional<DriverRow> find_driver_by_phone(soci::session& sql, const std::string& phone);
 // Sets status; false if no such driver.
 bool set_driver_status(soci::session& sql, std::int64_t id, const std::string& status, UtcMs now);

@@ -1,11 +1,11 @@
 // kw/v1/<code>/ack: the charger's answer to a command; "corr" names it (device/mqtt/correlation.hpp).
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include "device/mqtt/correlation.hpp"
 #include "device/mqtt/topics.hpp"
 #include "domain/error.hpp"
 #include "domain/json_fields.hpp"
+#include "domain/json_text.hpp"
 #include "service/charger_events.hpp"
 
 namespace kw::device::mqtt {
@@ -19,7 +19,7 @@ void handle_ack(app::Context& ctx, const std::string& code, const boost::json::o
     e.reason = domain::optional_string(p, "reason", 100).value_or("");
     if (const auto* result = p.if_contains("result")) {
         if (!result->is_object()) throw Error(Errc::bad_request, "field 'result' must be an object");
-        e.result = boost::json::serialize(*result);
+        e.result = domain::to_json(*result);
     }
     spdlog::info("event=command_ack code={} corr={} cmd={} accepted={} reason={}", code, corr, cmd, e.accepted,
                  e.reason);

@@ -36,10 +36,12 @@ std::optional<json::object> format_command(const Command& command) {
                 return o;
             },
             [](const BootAccepted& c) -> std::optional<json::object> {
-                return json::object{{"cmd", "boot_result"},
-                                    {"status", "accepted"},
-                                    {"heartbeat_s", c.heartbeat_s},
-                                    {"server_time", format_utc(c.server_time)}};
+                json::object o{{"cmd", "boot_result"},
+                               {"status", "accepted"},
+                               {"heartbeat_s", c.heartbeat_s},
+                               {"server_time", format_utc(c.server_time)}};
+                if (c.meter_interval_s > 0) o["meter_interval_s"] = c.meter_interval_s;
+                return o;
             },
             [](const TransactionEventAck& c) -> std::optional<json::object> {
                 json::object o{{"cmd", "tx_ack"}, {"tx_id", c.tx_id}, {"seq", c.seq}};

@@ -9,7 +9,7 @@ namespace kw::device::mqtt {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Handler>, 9> kHandlers = {{
+constexpr std::array<std::pair<std::string_view, Handler>, 10> kHandlers = {{
     {"boot", handle_boot},
     {"heartbeat", handle_heartbeat},
     {"status", handle_status},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<std::string_view, Handler>, 9> kHandlers = {{
     {"fault", handle_fault},
     {"state", handle_state},
     {"authorize", handle_authorize},
+    {"log", handle_log},
 }};
 
 }  // namespace

@@ -16,8 +16,9 @@ namespace kw::device::mqtt {
 
 inline constexpr std::string_view kRoot = "kw/v1/";
 inline constexpr std::size_t kMaxPayload = 4096;
-// An `ack` may carry a result as long as a charger's whole configuration (OCPP GetConfiguration).
-inline constexpr std::size_t kMaxAckPayload = 64 * 1024;
+// An `ack` may carry a result as long as a charger's whole configuration (OCPP GetConfiguration),
+// and a `log` a second of an OCPP station's frames.
+inline constexpr std::size_t kMaxLargePayload = 64 * 1024;
 
 std::string command_topic(const std::string& code);
 std::string ack_topic(const std::string& code);
@@ -48,6 +49,7 @@ void handle_tx(app::Context&, const std::string& code, const boost::json::object
 void handle_ack(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_fault(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_authorize(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_log(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_state(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 // handle_meter without applying: the sample (throws kw::Error(bad_request) for a bad payload), for
 // the inbox to apply many at once (service::apply_meter_samples).

@@ -6,6 +6,8 @@
 #include "domain/error.hpp"
 #include "http/handlers/handlers.hpp"
 #include "service/charger_commands.hpp"
+#include "service/order_queries.hpp"
+#include "service/protocol_log.hpp"
 
 namespace kw::http::handlers {
 
@@ -113,6 +115,15 @@ Response admin_charger_commands_list(Call& call) {
 Response admin_charger_command_get(Call& call) {
     return json_response(
         command_json(service::find_charger_command(call.ctx, path_id(call.req, "id"), path_id(call.req, "cid"))));
+}
+
+Response admin_charger_protocol_log(Call& call) {
+    auto charger = service::find_charger_ref(call.ctx, path_id(call.req, "id"));
+    if (!charger) throw Error(Errc::not_found, "no such charger");
+    json::array items;
+    for (const auto& e : service::protocol_log(call.ctx, charger->code))
+        items.push_back(json::object{{"dir", e.from_charger ? "in" : "out"}, {"at", format_utc(e.at)}, {"frame", e.frame}});
+    return json_response(json::object{{"items", std::move(items)}});
 }
 
 }  // namespace kw::http::handlers

@@ -79,6 +79,7 @@ Response my_card_block(Call&);
 Response admin_charger_command_create(Call&);
 Response admin_charger_commands_list(Call&);
 Response admin_charger_command_get(Call&);
+Response admin_charger_protocol_log(Call&);
 
 // chargers.cpp
 Response charger_by_qr(Call&);

@@ -40,6 +40,9 @@ TEST(KwMqttCommands, AcknowledgementsOfEventsHaveNoCorrelationId) {
     EXPECT_EQ(boot->at("status"), "accepted");
     EXPECT_EQ(boot->at("heartbeat_s"), 30);
     EXPECT_FALSE(boot->contains("corr"));
+    EXPECT_FALSE(boot->contains("meter_interval_s")) << "not told when 0";
+    const auto told = format_command(BootAccepted{30, kw::parse_utc("2026-06-01T01:00:00Z"), 15});
+    EXPECT_EQ(told->at("meter_interval_s"), 15);
     const auto ack = format_command(TransactionEventAck{"KW-1-3", 2});
     ASSERT_TRUE(ack);
     EXPECT_EQ(*ack, json::parse(R"({"cmd":"tx_ack","tx_id":"KW-1-3","seq":2})").as_object());

@@ -79,6 +79,18 @@ TEST_F(Station16, BootNotificationIsPublishedAndAnsweredWithTheCoresInterval) {
     EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:00.000Z");
 }
 
+TEST_F(Station16, TheOperatorsMeterIntervalIsSetAfterTheBootIsAccepted) {
+    call("b1", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
+    station.on_command(R"({"cmd":"boot_result","status":"accepted","heartbeat_s":30,"meter_interval_s":15})");
+    ASSERT_EQ(io.frames.size(), 2u);
+    EXPECT_EQ(io.frames[0].at(0).as_int64(), 3) << "the boot answered first";
+    EXPECT_EQ(last_frame().at(2).as_string(), "ChangeConfiguration");
+    EXPECT_EQ(last_frame().at(3).as_object().at("key").as_string(), "MeterValueSampleInterval");
+    EXPECT_EQ(last_frame().at(3).as_object().at("value").as_string(), "15");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"Accepted"}])");
+    EXPECT_TRUE(io.of("ack").empty()) << "the edge's own call: nothing to tell the core";
+}
+
 TEST_F(Station16, BootNotificationIsAnsweredPendingWhenTheCoreIsSilent) {
     call("b1", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
     advance(9000);
@@ -90,12 +102,16 @@ TEST_F(Station16, BootNotificationIsAnsweredPendingWhenTheCoreIsSilent) {
     EXPECT_EQ(io.frames.size(), 1u) << "a late boot_result answers nothing again";
 }
 
-TEST_F(Station16, EveryBootNotificationIsANewBootId) {
+TEST_F(Station16, BootNotificationsOnOneConnectionShareABootIdSoATriggeredOneIsNoReboot) {
     call("b1", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
     station.on_command(R"({"cmd":"boot_result","status":"accepted","heartbeat_s":30})");
     call("b2", "BootNotification", R"({"chargePointVendor":"Acme","chargePointModel":"AC22"})");
     ASSERT_EQ(io.of("boot").size(), 2u);
-    EXPECT_NE(io.of("boot")[0].payload.at("boot_id"), io.of("boot")[1].payload.at("boot_id"));
+    EXPECT_EQ(io.of("boot")[0].payload.at("boot_id"), io.of("boot")[1].payload.at("boot_id"));
+    // A new connection (after a power cycle) is a new station machine: a new boot id.
+    Station rebooted{"CP-1", io};
+    rebooted.on_frame(R"([2,"b3","BootNotification",{"chargePointVendor":"Acme","chargePointModel":"AC22"}])");
+    EXPECT_NE(io.of("boot")[2].payload.at("boot_id"), io.of("boot")[0].payload.at("boot_id"));
 }
 
 TEST_F(Station16, HeartbeatIsAnsweredAtOnceAndCarriesNoTimeOfTheEdge) {
@@ -534,6 +550,21 @@ TEST_F(Station16, AnInvalidAnswerToOurCallIsNoAnswer) {
     auto ack = io.of("ack").at(0).payload;
     EXPECT_FALSE(ack.at("accepted").as_bool());
     EXPECT_EQ(ack.at("reason").as_string(), "no_answer");
+}
+
+TEST_F(Station16, EveryFrameBothWaysIsLoggedOnceASecond) {
+    call("h1", "Heartbeat", "{}");
+    EXPECT_TRUE(io.of("log").empty());
+    advance(1000);
+    auto log = io.of("log");
+    ASSERT_EQ(log.size(), 1u);
+    const auto& entries = log[0].payload.at("entries").as_array();
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].as_object().at("dir").as_string(), "in");
+    EXPECT_EQ(entries[0].as_object().at("frame").as_string(), R"([2,"h1","Heartbeat",{}])");
+    EXPECT_EQ(entries[1].as_object().at("dir").as_string(), "out");
+    advance(1000);
+    EXPECT_EQ(io.of("log").size(), 1u) << "nothing new, nothing published";
 }
 
 TEST(OrderTag, RoundTripsAndRefusesLookalikes) {
