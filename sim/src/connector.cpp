@@ -58,4 +58,20 @@ ConnectorStatus idle_status(const Connector& c) {
     return c.plugged ? ConnectorStatus::kPreparing : ConnectorStatus::kAvailable;
 }
 
+bool update_energy(Connector& con, double speed, std::mt19937_64& rng) {
+    const auto now = std::chrono::steady_clock::now();
+    const double dt_s = std::chrono::duration<double>(now - con.last_update).count();
+    con.last_update = now;
+    if (!con.session) return false;
+    if (con.status != ConnectorStatus::kCharging) {
+        con.power_w = 0;
+        return false;
+    }
+    const double noise = std::uniform_real_distribution<double>(-1.0, 1.0)(rng);
+    const StepResult r = advance(con.session->curve, con.session->ev, dt_s * speed, noise, con.limit_w);
+    con.energy.add(r.energy_wh);
+    con.power_w = r.power_w;
+    return r.full;
+}
+
 }  // namespace kw::sim

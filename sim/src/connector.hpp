@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,10 @@ std::string start_refusal(const Connector& c, std::int64_t order_id);
 
 // Records that the session of `order_id` ended on this connector (keeps the newest kEndedOrdersKept).
 void remember_ended(Connector& c, std::int64_t order_id);
+// Advances the connector to now: while it is charging, its session's power curve runs for the time
+// since its last update (times `speed`) with a little noise, and the register rises by the energy
+// delivered. True when the EV became full. Both charger kinds (kw-mqtt/1 and OCPP) call it.
+bool update_energy(Connector& c, double speed, std::mt19937_64& rng);
 
 // Why a stop is refused: "" when the running session matches (tx_id and order_id checked when
 // given), "already_stopped" when it names the last ended session (a redelivered stop), otherwise

@@ -220,20 +220,7 @@ void OcppCharger::queue_meter(Connector& con, std::string_view context) {
 }
 
 bool OcppCharger::update_energy(Connector& con) {
-    const auto now = Clock::now();
-    const double dt_s = std::chrono::duration<double>(now - con.last_update).count();
-    con.last_update = now;
-    if (!con.session) return false;
-    if (con.status != ConnectorStatus::kCharging) {
-        con.power_w = 0;
-        return false;
-    }
-    const double noise = std::uniform_real_distribution<double>(-1.0, 1.0)(rng_);
-    const StepResult r =
-        advance(con.session->curve, con.session->ev, dt_s * settings_.speed, noise, con.limit_w);
-    con.energy.add(r.energy_wh);
-    con.power_w = r.power_w;
-    return r.full;
+    return kw::sim::update_energy(con, settings_.speed, rng_);
 }
 
 void OcppCharger::ensure_tick() {
