@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ChargePoint, basicAuth, createOcppCharger, fee, kindAt, loadWs, meterValue, newDriver, now } from './lib/ocpp.mjs';
-import { startStack, waitFor } from './lib/stack.mjs';
+import { rawBody, startStack, waitFor } from './lib/stack.mjs';
 
 let stack;
 let adminToken;
@@ -973,5 +973,20 @@ test('the OCPP message log shows the frames both ways, newest first, to staff', 
   );
   const driver = await newDriver(stack);
   await assert.rejects(stack.api('GET', `/admin/chargers/${charger.id}/protocol-log`, undefined, driver.token), (e) => e.status === 403);
+  await closeChargePoint(cp);
+});
+
+test('chargers imported from a CSV with a protocol column are OCPP chargers whose credentials CSV password logs them in', async () => {
+  chargerCount += 1;
+  const code = `OCPP16-IMP-${chargerCount}`;
+  const csv = `code,name,station_id,kind,connectors,rated_w,protocol\n${code},,${station.id},DC,1,360000,ocpp1.6\n`;
+  const result = await stack.api('POST', '/admin/chargers/import', rawBody('text/csv', csv), adminToken);
+  assert.equal(result.created, 1, JSON.stringify(result.errors));
+  const [, row] = result.credentials_csv.trim().split('\n');
+  const [gotCode, password] = row.split(',');
+  assert.equal(gotCode, code);
+  const found = (await stack.api('GET', `/admin/chargers?q=${code}`, undefined, adminToken)).items[0];
+  assert.equal(found.protocol, 'ocpp1.6');
+  const cp = await bootedChargePoint({ id: found.id, code, password, connectors: 1 });
   await closeChargePoint(cp);
 });

@@ -9,6 +9,7 @@ export * from './types/chargers';
 export * from './types/stations';
 export * from './types/orders';
 export * from './types/schedules';
+export * from './types/cards';
 export * from './types/dashboard';
 export * from './types/audit';
 export * from './types/live';

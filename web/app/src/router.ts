@@ -54,6 +54,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: 'me', title: 'me.title' } },
   { path: '/me/topup', name: 'topup', component: () => import('./pages/TopupPage.vue'), meta: { title: 'topup.title' } },
   { path: '/me/ledger', name: 'ledger', component: () => import('./pages/LedgerPage.vue'), meta: { title: 'ledger.title' } },
+  { path: '/me/cards', name: 'cards', component: () => import('./pages/CardsPage.vue'), meta: { title: 'cards.title' } },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 

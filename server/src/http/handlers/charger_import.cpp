@@ -1,5 +1,5 @@
 // POST /api/v1/admin/chargers/import: a text/csv body with the header
-// code,name,station_id,kind,connectors,rated_w (any order) and at most kMaxImportRows rows. Each row is
+// code,name,station_id,kind,connectors,rated_w (any order; an optional column protocol) and at most kMaxImportRows rows. Each row is
 // checked by the single create's parse_new_charger; the service creates the good ones in batches.
 // Answers {created, errors:[{row, code, message}], credentials_csv} where credentials_csv is the
 // file kilowatt-sim --chargers reads (code,password,kind,connectors,rated_w): passwords shown once.
@@ -23,8 +23,10 @@ namespace {
 
 constexpr std::size_t kMaxImportRows = 1000;
 constexpr std::array<const char*, 6> kColumns = {"code", "name", "station_id", "kind", "connectors", "rated_w"};
+// Columns a header may have besides (protocol: kw-mqtt/1 when absent or empty).
+constexpr std::array<const char*, 1> kOptionalColumns = {"protocol"};
 // Cells that stay absent when empty, so the create defaults apply (name: the code; connectors: one).
-constexpr std::array<const char*, 2> kOptional = {"name", "connectors"};
+constexpr std::array<const char*, 3> kOptional = {"name", "connectors", "protocol"};
 constexpr std::array<const char*, 3> kIntegers = {"station_id", "connectors", "rated_w"};
 
 bool listed(const auto& names, std::string_view name) {
@@ -35,9 +37,9 @@ bool listed(const auto& names, std::string_view name) {
 std::vector<std::string> read_header(const domain::CsvRecord& header) {
     std::vector<std::string> names;
     for (const std::string& cell : header.cells) {
-        if (!listed(kColumns, cell))
+        if (!listed(kColumns, cell) && !listed(kOptionalColumns, cell))
             throw Error(Errc::bad_request, "unknown column '" + cell + "': the header must be " +
-                                               "code,name,station_id,kind,connectors,rated_w");
+                                               "code,name,station_id,kind,connectors,rated_w (and optionally protocol)");
         if (std::find(names.begin(), names.end(), cell) != names.end())
             throw Error(Errc::bad_request, "column '" + cell + "' is listed twice");
         names.push_back(cell);

@@ -281,9 +281,33 @@ export default {
     ledger: 'Wallet history',
     schedules: 'My schedules',
     orders: 'My orders',
+    cards: 'My cards',
     language: '语言 / Language',
     logout: 'Log out',
     memberSince: 'Member since {date}',
+  },
+  cards: {
+    title: 'My cards',
+    intro: 'Tap a card at a charger to start charging; it is paid from your wallet.',
+    empty: 'No cards yet',
+    emptyHint:
+      'RFID cards are issued by the operator. Once you have one it shows here: tap it at a charger to charge, paid from your wallet.',
+    unnamed: 'Charging card',
+    validUntil: 'Valid until {time}',
+    noExpiry: 'No expiry',
+    issuedAt: 'Issued {time}',
+    reportLost: 'Report lost',
+    reportLostTitle: 'Report card lost',
+    reportLostConfirm:
+      'Card {uid} will be blocked at once: nobody can charge with it any more. Only the operator can unblock it. Report it lost?',
+    reported: 'Card blocked',
+    blockedHint: 'This card is blocked and cannot start charging. Contact the operator to unblock it.',
+    expiredHint: 'This card has expired and cannot start charging. Contact the operator to extend it.',
+    state: {
+      active: 'Active',
+      blocked: 'Blocked',
+      expired: 'Expired',
+    },
   },
   topup: {
     title: 'Top up',
