@@ -2,11 +2,13 @@
 // a taken uid refused under the field), blocks it (confirmed), unblocks it and gives it a last
 // valid day; the audit log lists it. In the driver app that driver sees the card with its expiry
 // and reports it lost: the API then says the card is blocked, and the console shows it so. A
-// driver without cards is told where cards come from.
+// driver without cards is told where cards come from. An OCPP 1.6J charge point (ocpp-rpc) asks
+// about the card along the way: Accepted, Blocked, Accepted, and Blocked once reported lost.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertNoPageErrors, confirmBox, login, newAdminPage, shot, waitForToast } from './lib/admin.mjs';
 import { logIn, openPhone, shot as phoneShot } from './lib/app.mjs';
+import { ChargePoint, createOcppCharger } from './lib/ocpp.mjs';
 import { accounts, launchBrowser, startStack, waitFor } from './lib/stack.mjs';
 
 const UID = '04A2B3C4D5E6F7';
@@ -16,18 +18,24 @@ let browser;
 let admin;
 let adminToken;
 let driverId;
+let cp; // an OCPP charge point on a demo station, to ask about the card (Authorize)
 
 before(async () => {
-  stack = await startStack({ demo: true, sim: false });
+  stack = await startStack({ demo: true, sim: false, ocpp: true });
   browser = await launchBrowser();
   adminToken = await stack.staffToken('admin');
   const found = await stack.api('GET', `/admin/drivers?q=${accounts.driver.phone}`, undefined, adminToken);
   driverId = found.items.find((d) => d.phone === accounts.driver.phone).id;
   admin = await newAdminPage(browser);
+  const [station] = (await stack.api('GET', '/stations', undefined, adminToken)).items;
+  cp = new ChargePoint(stack, await createOcppCharger(stack, adminToken, { code: 'CARD-CP-1', stationId: station.id }));
+  await cp.connect();
+  assert.equal((await cp.boot()).status, 'Accepted');
 });
 
 after(async () => {
   try {
+    await cp?.close().catch(() => {});
     await browser?.close();
   } finally {
     await stack?.stop();
@@ -36,6 +44,8 @@ after(async () => {
 
 const cardsOf = async () => (await stack.api('GET', `/admin/drivers/${driverId}/cards`, undefined, adminToken)).items;
 const row = () => admin.getByTestId('cards-table').locator('.el-table__row', { hasText: UID }).first();
+/** What the charger is told about the card (OCPP compares id tags without case). */
+const authorize = async (idTag = UID.toLowerCase()) => (await cp.call('Authorize', { idTag })).idTagInfo.status;
 const rowState = async () => row().getByTestId('card-state').getAttribute('data-state');
 
 test('staff issue a card to a driver, block and unblock it and set its last day', async () => {
@@ -61,6 +71,7 @@ test('staff issue a card to a driver, block and unblock it and set its last day'
   assert.equal(card.uid, UID);
   assert.equal(card.label, '公司车 沪A12345');
   assert.equal(card.expires_at, null);
+  assert.equal(await authorize(), 'Accepted');
 
   // ---- the same uid again: said under the field, not issued twice
   await admin.getByTestId('card-issue').click();
@@ -76,9 +87,11 @@ test('staff issue a card to a driver, block and unblock it and set its last day'
   await confirmBox(admin);
   await waitFor(async () => (await rowState()) === 'blocked', { what: 'card blocked in the table' });
   assert.equal((await cardsOf())[0].status, 'blocked');
+  assert.equal(await authorize(), 'Blocked');
   await row().getByTestId('card-toggle').click(); // unblocking asks nothing
   await waitFor(async () => (await rowState()) === 'active', { what: 'card unblocked in the table' });
   assert.equal((await cardsOf())[0].status, 'active');
+  assert.equal(await authorize(), 'Accepted');
 
   // ---- a last valid day: the end of that day in the browser's zone (Asia/Shanghai)
   await row().getByTestId('card-edit').click();
@@ -136,6 +149,7 @@ test('the driver sees the card in the app and reports it lost', async () => {
   assert.equal(mine.items.length, 1);
   assert.equal(mine.items[0].status, 'blocked');
   assert.equal((await cardsOf())[0].status, 'blocked');
+  assert.equal(await authorize(), 'Blocked');
 
   // In English.
   await page.goto(`${stack.appUrl}me`);

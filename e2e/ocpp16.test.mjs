@@ -990,3 +990,34 @@ test('chargers imported from a CSV with a protocol column are OCPP chargers whos
   const cp = await bootedChargePoint({ id: found.id, code, password, connectors: 1 });
   await closeChargePoint(cp);
 });
+
+test('TC_043_4_CSMS the local authorisation list goes in full, every card with its idTagInfo; TC_042_2_CSMS its version comes back; TC_043_1_CSMS TC_042_1_CSMS a charge point without local lists refuses them', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const active = await issueCard(driver);
+  const blocked = await issueCard(driver);
+  await stack.api('PUT', `/admin/cards/${blocked.id}`, { status: 'blocked' }, adminToken);
+  cp.replies.SendLocalList = { status: 'Accepted' };
+  const sent = await command(charger, { kind: 'send_local_list' });
+  const list = await cp.nextCall('SendLocalList');
+  assert.equal(sent.status, 'accepted');
+  assert.equal(list.updateType, 'Full');
+  assert.equal(list.listVersion, sent.params.list_version);
+  assert.equal(sent.params.entries, list.localAuthorizationList.length);
+  const statusOf = (uid) => list.localAuthorizationList.find((e) => e.idTag === uid)?.idTagInfo.status;
+  assert.equal(statusOf(active.uid), 'Accepted');
+  assert.equal(statusOf(blocked.uid), 'Blocked');
+  cp.replies.GetLocalListVersion = { listVersion: list.listVersion };
+  const version = await command(charger, { kind: 'get_local_list_version' });
+  assert.deepEqual(await cp.nextCall('GetLocalListVersion'), {});
+  assert.deepEqual(version.result, { list_version: list.listVersion });
+  // a charge point without the Local Auth List Management profile
+  cp.replies.SendLocalList = { status: 'NotSupported' };
+  const refused = await command(charger, { kind: 'send_local_list' });
+  assert.equal(refused.status, 'rejected');
+  assert.equal(refused.reason, 'not_supported');
+  cp.replies.GetLocalListVersion = { listVersion: -1 };
+  assert.deepEqual((await command(charger, { kind: 'get_local_list_version' })).result, { list_version: -1 });
+  await closeChargePoint(cp);
+});

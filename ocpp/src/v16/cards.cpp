@@ -21,15 +21,15 @@ namespace {
 
 constexpr UtcMs kAcceptedTagCacheMs = 24 * 3600 * 1000;
 
-std::string_view ocpp_status(std::string_view kw_status) {
+}  // namespace
+
+std::string_view ocpp_id_tag_status(std::string_view kw_status) {
     if (kw_status == "accepted") return "Accepted";
     if (kw_status == "blocked") return "Blocked";
     if (kw_status == "expired") return "Expired";
     if (kw_status == "concurrent_tx") return "ConcurrentTx";
     return "Invalid";
 }
-
-}  // namespace
 
 void Station::authorize(const Call& call) {
     const std::string id_tag(call.payload.as_object().at("idTag").as_string());
@@ -46,7 +46,7 @@ void Station::authorize_result(const json::object& cmd) {
     auto waiting = authorizes_waiting_.find(corr);
     if (waiting == authorizes_waiting_.end()) return;  // answered already (timed out)
     const std::string_view status = cmd.at("status").as_string();
-    json::object info{{"status", ocpp_status(status)}};
+    json::object info{{"status", ocpp_id_tag_status(status)}};
     if (const auto* expires = cmd.if_contains("expires_at"); expires && expires->is_string())
         info["expiryDate"] = *expires;
     if (status == "accepted") accepted_tags_[authorize_tags_[corr]] = io_.now();
@@ -87,7 +87,7 @@ void Station::card_start_answered(const std::string& tx_id, const json::object& 
     spdlog::info("event=ocpp_card_start code={} order={} status={}", code_, order, status);
     const std::string_view shown = order > 0 || status != "accepted" ? status : "invalid";  // no order: not accepted
     answer(waiting->second.message_id,
-           json::object{{"transactionId", order}, {"idTagInfo", {{"status", ocpp_status(shown)}}}});
+           json::object{{"transactionId", order}, {"idTagInfo", {{"status", ocpp_id_tag_status(shown)}}}});
     card_starts_.erase(waiting);
 }
 

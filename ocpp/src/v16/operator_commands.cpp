@@ -40,6 +40,8 @@ std::string_view requested_message(std::string_view kw_message) {
 }  // namespace
 
 Answer interpret_answer(std::string_view action, const json::object& p) {
+    if (action == "GetLocalListVersion")
+        return Answer{true, "", json::object{{"list_version", p.at("listVersion").as_int64()}}};
     if (action == "GetConfiguration") {
         json::array configuration, unknown;
         if (const auto* keys = p.if_contains("configurationKey"))
@@ -88,6 +90,19 @@ void Station::operator_command(std::string_view name, const json::object& cmd) {
         return call("TriggerMessage", std::move(payload));
     }
     if (name == "clear_cache") return call("ClearCache", {});
+    if (name == "get_local_list_version") return call("GetLocalListVersion", {});
+    if (name == "send_local_list") {
+        json::array list;
+        for (const auto& e : cmd.at("entries").as_array()) {
+            const json::object& o = e.as_object();
+            json::object info{{"status", ocpp_id_tag_status(o.at("status").as_string())}};
+            if (const auto* expires = o.if_contains("expires_at")) info["expiryDate"] = *expires;
+            list.push_back(json::object{{"idTag", o.at("id_tag")}, {"idTagInfo", std::move(info)}});
+        }
+        return call("SendLocalList", {{"listVersion", cmd.at("list_version").as_int64()},
+                                      {"updateType", "Full"},
+                                      {"localAuthorizationList", std::move(list)}});
+    }
 }
 
 }  // namespace kw::ocpp::v16

@@ -99,7 +99,8 @@ void Station::on_command(std::string_view payload) {
         if (name == "tx_ack") return tx_ack(cmd);
         if (name == "authorize_result") return authorize_result(cmd);
         if (name == "reset" || name == "unlock" || name == "change_availability" || name == "get_configuration" ||
-            name == "set_configuration" || name == "trigger_message" || name == "clear_cache")
+            name == "set_configuration" || name == "trigger_message" || name == "clear_cache" ||
+            name == "send_local_list" || name == "get_local_list_version")
             return operator_command(name, cmd);
         spdlog::info("event=ocpp_command_unsupported code={} cmd={}", code_, name);
     } catch (const std::exception& e) {

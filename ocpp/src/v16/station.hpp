@@ -53,6 +53,8 @@ struct Answer {
     boost::json::object result;  // empty: none
 };
 Answer interpret_answer(std::string_view action, const boost::json::object& payload);
+// A card status of the core (accepted, blocked, expired, invalid, concurrent_tx) as OCPP's idTagInfo status.
+std::string_view ocpp_id_tag_status(std::string_view kw_status);
 // A CALLERROR to an operator's command: refused, the error code in snake case ("not_implemented").
 Answer error_answer(std::string_view error_code);
 

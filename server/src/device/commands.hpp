@@ -80,10 +80,25 @@ struct TriggerMessageCommand {
 struct ClearCacheCommand {
     std::int64_t record_id = 0;
 };
+// The charger's local authorisation list, replaced whole: the cards it may accept while offline.
+struct LocalListEntry {
+    std::string id_tag;
+    std::string status;  // accepted | blocked | expired (service/cards.hpp)
+    std::optional<UtcMs> expires_at;
+};
+struct SendLocalListCommand {
+    std::int64_t record_id = 0;
+    std::int64_t list_version = 0;
+    std::vector<LocalListEntry> entries;  // filled by service/charger_commands.cpp
+};
+struct GetLocalListVersionCommand {
+    std::int64_t record_id = 0;
+};
 
 using Command = std::variant<StartCommand, StopCommand, BootAccepted, TransactionEventAck, ResetCommand,
                              UnlockCommand, ChangeAvailabilityCommand, GetConfigurationCommand,
-                             SetConfigurationCommand, TriggerMessageCommand, ClearCacheCommand, AuthorizeResult>;
+                             SetConfigurationCommand, TriggerMessageCommand, ClearCacheCommand, SendLocalListCommand,
+                             GetLocalListVersionCommand, AuthorizeResult>;
 
 // Visits a Command with one lambda per alternative: std::visit(Overloaded{...}, command).
 template <class... F>

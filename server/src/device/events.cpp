@@ -49,7 +49,7 @@ constexpr std::array<std::pair<TransactionEvent::Kind, std::string_view>, 3> kTx
     {TransactionEvent::Kind::ended, "ended"},
 }};
 
-constexpr std::array<std::pair<CommandKind, std::string_view>, 9> kCommandKinds{{
+constexpr std::array<std::pair<CommandKind, std::string_view>, 11> kCommandKinds{{
     {CommandKind::start, "start"},
     {CommandKind::stop, "stop"},
     {CommandKind::reset, "reset"},
@@ -59,6 +59,8 @@ constexpr std::array<std::pair<CommandKind, std::string_view>, 9> kCommandKinds{
     {CommandKind::set_configuration, "set_configuration"},
     {CommandKind::trigger_message, "trigger_message"},
     {CommandKind::clear_cache, "clear_cache"},
+    {CommandKind::send_local_list, "send_local_list"},
+    {CommandKind::get_local_list_version, "get_local_list_version"},
 }};
 
 constexpr std::array<std::pair<FaultSeverity, std::string_view>, 3> kSeverities{{
@@ -113,6 +115,12 @@ std::optional<CommandId> command_id(const Command& command) {
             },
             [](const ClearCacheCommand& c) -> std::optional<CommandId> {
                 return CommandId{CommandKind::clear_cache, 0, c.record_id};
+            },
+            [](const SendLocalListCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::send_local_list, 0, c.record_id};
+            },
+            [](const GetLocalListVersionCommand& c) -> std::optional<CommandId> {
+                return CommandId{CommandKind::get_local_list_version, 0, c.record_id};
             },
         },
         command);

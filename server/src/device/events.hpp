@@ -110,7 +110,8 @@ struct AuthorizeRequested {
 
 // Which command an acknowledgement answers: the adapter maps it to and from its own correlation ids.
 enum class CommandKind { start, stop, reset, unlock, change_availability, get_configuration,
-                         set_configuration, trigger_message, clear_cache };
+                         set_configuration, trigger_message, clear_cache, send_local_list,
+                         get_local_list_version };
 std::string_view to_string(CommandKind kind);
 struct CommandId {
     CommandKind kind = CommandKind::start;

@@ -16,6 +16,8 @@
 namespace kw::service {
 
 inline constexpr std::int64_t kCommandTimeoutMs = 60'000;
+// A local authorisation list longer than this is refused (conflict): chargers hold a few thousand.
+inline constexpr std::int64_t kMaxLocalList = 5'000;
 
 // Records and sends `command` (its record_id is filled in) to the charger. Throws kw::Error:
 // not_found (no such charger), conflict (its protocol has no such command: kw-mqtt/1 chargers take

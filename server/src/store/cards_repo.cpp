@@ -95,4 +95,30 @@ void update_card(soci::session& sql, const CardRow& c, UtcMs now) {
         soci::use(c.status), soci::use(c.label), soci::use(expires, ind), soci::use(t), soci::use(id);
 }
 
+std::vector<LocalListCard> cards_for_local_list(soci::session& sql, std::int64_t limit) {
+    RowInto into;
+    std::string driver_status;
+    long long n = limit;
+    soci::statement st(sql);
+    into.bind(st);
+    st.exchange(soci::into(driver_status));
+    st.exchange(soci::use(n));
+    st.alloc();
+    st.prepare("SELECT c.id, c.uid, c.driver_id, c.label, c.status, c.expires_at, c.created_at, c.updated_at, "
+               "COALESCE(d.status, '') FROM id_cards c LEFT JOIN drivers d ON d.id = c.driver_id ORDER BY c.id "
+               "LIMIT :n");
+    st.define_and_bind();
+    st.execute();
+    std::vector<LocalListCard> out;
+    while (st.fetch()) out.push_back({into.get(), driver_status == "active"});
+    return out;
+}
+
+UtcMs cards_changed_at(soci::session& sql) {
+    long long t = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(updated_at) FROM id_cards", soci::into(t, ind);
+    return ind == soci::i_ok ? t : 0;
+}
+
 }  // namespace kw::store

@@ -29,6 +29,14 @@ std::optional<CardRow> find_card(soci::session& sql, std::int64_t id);
 std::optional<CardRow> find_card_by_uid(soci::session& sql, const std::string& uid);
 // Oldest first.
 std::vector<CardRow> cards_of_driver(soci::session& sql, std::int64_t driver_id);
+// Every card with whether its driver is active (for a charger's local authorisation list), at most
+// `limit`; and the time of the latest change of any card (0: none), which versions that list.
+struct LocalListCard {
+    CardRow card;
+    bool driver_active = false;
+};
+std::vector<LocalListCard> cards_for_local_list(soci::session& sql, std::int64_t limit);
+UtcMs cards_changed_at(soci::session& sql);
 // Writes status, label and expires_at of the row.
 void update_card(soci::session& sql, const CardRow& card, UtcMs now);
 

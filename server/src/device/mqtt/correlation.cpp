@@ -14,7 +14,9 @@ constexpr CommandKind kKinds[] = {CommandKind::start,
                                   CommandKind::get_configuration,
                                   CommandKind::set_configuration,
                                   CommandKind::trigger_message,
-                                  CommandKind::clear_cache};
+                                  CommandKind::clear_cache,
+                                  CommandKind::send_local_list,
+                                  CommandKind::get_local_list_version};
 
 }  // namespace
 

@@ -83,6 +83,21 @@ std::optional<json::object> format_command(const Command& command) {
             [&](const ClearCacheCommand&) -> std::optional<json::object> {
                 return json::object{{"cmd", "clear_cache"}, {"corr", corr}};
             },
+            [&](const SendLocalListCommand& c) -> std::optional<json::object> {
+                json::array entries;
+                for (const auto& e : c.entries) {
+                    json::object o{{"id_tag", e.id_tag}, {"status", e.status}};
+                    if (e.expires_at) o["expires_at"] = format_utc(*e.expires_at);
+                    entries.push_back(std::move(o));
+                }
+                return json::object{{"cmd", "send_local_list"},
+                                    {"corr", corr},
+                                    {"list_version", c.list_version},
+                                    {"entries", std::move(entries)}};
+            },
+            [&](const GetLocalListVersionCommand&) -> std::optional<json::object> {
+                return json::object{{"cmd", "get_local_list_version"}, {"corr", corr}};
+            },
         },
         command);
 }

@@ -71,8 +71,11 @@ std::pair<device::Command, json::object> parse_command(json::object body) {
                 json::object{{"message", message}, {"connector", connector}}};
     }
     if (kind == "clear_cache") return {device::ClearCacheCommand{}, json::object{}};
+    // Every card, replacing the charger's list (service/charger_commands.cpp fills it in).
+    if (kind == "send_local_list") return {device::SendLocalListCommand{}, json::object{}};
+    if (kind == "get_local_list_version") return {device::GetLocalListVersionCommand{}, json::object{}};
     bad("field 'kind' must be reset, unlock, change_availability, get_configuration, set_configuration, "
-        "trigger_message or clear_cache");
+        "trigger_message, clear_cache, send_local_list or get_local_list_version");
 }
 
 json::value parsed_or_null(const std::optional<std::string>& text) {

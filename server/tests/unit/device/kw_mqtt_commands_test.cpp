@@ -76,7 +76,8 @@ TEST(KwMqttCorrelation, EveryCommandIdRoundTrips) {
     }
     for (CommandKind k : {CommandKind::reset, CommandKind::unlock, CommandKind::change_availability,
                           CommandKind::get_configuration, CommandKind::set_configuration,
-                          CommandKind::trigger_message, CommandKind::clear_cache}) {
+                          CommandKind::trigger_message, CommandKind::clear_cache, CommandKind::send_local_list,
+                          CommandKind::get_local_list_version}) {
         const CommandId id{k, 0, 9007199254740993LL};
         EXPECT_EQ(parse_correlation_id(correlation_id(id)), std::optional<CommandId>(id)) << correlation_id(id);
     }

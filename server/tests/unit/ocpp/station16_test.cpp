@@ -567,6 +567,32 @@ TEST_F(Station16, EveryFrameBothWaysIsLoggedOnceASecond) {
     EXPECT_EQ(io.of("log").size(), 1u) << "nothing new, nothing published";
 }
 
+TEST_F(Station16, TheLocalListGoesWholeWithEachCardsStatus) {
+    station.on_command(R"({"cmd":"send_local_list","corr":"c20-send_local_list","list_version":7,"entries":[
+        {"id_tag":"CARD1","status":"accepted"},
+        {"id_tag":"CARD2","status":"blocked"},
+        {"id_tag":"CARD3","status":"expired","expires_at":"2026-01-01T00:00:00Z"}]})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "SendLocalList");
+    const auto& p = last_frame().at(3).as_object();
+    EXPECT_EQ(p.at("listVersion").as_int64(), 7);
+    EXPECT_EQ(p.at("updateType").as_string(), "Full");
+    const auto& list = p.at("localAuthorizationList").as_array();
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(list[1].as_object().at("idTagInfo").as_object().at("status").as_string(), "Blocked");
+    EXPECT_EQ(list[2].as_object().at("idTagInfo").as_object().at("expiryDate").as_string(), "2026-01-01T00:00:00Z");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"VersionMismatch"}])");
+    EXPECT_EQ(io.of("ack").at(0).payload.at("reason").as_string(), "version_mismatch");
+}
+
+TEST_F(Station16, TheLocalListVersionComesBackAsTheResult) {
+    station.on_command(R"({"cmd":"get_local_list_version","corr":"c21-get_local_list_version"})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "GetLocalListVersion");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"listVersion":7}])");
+    auto ack = io.of("ack").at(0).payload;
+    EXPECT_TRUE(ack.at("accepted").as_bool());
+    EXPECT_EQ(ack.at("result").as_object().at("list_version").as_int64(), 7);
+}
+
 TEST(OrderTag, RoundTripsAndRefusesLookalikes) {
     EXPECT_EQ(order_tag(42), "KW-O42");
     EXPECT_EQ(order_from_tag("KW-O42"), 42);
