@@ -2,10 +2,12 @@
 """Kilowatt benchmark harness: `make bench` (see bench/README.md).
 
   python3 bench/run.py --build-dir build-bench [-s connect,api,ingest,redis] [-n 10000] [--db mariadb]
+  python3 bench/run.py --build-dir build-bench -s ocpp -n 1000     # OCPP 1.6J stations through kilowatt-ocpp
   python3 bench/run.py --smoke --build-dir build --out /tmp/x    # every scenario, tiny N (ctest BenchSmoke)
 
-Starts its own Mosquitto, Redis, (MariaDB) and kilowatt on free loopback ports, provisions through
-the API, runs the scenarios in order and writes <out>/<date>-<host>.{json,md} and PNG plots."""
+Starts its own Mosquitto, Redis, (MariaDB), kilowatt (and kilowatt-ocpp) on free loopback ports,
+provisions through the API, runs the scenarios in order and writes <out>/<date>-<host>.{json,md} and
+PNG plots."""
 import argparse
 import datetime
 import importlib
@@ -25,11 +27,13 @@ FULL = {"online_timeout_s": 180, "heartbeat_window_s": 60, "wrk_threads": 2, "wr
         "wrk_seconds": 10, "api_rate": 2000, "ingest_window_s": 20, "idle_window_s": 10, "flood_seconds": 10,
         "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000, "sessions_charge_s": 10,
         "redis_requests": 200000, "push_clients": 1000, "push_rates": [1000, 5000], "push_seconds": 10,
-        "scaleout_qos": [0, 1]}
+        "scaleout_qos": [0, 1], "ocpp_stations": 1000, "ocpp_cycles": 3, "ocpp_ramp": 200,
+        "ocpp_paced_rate": 500}
 SMOKE = {"online_timeout_s": 60, "heartbeat_window_s": 2, "wrk_threads": 1, "wrk_connections": 4,
          "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "idle_window_s": 1, "flood_seconds": 1,
          "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2, "redis_requests": 2000,
-         "push_clients": 5, "push_rates": [50], "push_seconds": 1, "scaleout_qos": [0]}
+         "push_clients": 5, "push_rates": [50], "push_seconds": 1, "scaleout_qos": [0],
+         "ocpp_stations": 5, "ocpp_cycles": 3, "ocpp_ramp": 200, "ocpp_paced_rate": 50}
 
 
 class Context:
@@ -112,16 +116,17 @@ def main():
     doc = {"started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "machine": procstat.machine(), "loadavg_before": procstat.loadavg(), "smoke": args.smoke,
            "db": args.db, "db_note": db_note, "chargers": n, "stations": stations, "params": p, "scenarios": {},
-           "note": "The load generators (kilowatt-sim, wrk, kw-bench-mqtt-*, redis-benchmark) share the machine's "
-                   "cores with the server, the broker and Redis."}
+           "note": "The load generators (kilowatt-sim, wrk, kw-bench-mqtt-*, redis-benchmark, ocpp_load.mjs) share "
+                   "the machine's cores with the server, the broker and Redis."}
     # The ingest flood's chargers never answer a stop: their orders settle at the last applied
     # reading after orders.stop_timeout_s. A full run keeps the default (60 s; a shorter one would
     # also settle slow but healthy stops of the sessions scenario early); the smoke run shortens it.
     flags = (["--orders.stop_timeout_s=5"] if args.smoke else []) + args.server_flag
     doc["server_flags"] = flags
     accounts = args.broker_accounts
-    if accounts == "auto":
-        accounts = "file" if n > 2000 else "dynsec"
+    if accounts == "auto":  # the ocpp scenario's stations are broker accounts too
+        ocpp_accounts = min(p["ocpp_stations"], n) if "ocpp" in names else 0
+        accounts = "file" if n + ocpp_accounts > 2000 else "dynsec"
     doc["broker_accounts"] = accounts
     stack = stk.Stack(os.path.abspath(args.build_dir), db=args.db, keep=args.keep, server_flags=flags,
                       broker_accounts=accounts)

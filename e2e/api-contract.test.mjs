@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { documentedOperations, operationOf, watchApiResponses } from './lib/contract.mjs';
+import { ChargePoint } from './lib/ocpp.mjs';
 import { ApiCallError, accounts, launchBrowser, rawBody, startStack, waitFor } from './lib/stack.mjs';
 
 const HOOK_SECRET = 'e2e-hook-secret';
@@ -50,7 +51,7 @@ const chargerId = async (code) => (await ok('GET', `/admin/chargers?q=${code}`, 
 const orderState = async (id) => (await stack.api('GET', `/admin/orders/${id}`, undefined, tokens.admin)).state;
 
 before(async () => {
-  stack = await startStack({ demo: true, serverFlags: [`--mqtt.hook_secret=${HOOK_SECRET}`] });
+  stack = await startStack({ demo: true, ocpp: true, serverFlags: [`--mqtt.hook_secret=${HOOK_SECRET}`] });
   tokens.admin = await stack.staffToken('admin');
   tokens.maintainer = await stack.staffToken('maintainer');
   tokens.operator = await stack.staffToken('operator');
@@ -303,6 +304,48 @@ test("a browser page's API answers are validated as they arrive", async () => {
     await watch.assertClean();
   } finally {
     await browser.close();
+  }
+});
+
+test("RFID cards, and the operator's commands and message log of an OCPP charger", async () => {
+  const driverId = (await ok('GET', '/me', undefined, tokens.driver)).id;
+  const card = await ok('POST', `/admin/drivers/${driverId}/cards`, { uid: 'contract1', label: 'Contract' }, tokens.admin);
+  await fails(409, 'POST', `/admin/drivers/${driverId}/cards`, { uid: 'CONTRACT1' }, tokens.admin);
+  await ok('GET', `/admin/drivers/${driverId}/cards`, undefined, tokens.admin);
+  await fails(404, 'GET', `/admin/drivers/${MISSING}/cards`, undefined, tokens.admin);
+  await ok('PUT', `/admin/cards/${card.id}`, { expires_at: null, label: 'Contract card' }, tokens.admin);
+  await fails(404, 'PUT', `/admin/cards/${MISSING}`, { status: 'blocked' }, tokens.admin);
+  await ok('GET', '/cards', undefined, tokens.driver);
+  await fails(403, 'GET', '/cards', undefined, tokens.admin);
+  await ok('POST', `/cards/${card.id}/block`, undefined, tokens.driver);
+  await fails(404, 'POST', `/cards/${MISSING}/block`, undefined, tokens.driver);
+
+  const stationId = (await ok('GET', '/stations', undefined, tokens.admin)).items[0].id;
+  const created = await ok(
+    'POST',
+    '/admin/chargers',
+    { code: 'CONTRACT-OCPP', station_id: stationId, kind: 'AC', rated_w: 7000, protocol: 'ocpp1.6' },
+    tokens.admin,
+  );
+  const cp = new ChargePoint(stack, { code: 'CONTRACT-OCPP', password: created.ocpp.password, connectors: 1 });
+  cp.replies.ClearCache = { status: 'Accepted' };
+  try {
+    await cp.connect();
+    assert.equal((await cp.boot()).status, 'Accepted');
+    await cp.status(1, 'Available');
+    await waitFor(async () => (await stack.api('GET', `/admin/chargers/${created.id}`, undefined, tokens.admin)).online, {
+      what: 'the OCPP charger online',
+    });
+    const cmd = await ok('POST', `/admin/chargers/${created.id}/commands`, { kind: 'clear_cache' }, tokens.maintainer);
+    await fails(400, 'POST', `/admin/chargers/${created.id}/commands`, { kind: 'explode' }, tokens.maintainer);
+    await ok('GET', `/admin/chargers/${created.id}/commands`, undefined, tokens.maintainer);
+    await fails(404, 'GET', `/admin/chargers/${MISSING}/commands`, undefined, tokens.maintainer);
+    await ok('GET', `/admin/chargers/${created.id}/commands/${cmd.id}`, undefined, tokens.maintainer);
+    await fails(404, 'GET', `/admin/chargers/${created.id}/commands/${MISSING}`, undefined, tokens.maintainer);
+    await ok('GET', `/admin/chargers/${created.id}/protocol-log`, undefined, tokens.maintainer);
+    await fails(404, 'GET', `/admin/chargers/${MISSING}/protocol-log`, undefined, tokens.maintainer);
+  } finally {
+    await cp.close({ force: true }).catch(() => {});
   }
 });
 

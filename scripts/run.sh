@@ -217,6 +217,7 @@ done
     echo "connection_messages true"
     echo "log_timestamp_format %Y-%m-%dT%H:%M:%S"
     echo "max_queued_messages 100000"
+    echo "set_tcp_nodelay true"  # no Nagle delay on small packets (deploy/mosquitto/mosquitto.conf)
 } >"$VAR/mosquitto/mosquitto.conf"
 launch_mosquitto() { start mosquitto "$LOG/mosquitto.out" mosquitto -c "$VAR/mosquitto/mosquitto.conf"; }
 launch_mosquitto

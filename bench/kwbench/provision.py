@@ -1,7 +1,7 @@
 """Everything a scenario needs, created through the public API as an operator would: a tariff,
 stations, chargers (the bulk import when the server has it, else one by one over a few
-connections), drivers registered with the sandbox SMS code, balances through the admin
-balance-adjustment API. Each step reports its rate."""
+connections), OCPP chargers by the import's protocol column, drivers registered with the sandbox
+SMS code, balances through the admin balance-adjustment API, RFID cards. Each step reports its rate."""
 import concurrent.futures as cf
 import http.client
 import json
@@ -135,13 +135,30 @@ class Fleet:
         self.figures["chargers_provision_s"] = round(took, 1)
         self.log(f"  {n} chargers in {took:.1f} s ({n / took:.0f}/s, {self.figures['charger_provisioning']})")
 
-    def _import(self, rows):
+    def create_ocpp_chargers(self, n, kind="DC", rated_w=360000, prefix="OC-"):
+        """n OCPP 1.6J chargers (one connector each) on the fleet's stations, by the bulk import's
+        protocol column; their broker accounts as the fleet's (dynamic security by the server, or the
+        harness's password file). Returns their credentials (password = the station's HTTP Basic
+        password); self.chargers is left as it is."""
+        rows = [{"code": f"{prefix}{i + 1:05d}", "station_id": self.stations[i % len(self.stations)], "kind": kind,
+                 "connectors": 1, "rated_w": rated_w} for i in range(n)]
+        t0 = time.time()
+        # 200 rows a request: with dynamic security the import waits for the broker's accounts, which
+        # took ~60 s for 1,000 rows on top of 1,000 accounts, the client's timeout (its retry of the
+        # POST then found every code taken).
+        creds = self._import(rows, protocol="ocpp1.6", batch=200)
+        self.stack.add_broker_accounts(creds)
+        self.log(f"  {n} OCPP chargers in {time.time() - t0:.1f} s (bulk import, protocol ocpp1.6)")
+        return creds
+
+    def _import(self, rows, protocol=None, batch=1000):
         creds = []
-        for i in range(0, len(rows), 1000):  # the route's limit per request (docs/api.md)
-            batch = rows[i:i + 1000]
-            body = "code,name,station_id,kind,connectors,rated_w\n" + "".join(
-                f"{r['code']},Charger {r['code']},{r['station_id']},{r['kind']},{r['connectors']},{r['rated_w']}\n"
-                for r in batch)
+        for i in range(0, len(rows), batch):  # at most 1,000: the route's limit per request (docs/api.md)
+            chunk = rows[i:i + batch]
+            body = "code,name,station_id,kind,connectors,rated_w" + (",protocol" if protocol else "") + "\n" + "".join(
+                f"{r['code']},Charger {r['code']},{r['station_id']},{r['kind']},{r['connectors']},{r['rated_w']}"
+                + (f",{protocol}" if protocol else "") + "\n"
+                for r in chunk)
             status, data = self.api.call("POST", "/api/v1/admin/chargers/import", body, content_type="text/csv")
             if status not in (200, 201):
                 raise RuntimeError(f"chargers import: HTTP {status} {data}")
@@ -194,6 +211,21 @@ def sms_code(outbox, phone):
             except ValueError:
                 continue  # the first, cut line of the tail
     return ""
+
+
+def issue_cards(fleet, drivers, prefix="BENCH"):
+    """One RFID card per driver (POST /api/v1/admin/drivers/{id}/cards), uid prefix + its index
+    (kept in upper case by the server). Sets each driver's "card" to the uid."""
+    def one(api, pair):
+        i, drv = pair
+        card = api.expect(201, "POST", f"/api/v1/admin/drivers/{drv['id']}/cards",
+                          {"uid": f"{prefix}{i + 1}", "label": "bench"})
+        drv["card"] = card["uid"]
+
+    one.api_factory = fleet._factory()
+    t0 = time.time()
+    parallel(list(enumerate(drivers)), one, 4)
+    fleet.log(f"  {len(drivers)} cards issued in {time.time() - t0:.1f} s")
 
 
 def register_drivers(fleet, n, balance_fen, workers=4, offset=0):

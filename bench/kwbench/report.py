@@ -52,7 +52,7 @@ def markdown(doc):
     return "\n".join(lines) + "\n"
 
 
-PROCS = ["kilowatt", "kilowatt-2", "mosquitto", "redis", "kilowatt-sim", "nginx", "mariadb", "load generators", "run.py"]
+PROCS = ["kilowatt", "kilowatt-2", "kilowatt-ocpp", "mosquitto", "redis", "kilowatt-sim", "nginx", "mariadb", "load generators", "run.py"]
 
 
 def plots(doc, base):

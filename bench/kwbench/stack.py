@@ -1,9 +1,9 @@
 """A private Kilowatt installation on free loopback ports in a temp dir: Mosquitto with the
-dynamic-security plugin, Redis (with a password), MariaDB when asked, the `kilowatt` server and any
-number of `kilowatt-sim` processes. The facts (flags, the dynsec admin, secrets through the
-environment, readiness = /readyz + event=broker_accounts_ready) are those of scripts/run.sh and
-server/tests/support/stack.cpp. Every process runs in its own session and is stopped in reverse
-order by Stack.close()."""
+dynamic-security plugin, Redis (with a password), MariaDB when asked, the `kilowatt` server, any
+number of `kilowatt-sim` processes and, when a scenario asks, the OCPP edge `kilowatt-ocpp`. The
+facts (flags, the dynsec admin, secrets through the environment, readiness = /readyz +
+event=broker_accounts_ready) are those of scripts/run.sh and server/tests/support/stack.cpp. Every
+process runs in its own session and is stopped in reverse order by Stack.close()."""
 import glob
 import json
 import os
@@ -181,7 +181,9 @@ class Stack:
                     + auth
                     + "log_type error\nlog_type warning\nlog_type notice\n"
                     "connection_messages false\n"
-                    "max_queued_messages 100000\n")
+                    "max_queued_messages 100000\n"
+                    # as deploy/mosquitto/mosquitto.conf ships it (since the OCPP run of 2026-11-30)
+                    "set_tcp_nodelay true\n")
         proc = self._start(name, [which("mosquitto"), "-c", conf])
         wait_until(lambda: port_open(port), 20, "mosquitto", proc)
         return proc, port, user, password
@@ -333,7 +335,7 @@ class Stack:
             if hasattr(proc, attr):
                 setattr(new, attr, getattr(proc, attr))
         self.procs[self.procs.index(proc)] = new
-        for attr in ("server", "redis", "broker", "mariadb"):
+        for attr in ("server", "redis", "broker", "mariadb", "ocpp"):
             if getattr(self, attr, None) is proc:
                 setattr(self, attr, new)
         for group in (self.extra_servers, self.sims):
@@ -359,6 +361,23 @@ class Stack:
             proc.stop(30)
             self.procs.remove(proc)
         self.extra_servers = []
+
+    # --------------------------------------------------------------------------- kilowatt-ocpp
+    def start_ocpp(self):
+        """The OCPP 1.6J edge on a free port, against the broker (it connects as each station, with
+        the station's own login). Returns its ws:// URL (a station appends /<code>)."""
+        port = free_port()
+        proc = self._start("kilowatt-ocpp", [
+            self.binary("ocpp/kilowatt-ocpp"), "--address", "127.0.0.1", "--port", str(port), "--broker-host",
+            "127.0.0.1", "--broker-port", str(self.mqtt_port), "--log-level", "warn"])
+
+        def listening():
+            with open(proc.log, errors="replace") as f:
+                return f"kilowatt-ocpp listening on 127.0.0.1:{port}" in f.read()
+
+        wait_until(listening, 20, "kilowatt-ocpp listening", proc)
+        self.ocpp = proc
+        return f"ws://127.0.0.1:{port}/ocpp"
 
     # ---------------------------------------------------------------------------- kilowatt-sim
     def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=()):
