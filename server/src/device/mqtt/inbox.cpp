@@ -92,7 +92,7 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
     }
     Handler handler = handler_for(parts->kind);
     if (!handler) return;  // e.g. our own cmd messages
-    const std::size_t limit = parts->kind == "ack" || parts->kind == "log" ? kMaxLargePayload : kMaxPayload;
+    const std::size_t limit = max_payload(parts->kind);
     if (m.payload.size() > limit) {
         spdlog::warn("event=mqtt_rejected topic={} reason=\"payload of {} bytes exceeds {}\"", m.topic,
                      m.payload.size(), limit);

@@ -24,6 +24,10 @@ constexpr std::array<std::pair<std::string_view, Handler>, 10> kHandlers = {{
 
 }  // namespace
 
+std::size_t max_payload(std::string_view kind) {
+    return kind == "ack" || kind == "log" ? kMaxLargePayload : kMaxPayload;
+}
+
 std::string command_topic(const std::string& code) { return std::string(kRoot) + code + "/cmd"; }
 std::string ack_topic(const std::string& code) { return std::string(kRoot) + code + "/ack"; }
 

@@ -19,6 +19,8 @@ inline constexpr std::size_t kMaxPayload = 4096;
 // An `ack` may carry a result as long as a charger's whole configuration (OCPP GetConfiguration),
 // and a `log` a second of an OCPP station's frames.
 inline constexpr std::size_t kMaxLargePayload = 64 * 1024;
+// The largest payload accepted on kw/v1/<code>/<kind>: kMaxLargePayload for ack and log, else kMaxPayload.
+std::size_t max_payload(std::string_view kind);
 
 std::string command_topic(const std::string& code);
 std::string ack_topic(const std::string& code);
