@@ -3,6 +3,7 @@ while the others keep running, and SIGINT (Ctrl-C) still stops everything and ex
 Runs the real script (Mosquitto, Redis, kilowatt --demo, kilowatt-sim, kilowatt-ocpp) in a temp VAR_DIR on
 free loopback ports. Environment: BUILD_DIR (the build with server/kilowatt, sim/kilowatt-sim, ocpp/kilowatt-ocpp)."""
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -16,9 +17,17 @@ NAMES = ("mosquitto", "redis", "kilowatt", "sim", "ocpp")
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range (32768-60999): a service restarted on its port
+    must find it free, and an ephemeral port may meanwhile become the local port of any outgoing
+    connection on the machine (CI runs other tests alongside)."""
+    while True:
+        port = random.randint(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def alive(pid):
@@ -86,13 +95,27 @@ class RunScriptSupervises(unittest.TestCase):
         except OSError:
             return False
 
+    def logs(self):
+        """The last lines of run.sh's output and of each component's log, for a failure's message."""
+        out = [f"--- run.sh output\n{self.output()[-2000:]}"]
+        for log in ("run.log", "kilowatt.log", "mosquitto.log", "redis.log", "ocpp.log"):
+            try:
+                with open(os.path.join(self.var, "log", log)) as f:
+                    out.append(f"--- {log}\n" + "".join(f.readlines()[-25:]))
+            except OSError:
+                pass
+        return "\n".join(out)
+
     def kill_and_expect_restart(self, name):
         before = self.pids()
         os.kill(before[name], signal.SIGKILL)
-        now = wait_for(f"{name} restarted with a new pid",
-                       lambda: (lambda p: p if p.get(name) not in (None, before[name]) and alive(p[name]) else None)(
-                           self.pids()), 60)
-        wait_for("the server ready again (database, Redis and broker answer)", self.ready, 60)
+        try:
+            now = wait_for(f"{name} restarted with a new pid",
+                           lambda: (lambda p: p if p.get(name) not in (None, before[name]) and alive(p[name])
+                                    else None)(self.pids()), 60)
+            wait_for("the server ready again (database, Redis and broker answer)", self.ready, 60)
+        except AssertionError as e:
+            raise AssertionError(f"{e}\n{self.logs()}") from None
         for other in NAMES:
             if other != name:
                 self.assertEqual(now[other], before[other], f"{other} was restarted too when {name} died")
