@@ -18,6 +18,7 @@
 #   KW_SERVER_PORT   HTTP port (default 8080)      KW_MQTT_PORT   broker port (default 1883)
 #   KW_REDIS_PORT    Redis port (default 6379)     SIM_CONTROL_PORT  simulator control (default 7070)
 #   KW_OCPP_PORT     OCPP edge port (default 8180)
+#   KW_OCPP_PENDING  1: the edge holds unknown charge points for approval in the console (docs/ocpp.md)
 # A port given explicitly must be free; a default port that is taken is replaced by a free one.
 # Any other KW_SECTION_KEY variable goes to the server as usual (see docs/operations.md).
 set -euo pipefail
@@ -193,6 +194,15 @@ if [[ ! -s "$DYNSEC" || ! -s "$MQTT_PASSWORD_FILE" ]]; then
     say "created the broker's dynamic-security file with admin '$MQTT_USER'"
 fi
 MQTT_PASSWORD=$(cat "$MQTT_PASSWORD_FILE")
+# KW_OCPP_PENDING=1: the OCPP edge's own broker account (the server creates it), password made once.
+EDGE_PASSWORD=""
+if [[ "${KW_OCPP_PENDING:-}" == 1 ]]; then
+    EDGE_PASSWORD_FILE="$VAR/mosquitto/ocpp-edge.password"
+    if [[ ! -s "$EDGE_PASSWORD_FILE" ]]; then
+        (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$EDGE_PASSWORD_FILE")
+    fi
+    EDGE_PASSWORD=$(cat "$EDGE_PASSWORD_FILE")
+fi
 PLUGIN=""
 for candidate in /usr/lib/*/mosquitto_dynamic_security.so /usr/lib/mosquitto_dynamic_security.so \
     /usr/local/lib/mosquitto_dynamic_security.so /usr/lib*/mosquitto/mosquitto_dynamic_security.so; do
@@ -282,9 +292,10 @@ SERVER_ARGS=(
 # Secrets through the environment of the server only (exported for each start of it).
 launch_kilowatt() {
     export KW_MQTT_PASSWORD="$MQTT_PASSWORD" KW_REDIS_PASSWORD="$REDIS_PASSWORD" KW_AUTH_BOOTSTRAP_ADMIN=admin:Admin1234
+    if [[ -n "$EDGE_PASSWORD" ]]; then export KW_MQTT_EDGE_PASSWORD="$EDGE_PASSWORD"; fi
     start kilowatt "$LOG/kilowatt.log" "$SERVER_BIN" "${SERVER_ARGS[@]}"
-    export -n KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
-    unset KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN
+    export -n KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN KW_MQTT_EDGE_PASSWORD
+    unset KW_MQTT_PASSWORD KW_REDIS_PASSWORD KW_AUTH_BOOTSTRAP_ADMIN KW_MQTT_EDGE_PASSWORD
 }
 launch_kilowatt
 # Ready: the database, Redis and the broker all answer (/healthz only says the process lives).
@@ -327,8 +338,15 @@ say "kilowatt-sim: $(($(wc -l <"$CSV") - 1)) chargers, control on 127.0.0.1:$SIM
 # ---------------------------------------------------------------------------------- kilowatt-ocpp
 # Charge points log in with their own code and broker password (docs/ocpp.md): the edge holds no secret.
 launch_ocpp() {
+    local pending=()
+    if [[ -n "$EDGE_PASSWORD" ]]; then
+        pending=(--pending-unknown)
+        export KW_MQTT_EDGE_PASSWORD="$EDGE_PASSWORD"
+    fi
     start ocpp "$LOG/ocpp.log" "$OCPP_BIN" --address 127.0.0.1 --port "$OCPP_PORT" --broker-host 127.0.0.1 \
-        --broker-port "$MQTT_PORT"
+        --broker-port "$MQTT_PORT" "${pending[@]}"
+    export -n KW_MQTT_EDGE_PASSWORD
+    unset KW_MQTT_EDGE_PASSWORD
 }
 launch_ocpp
 wait_port "$OCPP_PORT" "${PIDS[ocpp]}" 10 || {

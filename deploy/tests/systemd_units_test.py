@@ -11,7 +11,7 @@ import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UNITS = sorted(glob.glob(os.path.join(ROOT, "deploy", "systemd", "*.service")))
-BUILT = {"kilowatt": "server/kilowatt"}  # ExecStart program name -> its path in the build
+BUILT = {"kilowatt": "server/kilowatt", "kilowatt-ocpp": "ocpp/kilowatt-ocpp"}  # ExecStart program -> build path
 
 
 def directives(path):

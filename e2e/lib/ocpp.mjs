@@ -68,10 +68,11 @@ const transcripts = new Map(); // charger code -> transcripts written
 export class ChargePoint {
   /**
    * options: strict (true) ocpp-rpc's schema validation; protocols (['ocpp1.6']); password
-   * (default the charger's); the edge's CALLs are answered from `replies` (by action: a payload,
-   * or a function of the params), anything else NotImplemented.
+   * (default the charger's); wsOpts (for the `ws` client: { ca } to trust a wss:// edge's
+   * certificate); the edge's CALLs are answered from `replies` (by action: a payload, or a function
+   * of the params), anything else NotImplemented.
    */
-  constructor(stack, charger, { strict = true, protocols = ['ocpp1.6'], password = charger.password } = {}) {
+  constructor(stack, charger, { strict = true, protocols = ['ocpp1.6'], password = charger.password, wsOpts = {} } = {}) {
     const { RPCClient, createRPCError } = loadOcppRpc();
     this.code = charger.code;
     this.frames = [];
@@ -89,6 +90,7 @@ export class ChargePoint {
       strictMode: strict,
       reconnect: false,
       callTimeoutMs: 20000,
+      wsOpts,
     });
     this.client.on('message', ({ message, outbound }) => this.frames.push(`${now()} ${outbound ? '>>' : '<<'} ${String(message)}`));
     this.client.on('strictValidationFailure', (e) =>

@@ -71,16 +71,22 @@ export async function waitFor(fn, { timeoutMs = 15000, intervalMs = 200, what = 
   }
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+/**
+ * A free port below the kernel's ephemeral range (32768-60999): a service restarted on its port (the
+ * edge, the broker) must find it free, and an ephemeral port may meanwhile become the local port of
+ * any outgoing connection on the machine.
+ */
+export async function freePort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.on('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 function portOpen(port) {
@@ -276,7 +282,9 @@ function chargersCsv(chargers) {
  *   heartbeatS (5)         heartbeat period told to chargers; offline after 3 missed
  *   limits ({})            rate limits as { login_free_failures: 5, ... } (--limits.KEY=N)
  *   ocpp (false)           start kilowatt-ocpp (<build>/ocpp/kilowatt-ocpp) on a free port
- *   ocppArgs ([])          extra kilowatt-ocpp flags (--boot-answer-ms 2000, ...)
+ *   ocppPending (false)    the edge holds unknown charge points for approval (--pending-unknown, its
+ *                          broker account's password in KW_MQTT_EDGE_PASSWORD for it and the server)
+ *   ocppArgs ([])          extra kilowatt-ocpp flags (--boot-answer-ms 2000, --tls-cert/--tls-key: wss://, ...)
  */
 export async function startStack(options = {}) {
   const demo = options.demo ?? true;
@@ -399,7 +407,11 @@ export async function startStack(options = {}) {
       ...(options.serverFlags ?? []),
     ];
     const serverLog = path.join(dir, 'kilowatt.log');
+    // With { ocppPending: true } the OCPP edge holds unknown charge points for approval: it needs its
+    // own broker account, which the server creates from this password (docs/ocpp.md).
+    const edgePassword = options.ocppPending ? randomBytes(12).toString('hex') : '';
     const server = new Child('kilowatt', serverBin, serverArgs, serverLog, {
+      ...(edgePassword ? { KW_MQTT_EDGE_PASSWORD: edgePassword } : {}),
       KW_MQTT_PASSWORD: mqttPassword,
       KW_REDIS_PASSWORD: redisPassword,
       KW_AUTH_BOOTSTRAP_ADMIN: `${accounts.admin.login}:${accounts.admin.password}`,
@@ -451,9 +463,11 @@ export async function startStack(options = {}) {
             String(mqttPort),
             '--log-level',
             'info',
+            ...(edgePassword ? ['--pending-unknown'] : []),
             ...(options.ocppArgs ?? []),
           ],
           logFile,
+          edgePassword ? { KW_MQTT_EDGE_PASSWORD: edgePassword } : {},
         );
         children.push(child);
         const started = child;
@@ -484,8 +498,10 @@ export async function startStack(options = {}) {
         get port() {
           return port;
         },
+        /** wss:// when the edge was given a certificate (ocppArgs --tls-cert/--tls-key). */
         get url() {
-          return `ws://127.0.0.1:${port}/ocpp`;
+          const scheme = (options.ocppArgs ?? []).includes('--tls-cert') ? 'wss' : 'ws';
+          return `${scheme}://127.0.0.1:${port}/ocpp`;
         },
         logFile,
         /** Everything the edge logged so far (every run of it). */

@@ -1,6 +1,8 @@
-// The edge's sockets: the listener, each charge point's handshake (path, subprotocol, HTTP Basic
-// credentials checked by the broker), its WebSocket frames in and out, and its MQTT connection.
-// Every connection runs on its own strand; its Station, MQTT client and timers live on it.
+// The edge's sockets: the listener, each charge point's handshake (TLS when configured, path,
+// subprotocol, HTTP Basic credentials checked by the broker), its WebSocket frames in and out, and
+// its MQTT connection. Every connection runs on its own strand; its Station, MQTT client and timers
+// live on it. A Link is written once for both transports: Stream is beast::tcp_stream (ws://) or
+// beast::ssl_stream<beast::tcp_stream> (wss://, security profile 2).
 #include "edge.hpp"
 
 #include <openssl/evp.h>
@@ -12,19 +14,25 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
 #include <spdlog/spdlog.h>
 
+#include <boost/json/parse.hpp>
+
 #include "device/mqtt/client.hpp"
+#include "v16/pending.hpp"
 
 namespace kw::ocpp {
 
@@ -33,10 +41,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
 constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
+constexpr std::string_view kApprovalTopic = "kw/edge/approval/";
 constexpr std::string_view kRealm = "Basic realm=\"Kilowatt OCPP\", charset=\"UTF-8\"";
 
 // A charger code (docs/device-protocol.md): 1-32 of A-Z a-z 0-9 _ -.
@@ -102,13 +112,32 @@ std::int64_t wall_ms() {
 
 }  // namespace
 
-// One charge point's connection, from its HTTP upgrade to its close.
-class Link : public std::enable_shared_from_this<Link>, public v16::Io {
+// What the edge needs of a connection, whatever its transport: to close it, on its strand.
+class LinkBase {
   public:
-    Link(tcp::socket socket, Edge::Impl& edge);
+    virtual ~LinkBase() = default;
+    virtual void close(websocket::close_code code, std::string reason) = 0;  // on the strand
+    virtual net::any_io_executor executor() const = 0;
+    // The operator approved this charge point (it waits for approval): its new password.
+    virtual void approved(std::string password) = 0;  // on the strand
+};
+
+// One charge point's connection, from its TLS and HTTP handshakes to its close.
+template <class Stream>
+class Link : public LinkBase,
+             public std::enable_shared_from_this<Link<Stream>>,
+             public v16::Io,
+             public v16::PendingIo {
+  public:
+    Link(Stream stream, Edge::Impl& edge);
     net::awaitable<void> run();
-    void close(websocket::close_code code, std::string reason);  // on the strand
-    net::any_io_executor executor() const { return ex_; }
+    void close(websocket::close_code code, std::string reason) override;
+    net::any_io_executor executor() const override { return ex_; }
+    void approved(std::string password) override;
+
+    // v16::PendingIo
+    void announce(std::string payload) override;
+    void reconnect() override;
 
     // v16::Io
     void send_frame(std::string text) override;
@@ -117,6 +146,9 @@ class Link : public std::enable_shared_from_this<Link>, public v16::Io {
     std::string new_boot_id() override { return random_hex(8); }
 
   private:
+    using std::enable_shared_from_this<Link<Stream>>::shared_from_this;
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+    net::awaitable<bool> tls_handshake();
     net::awaitable<bool> handshake(http::request<http::empty_body>& req);
     net::awaitable<bool> connect_broker(const std::string& password);
     net::awaitable<void> refuse(http::status status, std::string body, bool ask_credentials = false);
@@ -125,20 +157,32 @@ class Link : public std::enable_shared_from_this<Link>, public v16::Io {
 
     Edge::Impl& edge_;
     net::any_io_executor ex_;  // the connection's strand
-    beast::tcp_stream stream_;
-    std::optional<websocket::stream<beast::tcp_stream>> ws_;
+    Stream stream_;
+    std::optional<websocket::stream<Stream>> ws_;
     std::string code_;
     std::unique_ptr<mqtt::MqttClient> mqtt_;
     std::unique_ptr<v16::Station> station_;
+    std::unique_ptr<v16::PendingStation> pending_;  // instead of station_ while it waits for approval
     std::deque<std::string> outbox_;
     bool writing_ = false;
     bool closed_ = false;
     net::steady_timer signal_;  // wakes connect_broker() when the broker answers
     enum class Broker { waiting, connected, refused, lost } broker_ = Broker::waiting;
+    bool held_ = false;  // refused by the broker, held for the operator's approval
 };
 
 struct Edge::Impl : std::enable_shared_from_this<Edge::Impl> {
-    Impl(net::io_context& io, EdgeConfig config) : io(io), config(std::move(config)), acceptor(io) {}
+    Impl(net::io_context& io, EdgeConfig config) : io(io), config(std::move(config)), acceptor(io) {
+        if (!this->config.tls_cert.empty()) {
+            // Security profile 2: TLS 1.2 or newer, the configured certificate (chain) and key.
+            tls.emplace(net::ssl::context::tls_server);
+            tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                             net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                             net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+            tls->use_certificate_chain_file(this->config.tls_cert);
+            tls->use_private_key_file(this->config.tls_key, net::ssl::context::pem);
+        }
+    }
 
     net::awaitable<void> accept_loop() {
         for (;;) {
@@ -148,24 +192,82 @@ struct Edge::Impl : std::enable_shared_from_this<Edge::Impl> {
                 spdlog::warn("event=ocpp_accept_failed error=\"{}\"", ec.message());
                 continue;
             }
-            auto link = std::make_shared<Link>(std::move(socket), *this);
-            net::co_spawn(link_executor(*link), link->run(), [self = shared_from_this(), link](std::exception_ptr e) {
-                if (!e) return;
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    spdlog::error("event=ocpp_link_failed error=\"{}\"", ex.what());
-                }
-            });
+            if (tls)
+                spawn(std::make_shared<Link<TlsStream>>(TlsStream(std::move(socket), *tls), *this));
+            else
+                spawn(std::make_shared<Link<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *this));
         }
     }
-    static net::any_io_executor link_executor(Link& link);
+    template <class L>
+    void spawn(std::shared_ptr<L> link) {
+        auto ex = link->executor();
+        net::co_spawn(ex, link->run(), [self = shared_from_this(), link](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("event=ocpp_link_failed error=\"{}\"", ex.what());
+            }
+        });
+    }
 
-    void add(const std::shared_ptr<Link>& link) {
+    // --pending-unknown: the edge's own broker account announces the charge points it holds for
+    // approval (kw/v1/<code>/pending) and hears the core's approvals (kw/edge/approval/<code>).
+    void start_account() {
+        mqtt::Options o;
+        o.host = config.broker_host;
+        o.port = config.broker_port;
+        o.client_id = config.edge_username + "-" + random_hex(6);  // several edges share the account
+        o.username = config.edge_username;
+        o.password = config.edge_password;
+        o.keepalive_s = config.broker_keepalive_s;
+        account = std::make_unique<mqtt::MqttClient>(net::make_strand(io), o);
+        account->on_message([this](const mqtt::Message& m) { on_approval(m); });
+        account->on_connected([this] { spdlog::info("event=ocpp_edge_account_connected user={}", config.edge_username); });
+        account->on_refused([this](int reason) {
+            spdlog::error("event=ocpp_edge_account_refused user={} reason={}", config.edge_username, reason);
+        });
+        account->subscribe(std::string(kApprovalTopic) + "+", 1);
+        account->start();
+    }
+    bool holding() const { return account && account->connected(); }
+    void hold(const std::string& code, const std::shared_ptr<LinkBase>& link) {
+        std::lock_guard lock(mutex);
+        held[code] = link;
+    }
+    void release(const std::string& code, const LinkBase* link) {
+        std::lock_guard lock(mutex);
+        if (auto it = held.find(code); it != held.end() && it->second.lock().get() == link) held.erase(it);
+    }
+    void announce(const std::string& code, std::string payload) {
+        if (account) account->publish("kw/v1/" + code + "/pending", std::move(payload), 1);
+    }
+    void on_approval(const mqtt::Message& m) {
+        const std::string_view topic = m.topic;
+        if (topic.substr(0, kApprovalTopic.size()) != kApprovalTopic) return;
+        const std::string code(topic.substr(kApprovalTopic.size()));
+        boost::system::error_code ec;
+        const auto v = boost::json::parse(m.payload, ec);
+        const auto* password = !ec && v.is_object() ? v.as_object().if_contains("password") : nullptr;
+        if (!password || !password->is_string()) {
+            spdlog::warn("event=ocpp_bad_approval code={}", code);
+            return;
+        }
+        std::shared_ptr<LinkBase> link;
+        {
+            std::lock_guard lock(mutex);
+            if (auto it = held.find(code); it != held.end()) link = it->second.lock();
+        }
+        if (!link) return;  // held by another edge, or gone
+        net::post(link->executor(),
+                  [link, pw = std::string(password->as_string())]() mutable { link->approved(std::move(pw)); });
+    }
+
+    void add(const std::shared_ptr<LinkBase>& link) {
         std::lock_guard lock(mutex);
         links.insert(link);
     }
-    void remove(const std::shared_ptr<Link>& link) {
+    void remove(const std::shared_ptr<LinkBase>& link) {
         std::lock_guard lock(mutex);
         links.erase(link);
     }
@@ -177,28 +279,61 @@ struct Edge::Impl : std::enable_shared_from_this<Edge::Impl> {
     net::io_context& io;
     EdgeConfig config;
     tcp::acceptor acceptor;
+    std::optional<net::ssl::context> tls;  // set: wss:// only
     mutable std::mutex mutex;
-    std::set<std::shared_ptr<Link>> links;  // the charge points connected (handshake done)
+    std::set<std::shared_ptr<LinkBase>> links;  // the charge points connected (handshake done)
+    std::unique_ptr<mqtt::MqttClient> account;  // --pending-unknown only
+    std::map<std::string, std::weak_ptr<LinkBase>> held;  // code -> the connection waiting for approval
 };
 
-Link::Link(tcp::socket socket, Edge::Impl& edge)
-    : edge_(edge), ex_(socket.get_executor()), stream_(std::move(socket)), signal_(ex_) {}
+template <class Stream>
+Link<Stream>::Link(Stream stream, Edge::Impl& edge)
+    : edge_(edge), ex_(stream.get_executor()), stream_(std::move(stream)), signal_(ex_) {}
 
-net::any_io_executor Edge::Impl::link_executor(Link& link) { return link.executor(); }
+template <class Stream>
+net::awaitable<bool> Link<Stream>::tls_handshake() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+        auto [ec] = co_await stream_.async_handshake(net::ssl::stream_base::server, kAsTuple);
+        if (ec) {
+            spdlog::info("event=ocpp_tls_failed error=\"{}\"", ec.message());
+            co_return false;
+        }
+    }
+    co_return true;
+}
 
-net::awaitable<void> Link::run() {
+template <class Stream>
+net::awaitable<void> Link<Stream>::run() {
     auto self = shared_from_this();
+    lowest().expires_after(std::chrono::seconds(edge_.config.handshake_timeout_s));
+    if (!co_await tls_handshake()) co_return;
     beast::flat_buffer buffer;
     http::request_parser<http::empty_body> parser;
     parser.header_limit(8 * 1024);
-    stream_.expires_after(std::chrono::seconds(edge_.config.handshake_timeout_s));
     auto [ec, n] = co_await http::async_read(stream_, buffer, parser, kAsTuple);
     if (ec) co_return;
     http::request<http::empty_body> req = parser.release();
     if (!co_await handshake(req)) co_return;
 
     edge_.add(self);
-    spdlog::info("event=ocpp_connected code={} protocol=ocpp1.6 stations={}", code_, edge_.count());
+    spdlog::info("event=ocpp_connected code={} protocol=ocpp1.6 held={} stations={}", code_, held_, edge_.count());
+    if (held_) {
+        // Refused by the broker, kept waiting for the operator (--pending-unknown).
+        pending_ = std::make_unique<v16::PendingStation>(code_, *this, edge_.config.pending_interval_s);
+        edge_.hold(code_, self);
+        beast::flat_buffer frame;
+        for (;;) {
+            auto [rec, bytes] = co_await ws_->async_read(frame, kAsTuple);
+            if (rec) break;
+            if (ws_->got_text()) pending_->on_frame(beast::buffers_to_string(frame.data()));
+            frame.consume(frame.size());
+        }
+        closed_ = true;
+        edge_.release(code_, this);
+        edge_.remove(self);
+        spdlog::info("event=ocpp_closed code={} held=true stations={}", code_, edge_.count());
+        co_return;
+    }
     station_ = std::make_unique<v16::Station>(code_, *this, edge_.config.station);
     mqtt_->on_message([this](const mqtt::Message& m) {
         if (!closed_) station_->on_command(m.payload);
@@ -232,7 +367,8 @@ net::awaitable<void> Link::run() {
     spdlog::info("event=ocpp_closed code={} stations={}", code_, edge_.count());
 }
 
-net::awaitable<bool> Link::handshake(http::request<http::empty_body>& req) {
+template <class Stream>
+net::awaitable<bool> Link<Stream>::handshake(http::request<http::empty_body>& req) {
     if (!websocket::is_upgrade(req)) {
         co_await refuse(http::status::upgrade_required, "OCPP-J needs a WebSocket upgrade to /ocpp/<chargeBoxId>\n");
         co_return false;
@@ -263,7 +399,7 @@ net::awaitable<bool> Link::handshake(http::request<http::empty_body>& req) {
     if (!co_await connect_broker(credentials->second)) co_return false;
 
     // The handshake's deadline ends here: from now on the WebSocket's own timeouts (pings) apply.
-    stream_.expires_never();
+    lowest().expires_never();
     ws_.emplace(std::move(stream_));
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = std::chrono::seconds(edge_.config.ping_idle_s);
@@ -277,14 +413,15 @@ net::awaitable<bool> Link::handshake(http::request<http::empty_body>& req) {
     ws_->text(true);
     auto [ec] = co_await ws_->async_accept(req, kAsTuple);
     if (ec) {
-        mqtt_->kill();
+        if (mqtt_) mqtt_->kill();
         co_return false;
     }
     co_return true;
 }
 
 // The broker checks the password (it holds the charger's account): refused is 401, no answer 503.
-net::awaitable<bool> Link::connect_broker(const std::string& password) {
+template <class Stream>
+net::awaitable<bool> Link<Stream>::connect_broker(const std::string& password) {
     mqtt::Options o;
     o.host = edge_.config.broker_host;
     o.port = edge_.config.broker_port;
@@ -295,7 +432,7 @@ net::awaitable<bool> Link::connect_broker(const std::string& password) {
     o.will_topic = "kw/v1/" + code_ + "/state";
     o.will_payload = R"({"online":false,"reason":"connection_lost"})";
     mqtt_ = std::make_unique<mqtt::MqttClient>(ex_, o);
-    std::weak_ptr<Link> weak = shared_from_this();
+    std::weak_ptr<Link> weak = this->shared_from_this();
     mqtt_->on_connected([weak] {
         if (auto self = weak.lock(); self && self->broker_ == Broker::waiting) {
             self->broker_ = Broker::connected;
@@ -324,6 +461,12 @@ net::awaitable<bool> Link::connect_broker(const std::string& password) {
     co_await signal_.async_wait(kAsTuple);
     if (broker_ == Broker::connected) co_return true;
     mqtt_->stop();
+    mqtt_.reset();
+    if (broker_ == Broker::refused && edge_.config.pending_unknown && edge_.holding()) {
+        spdlog::info("event=ocpp_held code={} reason=credentials", code_);
+        held_ = true;
+        co_return true;
+    }
     if (broker_ == Broker::refused) {
         spdlog::info("event=ocpp_refused code={} reason=credentials", code_);
         co_await refuse(http::status::unauthorized, "unknown chargeBoxId or wrong password\n", true);
@@ -334,7 +477,8 @@ net::awaitable<bool> Link::connect_broker(const std::string& password) {
     co_return false;
 }
 
-net::awaitable<void> Link::refuse(http::status status, std::string body, bool ask_credentials) {
+template <class Stream>
+net::awaitable<void> Link<Stream>::refuse(http::status status, std::string body, bool ask_credentials) {
     http::response<http::string_body> res{status, 11};
     res.set(http::field::server, "kilowatt-ocpp");
     res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -342,13 +486,14 @@ net::awaitable<void> Link::refuse(http::status status, std::string body, bool as
     res.keep_alive(false);
     res.body() = std::move(body);
     res.prepare_payload();
-    stream_.expires_after(std::chrono::seconds(5));
+    lowest().expires_after(std::chrono::seconds(5));
     co_await http::async_write(stream_, res, kAsTuple);
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
-void Link::send_frame(std::string text) {
+template <class Stream>
+void Link<Stream>::send_frame(std::string text) {
     if (closed_) return;
     outbox_.push_back(std::move(text));
     if (!writing_) {
@@ -357,7 +502,8 @@ void Link::send_frame(std::string text) {
     }
 }
 
-net::awaitable<void> Link::write_frames() {
+template <class Stream>
+net::awaitable<void> Link<Stream>::write_frames() {
     auto self = shared_from_this();
     while (!outbox_.empty() && !closed_) {
         auto [ec, n] = co_await ws_->async_write(net::buffer(outbox_.front()), kAsTuple);
@@ -367,11 +513,13 @@ net::awaitable<void> Link::write_frames() {
     writing_ = false;
 }
 
-void Link::publish(std::string_view kind, std::string payload, int qos) {
+template <class Stream>
+void Link<Stream>::publish(std::string_view kind, std::string payload, int qos) {
     mqtt_->publish("kw/v1/" + code_ + "/" + std::string(kind), std::move(payload), qos);
 }
 
-net::awaitable<void> Link::tick() {
+template <class Stream>
+net::awaitable<void> Link<Stream>::tick() {
     auto self = shared_from_this();
     net::steady_timer timer(ex_);
     while (!closed_) {
@@ -381,7 +529,23 @@ net::awaitable<void> Link::tick() {
     }
 }
 
-void Link::close(websocket::close_code code, std::string reason) {
+template <class Stream>
+void Link<Stream>::approved(std::string password) {
+    if (!closed_ && pending_) pending_->on_approved(password);
+}
+
+template <class Stream>
+void Link<Stream>::announce(std::string payload) {
+    edge_.announce(code_, std::move(payload));
+}
+
+template <class Stream>
+void Link<Stream>::reconnect() {
+    close(websocket::close_code::service_restart, "approved: connect again with the new AuthorizationKey");
+}
+
+template <class Stream>
+void Link<Stream>::close(websocket::close_code code, std::string reason) {
     if (closed_ || !ws_) return;
     net::co_spawn(
         ex_,
@@ -403,16 +567,22 @@ void Edge::start() {
     a.set_option(net::socket_base::reuse_address(true));
     a.bind(endpoint);
     a.listen(net::socket_base::max_listen_connections);
+    if (impl_->config.pending_unknown) {
+        if (impl_->config.edge_password.empty())
+            throw std::runtime_error("--pending-unknown needs the edge's broker password (KW_MQTT_EDGE_PASSWORD)");
+        impl_->start_account();
+    }
     net::co_spawn(impl_->io, impl_->accept_loop(), net::detached);
-    spdlog::info("event=ocpp_listening address={} port={} broker={}:{}", impl_->config.address, port(),
-                 impl_->config.broker_host, impl_->config.broker_port);
+    spdlog::info("event=ocpp_listening address={} port={} tls={} broker={}:{}", impl_->config.address, port(),
+                 impl_->tls.has_value(), impl_->config.broker_host, impl_->config.broker_port);
 }
 
 void Edge::stop() {
     net::post(impl_->io, [impl = impl_] {
         beast::error_code ec;
         impl->acceptor.close(ec);
-        std::set<std::shared_ptr<Link>> links;
+        if (impl->account) impl->account->stop();
+        std::set<std::shared_ptr<LinkBase>> links;
         {
             std::lock_guard lock(impl->mutex);
             links = impl->links;

@@ -3,7 +3,8 @@
 // charge point whose handshake checks out, opens one MQTT connection to the broker as that charger
 // (its code and password: the broker checks the password and confines it to kw/v1/<code>/, and its
 // last will makes it offline the moment the socket or the edge goes) and runs a v16::Station
-// between the two. No Beast here (edge.cpp only). start/stop on any thread.
+// between the two; with TLS when configured, and holding unknown charge points for approval when
+// asked to. No Beast here (edge.cpp only). start/stop on any thread.
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <memory>
@@ -22,6 +23,16 @@ struct EdgeConfig {
     int handshake_timeout_s = 10;  // the HTTP upgrade and the broker's CONNACK, each
     int ping_idle_s = 60;          // a WebSocket ping after this long without a frame; closed without pong
     std::size_t max_frame_bytes = 1 << 20;
+    // Security profile 2: TLS terminated here with this certificate (chain) and key, PEM files; the
+    // listener then speaks wss:// only. Both empty: ws:// (profile 1, or TLS terminated in front).
+    std::string tls_cert, tls_key;
+    // Unknown charge points (the broker refuses their login) are held, their BootNotification
+    // answered Pending, and listed in the console for approval (docs/ocpp.md); off: refused with 401.
+    // Needs the edge's own broker account (edge_username, edge_password), which the server creates.
+    bool pending_unknown = false;
+    std::string edge_username = "kw-ocpp-edge";
+    std::string edge_password;
+    int pending_interval_s = 60;  // the interval of their Pending answers: how often they boot again
     v16::Settings station;
 };
 

@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -36,9 +37,27 @@ int main(int argc, char** argv) {
                    "StopTransaction answered with an error (sent again by the station) when not stored sooner")
         ->capture_default_str()
         ->check(CLI::Range(100, 120000));
+    app.add_option("--tls-cert", config.tls_cert, "PEM certificate (chain): serve wss:// (security profile 2)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-key", config.tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+    app.add_flag("--pending-unknown", config.pending_unknown,
+                 "hold unknown charge points for the operator's approval instead of refusing them "
+                 "(the edge's broker password in KW_MQTT_EDGE_PASSWORD)");
+    app.add_option("--edge-user", config.edge_username, "the edge's own broker account (--pending-unknown)")
+        ->capture_default_str();
+    app.add_option("--pending-interval", config.pending_interval_s,
+                   "seconds between the BootNotifications of a charge point waiting for approval")
+        ->capture_default_str()
+        ->check(CLI::Range(10, 3600));
     app.add_option("--threads", threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    if (config.tls_cert.empty() != config.tls_key.empty()) {
+        std::fprintf(stderr, "--tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    // Secrets come from the environment, never the command line (ps shows it).
+    if (const char* pw = std::getenv("KW_MQTT_EDGE_PASSWORD")) config.edge_password = pw;
     spdlog::set_level(spdlog::level::from_str(log_level));
     std::signal(SIGPIPE, SIG_IGN);
 

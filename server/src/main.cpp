@@ -229,6 +229,8 @@ int run(const kw::app::Config& config) {
         net::post(device_workers, [&] {
             try {
                 dynsec->setup(config.mqtt.username);
+                if (!config.mqtt.edge_password.empty())
+                    dynsec->setup_edge(config.mqtt.edge_username, config.mqtt.edge_password);
                 broker_ready = true;
                 spdlog::info("event=broker_accounts_ready");
             } catch (const std::exception& e) {

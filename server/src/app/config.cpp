@@ -38,7 +38,7 @@ const std::map<std::string, Key>& keys() {
         KW_I(redis, pool_size),
         KW_S(mqtt, host), KW_I(mqtt, port), KW_S(mqtt, username), KW_S(mqtt, password),
         KW_S(mqtt, client_id), KW_I(mqtt, protocol), KW_S(mqtt, share_group), KW_S(mqtt, broker),
-        KW_S(mqtt, hook_secret),
+        KW_S(mqtt, hook_secret), KW_S(mqtt, edge_username), KW_S(mqtt, edge_password),
         KW_I(auth, driver_token_ttl_s), KW_I(auth, staff_token_ttl_s), KW_S(auth, bootstrap_admin),
         KW_I(auth, password_workers), KW_I(auth, ws_ticket_ttl_s), KW_I(auth, status_cache_ms),
         KW_I(auth, session_cache_ms),
@@ -128,6 +128,10 @@ void validate_config(const Config& c) {
     if (c.mqtt.protocol != 4 && c.mqtt.protocol != 5) bad("mqtt.protocol", "must be 5 or 4 (MQTT 3.1.1)");
     if (c.mqtt.broker != "mosquitto" && c.mqtt.broker != "emqx" && c.mqtt.broker != "none")
         bad("mqtt.broker", "must be mosquitto, emqx or none");
+    if (!c.mqtt.edge_password.empty() && c.mqtt.edge_password.size() < 16)
+        bad("mqtt.edge_password", "must be empty (no OCPP edge account) or at least 16 characters");
+    if (c.mqtt.edge_username.empty() || c.mqtt.edge_username == c.mqtt.username)
+        bad("mqtt.edge_username", "must be non-empty and differ from mqtt.username");
     if (c.mqtt.share_group.empty() || c.mqtt.share_group.find_first_of("/+#") != std::string::npos)
         bad("mqtt.share_group", "must be a non-empty name without / + #");
     range("auth.driver_token_ttl_s", c.auth.driver_token_ttl_s, 60, 365LL * 24 * 3600);

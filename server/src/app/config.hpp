@@ -54,6 +54,10 @@ struct Config {
         std::string share_group = "kilowatt";
         std::string broker = "mosquitto";       // mosquitto (dynamic-security) | emqx (HTTP hooks) | none
         std::string hook_secret;                // EMQX HTTP auth hooks: shared secret header
+        // The OCPP edge's own account (kilowatt-ocpp --pending-unknown): announces the charge points
+        // waiting for approval and hears approvals. Empty password: no such account.
+        std::string edge_username = "kw-ocpp-edge";
+        std::string edge_password;
     } mqtt;
     struct Auth {
         std::int64_t driver_token_ttl_s = 30 * 24 * 3600;

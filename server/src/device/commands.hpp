@@ -94,11 +94,16 @@ struct SendLocalListCommand {
 struct GetLocalListVersionCommand {
     std::int64_t record_id = 0;
 };
+// To the OCPP edge holding a charge point that waits for approval (service/pending_stations.hpp): the
+// operator approved it with this broker password, which the edge sets as its AuthorizationKey.
+struct StationApproved {
+    std::string password;
+};
 
 using Command = std::variant<StartCommand, StopCommand, BootAccepted, TransactionEventAck, ResetCommand,
                              UnlockCommand, ChangeAvailabilityCommand, GetConfigurationCommand,
                              SetConfigurationCommand, TriggerMessageCommand, ClearCacheCommand, SendLocalListCommand,
-                             GetLocalListVersionCommand, AuthorizeResult>;
+                             GetLocalListVersionCommand, AuthorizeResult, StationApproved>;
 
 // Visits a Command with one lambda per alternative: std::visit(Overloaded{...}, command).
 template <class... F>

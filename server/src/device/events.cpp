@@ -95,6 +95,7 @@ std::optional<CommandId> command_id(const Command& command) {
             [](const BootAccepted&) -> std::optional<CommandId> { return std::nullopt; },
             [](const TransactionEventAck&) -> std::optional<CommandId> { return std::nullopt; },
             [](const AuthorizeResult&) -> std::optional<CommandId> { return std::nullopt; },
+            [](const StationApproved&) -> std::optional<CommandId> { return std::nullopt; },
             [](const ResetCommand& c) -> std::optional<CommandId> {
                 return CommandId{CommandKind::reset, 0, c.record_id};
             },

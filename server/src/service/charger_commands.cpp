@@ -27,6 +27,7 @@ void set_record_id(device::Command& command, std::int64_t id) {
                    [](device::BootAccepted&) {},
                    [](device::TransactionEventAck&) {},
                    [](device::AuthorizeResult&) {},
+                   [](device::StationApproved&) {},
                    [&](auto& c) { c.record_id = id; },
                },
                command);

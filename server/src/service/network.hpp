@@ -21,7 +21,9 @@ namespace kw::service {
 class TariffCache;
 
 // ---- MQTT credentials -----------------------------------------------------------------------
-inline constexpr std::size_t kMqttPasswordLength = 24;
+// 20 characters (~119 bits): OCPP 1.6 carries a charge point's password as its AuthorizationKey of at
+// most 20 bytes (security whitepaper), which is how an approved charge point gets it.
+inline constexpr std::size_t kMqttPasswordLength = 20;
 // 24 random characters of [A-Za-z0-9] (OpenSSL RAND_bytes, rejection sampled).
 std::string generate_mqtt_password();
 // "sha256$<16 hex salt>$<hex of SHA-256(salt + password)>": fast enough for the EMQX auth hook,

@@ -16,7 +16,9 @@ namespace json = boost::json;
 
 class BrokerHooks : public ::testing::Test {
   protected:
-    BrokerHooks() : stack_(StackOptions{.server_flags = {"--mqtt.hook_secret=hook-Secret1"}}) {
+    BrokerHooks()
+        : stack_(StackOptions{.server_flags = {"--mqtt.hook_secret=hook-Secret1",
+                                               "--mqtt.edge_password=edge-Passw0rd-123456"}}) {
         long long tariff =
             stack_.create_tariff(json::parse(R"({"prices":{"flat":{"electricity":1,"service":1}},
                                                                 "periods":[["00:00","24:00","flat"]]})"));
@@ -84,6 +86,18 @@ TEST_F(BrokerHooks, AclConfinesAChargerToItsOwnTopics) {
         "/api/v1/broker/acl?secret=hook-Secret1",
         R"({"username":"HOOK-1","clientid":"HOOK-1","topic":"kw/v1/HOOK-1/x","action":"all"})");
     EXPECT_EQ(r.status, 400);
+}
+
+TEST_F(BrokerHooks, TheOcppEdgeAccountOnlyAnnouncesWaitingStationsAndHearsApprovals) {
+    EXPECT_EQ(auth("kw-ocpp-edge", "edge-Passw0rd-123456", "kw-ocpp-edge-1"), "allow");
+    EXPECT_EQ(auth("kw-ocpp-edge", "edge-Passw0rd-123456", "kw-ocpp-edge-2"), "allow");  // several edges
+    EXPECT_EQ(auth("kw-ocpp-edge", "edge-Passw0rd-12345x", "kw-ocpp-edge-1"), "deny");
+    EXPECT_EQ(acl("kw-ocpp-edge", "kw/v1/NEW-1/pending", "publish", "kw-ocpp-edge-1"), "allow");
+    EXPECT_EQ(acl("kw-ocpp-edge", "kw/edge/approval/+", "subscribe", "kw-ocpp-edge-1"), "allow");
+    EXPECT_EQ(acl("kw-ocpp-edge", "kw/v1/HOOK-1/tx", "publish", "kw-ocpp-edge-1"), "deny");
+    EXPECT_EQ(acl("kw-ocpp-edge", "kw/v1/HOOK-1/cmd", "subscribe", "kw-ocpp-edge-1"), "deny");
+    EXPECT_EQ(acl("kw-ocpp-edge", "kw/edge/approval/NEW-1", "publish", "kw-ocpp-edge-1"), "deny");
+    EXPECT_EQ(acl("kw-ocpp-edge", "kw/#", "subscribe", "kw-ocpp-edge-1"), "deny");
 }
 
 // Issue 7 on EMQX: superuser is decided by authentication (the server's username AND its password),

@@ -6,6 +6,7 @@
 
 #include "device/mqtt/client.hpp"
 #include "network_support.hpp"
+#include "service/network.hpp"
 #include "stack.hpp"
 
 namespace kw::test {
@@ -80,7 +81,7 @@ TEST_F(ChargerApi, CreatedChargerGetsCredentialsThatConnectToTheBroker) {
     EXPECT_EQ(str(mqtt.at("host")), "127.0.0.1");
     EXPECT_EQ(mqtt.at("port").as_int64(), stack_.broker().port());
     const std::string password = str(mqtt.at("password"));
-    EXPECT_EQ(password.size(), 24u);
+    EXPECT_EQ(password.size(), kw::service::kMqttPasswordLength);
 
     EXPECT_TRUE(connects("KW-SH-0001", password));
     EXPECT_EQ(connack("KW-SH-0001", password + "x"), 135);

@@ -153,6 +153,24 @@ TEST_F(DynsecTest, ChargerAccountIsConfinedToItsOwnTopicsAndServerReadsThemThrou
     EXPECT_EQ(SyncClient(broker_.port(), "CP-2", "CP-2", "other-Passw0rd").connack(), std::optional<int>(0));
 }
 
+TEST_F(DynsecTest, TheOcppEdgeAccountMayOnlyAnnounceWaitingStationsAndHearApprovals) {
+    ASSERT_TRUE(eventually([&] { return server_->connected(); }));
+    accounts_->setup(broker_.admin_user());
+    accounts_->setup_edge("kw-ocpp-edge", "edge-Passw0rd-0123");
+    accounts_->setup_edge("kw-ocpp-edge", "edge-Passw0rd-4567");  // idempotent; the new password wins
+    EXPECT_EQ(SyncClient(broker_.port(), "kw-ocpp-edge-a", "kw-ocpp-edge", "edge-Passw0rd-0123").connack(),
+              std::optional<int>(135));
+    SyncClient edge(broker_.port(), "kw-ocpp-edge-a", "kw-ocpp-edge", "edge-Passw0rd-4567");
+    ASSERT_EQ(edge.connack(), std::optional<int>(0)) << "any client id: several edges share the account";
+    EXPECT_LT(edge.publish_qos1("kw/v1/NEW-1/pending", "{}").value_or(255), 0x80);
+    EXPECT_GE(edge.publish_qos1("kw/v1/CP-1/tx", "{}").value_or(0), 0x80) << "never as a charger";
+    EXPECT_GE(edge.publish_qos1("kw/v1/CP-1/state", "{}").value_or(0), 0x80);
+    EXPECT_GE(edge.publish_qos1("kw/edge/approval/NEW-1", "{}").value_or(0), 0x80);
+    EXPECT_EQ(edge.subscribe("kw/edge/approval/+"), std::optional<int>(1));
+    EXPECT_EQ(edge.subscribe("kw/v1/+/cmd"), std::optional<int>(0x87)) << "no charger's commands";
+    EXPECT_EQ(edge.subscribe("kw/#"), std::optional<int>(0x87));
+}
+
 TEST_F(DynsecTest, CommandsWhileDisconnectedAreUnavailable) {
     ASSERT_TRUE(eventually([&] { return server_->connected(); }));
     accounts_->setup(broker_.admin_user());

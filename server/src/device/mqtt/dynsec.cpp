@@ -207,6 +207,35 @@ bool DynsecAccounts::setup(const std::string& server_username) {
     refused("addClientRole " + std::string(kServerRole), add_error.empty() ? "role not given" : add_error);
 }
 
+void DynsecAccounts::setup_edge(const std::string& username, const std::string& password) {
+    constexpr const char* kEdgeRole = "kw-ocpp-edge";
+    const json::array acls{acl("publishClientSend", "kw/v1/+/pending"), acl("subscribePattern", "kw/edge/approval/+"),
+                           acl("publishClientReceive", "kw/edge/approval/#")};
+    const json::object get_client{{"command", "getClient"}, {"username", username}};
+    auto first = run({json::object{{"command", "createRole"}, {"rolename", kEdgeRole}, {"acls", acls}}, get_client});
+    if (std::string e = error_of(first.at(0)); e == "Role already exists") {
+        auto answer = run({json::object{{"command", "modifyRole"}, {"rolename", kEdgeRole}, {"acls", acls}}});
+        if (std::string m = error_of(answer.at(0)); !m.empty()) refused("modifyRole kw-ocpp-edge", m);
+    } else if (!e.empty()) {
+        refused("createRole kw-ocpp-edge", e);
+    }
+    if (!error_of(first.at(1)).empty()) {  // no such client yet
+        auto answer = run({json::object{{"command", "createClient"},
+                                        {"username", username},
+                                        {"password", password},
+                                        {"roles", json::array{json::object{{"rolename", kEdgeRole}}}}}});
+        if (std::string e = error_of(answer.at(0)); !e.empty()) refused("createClient " + username, e);
+    } else {
+        json::array commands{json::object{{"command", "setClientPassword"}, {"username", username}, {"password", password}}};
+        // Giving a role disconnects the client's connections (Mosquitto 2.0): only when it lacks it.
+        if (!lists_role(first.at(1), kEdgeRole))
+            commands.push_back(json::object{{"command", "addClientRole"}, {"username", username}, {"rolename", kEdgeRole}});
+        for (const auto& a : run(std::move(commands)))
+            if (std::string e = error_of(a); !e.empty()) refused("edge account " + username, e);
+    }
+    spdlog::info("event=dynsec_edge_account username={}", username);
+}
+
 namespace {
 
 // A broker client is one of our chargers when it holds exactly its own charger role (and no group):

@@ -63,6 +63,10 @@ class DynsecAccounts final : public BrokerAccounts {
     // subscriptions it made before, so make them again. Throws kw::Error(unavailable) when the
     // broker refuses or does not answer.
     bool setup(const std::string& server_username);
+    // The OCPP edge's account (mqtt.edge_username / edge_password): role kw-ocpp-edge, which may
+    // publish kw/v1/+/pending and subscribe to kw/edge/approval/+ (docs/ocpp.md). Creates the client
+    // or brings its password and role up to date. Idempotent; after setup(); worker thread.
+    void setup_edge(const std::string& username, const std::string& password);
 
     // For each account: creates role kw-charger-<code> and client <code> (client id <code>), or, when
     // the client exists and is one of our chargers (exactly that role, no group), refreshes the role's

@@ -51,6 +51,10 @@ std::optional<json::object> format_command(const Command& command) {
                 }
                 return o;
             },
+            // Not a charger's command: MqttCommands::send publishes it to the edges' approval topic.
+            [](const StationApproved& c) -> std::optional<json::object> {
+                return json::object{{"password", c.password}};
+            },
             [](const AuthorizeResult& c) -> std::optional<json::object> {
                 json::object o{{"cmd", "authorize_result"}, {"corr", c.corr}, {"id_tag", c.id_tag}, {"status", c.status}};
                 if (c.expires_at) o["expires_at"] = format_utc(*c.expires_at);
@@ -105,6 +109,10 @@ std::optional<json::object> format_command(const Command& command) {
 Delivery MqttCommands::send(const std::string& code, const Command& command) {
     std::optional<json::object> cmd = format_command(command);
     if (!cmd) return Delivery::not_supported;
+    if (std::holds_alternative<StationApproved>(command)) {
+        client_.publish(approval_topic(code), domain::to_json(*cmd), 1);
+        return Delivery::queued;
+    }
     std::string corr;
     if (auto it = cmd->find("corr"); it != cmd->end()) corr = it->value().as_string();
     client_.publish(command_topic(code), domain::to_json(*cmd), 1, false, corr,

@@ -9,7 +9,7 @@ namespace kw::device::mqtt {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Handler>, 10> kHandlers = {{
+constexpr std::array<std::pair<std::string_view, Handler>, 11> kHandlers = {{
     {"boot", handle_boot},
     {"heartbeat", handle_heartbeat},
     {"status", handle_status},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<std::string_view, Handler>, 10> kHandlers = {{
     {"state", handle_state},
     {"authorize", handle_authorize},
     {"log", handle_log},
+    {"pending", handle_pending},
 }};
 
 }  // namespace
@@ -30,6 +31,7 @@ std::size_t max_payload(std::string_view kind) {
 
 std::string command_topic(const std::string& code) { return std::string(kRoot) + code + "/cmd"; }
 std::string ack_topic(const std::string& code) { return std::string(kRoot) + code + "/ack"; }
+std::string approval_topic(const std::string& code) { return "kw/edge/approval/" + code; }
 
 std::optional<TopicParts> parse_topic(std::string_view topic) {
     if (topic.substr(0, kRoot.size()) != kRoot) return std::nullopt;

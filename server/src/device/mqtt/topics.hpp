@@ -24,6 +24,8 @@ std::size_t max_payload(std::string_view kind);
 
 std::string command_topic(const std::string& code);
 std::string ack_topic(const std::string& code);
+// Where the OCPP edges hear that a charge point they hold for approval was approved (docs/ocpp.md).
+std::string approval_topic(const std::string& code);
 
 struct TopicParts {
     std::string code;
@@ -52,6 +54,7 @@ void handle_ack(app::Context&, const std::string& code, const boost::json::objec
 void handle_fault(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_authorize(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_log(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
+void handle_pending(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 void handle_state(app::Context&, const std::string& code, const boost::json::object&, UtcMs received_at);
 // handle_meter without applying: the sample (throws kw::Error(bad_request) for a bad payload), for
 // the inbox to apply many at once (service::apply_meter_samples).

@@ -2,7 +2,8 @@
 // {username, clientid, topic, action} and reads {"result":"allow"|"deny"}. The routes exist only
 // when mqtt.hook_secret is set (else 404); since handlers see no headers, EMQX passes the secret as
 // ?secret=. Chargers get the same rules as the Mosquitto role (device/mqtt/dynsec.hpp): client id =
-// code, publish under kw/v1/<code>/, subscribe to kw/v1/<code>/cmd.
+// code, publish under kw/v1/<code>/, subscribe to kw/v1/<code>/cmd. The OCPP edge's account (when
+// mqtt.edge_password is set) publishes kw/v1/<code>/pending and subscribes to kw/edge/approval/+.
 // The server's account is a superuser, and that is decided by authentication alone: its username
 // AND its configured password (EMQX then skips authorization for the connection). A username alone
 // proves nothing, so the ACL hook grants the server's username nothing, and a charger whose code is
@@ -14,6 +15,7 @@
 #include <boost/json.hpp>
 
 #include "device/mqtt/dynsec.hpp"
+#include "device/mqtt/topics.hpp"
 #include "domain/error.hpp"
 #include "domain/validate.hpp"
 #include "http/handlers/handlers.hpp"
@@ -54,6 +56,11 @@ bool is_charger_code(const app::Config& config, const std::string& s) {
     }
 }
 
+// The OCPP edge's account, when one is configured (mqtt.edge_password).
+bool is_edge(const app::Config& config, const std::string& username) {
+    return !config.mqtt.edge_password.empty() && same(username, config.mqtt.edge_username);
+}
+
 Response result(bool allow, bool superuser = false) {
     json::object o{{"result", allow ? "allow" : "deny"}};
     if (allow) o["is_superuser"] = superuser;
@@ -71,6 +78,7 @@ Response broker_auth(Call& call) {
     const auto& mqtt = call.ctx.config.mqtt;
     if (!mqtt.password.empty() && same(username, mqtt.username) && same(password, mqtt.password))
         return result(true, true);
+    if (is_edge(call.ctx.config, username)) return result(same(password, mqtt.edge_password));
     bool allow = false;
     if (is_charger_code(call.ctx.config, username) && clientid == username) {
         auto row = service::find_charger_by_code(call.ctx, username);
@@ -90,6 +98,12 @@ Response broker_acl(Call& call) {
     if (action != "publish" && action != "subscribe")
         throw Error(Errc::bad_request, "field 'action' must be publish or subscribe");
     // The server's account needs no rule here: authentication made it a superuser.
+    if (is_edge(call.ctx.config, username)) {
+        // Announces the charge points it holds for approval; hears the approvals (docs/ocpp.md).
+        auto pending = device::mqtt::parse_topic(topic);
+        if (action == "publish") return result(pending && pending->kind == "pending");
+        return result(topic == "kw/edge/approval/+");
+    }
     if (!is_charger_code(call.ctx.config, username) || clientid != username) return result(false);
     auto kind =
         action == "publish" ? device::mqtt::TopicAction::publish : device::mqtt::TopicAction::subscribe;

@@ -11,6 +11,9 @@ namespace kw::http::handlers {
 
 // {code, station_id, name?, kind, rated_w, connectors?}; kw::Error(bad_request) naming the field.
 service::NewCharger parse_new_charger(const boost::json::object& body);
+// The answer to a charger's creation (create, or approval of a waiting OCPP charge point): the
+// charger, its one-time broker login `mqtt` and, for an OCPP charger, its edge login `ocpp`.
+boost::json::object created_charger_json(app::Context& ctx, std::int64_t id, const service::MqttCredentials& mqtt);
 
 Response admin_chargers_import(Call&);
 

@@ -168,15 +168,20 @@ service::NewCharger parse_new_charger(const json::object& body) {
     return c;
 }
 
+json::object created_charger_json(app::Context& ctx, std::int64_t id, const service::MqttCredentials& mqtt) {
+    json::object o = admin_charger(ctx, id);
+    o["mqtt"] = mqtt_json(mqtt);
+    // An OCPP charge point logs in to the OCPP edge with the same account (docs/ocpp.md).
+    if (o.at("protocol") == "ocpp1.6")
+        o["ocpp"] = json::object{
+            {"path", "/ocpp/" + mqtt.username}, {"username", mqtt.username}, {"password", mqtt.password}};
+    return o;
+}
+
 Response admin_charger_create(Call& call) {
     service::NewCharger c = parse_new_charger(parse_object(call.req.body));
     auto [id, mqtt] = service::create_charger(call.ctx, call.principal().id, c);
-    json::object o = admin_charger(call.ctx, id);
-    o["mqtt"] = mqtt_json(mqtt);
-    // An OCPP charge point logs in to the OCPP edge with the same account (docs/ocpp.md).
-    if (c.protocol == "ocpp1.6")
-        o["ocpp"] = json::object{{"path", "/ocpp/" + c.code}, {"username", c.code}, {"password", mqtt.password}};
-    return json_response(o, 201);
+    return json_response(created_charger_json(call.ctx, id, mqtt), 201);
 }
 
 Response admin_charger_update(Call& call) {

@@ -72,6 +72,9 @@ Response admin_station_delete(Call&);
 Response admin_driver_cards(Call&);
 Response admin_driver_card_issue(Call&);
 Response admin_card_update(Call&);
+Response admin_pending_stations_list(Call&);
+Response admin_pending_station_approve(Call&);
+Response admin_pending_station_dismiss(Call&);
 Response my_cards(Call&);
 Response my_card_block(Call&);
 
