@@ -290,7 +290,7 @@ export default {
     localListHint:
       'The list lets the charger accept cards while offline. Blocked cards reach it at once; send changes only after issuing or unblocking cards.',
     listVersionN: 'version {n}',
-    listSince: '(held {n})',
+    listVersionSince: 'version {n} (it held {since})',
     listEntries: '{n} cards',
     listTrigger: {
       card_blocked: 'sent automatically: a card was blocked',

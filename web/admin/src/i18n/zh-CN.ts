@@ -287,7 +287,7 @@ export default {
     localListReadVersion: '读取版本',
     localListHint: '本地授权列表让充电桩离线时也能识别充电卡。停用的卡会立即下发；发卡或解除停用后请下发变更。',
     listVersionN: '版本 {n}',
-    listSince: '（原 {n}）',
+    listVersionSince: '版本 {n}（原 {since}）',
     listEntries: '{n} 张卡',
     listTrigger: {
       card_blocked: '自动下发：充电卡已停用',

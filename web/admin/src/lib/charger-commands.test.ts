@@ -156,7 +156,7 @@ describe('paramsText', () => {
         t,
       ),
     ).toBe(
-      'ocpp.localListDifferential · ocpp.listVersionN{"n":12} ocpp.listSince{"n":9} · ocpp.listEntries{"n":1} · ocpp.listTrigger.card_blocked',
+      'ocpp.localListDifferential · ocpp.listVersionSince{"n":12,"since":9} · ocpp.listEntries{"n":1} · ocpp.listTrigger.card_blocked',
     );
     expect(paramsText(command({ kind: 'send_local_list', params: {} }), t)).toBe('ocpp.localListFull');
     expect(paramsText(command({ kind: 'get_local_list_version', params: {}, result: { list_version: 12 } }), t)).toBe(

@@ -115,8 +115,8 @@ export function paramsText(c: Pick<ChargerCommand, 'kind' | 'params'> & { result
     case 'send_local_list': {
       const parts = [p.update_type === 'differential' ? t('ocpp.localListDifferential') : t('ocpp.localListFull')];
       if (p.list_version !== undefined) {
-        const version = t('ocpp.listVersionN', { n: num(p.list_version) });
-        parts.push(p.since !== undefined ? `${version} ${t('ocpp.listSince', { n: num(p.since) })}` : version);
+        const n = num(p.list_version);
+        parts.push(p.since !== undefined ? t('ocpp.listVersionSince', { n, since: num(p.since) }) : t('ocpp.listVersionN', { n }));
       }
       if (p.entries !== undefined) parts.push(t('ocpp.listEntries', { n: num(p.entries) }));
       if (typeof p.trigger === 'string') parts.push(t(`ocpp.listTrigger.${p.trigger}`));
