@@ -1092,6 +1092,32 @@ test('TC_043_5_CSMS a differential local list after a full one carries only the 
   assert.equal(driverPush.params.trigger, 'card_blocked_by_driver');
   assert.equal(driverPush.employee_id, null);
 
+  // an expiry brought forward and a disabled driver reach the charge point too
+  const pushed = async (trigger) => {
+    const list = await cp.nextCall('SendLocalList');
+    const c = await waitFor(
+      async () => {
+        const [newest] = (await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken)).items;
+        return newest.params.list_version === list.listVersion && newest.status !== 'sent' ? newest : null;
+      },
+      { what: `the list pushed for ${trigger} answered` },
+    );
+    assert.equal(c.params.trigger, trigger);
+    return list;
+  };
+  const other = await newDriver(stack);
+  const expiring = await issueCard(other);
+  const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await stack.api('PUT', `/admin/cards/${expiring.id}`, { expires_at: expiresAt }, adminToken);
+  assert.deepEqual((await pushed('card_expiry')).localAuthorizationList, [
+    { idTag: expiring.uid, idTagInfo: { status: 'Accepted', expiryDate: expiresAt } },
+  ]);
+  const otherId = (await stack.api('GET', '/me', undefined, other.token)).id;
+  await stack.api('POST', `/admin/drivers/${otherId}/disable`, undefined, adminToken);
+  assert.deepEqual((await pushed('driver_disabled')).localAuthorizationList, [
+    { idTag: expiring.uid, idTagInfo: { status: 'Blocked', expiryDate: expiresAt } },
+  ]);
+
   // the charge point holds a list we do not know: VersionMismatch, recorded; then only a full list
   cp.replies.SendLocalList = { status: 'VersionMismatch' };
   await issueCard(driver);
