@@ -4,8 +4,10 @@
 // connects with that password through kilowatt-ocpp and boots. On the charger's page: a hard reset
 // (confirmed) reaches it and the page says accepted; an unlock it refuses is shown with the reason;
 // "Read configuration" shows the keys it answered; a new value reaches it as ChangeConfiguration and
-// the re-read shows it; keys it does not know are listed; the history lists every command. Offline,
-// the commands are disabled. A kw-mqtt/1 charger's page has none of this.
+// the re-read shows it; keys it does not know are listed; the history lists every command; the local
+// authorisation list goes as changes only (refused before a full list), in full, then as changes
+// only, and the history reads its type and version. Offline, the commands are disabled. A kw-mqtt/1
+// charger's page has none of this.
 //
 // Each test that talks to the charge point starts with a fresh connection and boot (as after a
 // reboot): kilowatt-ocpp closes every station's WebSocket 10 s after its handshake began (the HTTP
@@ -14,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertNoPageErrors, confirmBox, login, newAdminPage, selectOption, shot, waitForToast } from './lib/admin.mjs';
-import { ChargePoint } from './lib/ocpp.mjs';
+import { ChargePoint, newDriver } from './lib/ocpp.mjs';
 import { launchBrowser, startStack, waitFor } from './lib/stack.mjs';
 
 let stack;
@@ -57,6 +59,7 @@ const replies = {
   UnlockConnector: { status: 'UnlockFailed' },
   GetConfiguration: getConfiguration,
   ChangeConfiguration: changeConfiguration,
+  SendLocalList: { status: 'Accepted' },
 };
 
 let chargerId;
@@ -235,6 +238,54 @@ test('the command history lists every command with its outcome, newest first', a
   await shot(page, 'admin-ocpp-history');
 });
 
+test('the local list goes as changes only once a full list is on the charge point, and the history reads its type and version', async () => {
+  await connectChargePoint();
+  const outcome = page.getByTestId('command-outcome');
+  const send = async () => {
+    await page.getByTestId('ocpp-local-list-send').click();
+    await confirmBox(page);
+  };
+  // changes only (the default) before any list: refused, nothing sent
+  await send();
+  assert.match(await waitForToast(page, 'error', /send a full list first/), /当前状态不允许此操作/);
+  assert.equal(cp.hasCall('SendLocalList'), false);
+
+  await page.getByTestId('ocpp-local-list-type').getByText('全量列表').click();
+  await send();
+  const full = await cp.nextCall('SendLocalList');
+  assert.equal(full.updateType, 'Full');
+  await waitFor(async () => (await outcome.getAttribute('data-status')) === 'accepted', { what: 'full list accepted on the page' });
+  assert.match(await outcome.innerText(), new RegExp(`下发本地列表 · 全量列表 · 版本 ${full.listVersion} · \\d+ 张卡`));
+
+  const driver = await newDriver(stack);
+  const me = await stack.api('GET', '/me', undefined, driver.token);
+  const card = await stack.api('POST', `/admin/drivers/${me.id}/cards`, { uid: 'E2EADMINLL1', label: 'console' }, token);
+  await page.getByTestId('ocpp-local-list-type').getByText('仅变更').click();
+  await send();
+  const diff = await cp.nextCall('SendLocalList');
+  assert.equal(diff.updateType, 'Differential');
+  assert.deepEqual(
+    diff.localAuthorizationList.map((e) => e.idTag),
+    [card.uid],
+  );
+  await waitFor(async () => (await outcome.getAttribute('data-status')) === 'accepted', { what: 'changes accepted on the page' });
+  assert.match(
+    await waitForToast(page, 'success', /仅变更/),
+    new RegExp(`下发本地列表（仅变更 · 版本 ${diff.listVersion}（原 ${full.listVersion}） · 1 张卡）：充电桩已接受`),
+  );
+  const history = page.getByTestId('command-history');
+  await waitFor(
+    async () => (await history.locator('[data-command-kind]').first().getAttribute('data-command-kind')) === 'send_local_list',
+    {
+      what: 'the list in the history',
+    },
+  );
+  assert.match(await history.innerText(), new RegExp(`仅变更 · 版本 ${diff.listVersion}`));
+  await page.getByTestId('ocpp-control').scrollIntoViewIfNeeded();
+  await shot(page, 'admin-ocpp-local-list');
+  assertNoPageErrors(page);
+});
+
 test('offline, the commands are disabled and say why', async () => {
   await connectChargePoint();
   await cp.close();
@@ -242,7 +293,15 @@ test('offline, the commands are disabled and say why', async () => {
   const online = page.getByTestId('charger-online');
   await waitFor(async () => (await online.getAttribute('data-online')) === 'false', { what: 'offline on the page', timeoutMs: 20000 });
   await page.getByTestId('ocpp-offline').waitFor();
-  for (const id of ['ocpp-reset', 'ocpp-unlock', 'ocpp-availability', 'ocpp-trigger', 'ocpp-clear-cache', 'config-read'])
+  for (const id of [
+    'ocpp-reset',
+    'ocpp-unlock',
+    'ocpp-availability',
+    'ocpp-trigger',
+    'ocpp-clear-cache',
+    'ocpp-local-list-send',
+    'config-read',
+  ])
     assert.equal(await page.getByTestId(id).isDisabled(), true, `${id} disabled`);
   await page.getByTestId('ocpp-control').scrollIntoViewIfNeeded();
   await page.getByTestId('ocpp-reset').locator('xpath=..').hover();

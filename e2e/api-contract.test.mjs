@@ -338,6 +338,9 @@ test("RFID cards, and the operator's commands and message log of an OCPP charger
     });
     const cmd = await ok('POST', `/admin/chargers/${created.id}/commands`, { kind: 'clear_cache' }, tokens.maintainer);
     await fails(400, 'POST', `/admin/chargers/${created.id}/commands`, { kind: 'explode' }, tokens.maintainer);
+    const noList = { kind: 'send_local_list', update_type: 'differential' };
+    await fails(409, 'POST', `/admin/chargers/${created.id}/commands`, noList, tokens.maintainer);
+    await fails(400, 'POST', `/admin/chargers/${created.id}/commands`, { kind: 'send_local_list', update_type: 'some' }, tokens.maintainer);
     await ok('GET', `/admin/chargers/${created.id}/commands`, undefined, tokens.maintainer);
     await fails(404, 'GET', `/admin/chargers/${MISSING}/commands`, undefined, tokens.maintainer);
     await ok('GET', `/admin/chargers/${created.id}/commands/${cmd.id}`, undefined, tokens.maintainer);

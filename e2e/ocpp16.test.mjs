@@ -1021,3 +1021,118 @@ test('TC_043_4_CSMS the local authorisation list goes in full, every card with i
   assert.deepEqual((await command(charger, { kind: 'get_local_list_version' })).result, { list_version: -1 });
   await closeChargePoint(cp);
 });
+
+test('TC_043_5_CSMS a differential local list after a full one carries only the changed card with a higher version; a blocked card reaches the charge point at once; VersionMismatch is recorded and a full list is asked for', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack);
+  const first = await issueCard(driver);
+  const differential = { kind: 'send_local_list', update_type: 'differential' };
+  const refused = (status, words) => (e) => e.status === status && words.test(e.body?.message ?? '');
+  // nothing known of the charge point's list yet: a full list first, nothing is sent
+  await assert.rejects(
+    stack.api('POST', `/admin/chargers/${charger.id}/commands`, differential, adminToken),
+    refused(409, /send a full list first/),
+  );
+  assert.equal(cp.hasCall('SendLocalList'), false);
+
+  cp.replies.SendLocalList = { status: 'Accepted' };
+  const full = await command(charger, { kind: 'send_local_list', update_type: 'full' });
+  const fullList = await cp.nextCall('SendLocalList');
+  assert.equal(full.status, 'accepted');
+  assert.equal(fullList.updateType, 'Full');
+  assert.equal(full.params.update_type, 'full');
+  assert.ok(fullList.localAuthorizationList.some((e) => e.idTag === first.uid));
+
+  // a card not on the list yet: the differential update carries it alone, with a higher version
+  const added = await issueCard(driver);
+  const diff = await command(charger, differential);
+  const diffList = await cp.nextCall('SendLocalList');
+  assert.equal(diff.status, 'accepted');
+  assert.equal(diffList.updateType, 'Differential');
+  assert.deepEqual(diffList.localAuthorizationList, [{ idTag: added.uid, idTagInfo: { status: 'Accepted' } }]);
+  assert.ok(diffList.listVersion > fullList.listVersion, `${diffList.listVersion} > ${fullList.listVersion}`);
+  assert.equal(diff.params.list_version, diffList.listVersion);
+  assert.equal(diff.params.since, fullList.listVersion);
+  assert.equal(diff.params.entries, 1);
+  // nothing changed since
+  await assert.rejects(
+    stack.api('POST', `/admin/chargers/${charger.id}/commands`, differential, adminToken),
+    refused(409, /no card changed/),
+  );
+
+  // staff block a card: it reaches the charge point as Blocked at once, sent in the employee's name
+  await stack.api('PUT', `/admin/cards/${first.id}`, { status: 'blocked' }, adminToken);
+  const blockedList = await cp.nextCall('SendLocalList');
+  assert.equal(blockedList.updateType, 'Differential');
+  assert.deepEqual(blockedList.localAuthorizationList, [{ idTag: first.uid, idTagInfo: { status: 'Blocked' } }]);
+  assert.ok(blockedList.listVersion > diffList.listVersion);
+  const staffPush = await waitFor(
+    async () => {
+      const [c] = (await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken)).items;
+      return c.params.list_version === blockedList.listVersion && c.status !== 'sent' ? c : null;
+    },
+    { what: 'the pushed list answered' },
+  );
+  assert.equal(staffPush.status, 'accepted');
+  assert.equal(staffPush.params.trigger, 'card_blocked');
+  assert.equal(typeof staffPush.employee_id, 'number');
+
+  // the driver blocks their lost card in the app: pushed by Kilowatt itself (no employee)
+  await stack.api('POST', `/cards/${added.id}/block`, undefined, driver.token);
+  const lostList = await cp.nextCall('SendLocalList');
+  assert.deepEqual(lostList.localAuthorizationList, [{ idTag: added.uid, idTagInfo: { status: 'Blocked' } }]);
+  const driverPush = await waitFor(
+    async () => {
+      const [c] = (await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken)).items;
+      return c.params.list_version === lostList.listVersion && c.status !== 'sent' ? c : null;
+    },
+    { what: 'the list pushed for the lost card answered' },
+  );
+  assert.equal(driverPush.params.trigger, 'card_blocked_by_driver');
+  assert.equal(driverPush.employee_id, null);
+
+  // an expiry brought forward and a disabled driver reach the charge point too
+  const pushed = async (trigger) => {
+    const list = await cp.nextCall('SendLocalList');
+    const c = await waitFor(
+      async () => {
+        const [newest] = (await stack.api('GET', `/admin/chargers/${charger.id}/commands`, undefined, adminToken)).items;
+        return newest.params.list_version === list.listVersion && newest.status !== 'sent' ? newest : null;
+      },
+      { what: `the list pushed for ${trigger} answered` },
+    );
+    assert.equal(c.params.trigger, trigger);
+    return list;
+  };
+  const other = await newDriver(stack);
+  const expiring = await issueCard(other);
+  const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await stack.api('PUT', `/admin/cards/${expiring.id}`, { expires_at: expiresAt }, adminToken);
+  assert.deepEqual((await pushed('card_expiry')).localAuthorizationList, [
+    { idTag: expiring.uid, idTagInfo: { status: 'Accepted', expiryDate: expiresAt } },
+  ]);
+  const otherId = (await stack.api('GET', '/me', undefined, other.token)).id;
+  await stack.api('POST', `/admin/drivers/${otherId}/disable`, undefined, adminToken);
+  assert.deepEqual((await pushed('driver_disabled')).localAuthorizationList, [
+    { idTag: expiring.uid, idTagInfo: { status: 'Blocked', expiryDate: expiresAt } },
+  ]);
+
+  // the charge point holds a list we do not know: VersionMismatch, recorded; then only a full list
+  cp.replies.SendLocalList = { status: 'VersionMismatch' };
+  await issueCard(driver);
+  const mismatch = await command(charger, differential);
+  await cp.nextCall('SendLocalList');
+  assert.equal(mismatch.status, 'rejected');
+  assert.equal(mismatch.reason, 'version_mismatch');
+  await assert.rejects(
+    stack.api('POST', `/admin/chargers/${charger.id}/commands`, differential, adminToken),
+    refused(409, /send a full list/),
+  );
+  cp.replies.SendLocalList = { status: 'Accepted' };
+  const again = await command(charger, { kind: 'send_local_list' });
+  assert.equal((await cp.nextCall('SendLocalList')).updateType, 'Full');
+  assert.equal(again.status, 'accepted');
+  assert.equal(again.params.update_type, 'full');
+  await closeChargePoint(cp);
+});

@@ -1,8 +1,9 @@
 // The operator's commands (kw-mqtt/1 `reset`, `unlock`, `change_availability`, `get_configuration`,
-// `set_configuration`, `trigger_message`, `clear_cache`; service/charger_commands.hpp in the core) as
-// the OCPP 1.6 calls of the same meaning, and every answer of ours as the `ack` the core reads:
-// accepted or not, the reason (the 1.6 status in snake case when it is not plain Accepted), and for
-// GetConfiguration the configuration itself as `result`.
+// `set_configuration`, `trigger_message`, `clear_cache`, `send_local_list`, `get_local_list_version`;
+// service/charger_commands.hpp in the core) as the OCPP 1.6 calls of the same meaning, and every
+// answer of ours as the `ack` the core reads: accepted or not, the reason (the 1.6 status in snake
+// case when it is not plain Accepted), and for GetConfiguration and GetLocalListVersion what the
+// charger answered as `result`.
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <spdlog/spdlog.h>
@@ -99,8 +100,11 @@ void Station::operator_command(std::string_view name, const json::object& cmd) {
             if (const auto* expires = o.if_contains("expires_at")) info["expiryDate"] = *expires;
             list.push_back(json::object{{"idTag", o.at("id_tag")}, {"idTagInfo", std::move(info)}});
         }
+        // Absent: a core from before differential updates, which sent only full lists.
+        const auto* type = cmd.if_contains("update_type");
+        const bool differential = type && type->is_string() && type->as_string() == "differential";
         return call("SendLocalList", {{"listVersion", cmd.at("list_version").as_int64()},
-                                      {"updateType", "Full"},
+                                      {"updateType", differential ? "Differential" : "Full"},
                                       {"localAuthorizationList", std::move(list)}});
     }
 }

@@ -80,7 +80,8 @@ struct TriggerMessageCommand {
 struct ClearCacheCommand {
     std::int64_t record_id = 0;
 };
-// The charger's local authorisation list, replaced whole: the cards it may accept while offline.
+// The charger's local authorisation list: the cards it may accept while offline, replaced whole
+// (full) or only the cards changed since the version it holds (differential).
 struct LocalListEntry {
     std::string id_tag;
     std::string status;  // accepted | blocked | expired (service/cards.hpp)
@@ -88,8 +89,9 @@ struct LocalListEntry {
 };
 struct SendLocalListCommand {
     std::int64_t record_id = 0;
+    bool differential = false;
     std::int64_t list_version = 0;
-    std::vector<LocalListEntry> entries;  // filled by service/charger_commands.cpp
+    std::vector<LocalListEntry> entries;  // filled by service/local_list.cpp
 };
 struct GetLocalListVersionCommand {
     std::int64_t record_id = 0;

@@ -9,9 +9,11 @@
 #include "domain/validate.hpp"
 #include "service/account_rules.hpp"
 #include "service/audit.hpp"
+#include "service/local_list.hpp"
 #include "service/password_pool.hpp"
 #include "service/throttle.hpp"
 #include "service/verification.hpp"
+#include "store/cards_repo.hpp"
 #include "store/db.hpp"
 
 namespace kw::service {
@@ -206,6 +208,7 @@ store::DriverRow set_driver_enabled(app::Context& ctx, std::int64_t actor_id, st
                                     bool enabled) {
     const std::string status = enabled ? "active" : "disabled";
     store::DriverRow row;
+    std::int64_t cards = 0;
     {
         auto s = ctx.db.session();
         soci::session& sql = *s;
@@ -213,12 +216,15 @@ store::DriverRow set_driver_enabled(app::Context& ctx, std::int64_t actor_id, st
         const UtcMs now = ctx.clock.now();
         store::DriverRow before = load_driver(sql, driver_id);
         store::set_driver_status(sql, driver_id, status, now);
+        // The chargers' local lists show a disabled driver's cards blocked: the cards changed.
+        if (before.status != status) cards = store::touch_cards_of_driver(sql, driver_id);
         audit(sql, actor_id, enabled ? "driver.enable" : "driver.disable", driver_target(driver_id),
               {{"from", before.status}, {"to", status}}, now);
         row = load_driver(sql, driver_id);
         tx.commit();
     }
     if (!enabled) revoke_all_tokens(ctx, Principal{Role::driver, driver_id});
+    if (!enabled && cards > 0) push_local_list_revocation(ctx, actor_id, "driver_disabled");
     row.password_hash.clear();
     return row;
 }

@@ -6,7 +6,9 @@
 
 #include "device/commands.hpp"
 #include "domain/error.hpp"
+#include "domain/local_list.hpp"
 #include "service/audit.hpp"
+#include "service/local_list.hpp"
 #include "store/db.hpp"
 #include "store/drivers_repo.hpp"
 #include "store/wallet_repo.hpp"
@@ -84,29 +86,38 @@ store::CardRow issue_card(app::Context& ctx, std::int64_t employee_id, std::int6
 
 store::CardRow change_card(app::Context& ctx, std::int64_t employee_id, std::int64_t card_id, const CardChange& change) {
     const UtcMs now = ctx.clock.now();
-    auto sql = ctx.db.session();
-    soci::transaction tr(*sql);
-    auto card = store::find_card(*sql, card_id);
-    if (!card) throw Error(Errc::not_found, "no such card");
-    boost::json::object details;
-    if (change.status) {
-        if (*change.status != "active" && *change.status != "blocked")
-            throw Error(Errc::bad_request, "field 'status' must be active or blocked");
-        card->status = *change.status;
-        details["status"] = *change.status;
+    std::optional<store::CardRow> card;
+    domain::CardAccess before;
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        card = store::find_card(*sql, card_id);
+        if (!card) throw Error(Errc::not_found, "no such card");
+        before = {card->status, card->expires_at};
+        boost::json::object details;
+        if (change.status) {
+            if (*change.status != "active" && *change.status != "blocked")
+                throw Error(Errc::bad_request, "field 'status' must be active or blocked");
+            card->status = *change.status;
+            details["status"] = *change.status;
+        }
+        if (change.label) {
+            card->label = *change.label;
+            details["label"] = *change.label;
+        }
+        if (change.expires_at) {
+            card->expires_at = *change.expires_at;
+            details["expires_at"] = *change.expires_at ? boost::json::value(format_utc(**change.expires_at)) : nullptr;
+        }
+        store::update_card(*sql, *card, now);
+        audit(*sql, employee_id, "card.change", "card:" + std::to_string(card_id), details, now);
+        tr.commit();
+        card = store::find_card(*sql, card_id);
     }
-    if (change.label) {
-        card->label = *change.label;
-        details["label"] = *change.label;
-    }
-    if (change.expires_at) {
-        card->expires_at = *change.expires_at;
-        details["expires_at"] = *change.expires_at ? boost::json::value(format_utc(**change.expires_at)) : nullptr;
-    }
-    store::update_card(*sql, *card, now);
-    audit(*sql, employee_id, "card.change", "card:" + std::to_string(card_id), details, now);
-    tr.commit();
-    return *store::find_card(*sql, card_id);
+    // A lost card must stop working at chargers that authorise offline from their local list.
+    if (const domain::CardAccess after{card->status, card->expires_at}; domain::takes_access_away(before, after))
+        push_local_list_revocation(ctx, employee_id, after.status != "active" ? "card_blocked" : "card_expiry");
+    return *card;
 }
 
 std::vector<store::CardRow> cards_of_driver(app::Context& ctx, std::int64_t driver_id) {
@@ -116,15 +127,26 @@ std::vector<store::CardRow> cards_of_driver(app::Context& ctx, std::int64_t driv
 }
 
 store::CardRow block_own_card(app::Context& ctx, std::int64_t driver_id, std::int64_t card_id) {
-    auto sql = ctx.db.session();
-    auto card = store::find_card(*sql, card_id);
-    if (!card || card->driver_id != driver_id) throw Error(Errc::not_found, "no such card");
-    if (card->status != "blocked") {
-        card->status = "blocked";
-        store::update_card(*sql, *card, ctx.clock.now());
-        spdlog::info("event=card_blocked_by_driver card={} driver={}", card_id, driver_id);
+    std::optional<store::CardRow> card;
+    bool blocked_now = false;
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);  // the card's row and its list version together
+        card = store::find_card(*sql, card_id);
+        if (!card || card->driver_id != driver_id) throw Error(Errc::not_found, "no such card");
+        if (card->status != "blocked") {
+            card->status = "blocked";
+            store::update_card(*sql, *card, ctx.clock.now());
+            blocked_now = true;
+        }
+        tr.commit();
+        card = store::find_card(*sql, card_id);
     }
-    return *store::find_card(*sql, card_id);
+    if (blocked_now) {
+        spdlog::info("event=card_blocked_by_driver card={} driver={}", card_id, driver_id);
+        push_local_list_revocation(ctx, 0, "card_blocked_by_driver");
+    }
+    return *card;
 }
 
 void apply_authorize(app::Context& ctx, const device::AuthorizeRequested& r) {

@@ -2,14 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
 #include "live/state.hpp"
 #include "service/audit.hpp"
 #include "service/charger_events.hpp"
-#include "store/cards_repo.hpp"
+#include "service/local_list.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 
@@ -33,24 +31,6 @@ void set_record_id(device::Command& command, std::int64_t id) {
                command);
 }
 
-// Every card, as a charger should answer for it offline: accepted, or blocked (the card, or its
-// driver disabled), or expired; versioned by the time of the latest change to any card (seconds).
-void fill_local_list(app::Context& ctx, device::SendLocalListCommand& list, UtcMs now) {
-    auto sql = ctx.db.read_session();
-    const auto cards = store::cards_for_local_list(*sql, kMaxLocalList + 1);
-    if (static_cast<std::int64_t>(cards.size()) > kMaxLocalList)
-        throw Error(Errc::conflict, "more than " + std::to_string(kMaxLocalList) + " cards: too many for a local list");
-    list.list_version = std::max<std::int64_t>(1, store::cards_changed_at(*sql) / 1000);
-    for (const auto& c : cards) {
-        std::string status = "accepted";
-        if (c.card.status != "active" || !c.driver_active)
-            status = "blocked";
-        else if (c.card.expires_at && *c.card.expires_at <= now)
-            status = "expired";
-        list.entries.push_back({c.card.uid, status, c.card.expires_at});
-    }
-}
-
 }  // namespace
 
 store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id,
@@ -71,7 +51,9 @@ store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t e
     const UtcMs now = ctx.clock.now();
     boost::json::object recorded = params;
     if (auto* list = std::get_if<device::SendLocalListCommand>(&command)) {
-        fill_local_list(ctx, *list, now);
+        const auto since = fill_local_list(ctx, charger_id, *list, now);
+        recorded["update_type"] = list->differential ? "differential" : "full";
+        if (since) recorded["since"] = *since;
         recorded["list_version"] = list->list_version;
         recorded["entries"] = static_cast<std::int64_t>(list->entries.size());
     }
@@ -81,8 +63,9 @@ store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t e
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
         id = store::insert_charger_command(*sql, charger_id, kind, params_text, employee_id, now);
-        audit(*sql, employee_id, "charger.command", "charger:" + std::to_string(charger_id),
-              {{"command_id", id}, {"kind", kind}, {"params", recorded}}, now);
+        if (employee_id != 0)
+            audit(*sql, employee_id, "charger.command", "charger:" + std::to_string(charger_id),
+                  {{"command_id", id}, {"kind", kind}, {"params", recorded}}, now);
         tr.commit();
     }
     set_record_id(command, id);

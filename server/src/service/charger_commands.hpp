@@ -1,6 +1,6 @@
 #pragma once
 // The operator's commands to a charger: reset, unlock, availability, configuration, trigger, clear
-// cache (the ones OCPP chargers take; docs/ocpp.md). Each is a charger_commands row, sent with that
+// cache, local authorisation lists (the ones OCPP chargers take; docs/ocpp.md). Each is a charger_commands row, sent with that
 // row's id in its correlation id; the answer (reaching any instance) records the outcome there, and
 // the sweeper marks a command no answer came for within kCommandTimeoutMs as "timeout". The console
 // reads the row. Worker threads only.
@@ -16,12 +16,11 @@
 namespace kw::service {
 
 inline constexpr std::int64_t kCommandTimeoutMs = 60'000;
-// A local authorisation list longer than this is refused (conflict): chargers hold a few thousand.
-inline constexpr std::int64_t kMaxLocalList = 5'000;
 
-// Records and sends `command` (its record_id is filled in) to the charger. Throws kw::Error:
-// not_found (no such charger), conflict (its protocol has no such command: kw-mqtt/1 chargers take
-// none of these), charger_offline.
+// Records and sends `command` (its record_id is filled in) to the charger; `employee_id` 0: issued
+// by Kilowatt itself (service/local_list.hpp), not audited. Throws kw::Error: not_found (no such
+// charger), conflict (its protocol has no such command: kw-mqtt/1 chargers take none of these; a
+// local list that cannot be made, service/local_list.hpp), charger_offline.
 store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id,
                                                device::Command command, const boost::json::object& params);
 store::ChargerCommandRow find_charger_command(app::Context& ctx, std::int64_t charger_id, std::int64_t command_id);

@@ -90,6 +90,35 @@ std::int64_t count_charger_commands(soci::session& sql, std::int64_t charger_id)
     return n;
 }
 
+std::vector<ChargerCommandRow> local_list_answers(soci::session& sql, std::int64_t charger_id, std::int64_t limit) {
+    RowInto into;
+    long long charger = charger_id, n = limit;
+    soci::statement st(sql);
+    into.bind(st);
+    st.exchange(soci::use(charger));
+    st.exchange(soci::use(n));
+    st.alloc();
+    st.prepare(std::string(kColumns) +
+               "WHERE charger_id = :c AND kind IN ('send_local_list', 'get_local_list_version') "
+               "AND status IN ('accepted', 'rejected') ORDER BY id DESC LIMIT :n");
+    st.define_and_bind();
+    st.execute();
+    std::vector<ChargerCommandRow> out;
+    while (st.fetch()) out.push_back(into.fill());
+    return out;
+}
+
+std::vector<std::int64_t> chargers_with_local_lists(soci::session& sql) {
+    long long id = 0;
+    soci::statement st = (sql.prepare << "SELECT DISTINCT charger_id FROM charger_commands "
+                                         "WHERE kind = 'send_local_list' AND status = 'accepted' ORDER BY charger_id",
+                          soci::into(id));
+    st.execute();
+    std::vector<std::int64_t> out;
+    while (st.fetch()) out.push_back(id);
+    return out;
+}
+
 bool answer_charger_command(soci::session& sql, std::int64_t id, const std::string& status, const std::string& reason,
                             const std::optional<std::string>& result, UtcMs now) {
     long long key = id, t = now;

@@ -37,6 +37,11 @@ std::int64_t count_charger_commands(soci::session& sql, std::int64_t charger_id)
 // changes nothing); false when it was not.
 bool answer_charger_command(soci::session& sql, std::int64_t id, const std::string& status, const std::string& reason,
                             const std::optional<std::string>& result, UtcMs now);
+// The charger's answered send_local_list and get_local_list_version commands (accepted or
+// rejected), newest first, at most `limit`: what tells which local list version it holds.
+std::vector<ChargerCommandRow> local_list_answers(soci::session& sql, std::int64_t charger_id, std::int64_t limit);
+// The chargers that ever accepted a local list, ordered by id.
+std::vector<std::int64_t> chargers_with_local_lists(soci::session& sql);
 // Every command still "sent" since before `before` becomes "timeout"; returns how many.
 std::int64_t expire_charger_commands(soci::session& sql, UtcMs before, UtcMs now);
 

@@ -149,7 +149,22 @@ export interface ChargerImportResult {
 // ---- the operator's commands to OCPP chargers (POST/GET /admin/chargers/{id}/commands)
 
 export type ChargerCommandKind =
-  'reset' | 'unlock' | 'change_availability' | 'get_configuration' | 'set_configuration' | 'trigger_message' | 'clear_cache';
+  | 'reset'
+  | 'unlock'
+  | 'change_availability'
+  | 'get_configuration'
+  | 'set_configuration'
+  | 'trigger_message'
+  | 'clear_cache'
+  | 'send_local_list'
+  | 'get_local_list_version';
+
+/**
+ * A local authorisation list: `full` replaces the charger's list with every card; `differential`
+ * sends only the cards changed since the version the charger holds (409 when that is not known:
+ * send a full list first).
+ */
+export type LocalListUpdateType = 'full' | 'differential';
 
 export type TriggerableMessage = 'boot' | 'heartbeat' | 'status' | 'meter';
 
@@ -166,7 +181,10 @@ export type ChargerCommandInput =
   | { kind: 'set_configuration'; key: string; value: string }
   /** connector 0 or absent = not about one connector */
   | { kind: 'trigger_message'; message: TriggerableMessage; connector?: number }
-  | { kind: 'clear_cache' };
+  | { kind: 'clear_cache' }
+  /** update_type absent = full */
+  | { kind: 'send_local_list'; update_type?: LocalListUpdateType }
+  | { kind: 'get_local_list_version' };
 
 /**
  * `sent` until the charger answers; `accepted` (possibly with a reason such as `scheduled` or
@@ -197,9 +215,10 @@ export interface ChargerCommand {
   status: ChargerCommandStatus | string;
   /** the charger's reason in snake case; empty for a plain acceptance */
   reason: string;
-  /** what the answer carried (get_configuration: ConfigurationResult) */
+  /** what the answer carried (get_configuration: ConfigurationResult; get_local_list_version: {list_version}) */
   result: Record<string, unknown> | null;
-  employee_id: number;
+  /** who sent it; null: Kilowatt itself (a local list pushed after a driver blocked their card) */
+  employee_id: number | null;
   created_at: string;
   answered_at: string | null;
 }

@@ -96,6 +96,7 @@ std::optional<json::object> format_command(const Command& command) {
                 }
                 return json::object{{"cmd", "send_local_list"},
                                     {"corr", corr},
+                                    {"update_type", c.differential ? "differential" : "full"},
                                     {"list_version", c.list_version},
                                     {"entries", std::move(entries)}};
             },

@@ -1,5 +1,5 @@
 // /api/v1/admin/chargers/{id}/commands: the operator's commands to a charger (reset, unlock,
-// availability, configuration, trigger, clear cache) and their outcome (service/charger_commands.hpp).
+// availability, configuration, trigger, clear cache, local lists) and their outcome (service/charger_commands.hpp).
 #include <boost/json.hpp>
 
 #include "domain/clock.hpp"
@@ -71,8 +71,15 @@ std::pair<device::Command, json::object> parse_command(json::object body) {
                 json::object{{"message", message}, {"connector", connector}}};
     }
     if (kind == "clear_cache") return {device::ClearCacheCommand{}, json::object{}};
-    // Every card, replacing the charger's list (service/charger_commands.cpp fills it in).
-    if (kind == "send_local_list") return {device::SendLocalListCommand{}, json::object{}};
+    // Every card replacing the charger's list, or the cards changed since the version it holds
+    // (service/local_list.cpp fills it in).
+    if (kind == "send_local_list") {
+        const std::string type = optional_string(body, "update_type", 16).value_or("full");
+        if (type != "full" && type != "differential") bad("field 'update_type' must be full or differential");
+        device::SendLocalListCommand list;
+        list.differential = type == "differential";
+        return {list, json::object{{"update_type", type}}};
+    }
     if (kind == "get_local_list_version") return {device::GetLocalListVersionCommand{}, json::object{}};
     bad("field 'kind' must be reset, unlock, change_availability, get_configuration, set_configuration, "
         "trigger_message, clear_cache, send_local_list or get_local_list_version");
@@ -93,7 +100,7 @@ json::object command_json(const store::ChargerCommandRow& c) {
             {"status", c.status},
             {"reason", c.reason},
             {"result", parsed_or_null(c.result)},
-            {"employee_id", c.employee_id},
+            {"employee_id", c.employee_id != 0 ? json::value(c.employee_id) : json::value(nullptr)},
             {"created_at", format_utc(c.created_at)},
             {"answered_at", c.answered_at ? json::value(format_utc(*c.answered_at)) : json::value(nullptr)}};
 }

@@ -69,6 +69,21 @@ TEST(KwMqttCommands, OperatorCommandsCarryTheirRecordInTheCorrelationId) {
               json::parse(R"({"cmd":"clear_cache","corr":"c13-clear_cache"})").as_object());
 }
 
+TEST(KwMqttCommands, ALocalListSaysWhetherItIsFullOrDifferential) {
+    SendLocalListCommand list;
+    list.record_id = 14;
+    list.differential = true;
+    list.list_version = 42;
+    list.entries = {{"CARD1", "blocked", std::nullopt}, {"CARD2", "accepted", 1767225600000}};
+    EXPECT_EQ(*format_command(list),
+              json::parse(R"({"cmd":"send_local_list","corr":"c14-send_local_list","update_type":"differential",
+                              "list_version":42,"entries":[{"id_tag":"CARD1","status":"blocked"},
+                              {"id_tag":"CARD2","status":"accepted","expires_at":"2026-01-01T00:00:00Z"}]})")
+                  .as_object());
+    list.differential = false;
+    EXPECT_EQ(format_command(list)->at("update_type").as_string(), "full");
+}
+
 TEST(KwMqttCorrelation, EveryCommandIdRoundTrips) {
     for (CommandKind k : {CommandKind::start, CommandKind::stop}) {
         const CommandId id{k, 9007199254740993LL};

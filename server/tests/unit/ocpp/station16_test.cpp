@@ -584,6 +584,23 @@ TEST_F(Station16, TheLocalListGoesWholeWithEachCardsStatus) {
     EXPECT_EQ(io.of("ack").at(0).payload.at("reason").as_string(), "version_mismatch");
 }
 
+TEST_F(Station16, ADifferentialLocalListCarriesOnlyTheChangedCards) {
+    station.on_command(R"({"cmd":"send_local_list","corr":"c22-send_local_list","update_type":"differential",
+        "list_version":9,"entries":[{"id_tag":"CARD2","status":"blocked"}]})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "SendLocalList");
+    const auto& p = last_frame().at(3).as_object();
+    EXPECT_EQ(p.at("updateType").as_string(), "Differential");
+    EXPECT_EQ(p.at("listVersion").as_int64(), 9);
+    ASSERT_EQ(p.at("localAuthorizationList").as_array().size(), 1u);
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"Accepted"}])");
+    EXPECT_TRUE(io.of("ack").at(0).payload.at("accepted").as_bool());
+}
+
+TEST_F(Station16, ALocalListWithoutAnUpdateTypeIsFull) {
+    station.on_command(R"({"cmd":"send_local_list","corr":"c23-send_local_list","list_version":9,"entries":[]})");
+    EXPECT_EQ(last_frame().at(3).as_object().at("updateType").as_string(), "Full");
+}
+
 TEST_F(Station16, TheLocalListVersionComesBackAsTheResult) {
     station.on_command(R"({"cmd":"get_local_list_version","corr":"c21-get_local_list_version"})");
     EXPECT_EQ(last_frame().at(2).as_string(), "GetLocalListVersion");

@@ -144,6 +144,25 @@ describe('paramsText', () => {
       'ocpp.message.meter · ocpp.connectorN{"n":2}',
     );
     expect(paramsText(command({ kind: 'clear_cache', params: {} }), t)).toBe('');
+    expect(paramsText(command({ kind: 'send_local_list', params: { update_type: 'full', list_version: 12, entries: 3 } }), t)).toBe(
+      'ocpp.localListFull · ocpp.listVersionN{"n":12} · ocpp.listEntries{"n":3}',
+    );
+    expect(
+      paramsText(
+        command({
+          kind: 'send_local_list',
+          params: { update_type: 'differential', since: 9, list_version: 12, entries: 1, trigger: 'card_blocked' },
+        }),
+        t,
+      ),
+    ).toBe(
+      'ocpp.localListDifferential · ocpp.listVersionSince{"n":12,"since":9} · ocpp.listEntries{"n":1} · ocpp.listTrigger.card_blocked',
+    );
+    expect(paramsText(command({ kind: 'send_local_list', params: {} }), t)).toBe('ocpp.localListFull');
+    expect(paramsText(command({ kind: 'get_local_list_version', params: {}, result: { list_version: 12 } }), t)).toBe(
+      'ocpp.listVersionN{"n":12}',
+    );
+    expect(paramsText(command({ kind: 'get_local_list_version', params: {} }), t)).toBe('');
     expect(paramsText(command({ kind: 'something_new', params: { x: 1 } }), t)).toBe('{"x":1}');
     expect(paramsText(command({ kind: 'reset', params: null }), t)).toBe('ocpp.resetSoft');
   });

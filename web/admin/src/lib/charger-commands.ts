@@ -84,8 +84,12 @@ export function kindText(kind: string, t: Translate, te: Has): string {
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
-/** The command's arguments as one short line ("hard", "connector 2 · inoperative", "key = value"). */
-export function paramsText(c: Pick<ChargerCommand, 'kind' | 'params'>, t: Translate): string {
+/**
+ * The command's arguments as one short line ("hard", "connector 2 · inoperative", "key = value",
+ * "changes only · version 12 (held 9) · 2 cards · card blocked"); for get_local_list_version the
+ * version the charger answered.
+ */
+export function paramsText(c: Pick<ChargerCommand, 'kind' | 'params'> & { result?: ChargerCommand['result'] }, t: Translate): string {
   const p = c.params ?? {};
   const connector = (n: unknown, whole: string) => (num(n) > 0 ? t('ocpp.connectorN', { n: num(n) }) : whole);
   switch (c.kind) {
@@ -108,6 +112,20 @@ export function paramsText(c: Pick<ChargerCommand, 'kind' | 'params'>, t: Transl
     }
     case 'clear_cache':
       return '';
+    case 'send_local_list': {
+      const parts = [p.update_type === 'differential' ? t('ocpp.localListDifferential') : t('ocpp.localListFull')];
+      if (p.list_version !== undefined) {
+        const n = num(p.list_version);
+        parts.push(p.since !== undefined ? t('ocpp.listVersionSince', { n, since: num(p.since) }) : t('ocpp.listVersionN', { n }));
+      }
+      if (p.entries !== undefined) parts.push(t('ocpp.listEntries', { n: num(p.entries) }));
+      if (typeof p.trigger === 'string') parts.push(t(`ocpp.listTrigger.${p.trigger}`));
+      return parts.join(' · ');
+    }
+    case 'get_local_list_version': {
+      const v = c.result?.list_version;
+      return typeof v === 'number' ? t('ocpp.listVersionN', { n: v }) : '';
+    }
     default:
       return Object.keys(p).length ? JSON.stringify(p) : '';
   }
