@@ -51,7 +51,7 @@ const chargerId = async (code) => (await ok('GET', `/admin/chargers?q=${code}`, 
 const orderState = async (id) => (await stack.api('GET', `/admin/orders/${id}`, undefined, tokens.admin)).state;
 
 before(async () => {
-  stack = await startStack({ demo: true, ocpp: true, serverFlags: [`--mqtt.hook_secret=${HOOK_SECRET}`] });
+  stack = await startStack({ demo: true, ocpp: true, ocppPending: true, serverFlags: [`--mqtt.hook_secret=${HOOK_SECRET}`] });
   tokens.admin = await stack.staffToken('admin');
   tokens.maintainer = await stack.staffToken('maintainer');
   tokens.operator = await stack.staffToken('operator');
@@ -349,6 +349,28 @@ test("RFID cards, and the operator's commands and message log of an OCPP charger
     await fails(404, 'GET', `/admin/chargers/${MISSING}/protocol-log`, undefined, tokens.maintainer);
   } finally {
     await cp.close({ force: true }).catch(() => {});
+  }
+
+  // Charge points waiting for approval (the edge runs with --pending-unknown): two strangers.
+  const held = ['CONTRACT-NEW-1', 'CONTRACT-NEW-2'].map((code) => new ChargePoint(stack, { code, password: 'any-password-1' }));
+  held[0].replies.ChangeConfiguration = { status: 'Accepted' };
+  try {
+    for (const h of held) {
+      await h.connect();
+      assert.equal((await h.boot()).status, 'Pending');
+    }
+    await waitFor(async () => (await stack.api('GET', '/admin/ocpp/pending', undefined, tokens.admin)).items.length >= 2, {
+      what: 'the two strangers listed',
+    });
+    await ok('GET', '/admin/ocpp/pending', undefined, tokens.maintainer);
+    await fails(403, 'GET', '/admin/ocpp/pending', undefined, tokens.driver);
+    const approval = { station_id: stationId, kind: 'AC', rated_w: 7000 };
+    await ok('POST', '/admin/ocpp/pending/CONTRACT-NEW-1/approve', approval, tokens.admin);
+    await fails(404, 'POST', '/admin/ocpp/pending/CONTRACT-NEW-1/approve', approval, tokens.admin);
+    await ok('DELETE', '/admin/ocpp/pending/CONTRACT-NEW-2', undefined, tokens.admin);
+    await fails(404, 'DELETE', '/admin/ocpp/pending/CONTRACT-NEW-2', undefined, tokens.admin);
+  } finally {
+    for (const h of held) await h.close({ force: true }).catch(() => {});
   }
 });
 
