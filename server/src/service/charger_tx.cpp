@@ -1,8 +1,12 @@
 // The transaction-event use case (service/charger_events.hpp). Each (charger, tx_id, seq) is applied
 // exactly once: the tx_events row is written in the same SQL transaction as the effect, and the
 // acknowledgement is sent only after commit, so a redelivery or a replay after reconnect finds the
-// row and is only acknowledged again.
+// row and is only acknowledged again. What follows the commit (the running estimate and the
+// connector's order in Redis, commands, the push) runs after the SQL session is given back: on
+// SQLite that session is the only writer, and every Redis round trip made while holding it kept
+// every other charger's transaction waiting (docs/performance.md, "OCPP 1.6J load").
 #include <algorithm>
+#include <functional>
 
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
@@ -60,9 +64,13 @@ StopReason ended_reason(const store::Order& o, device::ChargerStopReason charger
     return StopReason::other;
 }
 
+// What is left to do once the SQL session is released (see the top of the file).
+using AfterCommit = std::function<void()>;
+
 // started: the order moves to charging with its start reading; the running estimate begins.
-void apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr, const device::TransactionEvent& e,
-                   const store::ChargerRef& charger, const store::Order& order, UtcMs now) {
+AfterCommit apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr,
+                          const device::TransactionEvent& e, const store::ChargerRef& charger,
+                          const store::Order& order, UtcMs now) {
     // No session began before its order existed: an earlier time could only move energy into
     // other (dearer) tariff periods.
     const UtcMs started_at = std::max(e.at, order.created_at);
@@ -75,25 +83,27 @@ void apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr,
         const bool closed = !domain::is_active(domain::order_state_from_string(order.state));
         if (closed) store::record_late_tx(sql, order.id, e.tx_id);
         tr.commit();
-        if (closed) {
-            stop_stray(ctx, e, order.id);
+        if (!closed) return [] {};
+        return [&ctx, e, id = order.id] {
+            stop_stray(ctx, e, id);
             note_stop_sent(ctx, e.code, e.tx_id);
-        }
-        return;
+        };
     }
     store::mark_started(sql, order.id, e.tx_id, e.meter_wh, started_at, now);
     store::insert_sample(sql, order.id, started_at, e.meter_wh);
     const std::int64_t balance = order.driver_id ? service::balance(sql, order.driver_id) : 0;
     const std::int64_t max_w = store::connector_max_w(sql, charger.id, e.connector);
     tr.commit();
-    running_begin(ctx, order, e.meter_wh, started_at, balance, max_w);
-    live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, order.id, e.tx_id);
     spdlog::info("event=tx_started code={} order={} tx_id={} meter_wh={}", e.code, order.id, e.tx_id, e.meter_wh);
+    return [&ctx, e, order, started_at, balance, max_w] {
+        running_begin(ctx, order, e.meter_wh, started_at, balance, max_w);
+        live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, order.id, e.tx_id);
+    };
 }
 
 // ended: the order is settled from the charger's readings (bounded by what is known of the session).
-void apply_ended(app::Context& ctx, soci::session& sql, soci::transaction& tr, const device::TransactionEvent& e,
-                 const store::Order& order) {
+AfterCommit apply_ended(app::Context& ctx, soci::session& sql, soci::transaction& tr, const device::TransactionEvent& e,
+                        const store::Order& order) {
     SettleInput in;
     in.event = OrderEvent::tx_ended;
     in.end_at = e.at;
@@ -106,12 +116,24 @@ void apply_ended(app::Context& ctx, soci::session& sql, soci::transaction& tr, c
     in.started_at = e.started_at;
     const bool settled = settle(ctx, sql, order, in);
     tr.commit();
-    if (settled) {
+    if (!settled) {
+        spdlog::info("event=tx_ended_for_closed_order code={} order={} state={}", e.code, order.id, order.state);
+        return [] {};
+    }
+    return [&ctx, e, order] {
         running_end(ctx, order);
         live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, 0, "");
-    } else {
-        spdlog::info("event=tx_ended_for_closed_order code={} order={} state={}", e.code, order.id, order.state);
+    };
+}
+
+// The order as it is now, to the apps (after the writer is released: a read connection sees the commit).
+void push_current(app::Context& ctx, std::int64_t order_id) {
+    std::optional<store::Order> order;
+    {
+        auto sql = ctx.db.read_session();
+        order = store::find_order(*sql, order_id);
     }
+    if (order) push_order(ctx, *order);
 }
 
 // updated: a reading inside the transaction, recorded once and then applied as a meter sample.
@@ -179,12 +201,14 @@ void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store
     }
     e.order_id = order.id;
     e.tx_id = std::to_string(order.id);
+    AfterCommit after;
     {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
-        apply_started(ctx, *sql, tr, e, charger, order, now);
-        push_order(ctx, *store::find_order(*sql, order.id));
+        after = apply_started(ctx, *sql, tr, e, charger, order, now);
     }
+    after();
+    push_current(ctx, order.id);
     spdlog::info("event=card_start code={} connector={} order={} driver={}", e.code, e.connector, order.id,
                  card.driver_id);
     answer(order.id, CardStatus::accepted);
@@ -230,33 +254,34 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
         apply_card_start(ctx, e, charger, now);
         return;
     }
-    auto sql = ctx.db.session();
-    soci::transaction tr(*sql);
-    if (!store::record_tx_event(*sql, charger.id, e.tx_id, e.seq, std::string(device::to_string(e.kind)), now)) {
-        tr.rollback();
-        spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, e.tx_id, e.seq);
-        ack(ctx, e);
-        return;
+    AfterCommit after = [] {};
+    bool push = false;
+    {
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        if (!store::record_tx_event(*sql, charger.id, e.tx_id, e.seq, std::string(device::to_string(e.kind)), now)) {
+            tr.rollback();
+            spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, e.tx_id, e.seq);
+        } else {
+            auto order = store::find_order(*sql, e.order_id);
+            if (order && e.connector == 0 && order->charger_id == charger.id) e.connector = order->connector_no;
+            const bool ours = order && order->charger_id == charger.id && order->connector_no == e.connector;
+            if (!ours) {
+                tr.commit();
+                spdlog::warn("event=tx_unknown_order code={} tx_id={} order={}", e.code, e.tx_id, e.order_id);
+                if (e.kind == Kind::started) after = [&ctx, e] { stop_stray(ctx, e, e.order_id); };
+            } else if (e.kind == Kind::started) {
+                after = apply_started(ctx, *sql, tr, e, charger, *order, now);
+                push = order->state == domain::to_string(OrderState::starting);
+            } else {
+                after = apply_ended(ctx, *sql, tr, e, *order);
+                push = true;
+            }
+        }
     }
-    auto order = store::find_order(*sql, e.order_id);
-    if (order && e.connector == 0 && order->charger_id == charger.id) e.connector = order->connector_no;
-    const bool ours = order && order->charger_id == charger.id && order->connector_no == e.connector;
-    if (!ours) {
-        tr.commit();
-        spdlog::warn("event=tx_unknown_order code={} tx_id={} order={}", e.code, e.tx_id, e.order_id);
-        if (e.kind == Kind::started) stop_stray(ctx, e, e.order_id);
-        ack(ctx, e);
-        return;
-    }
-    if (e.kind == Kind::started) {
-        apply_started(ctx, *sql, tr, e, charger, *order, now);
-        ack(ctx, e);
-        if (order->state != domain::to_string(OrderState::starting)) return;
-    } else {
-        apply_ended(ctx, *sql, tr, e, *order);
-        ack(ctx, e);
-    }
-    push_order(ctx, *store::find_order(*sql, e.order_id));
+    after();
+    ack(ctx, e);
+    if (push) push_current(ctx, e.order_id);
 }
 
 }  // namespace kw::service

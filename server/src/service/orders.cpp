@@ -72,21 +72,27 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
     const UtcMs now = ctx.clock.now();
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
     store::Order order;
+    // The checks that need no writer first, on a read connection and in Redis: on SQLite the one
+    // writer is held only for the transaction itself, not for these round trips.
+    std::optional<store::ChargerRef> charger;
+    std::shared_ptr<const TariffCache::Entry> tariff;
     {
-        auto sql = ctx.db.session();
-        auto charger = store::find_charger_ref(*sql, req.charger_code);
+        auto sql = ctx.db.read_session();
+        charger = store::find_charger_ref(*sql, req.charger_code);
         if (!charger) throw Error(Errc::not_found, "no such charger: " + req.charger_code);
         if (req.connector < 1 || !store::connector_exists(*sql, charger->id, req.connector))
             throw Error(Errc::not_found, "no such connector: " + std::to_string(req.connector));
-        // Right after Redis came back empty a charger not heard from yet is not known to be offline:
-        // the start is tried (a charger that is really gone never acknowledges it, and the start
-        // timeout cancels the order at no charge).
-        if (!live.charger(charger->code).online && presence_known(ctx, now))
-            throw Error(Errc::charger_offline, "the charger is offline");
-        if (!req.at_charger) check_connector_status(live.connector(charger->code, req.connector).status);
         // The station's tariff now, from the cache: the order keeps this copy to the end.
-        const std::shared_ptr<const TariffCache::Entry> tariff = ctx.tariffs.station(*sql, charger->station_id);
-
+        tariff = ctx.tariffs.station(*sql, charger->station_id);
+    }
+    // Right after Redis came back empty a charger not heard from yet is not known to be offline:
+    // the start is tried (a charger that is really gone never acknowledges it, and the start
+    // timeout cancels the order at no charge).
+    if (!live.charger(charger->code).online && presence_known(ctx, now))
+        throw Error(Errc::charger_offline, "the charger is offline");
+    if (!req.at_charger) check_connector_status(live.connector(charger->code, req.connector).status);
+    {
+        auto sql = ctx.db.session();
         soci::transaction tr(*sql);
         if (req.driver_id != 0) {
             const auto driver = store::read_driver_standing(*sql, req.driver_id);
