@@ -13,3 +13,4 @@ export * from './types/cards';
 export * from './types/dashboard';
 export * from './types/audit';
 export * from './types/live';
+export * from './types/pending';

@@ -376,6 +376,27 @@ export default {
       type_constraint_violation: 'invalid value',
     },
   },
+  pending: {
+    title: 'Waiting for approval',
+    code: 'chargeBoxId',
+    vendorModel: 'Vendor · model',
+    serial: 'Serial number',
+    firstSeen: 'First seen',
+    lastSeen: 'Last seen',
+    boots: 'Boots',
+    intro:
+      'These OCPP charge points are connected to the OCPP edge but not registered. Check vendor, model and serial number, then approve or dismiss them.',
+    empty:
+      'No charge point is waiting. When the OCPP edge runs with --pending-unknown, charge points it does not know appear here once they connect (docs/ocpp.md).',
+    approve: 'Approve',
+    dismiss: 'Dismiss',
+    approveTitle: 'Approve charge point · {code}',
+    approveHint: 'Creates an OCPP 1.6J charger with this chargeBoxId as its code, and a new password.',
+    dismissConfirm: 'Remove {code} from the list? It comes back at its next BootNotification.',
+    dismissed: 'Dismissed',
+    credentialsNote:
+      'This password was also sent to the station as its AuthorizationKey: once it takes it, the station reconnects with it. If the station does not take it, the installer enters it at the station.',
+  },
   connectorStatus: {
     available: 'Available',
     preparing: 'Preparing',
