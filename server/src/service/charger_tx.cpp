@@ -4,7 +4,9 @@
 // row and is only acknowledged again. What follows the commit (the running estimate and the
 // connector's order in Redis, commands, the push) runs after the SQL session is given back: on
 // SQLite that session is the only writer, and every Redis round trip made while holding it kept
-// every other charger's transaction waiting (docs/performance.md, "OCPP 1.6J load").
+// every other charger's transaction waiting (docs/performance.md, "OCPP 1.6J load"). Nothing of the
+// same charger runs in between: the inbox handles one charger's messages in order, one at a time
+// (device/mqtt/inbox.hpp), so its next meter sample finds the running estimate begun.
 #include <algorithm>
 #include <functional>
 
@@ -17,7 +19,6 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/cards.hpp"
-#include "service/charger_clock.hpp"
 #include "service/charger_events.hpp"
 #include "service/live_record.hpp"
 #include "service/orders.hpp"
@@ -226,8 +227,11 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
     // The live record is rebuilt first if Redis lost it; but Redis being down must not keep the
     // event from SQL, which is what bills (a started event refused here left its order starting,
     // and a stop before the replay cancelled it at no charge).
+    // The record also carries the charger's clock offset: unknown while Redis is down (or after it
+    // lost the record), and the event still goes to SQL.
+    std::optional<UtcMs> offset;
     try {
-        live_record(ctx, reported.code);
+        offset = live_record(ctx, reported.code).clock_offset_ms;
     } catch (const std::exception& ex) {
         spdlog::warn("event=live_record_failed code={} error=\"{}\"", reported.code, ex.what());
     }
@@ -235,12 +239,6 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
     // Its times on the server's clock. Not the receive time: a replayed event may arrive long after
     // it happened. started_at is bounded by the order's creation when it is used (domain/meter.hpp).
     device::TransactionEvent e = reported;
-    std::optional<UtcMs> offset;  // unknown while Redis is down: the event still goes to SQL
-    try {
-        offset = charger_clock_offset(ctx, e.code);
-    } catch (const std::exception& ex) {
-        spdlog::warn("event=charger_clock_unknown code={} error=\"{}\"", e.code, ex.what());
-    }
     const UtcMs received = reported.received_at ? reported.received_at : now;
     e.at = reported.queued ? domain::queued_on_server_clock(reported.at, offset, received, now)
                            : domain::on_server_clock(reported.at, offset, received, now);
