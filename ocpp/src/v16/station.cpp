@@ -130,6 +130,7 @@ void Station::on_tick() {
         answer_error(it->second.message_id, ErrorKind::internal, "not stored yet, send it again");
         it = stops_waiting_.erase(it);
     }
+    replay_waiting_stops(now);
     card_deadlines(now);
     if (in_flight_id_ && now >= in_flight_deadline_) {
         spdlog::warn("event=ocpp_call_timeout code={} action={}", code_, outgoing_.front().action);

@@ -35,6 +35,10 @@ class Io {
 struct Settings {
     int boot_answer_ms = 10000;     // BootNotification: answered Pending when the core is slower
     int stop_answer_ms = 15000;     // StopTransaction: a CALLERROR (the station sends it again) after this
+    // StopTransaction waiting for the core: its ended event is published again this often (the core
+    // may have failed to store it, e.g. its database was restarting; the station's next Heartbeat,
+    // which replays it too, may be 30 s or more away, and its transaction messages wait meanwhile).
+    int stop_replay_ms = 5000;
     int call_timeout_ms = 30000;    // our CALL to the station: given up after this
     int pending_interval_s = 30;    // the interval of a Pending boot answer
     int authorize_answer_ms = 5000;  // Authorize: after this, Accepted only for a tag accepted before
@@ -87,6 +91,7 @@ class Station {
     struct Waiting {        // a CALL of the station waiting for the core
         std::string message_id;
         UtcMs deadline = 0;
+        UtcMs replay_at = 0;  // StopTransaction: when its ended event goes again (0: never)
     };
     struct StoredTx {       // a tx event published and not yet acknowledged by the core
         std::string tx_id;
@@ -144,6 +149,7 @@ class Station {
     void send_next_call();
     void publish_tx(const std::string& tx_id, int seq, boost::json::object event);
     void replay_tx();
+    void replay_waiting_stops(UtcMs now);  // the ended events of the StopTransactions still waiting
     void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);  // every unacknowledged tx event again, oldest first
     std::string time_of(const boost::json::value* timestamp, std::string_view what);
     // Marks a kw-mqtt/1 message `queued` when its time (as time_of wrote it) is over a minute before

@@ -309,6 +309,31 @@ TEST_F(Station16, AStopTheCoreDidNotStoreInTimeGetsAnErrorSoTheStationSendsItAga
     EXPECT_EQ(last_frame().at(2).as_string(), "InternalError");
 }
 
+// Found by the fault suite (mariadb-restart, bench/faults.py with OCPP stations): the core failed to
+// store an ended event while its database restarted; the station's transaction messages (a new
+// session's StartTransaction on its other connector) then waited for the StopTransaction's error and
+// retry, ~25 s. The ended event now goes again every 5 s while the StopTransaction waits.
+TEST_F(Station16, AStopWaitingForTheCoreIsPublishedAgainEveryFewSecondsUntilStored) {
+    start_order(42);
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":1})");
+    call("stop1", "StopTransaction", R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
+    const auto frames = io.frames.size();
+    ASSERT_EQ(io.of("tx").size(), 2u);
+    advance(4000);
+    EXPECT_EQ(io.of("tx").size(), 2u) << "not yet";
+    advance(1000);
+    ASSERT_EQ(io.of("tx").size(), 3u);
+    EXPECT_EQ(io.of("tx").back().payload, io.of("tx")[1].payload) << "the same ended event";
+    EXPECT_EQ(io.of("tx").back().qos, 1);
+    advance(5000);
+    EXPECT_EQ(io.of("tx").size(), 4u);
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    ASSERT_EQ(io.frames.size(), frames + 1);
+    EXPECT_EQ(last_frame().at(1).as_string(), "stop1");
+    advance(5000);
+    EXPECT_EQ(io.of("tx").size(), 4u) << "stored: not again";
+}
+
 TEST_F(Station16, AStopForTransactionMinusOneIsAcknowledgedAndPublishesNothing) {
     call("stop1", "StopTransaction", R"({"transactionId":-1,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
     EXPECT_EQ(last_frame().at(0).as_int64(), 3);
