@@ -11,6 +11,7 @@
 #include <cmath>
 #include <spdlog/spdlog.h>
 
+#include "timestamp.hpp"
 #include "v16/station.hpp"
 
 namespace kw::ocpp::v16 {
@@ -118,7 +119,17 @@ void Station::publish_meter(std::int64_t connector, const json::object& meter_va
     if (r->current_a) m["current_a"] = *r->current_a;
     if (r->soc) m["soc"] = *r->soc;
     if (!tx_id.empty()) m["tx_id"] = tx_id;
-    mark_queued(m, std::string(m["ts"].as_string()));
+    const std::string ts(m["ts"].as_string());
+    mark_queued(m, ts);
+    if (auto t = parse_timestamp(ts); t && !m.contains("queued")) {
+        const bool first = !clock_offset_;
+        clock_offset_ = *t - io_.now();
+        // The core measures a charger's clock from the ts of its heartbeats and, once it has, from
+        // its readings: the first reading of a connection is preceded by a heartbeat with the
+        // station's time, so this reading and every later one are measured (a clock that jumps
+        // mid-session is followed at once), not believed until the station's next Heartbeat.
+        if (first) publish_heartbeat();
+    }
     io_.publish("meter", json::serialize(m), 0);
 }
 

@@ -230,7 +230,7 @@ void Station::finish_outgoing(std::optional<Answer> answer) {
     send_next_call();
 }
 
-void Station::on_connected() { io_.publish("heartbeat", "{}", 0); }
+void Station::on_connected() { publish_heartbeat(); }
 
 void Station::mark_queued(json::object& message, const std::string& ts) {
     constexpr UtcMs kQueuedAfterMs = 60'000;

@@ -148,9 +148,10 @@ class Station {
     void queue_call(Outgoing call);
     void send_next_call();
     void publish_tx(const std::string& tx_id, int seq, boost::json::object event);
-    void replay_tx();
+    void replay_tx();  // every unacknowledged tx event again, oldest first
     void replay_waiting_stops(UtcMs now);  // the ended events of the StopTransactions still waiting
-    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);  // every unacknowledged tx event again, oldest first
+    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);
+    void publish_heartbeat();  // kw-mqtt/1 heartbeat, with the station's time when it is known
     std::string time_of(const boost::json::value* timestamp, std::string_view what);
     // Marks a kw-mqtt/1 message `queued` when its time (as time_of wrote it) is over a minute before
     // now: a station's clock is set by our BootNotification and Heartbeat answers, so such a time is
@@ -177,6 +178,12 @@ class Station {
     boost::json::array log_;        // frames not published yet
     std::string boot_id_;           // of this connection's BootNotifications (boot_notification.cpp)
     bool station_faulted_ = false;  // connector 0 reported Faulted
+    // The station's clock minus ours, from its latest live meter reading (meter_values.cpp): a
+    // Heartbeat carries no time of the station's, so the kw-mqtt/1 heartbeat's ts is ours plus this
+    // (nothing before the first reading; the first reading publishes one). The core measures a
+    // charger's clock from the ts of its heartbeats (and from then on from its readings); without it
+    // an OCPP station's clock was never measured and its wrong times were believed.
+    std::optional<UtcMs> clock_offset_;
     std::string station_fault_;
 };
 

@@ -114,11 +114,46 @@ TEST_F(Station16, BootNotificationsOnOneConnectionShareABootIdSoATriggeredOneIsN
     EXPECT_NE(io.of("boot")[2].payload.at("boot_id"), io.of("boot")[0].payload.at("boot_id"));
 }
 
-TEST_F(Station16, HeartbeatIsAnsweredAtOnceAndCarriesNoTimeOfTheEdge) {
+TEST_F(Station16, HeartbeatIsAnsweredAtOnceAndCarriesNoTimeOfTheEdgeBeforeAnyReading) {
     call("h1", "Heartbeat", "{}");
     ASSERT_EQ(io.of("heartbeat").size(), 1u);
     EXPECT_FALSE(io.of("heartbeat")[0].payload.contains("ts"));
     EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:00.000Z");
+}
+
+// Found by the fault suite (clock-skew, then the clocks put right, with OCPP stations): the core
+// measures a charger's clock from the ts of its boot or heartbeats, and an OCPP station's had none,
+// so a station 5 minutes ahead had its readings believed 5 minutes in the future, and once its clock
+// was put right the end of its session looked older than its last reading: billed 30 Wh of 92 Wh.
+TEST_F(Station16, TheHeartbeatCarriesTheStationsClockAsItsLatestReadingShowedIt) {
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:05:00Z",
+        "sampledValue":[{"value":"2000"}]}]})");  // 300 s ahead of the edge's clock (01:00:00)
+    // The first reading of the connection: a heartbeat with the station's time goes first, so the
+    // core measures this reading and the next ones instead of believing them.
+    ASSERT_EQ(io.published.size(), 2u);
+    EXPECT_EQ(io.published[0].kind, "heartbeat");
+    EXPECT_EQ(io.published[0].payload.at("ts").as_string(), "2026-06-01T01:05:00.000Z");
+    EXPECT_EQ(io.published[1].kind, "meter");
+    advance(20000);
+    call("h1", "Heartbeat", "{}");
+    ASSERT_EQ(io.of("heartbeat").size(), 2u);
+    EXPECT_EQ(io.of("heartbeat")[1].payload.at("ts").as_string(), "2026-06-01T01:05:20.000Z");
+    EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:20.000Z") << "our own time";
+    // The clock put right: the next reading says so, and so does the next heartbeat.
+    call("m2", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:00:21Z",
+        "sampledValue":[{"value":"2010"}]}]})");
+    EXPECT_EQ(io.of("heartbeat").size(), 2u) << "only the first reading of a connection adds one";
+    advance(9000);
+    call("h2", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("heartbeat")[2].payload.at("ts").as_string(), "2026-06-01T01:00:30.000Z");
+}
+
+TEST_F(Station16, AReadingKeptWhileOfflineIsNoMeasureOfTheStationsClock) {
+    io.clock += 3600'000;
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:30:00Z",
+        "sampledValue":[{"value":"2000"}]}]})");
+    call("h1", "Heartbeat", "{}");
+    EXPECT_FALSE(io.of("heartbeat")[0].payload.contains("ts"));
 }
 
 TEST_F(Station16, StatusNotificationBecomesTheConnectorsStatus) {
@@ -354,10 +389,12 @@ TEST_F(Station16, TransactionDataBecomesMeterSamplesBeforeTheEnd) {
     start_order(42);
     call("stop1", "StopTransaction", R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z",
         "transactionData":[{"timestamp":"2026-06-01T01:15:00Z","sampledValue":[{"value":"5.0","unit":"kWh"}]}]})");
-    ASSERT_EQ(io.published.size(), 3u);  // started, the sample, ended
-    EXPECT_EQ(io.published[1].kind, "meter");
-    EXPECT_EQ(io.published[1].payload.at("energy_wh").as_int64(), 5000);
-    EXPECT_EQ(io.published[2].kind, "tx");
+    // started, (the heartbeat with the station's time the first reading brings), the sample, ended
+    ASSERT_EQ(io.published.size(), 4u);
+    EXPECT_EQ(io.published[1].kind, "heartbeat");
+    EXPECT_EQ(io.published[2].kind, "meter");
+    EXPECT_EQ(io.published[2].payload.at("energy_wh").as_int64(), 5000);
+    EXPECT_EQ(io.published[3].kind, "tx");
 }
 
 TEST_F(Station16, MessagesTheStationKeptWhileOfflineAreMarkedQueued) {
