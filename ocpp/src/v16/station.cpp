@@ -164,10 +164,12 @@ void Station::flush_log() {
 }
 
 void Station::answer(std::string_view message_id, const json::value& payload) {
+    last_answer_at_ = io_.now();
     send(format_result(message_id, payload));
 }
 
 void Station::answer_error(std::string_view message_id, ErrorKind kind, std::string_view description) {
+    last_answer_at_ = io_.now();
     send(format_error(message_id, kind, Version::v16, description));
 }
 

@@ -184,6 +184,10 @@ class Station {
     // charger's clock from the ts of its heartbeats (and from then on from its readings); without it
     // an OCPP station's clock was never measured and its wrong times were believed.
     std::optional<UtcMs> clock_offset_;
+    // When we last answered a CALL of the station. OCPP-J lets a station have one CALL outstanding,
+    // so one that comes right after an answer may have waited in its queue (behind a StopTransaction
+    // the core had not stored, or after a reconnect): its timestamp is no measure of its clock.
+    UtcMs last_answer_at_ = 0;
     std::string station_fault_;
 };
 
