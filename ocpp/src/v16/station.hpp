@@ -150,7 +150,9 @@ class Station {
     void publish_tx(const std::string& tx_id, int seq, boost::json::object event);
     void replay_tx();  // every unacknowledged tx event again, oldest first
     void replay_waiting_stops(UtcMs now);  // the ended events of the StopTransactions still waiting
-    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);
+    // may_have_waited: the reading may have waited in the station's queue (meter_values.cpp).
+    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id,
+                       bool may_have_waited);
     void publish_heartbeat();  // kw-mqtt/1 heartbeat, with the station's time when it is known
     std::string time_of(const boost::json::value* timestamp, std::string_view what);
     // Marks a kw-mqtt/1 message `queued` when its time (as time_of wrote it) is over a minute before
@@ -184,7 +186,7 @@ class Station {
     // charger's clock from the ts of its heartbeats (and from then on from its readings); without it
     // an OCPP station's clock was never measured and its wrong times were believed.
     std::optional<UtcMs> clock_offset_;
-    // When we last answered a CALL of the station. OCPP-J lets a station have one CALL outstanding,
+    // When we last answered a CALL of the station (0: none yet on this connection). OCPP-J lets a station have one CALL outstanding,
     // so one that comes right after an answer may have waited in its queue (behind a StopTransaction
     // the core had not stored, or after a reconnect): its timestamp is no measure of its clock.
     UtcMs last_answer_at_ = 0;

@@ -68,7 +68,7 @@ void Station::stop_transaction(const Call& call) {
     const int connector = known != transactions_.end() ? known->second.connector : 0;
     if (const auto* data = p.if_contains("transactionData")) {
         if (connector > 0)
-            for (const auto& mv : data->as_array()) publish_meter(connector, mv.as_object(), tx_id);
+            for (const auto& mv : data->as_array()) publish_meter(connector, mv.as_object(), tx_id, true);
         else
             spdlog::info("event=ocpp_transaction_data_skipped code={} tx_id={} reason=connector_unknown", code_,
                          tx_id);
