@@ -413,7 +413,22 @@ def report(doc):
     end = doc["rounds"][-1].get("counts", {}) if doc["rounds"] else {}
     lines += ["", f"Violations in all (each offender counted once): {doc['violations']}. At the end: "
               + ", ".join(f"{k} {n}" for k, n in end.items()) + ".", ""]
+    if n_ocpp:
+        lines += [OCPP_NOTE, ""]
     return "\n".join(lines)
+
+
+# What each fault means for the OCPP stations: every one applies; said in the report, as measured.
+OCPP_NOTE = (
+    "OCPP stations: every fault applies to them. broker-restart and edge-crash close every station's "
+    "WebSocket (the edge drops a station whose broker link is lost; the stations reconnect without a "
+    "BootNotification, and the edge's memory of their transactions is gone); net-cut leaves them and the "
+    "edge connected (the edge talks to the broker directly); sim-crash is a power cut (a new "
+    "BootNotification: the core closes their sessions at the last reading); clock-skew sets the simulated "
+    "stations' clocks, which ignore the currentTime of the edge's answers (a real station sets its clock "
+    "from them, so it would be right again after its next Heartbeat). Their tx events (the ground truth "
+    "of the invariants) are the edge's copies of the stations' StartTransaction meterStart and "
+    "StopTransaction meterStop.")
 
 
 if __name__ == "__main__":
