@@ -53,7 +53,7 @@ bench: deps
 
 # The fault suite: kills and restarts every part under load and checks that no money is lost
 # (docs/reliability.md). Not yet in `make test`: its smoke run still finds open bugs.
-FAULT_ARGS = $(if $(N),-n $(N)) $(if $(F),--faults $(F))
+FAULT_ARGS = $(if $(N),-n $(N)) $(if $(F),--faults $(F)) $(if $(OCPP),--ocpp-share $(OCPP))
 faults: deps build
 	$(BENCH_PYTHON) bench/faults.py --build-dir $(BUILD_DIR) $(FAULT_ARGS)
 

@@ -2,11 +2,14 @@
 """Kilowatt fault harness: `make faults` (see bench/README.md, "Faults").
 
   python3 bench/faults.py --build-dir build [-n 500] [--faults all|kill-one,broker-restart,...] [--random 10]
+                           [--ocpp-share 0.33]
   python3 bench/faults.py --smoke --build-dir build --out /tmp/x      # ctest FaultsSmoke
 
 On MariaDB with two server instances in cluster mode (the broker behind a TCP proxy the harness
 controls), N simulated chargers with two connectors each and a session on every connector (meter
-every 2 s), it injects each fault in turn, then --random more in random order with random delays.
+every 2 s), a share of them (--ocpp-share, a third by default, at least one) OCPP 1.6J charge points
+behind one OCPP edge (kilowatt-ocpp), the rest kw-mqtt/1, it injects each fault in turn, then
+--random more in random order with random delays.
 Around every fault a fifth of the sessions are stopped (their stops in flight during the fault) and
 new ones started. After each fault: the recovery time (fault over -> the first new session
 charging), then, once the stopped sessions settled, the invariants (kwbench/invariants.py) against
@@ -20,6 +23,7 @@ import os
 import random
 import socket
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -42,11 +46,14 @@ class Harness:
         self.logouts = []  # tokens refused (401) although Redis kept them, this round
         self.refusals = {}  # what the API answered the last recovery probe
         self.skew_hold_s = 10 if args.smoke else 30
+        self.edge_pause_s = 3 if args.smoke else 5  # edge-crash: kill -9, back this much later
         self.after_round = []    # what a fault puts back once its round is measured (e.g. the clocks)
         self.fault_stopped = []  # orders a fault stopped itself: settled and checked with the round's
         self.active = {}  # order id -> (driver, (charger, connector))
         self.scheduled = {}  # schedule id -> (driver, (charger, connector)) until it fires or fails
         self.probes, self.probe_orders = [], []  # drivers and orders of the recovery probes
+        self.spares = {}  # protocol -> the connector kept for its recovery probe
+        self.recoveries = {}  # protocol -> seconds (None: not within the timeout), this round
 
     # ---------------------------------------------------------------------------------- API
     def ports(self):
@@ -141,19 +148,32 @@ class Harness:
         self.active = {k: v for k, v in self.active.items() if k in still}
 
     def recovery(self, t_fault_over, timeout):
-        """Seconds from the fault's end until a new session charges (None: not within timeout), by a
-        driver kept for this (no session of theirs is stopping), on one of the two connectors kept for the
-        probes; the probe session is stopped again at once. self.refusals counts what the API answered
-        the probe meanwhile."""
+        """Seconds from the fault's end until a new session charges on a charger of each protocol in
+        the mix, the slowest (None: one did not within timeout); self.recoveries has each. One probe
+        per protocol, at the same time, each by its own driver on the connector kept for it."""
+        self.recoveries, self.refusals = {}, {}
         deadline = time.time() + timeout
-        busy = {d["id"] for d, _ in self.active.values()}
-        driver = next(d for d in self.probes if d["id"] not in busy)
-        self.refusals = {}
+
+        def one(protocol, pair, driver):
+            self.recoveries[protocol] = self.probe(protocol, driver, pair, t_fault_over, deadline)
+        threads = [threading.Thread(target=one, args=(protocol, pair, driver), daemon=True)
+                   for (protocol, pair), driver in zip(sorted(self.spares.items()), self.probes)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = [self.recoveries.get(p) for p in self.spares]
+        return None if None in took else max(took)
+
+    def probe(self, protocol, driver, pair, t_fault_over, deadline):
+        """Seconds from the fault's end until a new session by driver (kept for this: no session of
+        theirs is stopping) charges on pair (kept for the probes), None if not by deadline; the probe
+        session is stopped again at once. self.refusals counts what the API answered meanwhile."""
         while time.time() < deadline:
-            pair = self.rng.choice(self.spares)
             status, out = self.call("POST", "/api/v1/orders", {"charger_code": pair[0], "connector": pair[1]}, driver)
             if status != 201:  # what the probe was told meanwhile, for the report
                 key = f"{status} {(out or {}).get('code', '') if isinstance(out, dict) else ''}".strip()
+                key = f"{key} ({protocol})" if len(self.spares) > 1 else key
                 self.refusals[key] = self.refusals.get(key, 0) + 1
             if status == 201:
                 oid = out["id"]
@@ -203,11 +223,27 @@ def main():
     ap.add_argument("--random", type=int, default=None, help="then this many faults in random order (default 11)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--smoke", action="store_true", help="4 chargers, short outages, no random round")
+    ap.add_argument("--ocpp-share", type=float, default=0.33,
+                    help="share of the chargers that are OCPP 1.6J stations behind kilowatt-ocpp (default 0.33, "
+                         "at least one; 0: none, no edge, no edge-crash)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     n = args.chargers or (4 if args.smoke else 500)
+    if not 0 <= args.ocpp_share <= 1:
+        ap.error("--ocpp-share is a share: 0 to 1")
+    # At least one of each protocol asked for (the smoke run's 4 chargers: 3 kw-mqtt/1, 1 OCPP).
+    n_ocpp = 0 if args.ocpp_share == 0 else min(n, max(1, round(n * args.ocpp_share)))
+    if 0 < n_ocpp == n and args.ocpp_share < 1:
+        n_ocpp = n - 1
+    if n < 2 and 0 < n_ocpp < n:
+        ap.error("a mix of protocols needs 2 chargers or more")
     names = list(fl.FAULTS) if args.faults == "all" else [f.strip() for f in args.faults.split(",") if f.strip()]
+    if not n_ocpp:
+        if args.faults == "all":
+            names.remove("edge-crash")  # nothing to crash
+        elif "edge-crash" in names:
+            ap.error("edge-crash needs OCPP chargers (--ocpp-share > 0)")
     for f in names:
         if f not in fl.FAULTS:
             ap.error(f"unknown fault {f} (known: {', '.join(fl.FAULTS)})")
@@ -222,14 +258,17 @@ def main():
     h.log = log
     out_dir = args.out or os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
     os.makedirs(out_dir, exist_ok=True)
-    # The shipped timeouts, but for the offline settlement (default 10 min: longer than a run).
-    flags = ["--orders.offline_settle_s=120", "--log.level=info"]
+    # The shipped timeouts, but for the offline settlement (default 10 min: longer than a run), and
+    # the meter interval the core sets on OCPP stations at boot (MeterValueSampleInterval; the
+    # kw-mqtt/1 simulator's comes from its --meter-interval): every 2 s, as the others.
+    flags = ["--orders.offline_settle_s=120", "--orders.meter_interval_s=2", "--log.level=info"]
     stack = stk.Stack(os.path.abspath(args.build_dir), db="mariadb", keep=args.keep, server_flags=flags,
                       redis_aof=True)
     h.stack = stack
     rows = []
     doc = {"started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                     "machine": procstat.machine(), "chargers": n, "smoke": args.smoke, "seed": args.seed,
+                     "machine": procstat.machine(), "chargers": n, "ocpp_chargers": n_ocpp,
+                     "smoke": args.smoke, "seed": args.seed,
                      "server_flags": flags, "rounds": rows}
     seen = set()  # (invariant, offender): a violation still there in later rounds counts once
 
@@ -246,20 +285,36 @@ def main():
         stack.start_second_server(CLUSTER)
         h.fleet = provision.Fleet(stack, log)
         h.fleet.create_stations(max(1, n // 5))
-        h.fleet.create_chargers(n, connectors=2)
-        pairs = [(c["code"], k) for c in h.fleet.chargers for k in (1, 2)]
-        # The recovery probes' own connectors (no other session uses them, so a probe is never
-        # refused because a stopped session there has not ended yet).
-        h.pairs, h.spares = pairs[:-2], pairs[-2:]
+        kw_creds, ocpp_creds = [], []
+        if n - n_ocpp:
+            h.fleet.create_chargers(n - n_ocpp, connectors=2)
+            kw_creds = h.fleet.chargers
+        ocpp_url = None
+        if n_ocpp:
+            ocpp_url = stack.start_ocpp()
+            log(f"kilowatt-ocpp on {ocpp_url}")
+            ocpp_creds = h.fleet.create_ocpp_chargers(n_ocpp, kind="AC", rated_w=7000, connectors=2)
+        h.pairs = []
+        for protocol, creds in (("kw-mqtt", kw_creds), ("ocpp", ocpp_creds)):
+            if creds:
+                pairs = [(c["code"], k) for c in creds for k in (1, 2)]
+                # The recovery probe's own connector per protocol (no other session uses it, so a
+                # probe is never refused because a stopped session there has not ended yet).
+                h.pairs += pairs[:-1]
+                h.spares[protocol] = pairs[-1]
+        h.ocpp_codes = {c["code"] for c in ocpp_creds}
         h.drivers = provision.register_drivers(h.fleet, 2 * n + 2, 10_000_000)
         h.probes = h.drivers[-2:]
         # Watched: the probes (a session after every fault) and the first drivers.
         h.ws = Watchers(h.probes + h.drivers[:38], h.ports,
                         lambda: {oid: d["id"] for oid, (d, _) in list(h.active.items())})
         h.txlog = TxLog(stack)
-        stack.start_sims(h.fleet.chargers, meter_interval=2)
+        if kw_creds:
+            stack.start_sims(kw_creds, meter_interval=2)
+        if ocpp_creds:
+            stack.start_sims(ocpp_creds, meter_interval=2, ocpp_url=ocpp_url)
         stk.wait_until(lambda: h.fleet.online() >= n, 120, "chargers online")
-        log(f"{h.start(len(h.pairs))} sessions started")
+        log(f"{h.start(len(h.pairs))} sessions started ({n - n_ocpp} kw-mqtt/1 chargers, {n_ocpp} OCPP 1.6J)")
         per_round = max(1, n // 50)  # scheduled sessions falling due around each fault
         for i, (fault, delay) in enumerate(rounds, 1):
             h.collect_fired()
@@ -274,9 +329,10 @@ def main():
             h.fault_stopped = []
             over = time.time()
             rec = h.recovery(over, 180)
-            left = h.settled(stopped + h.probe_orders[-1:], 120)
+            left = h.settled(stopped + h.probe_orders[-len(h.spares):], 120)
             wait_quiet(h.txlog.out, 3, 30)
             found, counts = invariants.check(stack, h.txlog.ended(), h.charging(), h.ws)
+            found["ended's start reading = started's"] = h.txlog.start_mismatch
             violations = {k: v for k, v in found.items() if v}
             if rec is None:  # not recovered: a violation of its own
                 violations["recovered (a new session charges) within 180 s"] = [f"round {i}"]
@@ -284,9 +340,10 @@ def main():
                 violations["no logout unless Redis lost its data"] = [f"round {i}: {x}" for x in h.logouts]
             h.logouts = []
             rows.append({"n": i, "fault": fault, "what": what, "delay_s": delay, "recovery_s": rec,
+                         "recovery_by_protocol_s": h.recoveries,
                          "stopped": len(stopped), "stopped_not_settled_in_120_s": left, "counts": counts,
                          "probe_refused": h.refusals, "violations": violations, "new_violations": new_ones(violations)})
-            log(f"  {what}; recovery {rec} s (probe refused: {h.refusals or 'never'}); stopped {len(stopped)}, not settled {len(left)}; {counts}; "
+            log(f"  {what}; recovery {rec} s {h.recoveries} (probe refused: {h.refusals or 'never'}); stopped {len(stopped)}, not settled {len(left)}; {counts}; "
                 f"violations {violations or 'none'}")
             for undo in h.after_round:
                 undo()
@@ -301,6 +358,7 @@ def main():
         left = h.settled(final_ids, 180)
         wait_quiet(h.txlog.out, 3, 30)
         found, counts = invariants.check(stack, h.txlog.ended(), h.charging(), h.ws)
+        found["ended's start reading = started's"] = h.txlog.start_mismatch
         violations = {k: v for k, v in found.items() if v}
         if h.logouts:
             violations["no logout unless Redis lost its data"] = [f"end: {x}" for x in h.logouts]
@@ -328,16 +386,26 @@ def main():
 
 
 def report(doc):
+    n_ocpp = doc.get("ocpp_chargers", 0)
+    mix = (f" ({doc['chargers'] - n_ocpp} kw-mqtt/1, {n_ocpp} OCPP 1.6J through one kilowatt-ocpp)" if n_ocpp
+           else " (all kw-mqtt/1)")
     lines = [f"# Kilowatt faults {doc['started_at']}", "",
-             f"{doc['chargers']} chargers x 2 connectors, MariaDB, two instances in cluster mode; "
+             f"{doc['chargers']} chargers x 2 connectors{mix}, MariaDB, two instances in cluster mode; "
              f"server flags {' '.join(doc['server_flags'])}.", "",
-             "| # | fault | what | recovery (s) | probe refused | stopped / not settled | orders settled / active | ended events | violations |",
+             "| # | fault | what | recovery (s)" + (" kw-mqtt / OCPP" if n_ocpp else "") + " | probe refused | stopped / not settled | orders settled / active | ended events | violations |",
              "|---|---|---|---|---|---|---|---|---|"]
+    def recovery(r):
+        if r["recovery_s"] is None and not r.get("recovery_by_protocol_s"):
+            return "—"
+        by = r.get("recovery_by_protocol_s") or {}
+        if len(by) > 1:
+            return " / ".join("—" if by.get(p) is None else str(by[p]) for p in ("kw-mqtt", "ocpp"))
+        return str(r["recovery_s"]) if r["recovery_s"] is not None else "—"
     for r in doc["rounds"]:
         c = r.get("counts", {})
         v = "; ".join(f"{k}: {len(x)} ({', '.join(map(str, x[:3]))})" for k, x in r.get("violations", {}).items())
         refused = ", ".join(f"{k} ×{n}" for k, n in r.get("probe_refused", {}).items())
-        lines.append(f"| {r['n']} | {r['fault']} | {r['what']} | {r['recovery_s'] if r['recovery_s'] is not None else '—'} | "
+        lines.append(f"| {r['n']} | {r['fault']} | {r['what']} | {recovery(r)} | "
                      f"{refused} | "
                      f"{r.get('stopped', '')} / {len(r.get('stopped_not_settled_in_120_s', []))} | "
                      f"{c.get('settled', '')} / {c.get('active', '')} | {c.get('ended events', '')} | "
@@ -345,7 +413,22 @@ def report(doc):
     end = doc["rounds"][-1].get("counts", {}) if doc["rounds"] else {}
     lines += ["", f"Violations in all (each offender counted once): {doc['violations']}. At the end: "
               + ", ".join(f"{k} {n}" for k, n in end.items()) + ".", ""]
+    if n_ocpp:
+        lines += [OCPP_NOTE, ""]
     return "\n".join(lines)
+
+
+# What each fault means for the OCPP stations: every one applies; said in the report, as measured.
+OCPP_NOTE = (
+    "OCPP stations: every fault applies to them. broker-restart and edge-crash close every station's "
+    "WebSocket (the edge drops a station whose broker link is lost; the stations reconnect without a "
+    "BootNotification, and the edge's memory of their transactions is gone); net-cut leaves them and the "
+    "edge connected (the edge talks to the broker directly); sim-crash is a power cut (a new "
+    "BootNotification: the core closes their sessions at the last reading); clock-skew sets the simulated "
+    "stations' clocks, which ignore the currentTime of the edge's answers (a real station sets its clock "
+    "from them, so it would be right again after its next Heartbeat). Their tx events (the ground truth "
+    "of the invariants) are the edge's copies of the stations' StartTransaction meterStart and "
+    "StopTransaction meterStop.")
 
 
 if __name__ == "__main__":

@@ -81,12 +81,48 @@ def network_cut(h):
 
 
 def simulator_crash(h):
-    """kill -9 of every simulator process: the broker publishes the chargers' wills; restarted 5 s later
-    (new boot ids: their sessions are over, settled at the last meter value)."""
-    for sim in list(h.stack.sims):
-        new = h.stack.restart(sim, crash=True, pause_s=5)
+    """kill -9 of every simulator process at once (the kw-mqtt/1 chargers' and the OCPP stations'):
+    the broker publishes the kw-mqtt/1 chargers' wills, the edge sees the OCPP stations' sockets
+    close and drops their MQTT connections (their wills); restarted 5 s later (a power-up: new boot
+    ids, a BootNotification for OCPP: their sessions are over, settled at the last meter value)."""
+    sims = list(h.stack.sims)
+    for sim in sims:
+        sim.kill()
+    time.sleep(5)
+    for sim in sims:
+        new = h.stack.restart(sim, crash=True)
         wait_until(lambda: port_open(new.control_port), 30, "kilowatt-sim control port", new)
-    return "simulator killed, restarted"
+    return f"{len(sims)} simulator processes killed, restarted"
+
+
+def edge_crash(h):
+    """kill -9 of the OCPP edge (kilowatt-ocpp), restarted h.edge_pause_s later on its port: the
+    broker publishes the wills of every OCPP station's MQTT connection; the stations (the simulator's
+    OCPP charge points, which keep running) reconnect with their backoff, without a BootNotification
+    (OCPP 1.6 4.2), and send again what was not answered (StopTransaction is answered only once the
+    core stored it). Everything the edge kept in memory is gone: the transactions it saw start, the
+    tx events not yet acknowledged, the commands in flight. Besides the round's stops, a tenth (at
+    least one) of the sessions on OCPP stations are stopped just before the kill (their
+    RemoteStopTransaction / StopTransaction in flight) and as many while the edge is down (the core's
+    stop has nobody to go to until the station is back)."""
+    if not getattr(h.stack, "ocpp", None):
+        return "not applicable: no OCPP chargers (--ocpp-share 0)"
+    on_ocpp = sorted(oid for oid, (_, (code, _k)) in h.active.items() if code in h.ocpp_codes)
+    k = max(1, len(on_ocpp) // 10) if on_ocpp else 0
+    before, during = on_ocpp[:k], on_ocpp[k:2 * k]
+
+    def stop(ids):
+        for oid in ids:
+            driver, _ = h.active.pop(oid)
+            h.call("POST", f"/api/v1/orders/{oid}/stop", driver=driver)
+            h.fault_stopped.append(oid)
+    stop(before)
+    h.stack.ocpp.kill()
+    stop(during)
+    new = h.stack.restart(h.stack.ocpp, crash=True, pause_s=h.edge_pause_s)
+    h.stack.wait_ocpp(new)
+    return (f"kilowatt-ocpp killed, restarted {h.edge_pause_s} s later; {len(before)} + {len(during)} "
+            f"OCPP sessions stopped just before / during")
 
 
 def clock_skew(h):
@@ -96,9 +132,13 @@ def clock_skew(h):
     invariants are measured still skewed; the clocks are put right after the round (h.after_round)."""
     skewed, n = set(), 0
     for sim in h.stack.sims:
-        for c in h.stack.sim_control(sim, "status")["chargers"]:
-            if n % 2 == 0:
-                offset = 300 if n % 4 == 0 else -300
+        # Every other charger of each simulator process (so OCPP stations are among them), ahead and
+        # behind in turn; an OCPP process starts with one behind (its times then look like messages
+        # the station kept offline: the edge marks them `queued`).
+        sign = -1 if sim.name.startswith("sim-ocpp") else 1
+        for m, c in enumerate(h.stack.sim_control(sim, "status")["chargers"]):
+            if m % 2 == 0:
+                offset = sign * (300 if m % 4 == 0 else -300)
                 h.stack.sim_control(sim, f"clock {c['code']} {offset}")
                 skewed.add(c["code"])
             n += 1
@@ -123,4 +163,5 @@ FAULTS = {
     "net-cut": network_cut,
     "sim-crash": simulator_crash,
     "clock-skew": clock_skew,
+    "edge-crash": edge_crash,
 }

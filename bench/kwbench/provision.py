@@ -135,13 +135,13 @@ class Fleet:
         self.figures["chargers_provision_s"] = round(took, 1)
         self.log(f"  {n} chargers in {took:.1f} s ({n / took:.0f}/s, {self.figures['charger_provisioning']})")
 
-    def create_ocpp_chargers(self, n, kind="DC", rated_w=360000, prefix="OC-"):
-        """n OCPP 1.6J chargers (one connector each) on the fleet's stations, by the bulk import's
+    def create_ocpp_chargers(self, n, kind="DC", rated_w=360000, prefix="OC-", connectors=1):
+        """n OCPP 1.6J chargers (one connector each by default) on the fleet's stations, by the bulk import's
         protocol column; their broker accounts as the fleet's (dynamic security by the server, or the
         harness's password file). Returns their credentials (password = the station's HTTP Basic
         password); self.chargers is left as it is."""
         rows = [{"code": f"{prefix}{i + 1:05d}", "station_id": self.stations[i % len(self.stations)], "kind": kind,
-                 "connectors": 1, "rated_w": rated_w} for i in range(n)]
+                 "connectors": connectors, "rated_w": rated_w} for i in range(n)]
         t0 = time.time()
         # 200 rows a request: with dynamic security the import waits for the broker's accounts, which
         # took ~60 s for 1,000 rows on top of 1,000 accounts, the client's timeout (its retry of the

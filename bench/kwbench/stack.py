@@ -339,8 +339,10 @@ class Stack:
             proc.stop(30)
         if pause_s:
             time.sleep(pause_s)
+        offset = os.path.getsize(proc.log) if os.path.exists(proc.log) else 0
         new = Proc(proc.name, proc.argv, proc.log, env=proc.env)
-        for attr in ("http_port", "control_port"):
+        new.log_offset = offset  # where the new process's lines begin in the shared log
+        for attr in ("http_port", "control_port", "ocpp_port"):
             if hasattr(proc, attr):
                 setattr(new, attr, getattr(proc, attr))
         self.procs[self.procs.index(proc)] = new
@@ -379,35 +381,51 @@ class Stack:
         proc = self._start("kilowatt-ocpp", [
             self.binary("ocpp/kilowatt-ocpp"), "--address", "127.0.0.1", "--port", str(port), "--broker-host",
             "127.0.0.1", "--broker-port", str(self.mqtt_port), "--log-level", "warn"])
-
-        def listening():
-            with open(proc.log, errors="replace") as f:
-                return f"kilowatt-ocpp listening on 127.0.0.1:{port}" in f.read()
-
-        wait_until(listening, 20, "kilowatt-ocpp listening", proc)
+        proc.ocpp_port = port
+        self.wait_ocpp(proc)
         self.ocpp = proc
         return f"ws://127.0.0.1:{port}/ocpp"
 
+    def wait_ocpp(self, proc, timeout=20):
+        """Until this edge process printed its banner (a restart appends to the same log: only the
+        lines after the newest start count)."""
+        seen = getattr(proc, "log_offset", 0)
+
+        def listening():
+            with open(proc.log, errors="replace") as f:
+                f.seek(seen)
+                return f"kilowatt-ocpp listening on 127.0.0.1:{proc.ocpp_port}" in f.read()
+
+        wait_until(listening, timeout, "kilowatt-ocpp listening", proc)
+
     # ---------------------------------------------------------------------------- kilowatt-sim
-    def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=()):
+    def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=(), ocpp_url=None):
         """kilowatt-sim processes for these credential rows (dicts code,password,kind,connectors,
-        rated_w), at most per_process chargers each (4 file descriptors per charger)."""
-        self.sims = []
+        rated_w), at most per_process chargers each (4 file descriptors per charger). With ocpp_url
+        they are OCPP 1.6J charge points of that edge (--protocol ocpp1.6), added to the simulators
+        already running; otherwise they replace self.sims."""
+        if ocpp_url is None:
+            self.sims = []
+        name = "sim-ocpp" if ocpp_url else "sim"
+        if ocpp_url:
+            extra = ["--protocol", "ocpp1.6", "--ocpp-url", ocpp_url, *extra]
+        started = []
         for i in range(0, len(credentials), per_process):
             chunk = credentials[i:i + per_process]
-            csv = self.path(f"sim-{i // per_process}.csv")
+            csv = self.path(f"{name}-{i // per_process}.csv")
             with open(os.open(csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
                 f.write("code,password,kind,connectors,rated_w\n")
                 for c in chunk:
                     f.write(f"{c['code']},{c['password']},{c['kind']},{c['connectors']},{c['rated_w']}\n")
             port = free_port()
-            sim = self._start(f"sim-{i // per_process}", [
+            sim = self._start(f"{name}-{i // per_process}", [
                 self.binary("sim/kilowatt-sim"), "--broker-host", "127.0.0.1", "--broker-port", str(self.mqtt_port),
                 "--chargers", csv, "--meter-interval", str(meter_interval), "--control-port", str(port),
                 "--connect-rate", "2000", "--log-level", "warn", *extra])
             sim.control_port = port
             self.sims.append(sim)
-        for sim in self.sims:
+            started.append(sim)
+        for sim in started:
             wait_until(lambda: port_open(sim.control_port), 30, "kilowatt-sim control port", sim)
         return self.sims
 

@@ -1,7 +1,12 @@
 """The fault harness's ground truth: every tx event the chargers publish, recorded by mosquitto_sub
 as the server's broker account (it may read kw/#), replays included. A charger's `ended` event
 carries its own register at the start and at the end, so meter_wh - meter_start_wh is the energy
-the charger delivered, whatever the server saw. mosquitto_sub gets its password from an options
+the charger delivered, whatever the server saw. OCPP 1.6J stations' events are the edge's
+(kilowatt-ocpp publishes them as the station): `started` carries the StartTransaction's meterStart
+and `ended` the StopTransaction's meterStop, copied; an `ended` the edge published without
+meter_start_wh (the StartTransaction went through an edge process that has died since, or a
+WebSocket that has closed) takes the `started` event's reading, and when both are there and
+disagree the event is reported (an edge bug). mosquitto_sub gets its password from an options
 file (XDG_CONFIG_HOME/mosquitto_sub, mode 0600), never on its command line; it is started again
 whenever it exits (e.g. when the broker restarts)."""
 import json
@@ -41,9 +46,8 @@ class TxLog:
         self.done.set()
         self.proc.stop(5)
 
-    def ended(self):
-        """{order_id: {"code", "tx_id", "energy_wh", "reason"}} of every `ended` event recorded."""
-        out = {}
+    def events(self):
+        """(code, event) of every tx event recorded, in order."""
         with open(self.out, errors="replace") as f:
             for line in f:
                 topic, _, payload = line.partition(" ")
@@ -53,11 +57,31 @@ class TxLog:
                     e = json.loads(payload)
                 except ValueError:
                     continue
-                if e.get("event") != "ended" or not e.get("order_id"):
-                    continue
-                out[int(e["order_id"])] = {"code": topic.split("/")[2], "tx_id": e.get("tx_id"),
-                                           "energy_wh": int(e["meter_wh"]) - int(e["meter_start_wh"]),
-                                           "reason": e.get("reason")}
+                if isinstance(e, dict) and e.get("order_id"):
+                    yield topic.split("/")[2], e
+
+    def ended(self):
+        """{order_id: {"code", "tx_id", "energy_wh", "reason"}} of every `ended` event recorded whose
+        start reading is known (its own meter_start_wh, else its `started` event's meter_wh).
+        self.start_mismatch lists the orders whose two start readings differ, self.no_start those
+        with neither."""
+        started, ended = {}, {}
+        for code, e in self.events():
+            oid = int(e["order_id"])
+            if e.get("event") == "started" and "meter_wh" in e:
+                started.setdefault(oid, int(e["meter_wh"]))
+            elif e.get("event") == "ended":
+                ended[oid] = (code, e)
+        out, self.start_mismatch, self.no_start = {}, [], []
+        for oid, (code, e) in ended.items():
+            start = int(e["meter_start_wh"]) if "meter_start_wh" in e else started.get(oid)
+            if start is None:
+                self.no_start.append(oid)
+                continue
+            if oid in started and started[oid] != start:
+                self.start_mismatch.append(f"{oid} ({code}): started {started[oid]} Wh, ended says {start} Wh")
+            out[oid] = {"code": code, "tx_id": e.get("tx_id"), "energy_wh": int(e["meter_wh"]) - start,
+                        "reason": e.get("reason")}
         return out
 
 

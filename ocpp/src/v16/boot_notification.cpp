@@ -55,11 +55,17 @@ void Station::boot_result(const json::object& cmd) {
 }
 
 void Station::heartbeat(const Call& call) {
-    // No ts: a Heartbeat carries no time of the station's, and the edge's own clock would hide a
-    // station's wrong clock from the core, which measures it from the meter values' timestamps.
-    io_.publish("heartbeat", "{}", 0);
+    publish_heartbeat();
     answer(call.id, json::object{{"currentTime", format_time(io_.now())}});
     replay_tx();  // as a kw-mqtt/1 charger does: unacknowledged tx events go again
+}
+
+// A Heartbeat carries no time of the station's, and the edge's own clock would hide a station's
+// wrong clock from the core: the ts is the station's clock as its latest live meter reading showed
+// it (our time plus its offset then), none before the first reading (e.g. right after a reconnect).
+void Station::publish_heartbeat() {
+    if (!clock_offset_) return io_.publish("heartbeat", "{}", 0);
+    io_.publish("heartbeat", json::serialize(json::object{{"ts", format_time(io_.now() + *clock_offset_)}}), 0);
 }
 
 }  // namespace kw::ocpp::v16

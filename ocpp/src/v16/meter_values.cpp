@@ -11,6 +11,7 @@
 #include <cmath>
 #include <spdlog/spdlog.h>
 
+#include "timestamp.hpp"
 #include "v16/station.hpp"
 
 namespace kw::ocpp::v16 {
@@ -104,7 +105,8 @@ std::optional<Reading> reading_of(const json::object& meter_value) {
     return r;
 }
 
-void Station::publish_meter(std::int64_t connector, const json::object& meter_value, const std::string& tx_id) {
+void Station::publish_meter(std::int64_t connector, const json::object& meter_value, const std::string& tx_id,
+                            bool may_have_waited) {
     auto r = reading_of(meter_value);
     if (!r) {
         spdlog::info("event=ocpp_meter_without_register code={} connector={}", code_, connector);
@@ -118,7 +120,26 @@ void Station::publish_meter(std::int64_t connector, const json::object& meter_va
     if (r->current_a) m["current_a"] = *r->current_a;
     if (r->soc) m["soc"] = *r->soc;
     if (!tx_id.empty()) m["tx_id"] = tx_id;
-    mark_queued(m, std::string(m["ts"].as_string()));
+    const std::string ts(m["ts"].as_string());
+    // A reading that may have waited in the station's queue (it came right after our answer to its
+    // previous CALL, or first on a connection, or in a StopTransaction, which is sent again until
+    // answered) is marked queued: its time is believed, not taken as a measure of the station's clock
+    // (found by the fault suite: after a net-cut, readings 10 s old flushed behind a StopTransaction
+    // were taken for a clock 10 s behind, the next ones then stamped with their arrival and refused
+    // as too fast, and the session's end clamped: 97 Wh billed of 136). One sent on its own was sent
+    // when it was taken, however old its time: a clock minutes behind is measured, not believed
+    // (mark_queued's minute would take every reading of such a station for one kept offline, and
+    // its session's readings before its start were refused: 148 Wh billed of 153).
+    if (may_have_waited) m["queued"] = true;
+    if (auto t = parse_timestamp(ts); t && !may_have_waited) {
+        const bool first = !clock_offset_;
+        clock_offset_ = *t - io_.now();
+        // The core measures a charger's clock from the ts of its heartbeats and, once it has, from
+        // its readings: the first reading of a connection is preceded by a heartbeat with the
+        // station's time, so this reading and every later one are measured (a clock that jumps
+        // mid-session is followed at once), not believed until the station's next Heartbeat.
+        if (first) publish_heartbeat();
+    }
     io_.publish("meter", json::serialize(m), 0);
 }
 
@@ -127,9 +148,12 @@ void Station::meter_values(const Call& call) {
     const std::int64_t connector = p.at("connectorId").as_int64();
     std::string tx_id;
     if (const auto* tx = p.if_contains("transactionId")) tx_id = std::to_string(tx->as_int64());
+    constexpr UtcMs kSentOnItsOwnMs = 1000;
+    const bool may_have_waited = last_answer_at_ == 0 || io_.now() - last_answer_at_ < kSentOnItsOwnMs;
     // Connector 0 is the charge point's main meter: no session bills from it.
     if (connector > 0)
-        for (const auto& mv : p.at("meterValue").as_array()) publish_meter(connector, mv.as_object(), tx_id);
+        for (const auto& mv : p.at("meterValue").as_array())
+            publish_meter(connector, mv.as_object(), tx_id, may_have_waited);
     answer(call.id, json::object{});
 }
 

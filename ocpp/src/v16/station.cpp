@@ -130,6 +130,7 @@ void Station::on_tick() {
         answer_error(it->second.message_id, ErrorKind::internal, "not stored yet, send it again");
         it = stops_waiting_.erase(it);
     }
+    replay_waiting_stops(now);
     card_deadlines(now);
     if (in_flight_id_ && now >= in_flight_deadline_) {
         spdlog::warn("event=ocpp_call_timeout code={} action={}", code_, outgoing_.front().action);
@@ -163,10 +164,12 @@ void Station::flush_log() {
 }
 
 void Station::answer(std::string_view message_id, const json::value& payload) {
+    last_answer_at_ = io_.now();
     send(format_result(message_id, payload));
 }
 
 void Station::answer_error(std::string_view message_id, ErrorKind kind, std::string_view description) {
+    last_answer_at_ = io_.now();
     send(format_error(message_id, kind, Version::v16, description));
 }
 
@@ -229,7 +232,7 @@ void Station::finish_outgoing(std::optional<Answer> answer) {
     send_next_call();
 }
 
-void Station::on_connected() { io_.publish("heartbeat", "{}", 0); }
+void Station::on_connected() { publish_heartbeat(); }
 
 void Station::mark_queued(json::object& message, const std::string& ts) {
     constexpr UtcMs kQueuedAfterMs = 60'000;

@@ -35,6 +35,10 @@ class Io {
 struct Settings {
     int boot_answer_ms = 10000;     // BootNotification: answered Pending when the core is slower
     int stop_answer_ms = 15000;     // StopTransaction: a CALLERROR (the station sends it again) after this
+    // StopTransaction waiting for the core: its ended event is published again this often (the core
+    // may have failed to store it, e.g. its database was restarting; the station's next Heartbeat,
+    // which replays it too, may be 30 s or more away, and its transaction messages wait meanwhile).
+    int stop_replay_ms = 5000;
     int call_timeout_ms = 30000;    // our CALL to the station: given up after this
     int pending_interval_s = 30;    // the interval of a Pending boot answer
     int authorize_answer_ms = 5000;  // Authorize: after this, Accepted only for a tag accepted before
@@ -87,6 +91,7 @@ class Station {
     struct Waiting {        // a CALL of the station waiting for the core
         std::string message_id;
         UtcMs deadline = 0;
+        UtcMs replay_at = 0;  // StopTransaction: when its ended event goes again (0: never)
     };
     struct StoredTx {       // a tx event published and not yet acknowledged by the core
         std::string tx_id;
@@ -143,8 +148,12 @@ class Station {
     void queue_call(Outgoing call);
     void send_next_call();
     void publish_tx(const std::string& tx_id, int seq, boost::json::object event);
-    void replay_tx();
-    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id);  // every unacknowledged tx event again, oldest first
+    void replay_tx();  // every unacknowledged tx event again, oldest first
+    void replay_waiting_stops(UtcMs now);  // the ended events of the StopTransactions still waiting
+    // may_have_waited: the reading may have waited in the station's queue (meter_values.cpp).
+    void publish_meter(std::int64_t connector, const boost::json::object& meter_value, const std::string& tx_id,
+                       bool may_have_waited);
+    void publish_heartbeat();  // kw-mqtt/1 heartbeat, with the station's time when it is known
     std::string time_of(const boost::json::value* timestamp, std::string_view what);
     // Marks a kw-mqtt/1 message `queued` when its time (as time_of wrote it) is over a minute before
     // now: a station's clock is set by our BootNotification and Heartbeat answers, so such a time is
@@ -171,6 +180,16 @@ class Station {
     boost::json::array log_;        // frames not published yet
     std::string boot_id_;           // of this connection's BootNotifications (boot_notification.cpp)
     bool station_faulted_ = false;  // connector 0 reported Faulted
+    // The station's clock minus ours, from its latest live meter reading (meter_values.cpp): a
+    // Heartbeat carries no time of the station's, so the kw-mqtt/1 heartbeat's ts is ours plus this
+    // (nothing before the first reading; the first reading publishes one). The core measures a
+    // charger's clock from the ts of its heartbeats (and from then on from its readings); without it
+    // an OCPP station's clock was never measured and its wrong times were believed.
+    std::optional<UtcMs> clock_offset_;
+    // When we last answered a CALL of the station (0: none yet on this connection). OCPP-J lets a station have one CALL outstanding,
+    // so one that comes right after an answer may have waited in its queue (behind a StopTransaction
+    // the core had not stored, or after a reconnect): its timestamp is no measure of its clock.
+    UtcMs last_answer_at_ = 0;
     std::string station_fault_;
 };
 

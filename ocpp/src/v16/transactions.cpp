@@ -1,7 +1,10 @@
 // StartTransaction and StopTransaction, as kw-mqtt/1 tx events `started` (seq 1) and `ended`
 // (seq 2) with tx_id = the transactionId = the order id. The events are kept and published again
 // (every heartbeat, boot and broker reconnect) until the core's tx_ack, like a kw-mqtt/1 charger
-// keeps them. StartTransaction is answered at once: its transactionId comes from the order's id tag,
+// keeps them; the ended event of a StopTransaction still waiting for its answer goes again every few
+// seconds (replay_waiting_stops): a core that failed to store it (its database restarting) stores it
+// once it can, and the station, whose transaction messages queue behind the StopTransaction, is
+// answered. StartTransaction is answered at once: its transactionId comes from the order's id tag,
 // and OCPP allows no error for it. StopTransaction is answered only once the core has stored the
 // ended event (tx_ack): a charge point forgets a transaction it got an answer for.
 #include <boost/json/serialize.hpp>
@@ -65,7 +68,7 @@ void Station::stop_transaction(const Call& call) {
     const int connector = known != transactions_.end() ? known->second.connector : 0;
     if (const auto* data = p.if_contains("transactionData")) {
         if (connector > 0)
-            for (const auto& mv : data->as_array()) publish_meter(connector, mv.as_object(), tx_id);
+            for (const auto& mv : data->as_array()) publish_meter(connector, mv.as_object(), tx_id, true);
         else
             spdlog::info("event=ocpp_transaction_data_skipped code={} tx_id={} reason=connector_unknown", code_,
                          tx_id);
@@ -81,7 +84,20 @@ void Station::stop_transaction(const Call& call) {
     ended_orders_.push_back(tx);
     if (ended_orders_.size() > 64) ended_orders_.pop_front();
     publish_tx(tx_id, 2, std::move(ended));
-    stops_waiting_[tx_id] = Waiting{call.id, io_.now() + settings_.stop_answer_ms};
+    stops_waiting_[tx_id] =
+        Waiting{call.id, io_.now() + settings_.stop_answer_ms, io_.now() + settings_.stop_replay_ms};
+}
+
+void Station::replay_waiting_stops(UtcMs now) {
+    for (auto& [tx_id, waiting] : stops_waiting_) {
+        if (now < waiting.replay_at) continue;
+        waiting.replay_at = now + settings_.stop_replay_ms;
+        for (const auto& e : tx_store_)
+            if (e.tx_id == tx_id && e.seq == 2) {
+                spdlog::info("event=ocpp_stop_replayed code={} tx_id={}", code_, tx_id);
+                io_.publish("tx", e.payload, 1);
+            }
+    }
 }
 
 void Station::tx_ack(const json::object& cmd) {

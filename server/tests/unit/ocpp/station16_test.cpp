@@ -114,11 +114,93 @@ TEST_F(Station16, BootNotificationsOnOneConnectionShareABootIdSoATriggeredOneIsN
     EXPECT_NE(io.of("boot")[2].payload.at("boot_id"), io.of("boot")[0].payload.at("boot_id"));
 }
 
-TEST_F(Station16, HeartbeatIsAnsweredAtOnceAndCarriesNoTimeOfTheEdge) {
+TEST_F(Station16, HeartbeatIsAnsweredAtOnceAndCarriesNoTimeOfTheEdgeBeforeAnyReading) {
     call("h1", "Heartbeat", "{}");
     ASSERT_EQ(io.of("heartbeat").size(), 1u);
     EXPECT_FALSE(io.of("heartbeat")[0].payload.contains("ts"));
     EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:00.000Z");
+}
+
+// Found by the fault suite (clock-skew, then the clocks put right, with OCPP stations): the core
+// measures a charger's clock from the ts of its boot or heartbeats, and an OCPP station's had none,
+// so a station 5 minutes ahead had its readings believed 5 minutes in the future, and once its clock
+// was put right the end of its session looked older than its last reading: billed 30 Wh of 92 Wh.
+TEST_F(Station16, TheHeartbeatCarriesTheStationsClockAsItsLatestReadingShowedIt) {
+    call("h0", "Heartbeat", "{}");
+    EXPECT_FALSE(io.of("heartbeat")[0].payload.contains("ts")) << "no reading yet";
+    advance(2000);
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:05:02Z",
+        "sampledValue":[{"value":"2000"}]}]})");  // 300 s ahead of the edge's clock (01:00:02)
+    // The first reading of the connection: a heartbeat with the station's time goes first, so the
+    // core measures this reading and the next ones instead of believing them.
+    ASSERT_GE(io.published.size(), 2u);
+    const auto& before = io.published[io.published.size() - 2];
+    EXPECT_EQ(before.kind, "heartbeat");
+    EXPECT_EQ(before.payload.at("ts").as_string(), "2026-06-01T01:05:02.000Z");
+    EXPECT_EQ(io.published.back().kind, "meter");
+    EXPECT_FALSE(io.published.back().payload.contains("queued"));
+    advance(20000);
+    call("h1", "Heartbeat", "{}");
+    ASSERT_EQ(io.of("heartbeat").size(), 3u);
+    EXPECT_EQ(io.of("heartbeat")[2].payload.at("ts").as_string(), "2026-06-01T01:05:22.000Z");
+    EXPECT_EQ(answer_payload().at("currentTime").as_string(), "2026-06-01T01:00:22.000Z") << "our own time";
+    // The clock put right: the next reading says so, and so does the next heartbeat.
+    advance(2000);
+    call("m2", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:00:24Z",
+        "sampledValue":[{"value":"2010"}]}]})");
+    EXPECT_EQ(io.of("heartbeat").size(), 3u) << "only the first reading of a connection adds one";
+    advance(6000);
+    call("h2", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("heartbeat")[3].payload.at("ts").as_string(), "2026-06-01T01:00:30.000Z");
+}
+
+// Found by the fault suite (clock-skew, N = 150): every reading of a station 5 minutes behind was
+// more than a minute old, taken for one kept offline and believed: those of a session lay before its
+// start and were refused, and its end was clamped (148 Wh billed of 153).
+TEST_F(Station16, AStationMinutesBehindIsMeasuredNotTakenForOneThatKeptItsReadings) {
+    call("h0", "Heartbeat", "{}");
+    advance(2000);
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T00:55:02Z",
+        "sampledValue":[{"value":"2000"}]}]})");
+    EXPECT_FALSE(io.of("meter")[0].payload.contains("queued")) << "sent on its own: sent when taken";
+    EXPECT_EQ(io.of("heartbeat").back().payload.at("ts").as_string(), "2026-06-01T00:55:02.000Z");
+}
+
+// Found by the fault suite (net-cut, N = 150): a station's MeterValues queued behind a
+// StopTransaction the core could not store came 10 s late, one right after another; taken for a
+// clock 10 s behind, they made the core stamp the next readings with their arrival, refuse them as
+// too fast and clamp the session's end (97 Wh billed of 136).
+TEST_F(Station16, AReadingRightAfterOurAnswerMayHaveWaitedAndIsNoMeasureOfTheClock) {
+    call("h0", "Heartbeat", "{}");
+    advance(2000);
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:00:02Z",
+        "sampledValue":[{"value":"2000"}]}]})");
+    ASSERT_FALSE(io.of("meter")[0].payload.contains("queued"));
+    advance(20000);
+    call("m2", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:00:10Z",
+        "sampledValue":[{"value":"2010"}]}]})");  // sent on its own but late: not known as such
+    advance(200);  // the next one came right after our answer: it waited in the station's queue
+    call("m3", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:00:12Z",
+        "sampledValue":[{"value":"2012"}]}]})");
+    EXPECT_TRUE(io.of("meter")[2].payload.at("queued").as_bool());
+    advance(5000);
+    call("h1", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("heartbeat").back().payload.at("ts").as_string(), "2026-06-01T01:00:15.200Z")
+        << "the offset of the last reading sent on its own (m2), not of m3";
+}
+
+TEST_F(Station16, AReadingFirstOnAConnectionOrInAStopIsNoMeasureOfTheStationsClock) {
+    call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T00:30:00Z",
+        "sampledValue":[{"value":"2000"}]}]})");
+    EXPECT_TRUE(io.of("meter")[0].payload.at("queued").as_bool()) << "first on the connection";
+    advance(5000);
+    start_order(43);
+    advance(5000);
+    call("stop1", "StopTransaction", R"({"transactionId":43,"meterStop":9000,"timestamp":"2026-06-01T00:40:00Z",
+        "transactionData":[{"timestamp":"2026-06-01T00:40:00Z","sampledValue":[{"value":"9000"}]}]})");
+    EXPECT_TRUE(io.of("meter")[1].payload.at("queued").as_bool()) << "a StopTransaction is sent again until answered";
+    call("h1", "Heartbeat", "{}");
+    for (const auto& h : io.of("heartbeat")) EXPECT_FALSE(h.payload.contains("ts"));
 }
 
 TEST_F(Station16, StatusNotificationBecomesTheConnectorsStatus) {
@@ -309,6 +391,31 @@ TEST_F(Station16, AStopTheCoreDidNotStoreInTimeGetsAnErrorSoTheStationSendsItAga
     EXPECT_EQ(last_frame().at(2).as_string(), "InternalError");
 }
 
+// Found by the fault suite (mariadb-restart, bench/faults.py with OCPP stations): the core failed to
+// store an ended event while its database restarted; the station's transaction messages (a new
+// session's StartTransaction on its other connector) then waited for the StopTransaction's error and
+// retry, ~25 s. The ended event now goes again every 5 s while the StopTransaction waits.
+TEST_F(Station16, AStopWaitingForTheCoreIsPublishedAgainEveryFewSecondsUntilStored) {
+    start_order(42);
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":1})");
+    call("stop1", "StopTransaction", R"({"transactionId":42,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
+    const auto frames = io.frames.size();
+    ASSERT_EQ(io.of("tx").size(), 2u);
+    advance(4000);
+    EXPECT_EQ(io.of("tx").size(), 2u) << "not yet";
+    advance(1000);
+    ASSERT_EQ(io.of("tx").size(), 3u);
+    EXPECT_EQ(io.of("tx").back().payload, io.of("tx")[1].payload) << "the same ended event";
+    EXPECT_EQ(io.of("tx").back().qos, 1);
+    advance(5000);
+    EXPECT_EQ(io.of("tx").size(), 4u);
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    ASSERT_EQ(io.frames.size(), frames + 1);
+    EXPECT_EQ(last_frame().at(1).as_string(), "stop1");
+    advance(5000);
+    EXPECT_EQ(io.of("tx").size(), 4u) << "stored: not again";
+}
+
 TEST_F(Station16, AStopForTransactionMinusOneIsAcknowledgedAndPublishesNothing) {
     call("stop1", "StopTransaction", R"({"transactionId":-1,"meterStop":9000,"timestamp":"2026-06-01T01:30:00Z"})");
     EXPECT_EQ(last_frame().at(0).as_int64(), 3);
@@ -340,7 +447,8 @@ TEST_F(Station16, MessagesTheStationKeptWhileOfflineAreMarkedQueued) {
     start_order(42);
     call("m1", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:30:00Z",
         "sampledValue":[{"value":"2000"}]}]})");
-    call("m2", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:59:30Z",
+    advance(1000);  // sent on its own, not right after our last answer (it may have waited then)
+    call("m2", "MeterValues", R"({"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-06-01T01:59:31Z",
         "sampledValue":[{"value":"2100"}]}]})");
     EXPECT_TRUE(io.of("tx").at(0).payload.at("queued").as_bool());
     EXPECT_TRUE(io.of("meter").at(0).payload.at("queued").as_bool());
