@@ -7,7 +7,6 @@ process runs in its own session and is stopped in reverse order by Stack.close()
 import glob
 import json
 import os
-import random
 import secrets
 import shutil
 import signal
@@ -22,17 +21,9 @@ SBIN = ["/usr/sbin", "/sbin"]
 
 
 def free_port():
-    """A free port below the kernel's ephemeral range (32768-60999): a service restarted on its port
-    (the broker, Redis, MariaDB in the fault suite) must find it free, and an ephemeral port may
-    meanwhile become the local port of one of the thousands of outgoing connections."""
-    while True:
-        port = random.randint(20000, 32000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def which(prog):

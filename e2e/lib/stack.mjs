@@ -71,22 +71,16 @@ export async function waitFor(fn, { timeoutMs = 15000, intervalMs = 200, what = 
   }
 }
 
-/**
- * A free port below the kernel's ephemeral range (32768-60999): a service restarted on its port (the
- * edge, the broker) must find it free, and an ephemeral port may meanwhile become the local port of
- * any outgoing connection on the machine.
- */
-export async function freePort() {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    const free = await new Promise((resolve) => {
-      const server = net.createServer();
-      server.unref();
-      server.on('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
     });
-    if (free) return port;
-  }
+  });
 }
 
 function portOpen(port) {

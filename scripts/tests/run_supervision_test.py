@@ -16,18 +16,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 NAMES = ("mosquitto", "redis", "kilowatt", "sim", "ocpp")
 
 
+TAKEN = set()  # ports this test chose already (not bound until run.sh starts the services)
+
+
 def free_port():
     """A free port below the kernel's ephemeral range (32768-60999): a service restarted on its port
     must find it free, and an ephemeral port may meanwhile become the local port of any outgoing
-    connection on the machine (CI runs other tests alongside)."""
+    connection on the machine (CI runs other tests alongside). The other harnesses take theirs from
+    the kernel (port 0), in the ephemeral range, so they never pick one of these."""
     while True:
         port = random.randint(20000, 32000)
+        if port in TAKEN:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+        TAKEN.add(port)
+        return port
 
 
 def alive(pid):
