@@ -318,31 +318,20 @@ net::awaitable<void> Link<Stream>::run() {
     edge_.add(self);
     spdlog::info("event=ocpp_connected code={} protocol=ocpp1.6 held={} stations={}", code_, held_, edge_.count());
     if (held_) {
-        // Refused by the broker, kept waiting for the operator (--pending-unknown).
+        // Refused by the broker, kept waiting for the operator (--pending-unknown): no MQTT link.
         pending_ = std::make_unique<v16::PendingStation>(code_, *this, edge_.config.pending_interval_s);
         edge_.hold(code_, self);
-        beast::flat_buffer frame;
-        for (;;) {
-            auto [rec, bytes] = co_await ws_->async_read(frame, kAsTuple);
-            if (rec) break;
-            if (ws_->got_text()) pending_->on_frame(beast::buffers_to_string(frame.data()));
-            frame.consume(frame.size());
-        }
-        closed_ = true;
-        edge_.release(code_, this);
-        edge_.remove(self);
-        spdlog::info("event=ocpp_closed code={} held=true stations={}", code_, edge_.count());
-        co_return;
+    } else {
+        station_ = std::make_unique<v16::Station>(code_, *this, edge_.config.station);
+        mqtt_->on_message([this](const mqtt::Message& m) {
+            if (!closed_) station_->on_command(m.payload);
+        });
+        mqtt_->on_connected([this] {
+            if (!closed_) station_->on_broker_connected();
+        });
+        net::co_spawn(ex_, tick(), net::detached);
+        station_->on_connected();
     }
-    station_ = std::make_unique<v16::Station>(code_, *this, edge_.config.station);
-    mqtt_->on_message([this](const mqtt::Message& m) {
-        if (!closed_) station_->on_command(m.payload);
-    });
-    mqtt_->on_connected([this] {
-        if (!closed_) station_->on_broker_connected();
-    });
-    net::co_spawn(ex_, tick(), net::detached);
-    station_->on_connected();
 
     beast::flat_buffer frame;
     for (;;) {
@@ -354,6 +343,8 @@ net::awaitable<void> Link<Stream>::run() {
         }
         if (!ws_->got_text()) {
             spdlog::warn("event=ocpp_binary_frame code={} bytes={}", code_, bytes);
+        } else if (held_) {
+            pending_->on_frame(beast::buffers_to_string(frame.data()));
         } else {
             station_->on_frame(beast::buffers_to_string(frame.data()));
         }
@@ -361,10 +352,11 @@ net::awaitable<void> Link<Stream>::run() {
     }
     closed_ = true;
     signal_.cancel();
+    if (held_) edge_.release(code_, this);
     // Without DISCONNECT: the broker publishes the charger's last will, so the core sees it offline now.
-    mqtt_->kill();
+    if (mqtt_) mqtt_->kill();
     edge_.remove(self);
-    spdlog::info("event=ocpp_closed code={} stations={}", code_, edge_.count());
+    spdlog::info("event=ocpp_closed code={} held={} stations={}", code_, held_, edge_.count());
 }
 
 template <class Stream>
