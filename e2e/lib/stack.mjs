@@ -280,7 +280,21 @@ function chargersCsv(chargers) {
  *                          broker account's password in KW_MQTT_EDGE_PASSWORD for it and the server)
  *   ocppArgs ([])          extra kilowatt-ocpp flags (--boot-answer-ms 2000, --tls-cert/--tls-key: wss://, ...)
  */
+// The ports are picked by the kernel and released before Mosquitto, Redis and the server bind
+// them: another process on the machine may take one in between (an outgoing connection gets any
+// free port as its local one). A start that failed that way is made again on fresh ports.
 export async function startStack(options = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startStackOnce(options);
+    } catch (e) {
+      if (attempt >= 3 || !/address already in use/i.test(String(e?.message))) throw e;
+      console.log(`e2e: a port was taken before its component bound it; starting the stack again (${e.message.split('\n')[0]})`);
+    }
+  }
+}
+
+async function startStackOnce(options) {
   const demo = options.demo ?? true;
   const withSim = options.sim ?? demo;
   const bin = buildDir();
@@ -324,7 +338,7 @@ export async function startStack(options = {}) {
       `plugin ${dynsecPlugin()}`,
       `plugin_opt_config_file ${dynsec}`,
       'persistence false',
-      `log_dest file ${path.join(dir, 'mosquitto.log')}`,
+      'log_dest stderr', // into mosquitto.out, which a failed start shows
       'log_type error',
       'log_type warning',
       'log_type notice',

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <soci/soci-backend.h>
 #include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
@@ -136,6 +137,27 @@ bool match(const Route& route, const std::vector<std::string_view>& path, Reques
     return true;
 }
 
+// Authenticates, checks the route's access and runs its handler; throws what they throw.
+Response run(app::Context& ctx, const Route& found, Request& req) {
+    Call call{ctx, req, std::nullopt};
+    if (found.access != Access::open) {
+        if (req.bearer_token.empty()) throw Error(Errc::unauthorized, "missing bearer token");
+        call.who = service::authenticate(ctx, req.bearer_token);
+        if (!call.who) throw Error(Errc::unauthorized, "invalid or expired token");
+        const Principal& p = *call.who;
+        if (found.access == Access::driver && p.role != Role::driver)
+            throw Error(Errc::forbidden, "only drivers may do this");
+        if (found.access == Access::staff && !p.is_staff()) throw Error(Errc::forbidden, "staff only");
+        if (found.access == Access::staff && !domain::allowed(p.role, found.permission))
+            throw Error(Errc::forbidden, std::string("role ") + std::string(domain::to_string(p.role)) +
+                                             " lacks permission " +
+                                             std::string(domain::to_string(found.permission)));
+    }
+    Response response = found.handler(call);
+    response.route = found.pattern;
+    return response;
+}
+
 }  // namespace
 
 Response dispatch(app::Context& ctx, Request& req) {
@@ -154,27 +176,22 @@ Response dispatch(app::Context& ctx, Request& req) {
             }
         }
         if (!found) {
-            if (path_known) throw Error(Errc::method_not_allowed, "method " + req.method + " not allowed here");
+            if (path_known)
+                throw Error(Errc::method_not_allowed, "method " + req.method + " not allowed here");
             throw Error(Errc::not_found, "no such endpoint: " + req.path);
         }
-        Call call{ctx, req, std::nullopt};
-        if (found->access != Access::open) {
-            if (req.bearer_token.empty()) throw Error(Errc::unauthorized, "missing bearer token");
-            call.who = service::authenticate(ctx, req.bearer_token);
-            if (!call.who) throw Error(Errc::unauthorized, "invalid or expired token");
-            const Principal& p = *call.who;
-            if (found->access == Access::driver && p.role != Role::driver)
-                throw Error(Errc::forbidden, "only drivers may do this");
-            if (found->access == Access::staff && !p.is_staff())
-                throw Error(Errc::forbidden, "staff only");
-            if (found->access == Access::staff && !domain::allowed(p.role, found->permission))
-                throw Error(Errc::forbidden, std::string("role ") + std::string(domain::to_string(p.role)) +
-                                                 " lacks permission " +
-                                                 std::string(domain::to_string(found->permission)));
+        try {
+            return run(ctx, *found, req);
+        } catch (const soci::soci_error& e) {
+            // A read that found its pooled database connection dead (the database restarted while
+            // the connection sat idle, too briefly for the pool's idle check): the session healed
+            // the connection on its way back, and every other pooled one is checked before its next
+            // use, so the read runs once more instead of failing. Writes are not repeated: the
+            // caller gets 503 with Retry-After and decides.
+            if (req.method != "GET" || e.get_error_category() != soci::soci_error::connection_error) throw;
+            spdlog::warn("event=http_read_retried path={} error=\"{}\"", req.path, e.what());
+            return run(ctx, *found, req);
         }
-        Response response = found->handler(call);
-        response.route = found->pattern;
-        return response;
     } catch (...) {
         Response response = error_response(std::current_exception(), req);
         if (found) response.route = found->pattern;
