@@ -193,10 +193,15 @@ std::vector<std::string> LiveState::connector_meter_command(const std::string& c
             "soc", s.soc ? std::to_string(*s.soc) : std::string()};
 }
 
+std::vector<std::string> LiveState::connector_order_command(const std::string& code, int number,
+                                                           std::int64_t order_id, const std::string& tx_id) const {
+    return {"HSET", key("conn", code + ":" + std::to_string(number)), "order_id", std::to_string(order_id), "tx_id",
+            tx_id};
+}
+
 void LiveState::set_connector_order(const std::string& code, int number, std::int64_t order_id,
                                     const std::string& tx_id) {
-    redis_.command({"HSET", key("conn", code + ":" + std::to_string(number)), "order_id",
-                    std::to_string(order_id), "tx_id", tx_id});
+    redis_.command(connector_order_command(code, number, order_id, tx_id));
 }
 
 }  // namespace kw::live

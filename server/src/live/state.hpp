@@ -89,6 +89,9 @@ public:
     // writes (the meter sample is the hot path: one round trip fewer per sample).
     std::vector<std::string> connector_meter_command(const std::string& code, int number, const ConnectorLive& sample) const;
     void set_connector_order(const std::string& code, int number, std::int64_t order_id, const std::string& tx_id);
+    // The HSET of set_connector_order, for a caller that sends it with other writes in one round trip.
+    std::vector<std::string> connector_order_command(const std::string& code, int number, std::int64_t order_id,
+                                                     const std::string& tx_id) const;
 
 private:
     std::string key(const std::string& kind, const std::string& rest) const { return prefix_ + kind + ":" + rest; }

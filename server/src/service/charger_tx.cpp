@@ -97,8 +97,9 @@ AfterCommit apply_started(app::Context& ctx, soci::session& sql, soci::transacti
     tr.commit();
     spdlog::info("event=tx_started code={} order={} tx_id={} meter_wh={}", e.code, order.id, e.tx_id, e.meter_wh);
     return [&ctx, e, order, started_at, balance, max_w] {
-        running_begin(ctx, order, e.meter_wh, started_at, balance, max_w);
-        live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, order.id, e.tx_id);
+        const live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+        running_begin(ctx, order, e.meter_wh, started_at, balance, max_w,
+                      {live.connector_order_command(e.code, e.connector, order.id, e.tx_id)});
     };
 }
 
@@ -122,8 +123,8 @@ AfterCommit apply_ended(app::Context& ctx, soci::session& sql, soci::transaction
         return [] {};
     }
     return [&ctx, e, order] {
-        running_end(ctx, order);
-        live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_order(e.code, e.connector, 0, "");
+        const live::LiveState live(ctx.redis, ctx.config.redis.prefix);
+        running_end(ctx, order, {live.connector_order_command(e.code, e.connector, 0, "")});
     };
 }
 

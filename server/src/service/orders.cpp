@@ -87,10 +87,12 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
     }
     // Right after Redis came back empty a charger not heard from yet is not known to be offline:
     // the start is tried (a charger that is really gone never acknowledges it, and the start
-    // timeout cancels the order at no charge).
-    if (!live.charger(charger->code).online && presence_known(ctx, now))
-        throw Error(Errc::charger_offline, "the charger is offline");
-    if (!req.at_charger) check_connector_status(live.connector(charger->code, req.connector).status);
+    // timeout cancels the order at no charge). A start at the charger comes from the charger itself.
+    if (!req.at_charger) {
+        if (!live.charger(charger->code).online && presence_known(ctx, now))
+            throw Error(Errc::charger_offline, "the charger is offline");
+        check_connector_status(live.connector(charger->code, req.connector).status);
+    }
     {
         auto sql = ctx.db.session();
         soci::transaction tr(*sql);
@@ -127,10 +129,13 @@ store::Order start_order(app::Context& ctx, const StartRequest& req) {
         tr.commit();
         order = load(*sql, order.id);
     }
-    live.set_connector_order(order.charger_code, order.connector_no, order.id, "");
-    if (!req.at_charger) send_start(ctx, order);
     spdlog::info("event=order_created order={} driver={} charger={} connector={}", order.id, order.driver_id,
                  order.charger_code, order.connector_no);
+    // A start at the charger is applied at once by the caller, which links the connector to the
+    // order with its transaction and pushes it charging: two Redis round trips fewer per card start.
+    if (req.at_charger) return order;
+    live.set_connector_order(order.charger_code, order.connector_no, order.id, "");
+    send_start(ctx, order);
     push_order(ctx, order);
     return order;
 }

@@ -22,8 +22,9 @@ struct StartRequest {
     int connector = 0;
     domain::StopLimits limits;
     std::optional<std::int64_t> schedule_id;
-    // Started at the charger with a card (service/charger_tx.cpp): no start command is sent, the
-    // connector's reported status is not checked (the charger has begun), and the order counts from
+    // Started at the charger with a card (service/charger_tx.cpp): no start command is sent, neither
+    // the charger's presence nor the connector's reported status is checked (the charger has begun),
+    // the caller links the connector to the order and pushes it, and the order counts from
     // `at_charger_since` (when the charger says it began, not before a week ago), so that a session
     // started offline is billed by its own times.
     bool at_charger = false;

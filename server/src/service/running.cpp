@@ -70,7 +70,7 @@ void put_progress(std::vector<std::string>& hset, const domain::BillProgress& p)
 // lifetime: a forgotten key must not live forever (refreshed by every sample).
 void write_state(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
                  const domain::BillProgress& p, std::int64_t est_fen, std::int64_t balance_fen, std::int64_t max_w,
-                 const std::string& stop_sent) {
+                 const std::string& stop_sent, const RedisCommands& also = {}) {
     std::vector<std::string> hset = {
         "HSET", key(ctx, o.id), "start_wh", std::to_string(start_wh), "start_at", std::to_string(started_at),
         "last_wh", std::to_string(p.last.wh), "last_at", std::to_string(p.last.at), "persisted_at",
@@ -79,20 +79,22 @@ void write_state(app::Context& ctx, const store::Order& o, std::int64_t start_wh
         "limit_fen", opt_str(o.limit_fen), "limit_minutes", opt_str(o.limit_minutes), "tariff", o.tariff_spec,
         "tz", o.timezone, "stop_sent", stop_sent, "max_w", std::to_string(max_w)};
     put_progress(hset, p);
-    ctx.redis.pipeline({hset, {"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)}});
+    RedisCommands cmds = {hset, {"EXPIRE", key(ctx, o.id), std::to_string(7 * 24 * 3600)}};
+    cmds.insert(cmds.end(), also.begin(), also.end());
+    ctx.redis.pipeline(cmds);
 }
 
 }  // namespace
 
 void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_wh, UtcMs started_at,
-                   std::int64_t balance_fen, std::int64_t max_w) {
+                   std::int64_t balance_fen, std::int64_t max_w, const RedisCommands& also) {
     domain::BillProgress p;
     p.started = true;
     p.last = {started_at, start_wh};
     p.reading = start_wh;
     p.segment_start = started_at;
     p.segment_start_reading = start_wh;
-    write_state(ctx, o, start_wh, started_at, p, 0, balance_fen, max_w, "");
+    write_state(ctx, o, start_wh, started_at, p, 0, balance_fen, max_w, "", also);
 }
 
 void running_restore(app::Context& ctx, const store::Order& o, const std::vector<domain::Sample>& samples,
@@ -203,6 +205,10 @@ std::optional<boost::json::object> running_snapshot(app::Context& ctx, const sto
     return j;
 }
 
-void running_end(app::Context& ctx, const store::Order& o) { ctx.redis.command({"DEL", key(ctx, o.id)}); }
+void running_end(app::Context& ctx, const store::Order& o, const RedisCommands& also) {
+    RedisCommands cmds = {{"DEL", key(ctx, o.id)}};
+    cmds.insert(cmds.end(), also.begin(), also.end());
+    ctx.redis.pipeline(cmds);
+}
 
 }  // namespace kw::service

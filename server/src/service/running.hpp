@@ -24,9 +24,12 @@ struct RunningSample {
     std::int64_t wh = 0;
 };
 
+// Redis commands a caller sends in the same round trip as running_begin's or running_end's own.
+using RedisCommands = std::vector<std::vector<std::string>>;
+
 // max_w: the connector's rated power (connectors.max_w), which bounds how fast its register may rise.
 void running_begin(app::Context& ctx, const store::Order& order, std::int64_t start_wh, UtcMs started_at,
-                   std::int64_t balance_fen, std::int64_t max_w);
+                   std::int64_t balance_fen, std::int64_t max_w, const RedisCommands& also = {});
 // The running state of a started order rebuilt from SQL after Redis lost it: the estimate of its
 // stored billing samples (`samples`, store::samples), which the next reading is judged against and
 // added to, so no Wh is counted twice and the estimate still ends where the bill does. Readings
@@ -67,6 +70,6 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFi
 
 std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t order_id);
 std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& order);
-void running_end(app::Context& ctx, const store::Order& order);
+void running_end(app::Context& ctx, const store::Order& order, const RedisCommands& also = {});
 
 }  // namespace kw::service
