@@ -28,12 +28,12 @@ FULL = {"online_timeout_s": 180, "heartbeat_window_s": 60, "wrk_threads": 2, "wr
         "flood_chargers": 500, "ingest_sessions": 1000, "sessions": 1000, "sessions_charge_s": 10,
         "redis_requests": 200000, "push_clients": 1000, "push_rates": [1000, 5000], "push_seconds": 10,
         "scaleout_qos": [0, 1], "ocpp_stations": 1000, "ocpp_cycles": 3, "ocpp_ramp": 200,
-        "ocpp_paced_rate": 500}
+        "ocpp_paced_rates": [500, 1000, 2000, 3000, 4000, 5000]}
 SMOKE = {"online_timeout_s": 60, "heartbeat_window_s": 2, "wrk_threads": 1, "wrk_connections": 4,
          "wrk_seconds": 1, "api_rate": 200, "ingest_window_s": 3, "idle_window_s": 1, "flood_seconds": 1,
          "flood_chargers": 5, "ingest_sessions": 4, "sessions": 4, "sessions_charge_s": 2, "redis_requests": 2000,
          "push_clients": 5, "push_rates": [50], "push_seconds": 1, "scaleout_qos": [0],
-         "ocpp_stations": 5, "ocpp_cycles": 3, "ocpp_ramp": 200, "ocpp_paced_rate": 50}
+         "ocpp_stations": 5, "ocpp_cycles": 3, "ocpp_ramp": 200, "ocpp_paced_rates": [50]}
 
 
 class Context:

@@ -11,8 +11,9 @@ process; then every bill through the API: each order settled with energy = meter
 and the flat tariff's amounts. No baseline: the target is absolute (5,000 calls/s, 50x CitrineOS's
 ~100 calls/s on this kind of machine; p99 < 50 ms). The stations run twice: first each sends its
 next call as soon as the last is answered (the rate; k stations keep up to k calls outstanding, so
-latency there is k / rate), then each paces its calls (at most ocpp_paced_rate in all, the stations'
-first calls spread over one script's length so they are out of step: the latency at a given load)."""
+latency there is k / rate), then each paces its calls, once per rate of ocpp_paced_rates (at most that
+many calls/s offered in all, the stations' first calls spread over one script's length so they are out
+of step): the latency at a given load, and the highest of those rates served with p99 < 50 ms."""
 import json
 import os
 import shutil
@@ -246,12 +247,15 @@ def run(ctx):
 
     # As fast as they are answered (the rate), then paced below it (the latency at a given load).
     fast, cpu = one_phase(ctx, "closed loop", url, creds, drivers)
-    interval = round(k / p["ocpp_paced_rate"], 3)
-    paced, paced_cpu = one_phase(ctx, "paced", url, creds, drivers, interval_s=interval, meter_start_wh=1_000_000)
+    # Each phase's registers start above the last one's end (a station's register never goes back).
+    phases = [one_phase(ctx, f"paced {rate}", url, creds, drivers, interval_s=round(k / rate, 3),
+                        meter_start_wh=1_000_000 * (i + 1))
+              for i, rate in enumerate(p["ocpp_paced_rates"])]
+    paced, paced_cpu = phases[0]
 
-    sessions = fast["sessions"] + paced["sessions"]
+    sessions = fast["sessions"] + [s for res, _ in phases for s in res["sessions"]]
     bills = check_bills(ctx, sessions, {d["card"]: d["token"] for d in drivers})
-    expected_orders = 2 * k * p["ocpp_cycles"]
+    expected_orders = (1 + len(phases)) * k * p["ocpp_cycles"]
     ctx.log(f"  bills exact: {bills['exact']}/{expected_orders} ({bills['not_settled']} not settled)")
     try:  # the edge runs at --log-level warn: every line but the banner is a warning or an error
         edge_lines = [line for line in open(stack.ocpp.log, errors="replace").read().splitlines()
@@ -260,20 +264,30 @@ def run(ctx):
         edge_lines = None
 
     rate = fast["calls_per_s"] or 0
-    failures = fast["failures"] + paced["failures"]
+    failures = fast["failures"] + sum(res["failures"] for res, _ in phases)
+    within = [res for res, _ in phases if res["all"]["p99_ms"] is not None and res["all"]["p99_ms"] < TARGET_P99_MS
+              and res["failures"] == 0]
+    # A paced phase's rate is the one offered: its span also holds the stagger of the stations' first
+    # calls (one script's length), so calls over the whole span count about half of it.
+    best = max(within, key=lambda res: res["offered_per_s"] or 0, default=None)
     rows = [{"figure": f"OCPP calls/s, {k:,} stations at once, each call as soon as the last is answered "
                        f"({per_station(p)} calls each; one edge thread)",
              "value": round(rate), "unit": "calls/s", "target": f">= {TARGET_CALLS_PER_S:,} (50x CitrineOS)",
              "met": rate >= TARGET_CALLS_PER_S}]
-    for res, label in ((fast, "as fast as answered"),
-                       (paced, f"paced, at most {paced['offered_per_s']:,.0f} calls/s offered (stations out of step; "
-                               f"{paced['calls_per_s'] or 0:,.0f}/s over the whole span)")):
+    rows.append({"figure": f"OCPP calls/s served with p99 < {TARGET_P99_MS} ms (the highest paced rate below that "
+                           f"did; rates offered: {', '.join(f'{r:,}' for r in p['ocpp_paced_rates'])})",
+                 "value": round(best["offered_per_s"] or 0) if best else 0, "unit": "calls/s offered",
+                 "target": f">= {TARGET_CALLS_PER_S:,}",
+                 "met": bool(best) and (best["offered_per_s"] or 0) >= TARGET_CALLS_PER_S})
+    for res, label in [(fast, "as fast as answered")] + [
+            (res, f"paced, at most {res['offered_per_s']:,.0f} calls/s offered (stations out of step; "
+                  f"{res['calls_per_s'] or 0:,.0f}/s over the whole span)") for res, _ in phases]:
         p99 = res["all"]["p99_ms"]
         rows.append({"figure": f"all calls p50 / p99 / max, {label}",
                      "value": f"{res['all']['p50_ms']} / {p99} / {res['all']['max_ms']}", "unit": "ms",
                      "target": f"p99 < {TARGET_P99_MS} ms", "met": p99 is not None and p99 < TARGET_P99_MS})
     rows += kind_rows(fast, "as fast as answered") + kind_rows(paced, "paced")
-    rows.append({"figure": "failures (CALLERROR, timeout, not Accepted), both runs", "value": failures,
+    rows.append({"figure": "failures (CALLERROR, timeout, not Accepted), every run", "value": failures,
                  "target": "0", "met": failures == 0})
     rows.append({"figure": "orders settled, energy = meterStop - meterStart, amounts exact",
                  "value": f"{bills['exact']}/{expected_orders}", "target": "all",
@@ -281,6 +295,8 @@ def run(ctx):
     strip = ("sessions",)
     detail = {"closed_loop": {k2: v for k2, v in fast.items() if k2 not in strip},
               "paced": {k2: v for k2, v in paced.items() if k2 not in strip}, "paced_cpu": paced_cpu,
+              "paced_rates": [{"rate": rate, "cpu": cpu2, **{k2: v for k2, v in res.items() if k2 not in strip}}
+                              for rate, (res, cpu2) in zip(p["ocpp_paced_rates"], phases)],
               "bills": bills, "edge_log_lines": None if edge_lines is None else len(edge_lines),
               "edge_log_sample": (edge_lines or [])[:10]}
     # The report's CPU table: the closed loop (the rate).

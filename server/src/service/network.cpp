@@ -118,7 +118,7 @@ std::vector<ChargerView> live_views(app::Context& ctx, ChargerRows rows, bool wi
             cv.max_w = c.max_w;
             if (v.online && c.number >= 1 && static_cast<std::size_t>(c.number) <= snap.connectors.size()) {
                 const live::ConnectorLive& s = snap.connectors[c.number - 1];
-                cv.status = s.status;
+                cv.status = s.status.empty() ? "unknown" : s.status;  // online, none reported yet
                 cv.power_w = s.power_w;
                 cv.energy_wh = s.energy_wh;
                 cv.soc = s.soc;

@@ -299,6 +299,19 @@ TEST_F(ChargerApi, AdminListFiltersByTextStationAndLiveState) {
     EXPECT_EQ(stack_.http().get("/api/v1/admin/chargers?online=yes", stack_.admin_token()).status, 400);
 }
 
+// A connector of an online charger that has not reported its status yet is `unknown` (in the
+// documented enum), not an empty string; one that has is shown as reported.
+TEST_F(ChargerApi, ConnectorNotReportedYetOnAnOnlineChargerIsUnknown) {
+    auto c = stack_.create_charger(station_, "UNK-1", "AC", 2, 7000);
+    ASSERT_TRUE(bring_online(stack_.broker().port(), c.code, c.password, 1));  // connector 1 only
+    json::value item;
+    ASSERT_TRUE(eventually([&] {
+        item = stack_.http().get("/api/v1/admin/chargers?q=UNK-1", stack_.admin_token()).json().at("items").at(0);
+        return item.at("online").as_bool() && str(item.at("connectors").at(0).at("status")) == "available";
+    })) << json::serialize(item);
+    EXPECT_EQ(str(item.at("connectors").at(1).at("status")), "unknown") << json::serialize(item);
+}
+
 TEST_F(ChargerApi, DetailAndAlarmListShowAlarmsNewestFirst) {
     auto c = stack_.create_charger(station_, "ALM-1");
     auto other = stack_.create_charger(station_, "ALM-2");
