@@ -4,31 +4,82 @@ namespace kw::store {
 
 namespace {
 
-template <class Key>
-std::optional<ChargerRef> find(soci::session& sql, const char* where, const Key& key) {
+const std::string kSelect =
+    "SELECT c.id, c.code, c.station_id, s.name, c.kind, c.rated_w, "
+    "(SELECT MAX(number) FROM connectors WHERE charger_id = c.id), s.timezone, t.spec "
+    "FROM chargers c JOIN stations s ON s.id = c.station_id JOIN tariffs t ON t.id = s.tariff_id WHERE ";
+
+// One row of kSelect, bound to a statement's results.
+struct RefRow {
     ChargerRef r;
     long long id = 0, station_id = 0, rated_w = 0;
     int connectors = 0;
     soci::indicator ind_conn = soci::i_ok;
-    sql << std::string("SELECT c.id, c.code, c.station_id, s.name, c.kind, c.rated_w, "
-                       "(SELECT MAX(number) FROM connectors WHERE charger_id = c.id), s.timezone, t.spec "
-                       "FROM chargers c JOIN stations s ON s.id = c.station_id JOIN tariffs t ON t.id = s.tariff_id "
-                       "WHERE ") + where,
-        soci::use(key), soci::into(id), soci::into(r.code), soci::into(station_id), soci::into(r.station_name),
-        soci::into(r.kind), soci::into(rated_w), soci::into(connectors, ind_conn), soci::into(r.timezone),
-        soci::into(r.tariff_spec);
-    if (!sql.got_data()) return std::nullopt;
-    r.id = id;
-    r.station_id = station_id;
-    r.rated_w = rated_w;
-    r.connectors = ind_conn == soci::i_ok ? connectors : 0;
-    return r;
+
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(id));
+        st.exchange(soci::into(r.code));
+        st.exchange(soci::into(station_id));
+        st.exchange(soci::into(r.station_name));
+        st.exchange(soci::into(r.kind));
+        st.exchange(soci::into(rated_w));
+        st.exchange(soci::into(connectors, ind_conn));
+        st.exchange(soci::into(r.timezone));
+        st.exchange(soci::into(r.tariff_spec));
+    }
+    ChargerRef ref() const {
+        ChargerRef out = r;
+        out.id = id;
+        out.station_id = station_id;
+        out.rated_w = rated_w;
+        out.connectors = ind_conn == soci::i_ok ? connectors : 0;
+        return out;
+    }
+};
+
+template <class Key>
+std::optional<ChargerRef> find(soci::session& sql, const char* where, const Key& key) {
+    RefRow row;
+    soci::statement st(sql);
+    st.alloc();
+    row.bind(st);
+    st.exchange(soci::use(key));
+    st.prepare(kSelect + where);
+    st.define_and_bind();
+    st.execute(false);
+    std::optional<ChargerRef> out;
+    while (st.fetch()) out = row.ref();
+    return out;
 }
+
+// find_charger_ref by code, kept per connection in its StatementCache: every message of a charger asks it.
+struct FindByCodeQuery {
+    RefRow row;
+    std::string code;
+    soci::statement st;
+    explicit FindByCodeQuery(soci::session& sql) : st(sql) {
+        st.alloc();
+        row.bind(st);
+        st.exchange(soci::use(code));
+        st.prepare(kSelect + "c.code = :k");
+        st.define_and_bind();
+    }
+};
 
 }  // namespace
 
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code) {
     return find(sql, "c.code = :k", code);
+}
+
+std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code) {
+    return s.statements().run<FindByCodeQuery>(*s, [&code](FindByCodeQuery& q) {
+        q.code = code;
+        q.st.execute(false);
+        std::optional<ChargerRef> out;
+        while (q.st.fetch()) out = q.row.ref();  // to the end: see StatementCache
+        return out;
+    });
 }
 
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id) {

@@ -6,6 +6,8 @@
 
 #include <soci/soci.h>
 
+#include "store/db.hpp"
+
 namespace kw::store {
 
 struct ChargerRef {
@@ -21,6 +23,8 @@ struct ChargerRef {
 };
 
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code);
+// The same with the statement prepared once per pooled connection (the device messages' lookup).
+std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code);
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id);
 bool connector_exists(soci::session& sql, std::int64_t charger_id, int number);
 // Records a boot; returns the boot id of the boot before it ("" if none was recorded).
