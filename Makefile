@@ -48,7 +48,7 @@ BENCH_PYTHON ?= /usr/bin/python3
 BENCH_ARGS = $(if $(S),-s $(S)) $(if $(N),-n $(N)) $(if $(DB),--db $(DB))
 bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release
-	ninja -C build-bench kilowatt kilowatt-sim kilowatt-ocpp kw-bench-mqtt-count kw-bench-mqtt-flood kw-bench-ws-latency
+	ninja -C build-bench kilowatt kilowatt-sim kilowatt-ocpp kw-bench-mqtt-count kw-bench-mqtt-flood kw-bench-ws-latency kw-bench-ocpp-load
 	$(BENCH_PYTHON) bench/run.py --build-dir build-bench $(BENCH_ARGS)
 
 # The fault suite: kills and restarts every part under load and checks that no money is lost

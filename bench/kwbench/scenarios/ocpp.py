@@ -11,7 +11,9 @@ process; then every bill through the API: each order settled with energy = meter
 and the flat tariff's amounts. No baseline: the target is absolute (5,000 calls/s, 50x CitrineOS's
 ~100 calls/s on this kind of machine; p99 < 50 ms). The stations run twice: first each sends its
 next call as soon as the last is answered (the rate; k stations keep up to k calls outstanding, so
-latency there is k / rate), then each paces its calls, once per rate of ocpp_paced_rates (at most that
+latency there is k / rate), once with the Node generator and once with the C++ one
+(kw-bench-ocpp-load, bench/tools/ocpp_load.cpp: the same script at a fraction of the CPU, no schema
+validation), then, with the C++ one, each paces its calls, once per rate of ocpp_paced_rates (at most that
 many calls/s offered in all, the stations' first calls spread over one script's length so they are out
 of step): the latency at a given load, and the highest of those rates served with p99 < 50 ms."""
 import json
@@ -75,17 +77,22 @@ class Probe(threading.Thread):
 
 
 class LoadGenerator:
-    """bench/tools/ocpp_load.mjs running: started and waited for until its stations are connected
-    ("ready"); go() starts the calls, wait_done() until the last answer, finish() -> its result."""
+    """A load generator running: bench/tools/ocpp_load.mjs (generator "node": ocpp-rpc, strict schema
+    validation) or kw-bench-ocpp-load (generator "cpp": the same script and result, a fraction of the
+    CPU). Started and waited for until its stations are connected ("ready"); go() starts the calls,
+    wait_done() until the last answer, finish() -> its result."""
 
-    def __init__(self, ctx, config, out):
-        node = shutil.which("node")
-        if not node:
-            raise RuntimeError("node not found (the OCPP load generator is a Node script; ocpp-rpc from web/)")
-        script = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                              "tools", "ocpp_load.mjs")
+    def __init__(self, ctx, config, out, generator="node"):
+        if generator == "cpp":
+            argv = [ctx.tool("kw-bench-ocpp-load")]
+        else:
+            node = shutil.which("node")
+            if not node:
+                raise RuntimeError("node not found (the OCPP load generator is a Node script; ocpp-rpc from web/)")
+            argv = [node, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                       "tools", "ocpp_load.mjs")]
         self.out = out
-        self.proc = subprocess.Popen([node, script, "--config", config, "--out", out], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(argv + ["--config", config, "--out", out], stdin=subprocess.PIPE,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.lines, self.ready, self.done = [], threading.Event(), threading.Event()
         self.log = ctx.log
@@ -172,7 +179,7 @@ def check_bills(ctx, sessions, token_of):
     return {"exact": exact, "orders": len(sessions), "not_settled": len(pending), "wrong": wrong[:20]}
 
 
-def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=10000):
+def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=10000, generator="node"):
     """One load generator run: connect, then every station's script at once (closed loop, or paced
     by interval_s). Returns (its result, CPU of every process from "go" to the last answer)."""
     p, stack = ctx.p, ctx.stack
@@ -188,7 +195,7 @@ def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=100
     k = len(creds)
     ctx.log(f"  {tag}: {k} stations connecting, {p['ocpp_ramp']} at a time")
     t0 = time.time()
-    gen = LoadGenerator(ctx, config, out)
+    gen = LoadGenerator(ctx, config, out, generator)
     gen.wait_ready(p["online_timeout_s"] + 60)
     connect_s = time.time() - t0
     how = f"each station's calls {interval_s} s apart, the first at random within {per_station(p)} intervals " \
@@ -246,16 +253,21 @@ def run(ctx):
     provision.issue_cards(fleet, drivers)
 
     # As fast as they are answered (the rate), then paced below it (the latency at a given load).
+    # The closed loop twice: with the Node generator (ocpp-rpc, strict schema validation of every
+    # frame both ways) and with the C++ one (the same script; a fraction of the CPU, which the stack
+    # shares); the paced phases with the C++ one. Each phase's registers start above the last one's
+    # end (a station's register never goes back).
     fast, cpu = one_phase(ctx, "closed loop", url, creds, drivers)
-    # Each phase's registers start above the last one's end (a station's register never goes back).
+    fast_cpp, cpu_cpp = one_phase(ctx, "closed loop, C++ generator", url, creds, drivers, meter_start_wh=500_000,
+                                  generator="cpp")
     phases = [one_phase(ctx, f"paced {rate}", url, creds, drivers, interval_s=round(k / rate, 3),
-                        meter_start_wh=1_000_000 * (i + 1))
+                        meter_start_wh=1_000_000 * (i + 1), generator="cpp")
               for i, rate in enumerate(p["ocpp_paced_rates"])]
     paced, paced_cpu = phases[0]
 
-    sessions = fast["sessions"] + [s for res, _ in phases for s in res["sessions"]]
+    sessions = fast["sessions"] + fast_cpp["sessions"] + [s for res, _ in phases for s in res["sessions"]]
     bills = check_bills(ctx, sessions, {d["card"]: d["token"] for d in drivers})
-    expected_orders = (1 + len(phases)) * k * p["ocpp_cycles"]
+    expected_orders = (2 + len(phases)) * k * p["ocpp_cycles"]
     ctx.log(f"  bills exact: {bills['exact']}/{expected_orders} ({bills['not_settled']} not settled)")
     try:  # the edge runs at --log-level warn: every line but the banner is a warning or an error
         edge_lines = [line for line in open(stack.ocpp.log, errors="replace").read().splitlines()
@@ -264,29 +276,30 @@ def run(ctx):
         edge_lines = None
 
     rate = fast["calls_per_s"] or 0
-    failures = fast["failures"] + sum(res["failures"] for res, _ in phases)
+    failures = fast["failures"] + fast_cpp["failures"] + sum(res["failures"] for res, _ in phases)
     within = [res for res, _ in phases if res["all"]["p99_ms"] is not None and res["all"]["p99_ms"] < TARGET_P99_MS
               and res["failures"] == 0]
     # A paced phase's rate is the one offered: its span also holds the stagger of the stations' first
     # calls (one script's length), so calls over the whole span count about half of it.
     best = max(within, key=lambda res: res["offered_per_s"] or 0, default=None)
     rows = [{"figure": f"OCPP calls/s, {k:,} stations at once, each call as soon as the last is answered "
-                       f"({per_station(p)} calls each; one edge thread)",
-             "value": round(rate), "unit": "calls/s", "target": f">= {TARGET_CALLS_PER_S:,} (50x CitrineOS)",
-             "met": rate >= TARGET_CALLS_PER_S}]
+                       f"({per_station(p)} calls each; one edge thread; {name} generator)",
+             "value": round(r), "unit": "calls/s", "target": f">= {TARGET_CALLS_PER_S:,} (50x CitrineOS)",
+             "met": r >= TARGET_CALLS_PER_S}
+            for name, r in (("Node", rate), ("C++", fast_cpp["calls_per_s"] or 0))]
     rows.append({"figure": f"OCPP calls/s served with p99 < {TARGET_P99_MS} ms (the highest paced rate below that "
                            f"did; rates offered: {', '.join(f'{r:,}' for r in p['ocpp_paced_rates'])})",
                  "value": round(best["offered_per_s"] or 0) if best else 0, "unit": "calls/s offered",
                  "target": f">= {TARGET_CALLS_PER_S:,}",
                  "met": bool(best) and (best["offered_per_s"] or 0) >= TARGET_CALLS_PER_S})
-    for res, label in [(fast, "as fast as answered")] + [
-            (res, f"paced, at most {res['offered_per_s']:,.0f} calls/s offered (stations out of step; "
+    for res, label in [(fast, "as fast as answered, Node generator"), (fast_cpp, "as fast as answered, C++ generator")] + [
+            (res, f"paced (C++ generator), at most {res['offered_per_s']:,.0f} calls/s offered (stations out of step; "
                   f"{res['calls_per_s'] or 0:,.0f}/s over the whole span)") for res, _ in phases]:
         p99 = res["all"]["p99_ms"]
         rows.append({"figure": f"all calls p50 / p99 / max, {label}",
                      "value": f"{res['all']['p50_ms']} / {p99} / {res['all']['max_ms']}", "unit": "ms",
                      "target": f"p99 < {TARGET_P99_MS} ms", "met": p99 is not None and p99 < TARGET_P99_MS})
-    rows += kind_rows(fast, "as fast as answered") + kind_rows(paced, "paced")
+    rows += kind_rows(fast, "as fast as answered") + kind_rows(paced, f"paced at {paced['offered_per_s']:,.0f}/s")
     rows.append({"figure": "failures (CALLERROR, timeout, not Accepted), every run", "value": failures,
                  "target": "0", "met": failures == 0})
     rows.append({"figure": "orders settled, energy = meterStop - meterStart, amounts exact",
@@ -294,6 +307,7 @@ def run(ctx):
                  "met": bills["exact"] == expected_orders})
     strip = ("sessions",)
     detail = {"closed_loop": {k2: v for k2, v in fast.items() if k2 not in strip},
+              "closed_loop_cpp": {k2: v for k2, v in fast_cpp.items() if k2 not in strip}, "closed_loop_cpp_cpu": cpu_cpp,
               "paced": {k2: v for k2, v in paced.items() if k2 not in strip}, "paced_cpu": paced_cpu,
               "paced_rates": [{"rate": rate, "cpu": cpu2, **{k2: v for k2, v in res.items() if k2 not in strip}}
                               for rate, (res, cpu2) in zip(p["ocpp_paced_rates"], phases)],
