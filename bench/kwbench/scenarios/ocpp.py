@@ -277,6 +277,15 @@ def run(ctx):
 
     rate = fast["calls_per_s"] or 0
     failures = fast["failures"] + fast_cpp["failures"] + sum(res["failures"] for res, _ in phases)
+    # A failure is the server's to explain: its warnings and errors go into the result (the stack's
+    # directory, logs included, is deleted unless --keep).
+    server_log = []
+    if failures:
+        try:
+            server_log = [line for line in open(stack.path("kilowatt.log"), errors="replace").read().splitlines()
+                          if " warning " in line or " error " in line][:50]
+        except OSError:
+            pass
     within = [res for res, _ in phases if res["all"]["p99_ms"] is not None and res["all"]["p99_ms"] < TARGET_P99_MS
               and res["failures"] == 0]
     # A paced phase's rate is the one offered: its span also holds the stagger of the stations' first
@@ -312,6 +321,7 @@ def run(ctx):
               "paced_rates": [{"rate": rate, "cpu": cpu2, **{k2: v for k2, v in res.items() if k2 not in strip}}
                               for rate, (res, cpu2) in zip(p["ocpp_paced_rates"], phases)],
               "bills": bills, "edge_log_lines": None if edge_lines is None else len(edge_lines),
+              "server_log_on_failure": server_log,
               "edge_log_sample": (edge_lines or [])[:10]}
     # The report's CPU table: the closed loop (the rate).
     return {"figures": rows, "detail": detail, "cpu": cpu, "stations": k}
