@@ -89,11 +89,11 @@ struct Station {
 };
 
 struct Run {
-    json::object cfg;
     std::string out_path;
     std::string host, port, path;
     int cycles = 3, meter_values = 3, ramp = 200, call_timeout_ms = 30000;
     std::int64_t step = 100;
+    double stagger = 1;  // paced: the first calls spread over this many intervals
     double interval_ms = 0;
     std::vector<Station> stations;
     std::map<std::string, std::vector<double>> latencies;
@@ -373,11 +373,8 @@ net::awaitable<void> main_flow(Run& run, net::steady_timer& go, const bool& go_g
 
     run.calls_t0 = Clock::now();
     std::mt19937_64 rng(std::random_device{}());
-    const double stagger = run.cfg.contains("stagger") && run.cfg.at("stagger").is_number()
-                               ? run.cfg.at("stagger").to_number<double>()
-                               : 1.0;
     for (auto& st : run.stations)
-        st.next_at = std::uniform_real_distribution<double>(0, 1)(rng) * run.interval_ms * stagger;
+        st.next_at = std::uniform_real_distribution<double>(0, 1)(rng) * run.interval_ms * run.stagger;
     if (go_given) {
         std::vector<Station*> live;
         for (auto& st : run.stations)
@@ -402,7 +399,7 @@ net::awaitable<void> main_flow(Run& run, net::steady_timer& go, const bool& go_g
         every.insert(every.end(), run.latencies[kind].begin(), run.latencies[kind].end());
     }
     json::array failure_list;
-    json::object reasons;
+    std::map<std::string, long long> reason_counts;
     for (const auto& f : run.failures) {
         if (failure_list.size() < 200)
             failure_list.push_back({{"code", f.code}, {"step", f.step}, {"reason", f.reason}});
@@ -410,9 +407,10 @@ net::awaitable<void> main_flow(Run& run, net::steady_timer& go, const bool& go_g
         std::string reason = f.reason.substr(0, 120);
         std::replace_if(
             reason.begin(), reason.end(), [](char c) { return c >= '0' && c <= '9'; }, 'N');
-        reasons[step + ": " + reason] =
-            reasons.contains(step + ": " + reason) ? reasons.at(step + ": " + reason).as_int64() + 1 : 1;
+        ++reason_counts[step + ": " + reason];
     }
+    json::object reasons;
+    for (const auto& [r, n] : reason_counts) reasons[r] = n;
     json::object edge_calls;
     for (const auto& [a, n] : run.edge_calls) edge_calls[a] = n;
     json::array per_second(run.per_second.begin(), run.per_second.end());
@@ -455,15 +453,15 @@ int main(int argc, char** argv) {
     try {
         std::ifstream in(config);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        run.cfg = json::parse(text).as_object();
-        const std::string url_text(run.cfg.at("url").as_string());  // the view below points into it
+        const json::object cfg = json::parse(text).as_object();
+        const std::string url_text(cfg.at("url").as_string());  // the view below points into it
         auto url = boost::urls::parse_uri(url_text);
         if (!url) throw std::runtime_error("url: " + url.error().message());
         run.host = url->host();
         run.port = url->has_port() ? std::string(url->port()) : "80";
         run.path = url->path();
         auto num = [&](const char* key, double fallback) {
-            const json::value* v = run.cfg.if_contains(key);
+            const json::value* v = cfg.if_contains(key);
             return v && v->is_number() ? v->to_number<double>() : fallback;
         };
         run.cycles = static_cast<int>(num("cycles", 3));
@@ -472,8 +470,9 @@ int main(int argc, char** argv) {
         run.ramp = std::max(1, static_cast<int>(num("ramp", 200)));
         run.call_timeout_ms = static_cast<int>(num("call_timeout_ms", 30000));
         run.interval_ms = num("interval_s", 0) * 1000;
+        run.stagger = num("stagger", 1);
         const auto start_wh = static_cast<std::int64_t>(num("meter_start_wh", 10000));
-        for (const auto& s : run.cfg.at("stations").as_array()) {
+        for (const auto& s : cfg.at("stations").as_array()) {
             Station st;
             st.code = s.at("code").as_string();
             st.password = s.at("password").as_string();

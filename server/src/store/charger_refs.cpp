@@ -37,19 +37,31 @@ struct RefRow {
     }
 };
 
+// Prepares kSelect + where on `st`, its row into `row` and `key` for :k (both must outlive `st`).
 template <class Key>
-std::optional<ChargerRef> find(soci::session& sql, const char* where, const Key& key) {
-    RefRow row;
-    soci::statement st(sql);
+void prepare(soci::statement& st, RefRow& row, const Key& key, const char* where) {
     st.alloc();
     row.bind(st);
     st.exchange(soci::use(key));
     st.prepare(kSelect + where);
     st.define_and_bind();
+}
+
+// Runs a prepared lookup to its last row (see StatementCache: a statement stopped early keeps
+// SQLite's read snapshot open).
+std::optional<ChargerRef> fetch(soci::statement& st, const RefRow& row) {
     st.execute(false);
     std::optional<ChargerRef> out;
     while (st.fetch()) out = row.ref();
     return out;
+}
+
+template <class Key>
+std::optional<ChargerRef> find(soci::session& sql, const char* where, const Key& key) {
+    RefRow row;
+    soci::statement st(sql);
+    prepare(st, row, key, where);
+    return fetch(st, row);
 }
 
 // find_charger_ref by code, kept per connection in its StatementCache: every message of a charger asks it.
@@ -57,13 +69,7 @@ struct FindByCodeQuery {
     RefRow row;
     std::string code;
     soci::statement st;
-    explicit FindByCodeQuery(soci::session& sql) : st(sql) {
-        st.alloc();
-        row.bind(st);
-        st.exchange(soci::use(code));
-        st.prepare(kSelect + "c.code = :k");
-        st.define_and_bind();
-    }
+    explicit FindByCodeQuery(soci::session& sql) : st(sql) { prepare(st, row, code, "c.code = :k"); }
 };
 
 }  // namespace
@@ -75,10 +81,7 @@ std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string
 std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code) {
     return s.statements().run<FindByCodeQuery>(*s, [&code](FindByCodeQuery& q) {
         q.code = code;
-        q.st.execute(false);
-        std::optional<ChargerRef> out;
-        while (q.st.fetch()) out = q.row.ref();  // to the end: see StatementCache
-        return out;
+        return fetch(q.st, q.row);
     });
 }
 

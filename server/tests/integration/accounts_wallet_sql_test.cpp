@@ -9,11 +9,10 @@
 #include <vector>
 
 #include "domain/error.hpp"
-#include "process.hpp"
 #include "service/accounts.hpp"
 #include "service/audit.hpp"
 #include "service/wallet.hpp"
-#include "services.hpp"
+#include "store_db.hpp"
 #include "store/audit_repo.hpp"
 #include "store/db.hpp"
 #include "store/wallet_repo.hpp"
@@ -21,28 +20,18 @@
 namespace kw::service {
 namespace {
 
-using kw::test::MariaDb;
-using kw::test::TempDir;
-
 constexpr UtcMs kNow = 1'780'000'000'000;
 
 // One database per test: SQLite in a temp dir, or a private MariaDB server.
 class AccountsWalletSql : public ::testing::TestWithParam<bool> {
   protected:
     void SetUp() override {
-        if (GetParam()) {
-            mariadb_ = std::make_unique<MariaDb>();
-            db_ = std::make_unique<store::Db>(store::DbConfig{mariadb_->url(), 4});
-        } else {
-            db_ = std::make_unique<store::Db>(store::DbConfig{"sqlite:" + dir_.file("kw.db"), 1});
-        }
-        db_->migrate();
-        auto s = db_->session();
+        auto s = db_.session();
         driver_ = create_driver(*s, "13812345678", "Passw0rd1", "tester", kNow);
     }
 
     std::int64_t change(std::int64_t delta, const std::string& reason = "adjust") {
-        auto s = db_->session();
+        auto s = db_.session();
         soci::transaction tx(*s);
         auto b =
             change_balance(*s, driver_, delta, reason, std::nullopt, std::nullopt, std::nullopt, "", kNow);
@@ -53,23 +42,22 @@ class AccountsWalletSql : public ::testing::TestWithParam<bool> {
     // SQLite has one pooled connection: callers pass the session they already hold.
     std::int64_t ledger_rows(soci::session& sql) { return store::count_ledger(sql, driver_); }
 
-    TempDir dir_{"kw-wallet-sql"};
-    std::unique_ptr<MariaDb> mariadb_;
-    std::unique_ptr<store::Db> db_;
+    kw::test::StoreDb store_{GetParam(), "kw-wallet-sql", GetParam() ? 4 : 1};
+    store::Db& db_ = store_.db();
     std::int64_t driver_ = 0;
 };
 
 TEST_P(AccountsWalletSql, ChangeBalanceWritesTheLedgerRowWithTheBalanceAfter) {
     EXPECT_EQ(change(1000, "topup"), 1000);
     {
-        auto s = db_->session();
+        auto s = db_.session();
         soci::transaction tx(*s);
         auto b =
             change_balance(*s, driver_, -250, "charge", 77, std::nullopt, std::nullopt, "order 77", kNow + 1);
         EXPECT_EQ(b, 750);
         tx.commit();
     }
-    auto s = db_->session();
+    auto s = db_.session();
     EXPECT_EQ(balance(*s, driver_), 750);
     auto rows = store::list_ledger(*s, driver_, 10, 0);
     ASSERT_EQ(rows.size(), 2u);
@@ -91,7 +79,7 @@ TEST_P(AccountsWalletSql, InsufficientBalanceThrowsAndChangesNothing) {
     } catch (const Error& e) {
         EXPECT_EQ(e.errc(), Errc::insufficient_balance);
     }
-    auto s = db_->session();
+    auto s = db_.session();
     EXPECT_EQ(balance(*s, driver_), 500);
     EXPECT_EQ(ledger_rows(*s), 1);
 }
@@ -99,13 +87,13 @@ TEST_P(AccountsWalletSql, InsufficientBalanceThrowsAndChangesNothing) {
 TEST_P(AccountsWalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLedger) {
     change(500, "topup");
     {
-        auto s = db_->session();
+        auto s = db_.session();
         soci::transaction tx(*s);
         change_balance(*s, driver_, -200, "charge", 1, std::nullopt, std::nullopt, "", kNow);
         audit(*s, 1, "test.rollback", "driver:1", {{"x", 1}}, kNow);
         tx.rollback();
     }
-    auto s = db_->session();
+    auto s = db_.session();
     EXPECT_EQ(balance(*s, driver_), 500);
     EXPECT_EQ(ledger_rows(*s), 1);
     EXPECT_EQ(store::count_audit(*s, {}), 0);
@@ -113,7 +101,7 @@ TEST_P(AccountsWalletSql, RollingBackTheCallersTransactionUndoesBothBalanceAndLe
 
 TEST_P(AccountsWalletSql, ZeroChangeIsRecordedAndUnknownDriverIsNotFound) {
     EXPECT_EQ(change(0, "charge"), 0);
-    auto s = db_->session();
+    auto s = db_.session();
     EXPECT_EQ(ledger_rows(*s), 1);
     try {
         soci::transaction tx(*s);
@@ -143,7 +131,7 @@ TEST_P(AccountsWalletSql, ConcurrentDebitsNeverOverdrawOrLoseUpdates) {
     for (auto& t : threads) t.join();
     EXPECT_EQ(ok + refused, 40);
     EXPECT_EQ(ok.load(), 33);  // 33 * 30 = 990 <= 1000 < 34 * 30
-    auto s = db_->session();
+    auto s = db_.session();
     EXPECT_EQ(balance(*s, driver_), 1000 - 30 * ok.load());
     EXPECT_EQ(ledger_rows(*s), 1 + ok.load());
     long long sum = 0;

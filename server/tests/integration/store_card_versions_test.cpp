@@ -5,8 +5,7 @@
 
 #include <memory>
 
-#include "process.hpp"
-#include "services.hpp"
+#include "store_db.hpp"
 #include "store/cards_repo.hpp"
 #include "store/charger_commands_repo.hpp"
 #include "store/db.hpp"
@@ -15,28 +14,18 @@
 namespace kw::store {
 namespace {
 
-using kw::test::MariaDb;
-using kw::test::TempDir;
-
 constexpr UtcMs kNow = 1'780'000'000'000;
 
 class StoreCardVersions : public ::testing::TestWithParam<bool> {
   protected:
     void SetUp() override {
-        if (GetParam()) {
-            mariadb_ = std::make_unique<MariaDb>();
-            db_ = std::make_unique<Db>(DbConfig{mariadb_->url(), 2});
-        } else {
-            db_ = std::make_unique<Db>(DbConfig{"sqlite:" + dir_.file("kw.db"), 2});
-        }
-        db_->migrate();
-        auto s = db_->session();
+        auto s = db_.session();
         driver_ = insert_driver(*s, "13800000001", "x", "card holder", kNow);
         other_driver_ = insert_driver(*s, "13800000002", "x", "other", kNow);
     }
 
     CardRow issue(const std::string& uid, std::int64_t driver) {
-        auto s = db_->session();
+        auto s = db_.session();
         soci::transaction tr(*s);
         CardRow c;
         c.uid = uid;
@@ -49,7 +38,7 @@ class StoreCardVersions : public ::testing::TestWithParam<bool> {
     }
 
     CardRow change(CardRow c, const std::string& status) {
-        auto s = db_->session();
+        auto s = db_.session();
         soci::transaction tr(*s);
         c.status = status;
         update_card(*s, c, kNow);  // the same millisecond every time
@@ -58,15 +47,14 @@ class StoreCardVersions : public ::testing::TestWithParam<bool> {
     }
 
     std::vector<std::string> uids_since(std::int64_t since) {
-        auto s = db_->read_session();
+        auto s = db_.read_session();
         std::vector<std::string> out;
         for (const auto& c : cards_for_local_list(*s, since, 100)) out.push_back(c.card.uid);
         return out;
     }
 
-    TempDir dir_{"kw-store-card-versions"};
-    std::unique_ptr<MariaDb> mariadb_;
-    std::unique_ptr<Db> db_;
+    kw::test::StoreDb store_{GetParam(), "kw-store-card-versions", 2};
+    store::Db& db_ = store_.db();
     std::int64_t driver_ = 0, other_driver_ = 0;
 };
 
@@ -79,7 +67,7 @@ TEST_P(StoreCardVersions, EveryChangeTakesAHigherVersionEvenInTheSameMillisecond
     const CardRow a3 = change(a2, "active");
     EXPECT_GT(a2.list_version, b.list_version);
     EXPECT_GT(a3.list_version, a2.list_version);
-    auto s = db_->read_session();
+    auto s = db_.read_session();
     EXPECT_EQ(cards_list_version(*s), a3.list_version);
 }
 
@@ -87,7 +75,7 @@ TEST_P(StoreCardVersions, ADifferentialSinceAVersionFindsOnlyTheCardsChangedAfte
     const CardRow a = issue("CARDA", driver_);
     const CardRow b = issue("CARDB", driver_);
     issue("CARDC", other_driver_);
-    auto s = db_->read_session();
+    auto s = db_.read_session();
     const std::int64_t held = cards_list_version(*s);
     EXPECT_EQ(uids_since(0), (std::vector<std::string>{"CARDA", "CARDB", "CARDC"}));
     EXPECT_TRUE(uids_since(held).empty());
@@ -104,17 +92,17 @@ TEST_P(StoreCardVersions, DisablingADriverChangesTheirCardsOnly) {
     issue("CARDB", other_driver_);
     std::int64_t held = 0;
     {
-        auto s = db_->read_session();
+        auto s = db_.read_session();
         held = cards_list_version(*s);
     }
     {
-        auto s = db_->session();
+        auto s = db_.session();
         soci::transaction tr(*s);
         set_driver_status(*s, driver_, "disabled", kNow);
         EXPECT_EQ(touch_cards_of_driver(*s, driver_), 1);
         tr.commit();
     }
-    auto s = db_->read_session();
+    auto s = db_.read_session();
     const auto listed = cards_for_local_list(*s, held, 100);
     ASSERT_EQ(listed.size(), 1u);
     EXPECT_EQ(listed[0].card.uid, "CARDA");
@@ -122,7 +110,7 @@ TEST_P(StoreCardVersions, DisablingADriverChangesTheirCardsOnly) {
 }
 
 TEST_P(StoreCardVersions, AChargersListAnswersComeNewestFirstAndOnlyAnswered) {
-    auto s = db_->session();
+    auto s = db_.session();
     const auto full = insert_charger_command(*s, 7, "send_local_list", R"({"list_version":5})", 1, kNow);
     answer_charger_command(*s, full, "accepted", "", std::nullopt, kNow);
     const auto asked = insert_charger_command(*s, 7, "get_local_list_version", "{}", 1, kNow);

@@ -5,8 +5,7 @@
 
 #include <memory>
 
-#include "process.hpp"
-#include "services.hpp"
+#include "store_db.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 #include "store/orders_repo.hpp"
@@ -16,22 +15,12 @@
 namespace kw::store {
 namespace {
 
-using kw::test::MariaDb;
-using kw::test::TempDir;
-
 constexpr UtcMs kNow = 1'780'000'000'000;
 
 class StorePrepared : public ::testing::TestWithParam<bool> {
 protected:
     void SetUp() override {
-        if (GetParam()) {
-            mariadb_ = std::make_unique<MariaDb>();
-            db_ = std::make_unique<Db>(DbConfig{mariadb_->url(), 2});
-        } else {
-            db_ = std::make_unique<Db>(DbConfig{"sqlite:" + dir_.file("kw.db"), 2});
-        }
-        db_->migrate();
-        auto s = db_->session();
+        auto s = db_.session();
         const auto tariff = insert_tariff(*s, "flat", R"({"segments":[]})", kNow);
         StationRow station;
         station.name = "Prepared";
@@ -69,17 +58,16 @@ protected:
         return energy;
     }
 
-    TempDir dir_{"kw-store-prepared"};
-    std::unique_ptr<MariaDb> mariadb_;
-    std::unique_ptr<Db> db_;
+    kw::test::StoreDb store_{GetParam(), "kw-store-prepared", 2};
+    store::Db& db_ = store_.db();
     std::int64_t order_ = 0;
 };
 
 TEST_P(StorePrepared, KeptStatementSeesEveryWriteCommittedAfterItsFirstUse) {
     // Both read connections prepare and keep the statement (two sessions held at once).
     {
-        auto a = db_->read_session();
-        auto b = db_->read_session();
+        auto a = db_.read_session();
+        auto b = db_.read_session();
         ASSERT_TRUE(find_order(a, order_).has_value());
         ASSERT_TRUE(find_order(b, order_).has_value());
         EXPECT_EQ(a.statements().size(), 1u);
@@ -87,10 +75,10 @@ TEST_P(StorePrepared, KeptStatementSeesEveryWriteCommittedAfterItsFirstUse) {
     }
     // One read connection throughout: a kept statement left before its end would pin the snapshot
     // of its last run, and the connection's other statements would read that old snapshot.
-    auto r = db_->read_session();
+    auto r = db_.read_session();
     for (long long energy : {1234LL, 5678LL, 91011LL}) {
         {
-            auto w = db_->session();
+            auto w = db_.session();
             long long key = order_;
             *w << "UPDATE orders SET energy_wh = :e WHERE id = :id", soci::use(energy), soci::use(key);
         }
@@ -100,7 +88,7 @@ TEST_P(StorePrepared, KeptStatementSeesEveryWriteCommittedAfterItsFirstUse) {
 }
 
 TEST_P(StorePrepared, KeptStatementFindsNothingForAnUnknownIdAndStillWorksAfter) {
-    auto s = db_->read_session();
+    auto s = db_.read_session();
     EXPECT_FALSE(find_order(s, order_ + 1000).has_value());
     auto o = find_order(s, order_);
     ASSERT_TRUE(o.has_value());
