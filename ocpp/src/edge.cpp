@@ -87,8 +87,8 @@ std::optional<Version> choose_subprotocol(std::string_view offered) {
         offered = comma == std::string_view::npos ? std::string_view() : offered.substr(comma + 1);
         while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
         while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-        // OCPP 2.0.1 is not served yet (docs/ocpp.md): only 1.6 is chosen.
-        if (version_from_subprotocol(token) == Version::v16) chosen = Version::v16;
+        // The first the station offers that we speak: its order is its preference (RFC 6455 4.2.2).
+        if (!chosen) chosen = version_from_subprotocol(token);
     }
     return chosen;
 }
@@ -126,7 +126,7 @@ class LinkBase {
 template <class Stream>
 class Link : public LinkBase,
              public std::enable_shared_from_this<Link<Stream>>,
-             public v16::Io,
+             public Io,
              public v16::PendingIo {
   public:
     Link(Stream stream, Edge::Impl& edge);
@@ -139,7 +139,7 @@ class Link : public LinkBase,
     void announce(std::string payload) override;
     void reconnect() override;
 
-    // v16::Io
+    // Io
     void send_frame(std::string text) override;
     void publish(std::string_view kind, std::string payload, int qos) override;
     std::int64_t now() override { return wall_ms(); }
@@ -161,7 +161,8 @@ class Link : public LinkBase,
     std::optional<websocket::stream<Stream>> ws_;
     std::string code_;
     std::unique_ptr<mqtt::MqttClient> mqtt_;
-    std::unique_ptr<v16::Station> station_;
+    std::unique_ptr<ChargePoint> station_;  // a v16::Station or a v201::Station, as negotiated
+    Version version_ = Version::v16;
     std::unique_ptr<v16::PendingStation> pending_;  // instead of station_ while it waits for approval
     std::deque<std::string> outbox_;
     bool writing_ = false;
@@ -316,13 +317,17 @@ net::awaitable<void> Link<Stream>::run() {
     if (!co_await handshake(req)) co_return;
 
     edge_.add(self);
-    spdlog::info("event=ocpp_connected code={} protocol=ocpp1.6 held={} stations={}", code_, held_, edge_.count());
+    spdlog::info("event=ocpp_connected code={} protocol={} held={} stations={}", code_, subprotocol(version_), held_,
+                 edge_.count());
     if (held_) {
         // Refused by the broker, kept waiting for the operator (--pending-unknown): no MQTT link.
         pending_ = std::make_unique<v16::PendingStation>(code_, *this, edge_.config.pending_interval_s);
         edge_.hold(code_, self);
     } else {
-        station_ = std::make_unique<v16::Station>(code_, *this, edge_.config.station);
+        if (version_ == Version::v201)
+            station_ = std::make_unique<v201::Station>(code_, *this, edge_.config.station201);
+        else
+            station_ = std::make_unique<v16::Station>(code_, *this, edge_.config.station);
         mqtt_->on_message([this](const mqtt::Message& m) {
             if (!closed_) station_->on_command(m.payload);
         });
@@ -375,12 +380,15 @@ net::awaitable<bool> Link<Stream>::handshake(http::request<http::empty_body>& re
         co_return false;
     }
     code_ = segments[1];
-    if (!choose_subprotocol(req[http::field::sec_websocket_protocol])) {
+    const auto version = choose_subprotocol(req[http::field::sec_websocket_protocol]);
+    if (!version) {
         spdlog::info("event=ocpp_refused code={} reason=subprotocol offered=\"{}\"", code_,
                      std::string_view(req[http::field::sec_websocket_protocol]));
-        co_await refuse(http::status::bad_request, "no OCPP version offered that this edge speaks: ocpp1.6\n");
+        co_await refuse(http::status::bad_request,
+                        "no OCPP version offered that this edge speaks: ocpp2.0.1, ocpp1.6\n");
         co_return false;
     }
+    version_ = *version;
     auto credentials = basic_credentials(req[http::field::authorization]);
     if (!credentials || credentials->first != code_) {
         spdlog::info("event=ocpp_refused code={} reason={}", code_, credentials ? "user_mismatch" : "no_credentials");
@@ -397,8 +405,8 @@ net::awaitable<bool> Link<Stream>::handshake(http::request<http::empty_body>& re
     timeouts.idle_timeout = std::chrono::seconds(edge_.config.ping_idle_s);
     timeouts.keep_alive_pings = true;
     ws_->set_option(timeouts);
-    ws_->set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-        res.set(http::field::sec_websocket_protocol, subprotocol(Version::v16));
+    ws_->set_option(websocket::stream_base::decorator([v = version_](websocket::response_type& res) {
+        res.set(http::field::sec_websocket_protocol, subprotocol(v));
         res.set(http::field::server, "kilowatt-ocpp");
     }));
     ws_->read_message_max(edge_.config.max_frame_bytes);
@@ -454,7 +462,8 @@ net::awaitable<bool> Link<Stream>::connect_broker(const std::string& password) {
     if (broker_ == Broker::connected) co_return true;
     mqtt_->stop();
     mqtt_.reset();
-    if (broker_ == Broker::refused && edge_.config.pending_unknown && edge_.holding()) {
+    // Holding for approval speaks 1.6 (v16::PendingStation); a 2.0.1 station is refused instead.
+    if (broker_ == Broker::refused && edge_.config.pending_unknown && edge_.holding() && version_ == Version::v16) {
         spdlog::info("event=ocpp_held code={} reason=credentials", code_);
         held_ = true;
         co_return true;

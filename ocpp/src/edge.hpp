@@ -2,8 +2,8 @@
 // The OCPP edge: a WebSocket listener at ws://<address>:<port>/ocpp/<chargeBoxId> that, for each
 // charge point whose handshake checks out, opens one MQTT connection to the broker as that charger
 // (its code and password: the broker checks the password and confines it to kw/v1/<code>/, and its
-// last will makes it offline the moment the socket or the edge goes) and runs a v16::Station
-// between the two; with TLS when configured, and holding unknown charge points for approval when
+// last will makes it offline the moment the socket or the edge goes) and runs a v16::Station or
+// v201::Station (as the subprotocol says) between the two; with TLS when configured, and holding unknown charge points for approval when
 // asked to. No Beast here (edge.cpp only). start/stop on any thread.
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "v16/station.hpp"
+#include "v201/station.hpp"
 
 namespace kw::ocpp {
 
@@ -33,7 +34,8 @@ struct EdgeConfig {
     std::string edge_username = "kw-ocpp-edge";
     std::string edge_password;
     int pending_interval_s = 60;  // the interval of their Pending answers: how often they boot again
-    v16::Settings station;
+    v16::Settings station;      // OCPP 1.6 charge points
+    v201::Settings station201;  // OCPP 2.0.1 charging stations
 };
 
 class Edge {

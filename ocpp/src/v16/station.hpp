@@ -15,22 +15,15 @@
 #include <string_view>
 #include <vector>
 
+#include "charge_point.hpp"
 #include "rpc.hpp"
 
 namespace kw::ocpp::v16 {
 
-using UtcMs = std::int64_t;  // milliseconds since the Unix epoch, UTC
-
-// What the station asks of its connection.
-class Io {
-  public:
-    virtual ~Io() = default;
-    virtual void send_frame(std::string text) = 0;  // a text frame to the charge point
-    // kw/v1/<code>/<kind> on the broker, as the charger.
-    virtual void publish(std::string_view kind, std::string payload, int qos) = 0;
-    virtual UtcMs now() = 0;
-    virtual std::string new_boot_id() = 0;
-};
+using ocpp::Io;
+using ocpp::order_from_tag;
+using ocpp::order_tag;
+using ocpp::UtcMs;
 
 struct Settings {
     int boot_answer_ms = 10000;     // BootNotification: answered Pending when the core is slower
@@ -45,11 +38,6 @@ struct Settings {
     int card_start_answer_ms = 15000;  // StartTransaction with a card: unanswered after this (sent again)
 };
 
-// The per-order id tag Kilowatt gives a RemoteStartTransaction ("KW-O42"): the edge finds the order
-// again from the tag alone, so a StartTransaction reaching another edge instance is still mapped.
-std::string order_tag(std::int64_t order_id);
-std::optional<std::int64_t> order_from_tag(std::string_view id_tag);
-
 // How a CALLRESULT of ours reads as a kw-mqtt/1 `ack` (operator_commands.cpp).
 struct Answer {
     bool accepted = false;
@@ -62,22 +50,22 @@ std::string_view ocpp_id_tag_status(std::string_view kw_status);
 // A CALLERROR to an operator's command: refused, the error code in snake case ("not_implemented").
 Answer error_answer(std::string_view error_code);
 
-class Station {
+class Station : public ChargePoint {
   public:
     Station(std::string code, Io& io, Settings settings = {});
 
     const std::string& code() const { return code_; }
     // A text frame from the charge point.
-    void on_frame(std::string_view text);
+    void on_frame(std::string_view text) override;
     // The payload of kw/v1/<code>/cmd from the core.
-    void on_command(std::string_view payload);
+    void on_command(std::string_view payload) override;
     // Called about once a second: deadlines.
-    void on_tick();
+    void on_tick() override;
     // The WebSocket is open: the station is online for the core from now, even before (or without)
     // a BootNotification, which OCPP 1.6 sends only at power-up, not after a reconnect.
-    void on_connected();
+    void on_connected() override;
     // The MQTT link to the broker is (again) up: unacknowledged tx events go again.
-    void on_broker_connected();
+    void on_broker_connected() override;
 
     std::size_t unacked_tx_events() const { return tx_store_.size(); }
 

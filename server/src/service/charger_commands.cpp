@@ -16,7 +16,9 @@ namespace kw::service {
 namespace {
 
 // The protocols whose chargers take the operator's commands (kw-mqtt/1 has none of them).
-bool takes_operator_commands(const std::string& protocol) { return protocol == "ocpp1.6"; }
+bool takes_operator_commands(const std::string& protocol) {
+    return protocol == "ocpp1.6" || protocol == "ocpp2.0.1";
+}
 
 void set_record_id(device::Command& command, std::int64_t id) {
     std::visit(device::Overloaded{

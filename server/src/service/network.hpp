@@ -91,7 +91,7 @@ struct NewCharger {
     std::string kind;  // AC | DC
     std::int64_t rated_w = 0;
     std::vector<ConnectorSpec> connectors;  // validated by the caller
-    std::string protocol = "kw-mqtt/1";     // kw-mqtt/1 | ocpp1.6 (through the OCPP edge, docs/ocpp.md)
+    std::string protocol = "kw-mqtt/1";     // kw-mqtt/1 | ocpp1.6 | ocpp2.0.1 (the OCPP edge, docs/ocpp.md)
 };
 
 struct MqttCredentials {

@@ -163,8 +163,8 @@ service::NewCharger parse_new_charger(const json::object& body) {
     c.rated_w = parse_rated_w(require_int(body, "rated_w"));
     c.connectors = parse_connectors(body, c.rated_w);
     c.protocol = optional_string(body, "protocol", 16).value_or("kw-mqtt/1");
-    if (c.protocol != "kw-mqtt/1" && c.protocol != "ocpp1.6")
-        throw Error(Errc::bad_request, "field 'protocol' must be kw-mqtt/1 or ocpp1.6");
+    if (c.protocol != "kw-mqtt/1" && c.protocol != "ocpp1.6" && c.protocol != "ocpp2.0.1")
+        throw Error(Errc::bad_request, "field 'protocol' must be kw-mqtt/1, ocpp1.6 or ocpp2.0.1");
     return c;
 }
 
@@ -172,7 +172,7 @@ json::object created_charger_json(app::Context& ctx, std::int64_t id, const serv
     json::object o = admin_charger(ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
     // An OCPP charge point logs in to the OCPP edge with the same account (docs/ocpp.md).
-    if (o.at("protocol") == "ocpp1.6")
+    if (o.at("protocol") != "kw-mqtt/1")
         o["ocpp"] = json::object{
             {"path", "/ocpp/" + mqtt.username}, {"username", mqtt.username}, {"password", mqtt.password}};
     return o;
@@ -209,7 +209,7 @@ Response admin_charger_reset_credentials(Call& call) {
     auto mqtt = service::reset_charger_credentials(call.ctx, call.principal().id, id);
     json::object o = admin_charger(call.ctx, id);
     o["mqtt"] = mqtt_json(mqtt);
-    if (o["protocol"] == "ocpp1.6")
+    if (o["protocol"] != "kw-mqtt/1")
         o["ocpp"] = json::object{{"path", "/ocpp/" + mqtt.username}, {"username", mqtt.username},
                                  {"password", mqtt.password}};
     return json_response(o);
