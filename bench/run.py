@@ -3,6 +3,7 @@
 
   python3 bench/run.py --build-dir build-bench [-s connect,api,ingest,redis] [-n 10000] [--db mariadb]
   python3 bench/run.py --build-dir build-bench -s ocpp -n 1000     # OCPP 1.6J stations through kilowatt-ocpp
+  python3 bench/run.py --build-dir build-bench -s ocpp201 -n 1000  # the same on OCPP 2.0.1
   python3 bench/run.py --smoke --build-dir build --out /tmp/x    # every scenario, tiny N (ctest BenchSmoke)
 
 Starts its own Mosquitto, Redis, (MariaDB), kilowatt (and kilowatt-ocpp) on free loopback ports,
@@ -125,7 +126,7 @@ def main():
     doc["server_flags"] = flags
     accounts = args.broker_accounts
     if accounts == "auto":  # the ocpp scenario's stations are broker accounts too
-        ocpp_accounts = min(p["ocpp_stations"], n) if "ocpp" in names else 0
+        ocpp_accounts = min(p["ocpp_stations"], n) * sum(name in names for name in ("ocpp", "ocpp201"))
         accounts = "file" if n + ocpp_accounts > 2000 else "dynsec"
     doc["broker_accounts"] = accounts
     stack = stk.Stack(os.path.abspath(args.build_dir), db=args.db, keep=args.keep, server_flags=flags,

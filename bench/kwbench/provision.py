@@ -135,8 +135,8 @@ class Fleet:
         self.figures["chargers_provision_s"] = round(took, 1)
         self.log(f"  {n} chargers in {took:.1f} s ({n / took:.0f}/s, {self.figures['charger_provisioning']})")
 
-    def create_ocpp_chargers(self, n, kind="DC", rated_w=360000, prefix="OC-", connectors=1):
-        """n OCPP 1.6J chargers (one connector each by default) on the fleet's stations, by the bulk import's
+    def create_ocpp_chargers(self, n, kind="DC", rated_w=360000, prefix="OC-", connectors=1, protocol="ocpp1.6"):
+        """n OCPP chargers (1.6J, or `protocol` ocpp2.0.1; one connector each by default) on the fleet's stations, by the bulk import's
         protocol column; their broker accounts as the fleet's (dynamic security by the server, or the
         harness's password file). Returns their credentials (password = the station's HTTP Basic
         password); self.chargers is left as it is."""
@@ -146,9 +146,9 @@ class Fleet:
         # 200 rows a request: with dynamic security the import waits for the broker's accounts, which
         # took ~60 s for 1,000 rows on top of 1,000 accounts, the client's timeout (its retry of the
         # POST then found every code taken).
-        creds = self._import(rows, protocol="ocpp1.6", batch=200)
+        creds = self._import(rows, protocol=protocol, batch=200)
         self.stack.add_broker_accounts(creds)
-        self.log(f"  {n} OCPP chargers in {time.time() - t0:.1f} s (bulk import, protocol ocpp1.6)")
+        self.log(f"  {n} OCPP chargers in {time.time() - t0:.1f} s (bulk import, protocol {protocol})")
         return creds
 
     def _import(self, rows, protocol=None, batch=1000):

@@ -1,4 +1,5 @@
-// kw-bench-ocpp-load: the OCPP 1.6J load generator of `make bench` scenario ocpp in C++, the same
+// kw-bench-ocpp-load: the OCPP load generator of `make bench` scenarios ocpp (1.6J) and ocpp201
+// (2.0.1, config "version": "ocpp2.0.1"; its script is script201's comment) in C++; for 1.6 the same
 // script, configuration, protocol with the harness and result JSON as tools/ocpp_load.mjs (read its
 // header), for a lighter generator on the machine the stack runs on: the Node one, an ocpp-rpc
 // client per station with strict schema validation both ways, used half a core of the two at
@@ -48,8 +49,12 @@ namespace json = boost::json;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
-const std::vector<std::string> kKinds = {"BootNotification", "StatusNotification", "Authorize",
-                                         "StartTransaction", "MeterValues",        "StopTransaction"};
+const std::vector<std::string> kKinds16 = {"BootNotification", "StatusNotification", "Authorize",
+                                           "StartTransaction", "MeterValues",        "StopTransaction"};
+// 2.0.1: the transaction's events are one action, timed apart by their eventType.
+const std::vector<std::string> kKinds201 = {"BootNotification",         "StatusNotification",
+                                            "Authorize",                "TransactionEvent Started",
+                                            "TransactionEvent Updated", "TransactionEvent Ended"};
 
 double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -90,6 +95,7 @@ struct Station {
 
 struct Run {
     std::string out_path;
+    std::string version = "ocpp1.6";  // or "ocpp2.0.1"
     std::string host, port, path;
     int cycles = 3, meter_values = 3, ramp = 200, call_timeout_ms = 30000;
     std::int64_t step = 100;
@@ -128,6 +134,17 @@ void send(Station& st, std::string frame) {
     net::co_spawn(st.ws->get_executor(), drain(st), net::detached);
 }
 
+// 2.0.1: SetVariables answered Accepted for each variable, as a station that has them.
+json::object set_variables_result(const json::object& request) {
+    json::array results;
+    if (const auto* data = request.if_contains("setVariableData"); data && data->is_array())
+        for (const auto& d : data->as_array())
+            results.push_back(json::object{{"attributeStatus", "Accepted"},
+                                           {"component", d.as_object().at("component")},
+                                           {"variable", d.as_object().at("variable")}});
+    return {{"setVariableResult", results}};
+}
+
 // Every frame from the edge: answers to our CALL wake the script; CALLs of the edge are answered.
 net::awaitable<void> reader(Run& run, Station& st) {
     beast::flat_buffer buf;
@@ -153,6 +170,8 @@ net::awaitable<void> reader(Run& run, Station& st) {
             ++run.edge_calls[action];
             if (action == "ChangeConfiguration")
                 send(st, json::serialize(json::array{3, id, json::object{{"status", "Accepted"}}}));
+            else if (action == "SetVariables" && f[3].is_object())  // 2.0.1: the meter interval at boot
+                send(st, json::serialize(json::array{3, id, set_variables_result(f[3].as_object())}));
             else
                 send(st, json::serialize(json::array{4, id, "NotImplemented",
                                                      action + ": not handled by the bench charge point",
@@ -189,7 +208,8 @@ net::awaitable<json::object> call(Run& run, Station& st, const std::string& kind
     st.error.reset();
     const auto t0 = Clock::now();
     if (!run.first_call) run.first_call = t0;
-    send(st, json::serialize(json::array{2, st.call_id, kind, std::move(params)}));
+    const std::string action = kind.substr(0, kind.find(' '));  // "TransactionEvent Started" -> its action
+    send(st, json::serialize(json::array{2, st.call_id, action, std::move(params)}));
     st.wake->expires_after(std::chrono::milliseconds(run.call_timeout_ms));
     co_await st.wake->async_wait(kAsTuple);
     st.call_id.clear();
@@ -293,6 +313,78 @@ net::awaitable<void> script(Run& run, Station& st) {
     }
 }
 
+// OCPP 2.0.1: BootNotification, StatusNotification (EVSE 1), then `cycles` x (Authorize with the card,
+// TransactionEvent Started with it (answered with the card's status once the core made the order),
+// `meter_values` x Updated, Ended). The order is found by the harness from the driver's orders.
+json::object boot201_params(const Station& st) {
+    return {{"reason", "PowerUp"},
+            {"chargingStation",
+             {{"model", "OCPP201-DC"}, {"vendorName", "Bench"}, {"serialNumber", "SN-" + st.code},
+              {"firmwareVersion", "2.0.1-bench"}}}};
+}
+json::object status201_params() {
+    return {{"timestamp", iso_now()}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}};
+}
+json::object token201(const Station& st) { return {{"idToken", st.uid}, {"type", "ISO14443"}}; }
+json::object event201(const std::string& type, const std::string& trigger, int seq, const std::string& tx,
+                      std::int64_t wh, const char* context) {
+    json::object sampled{{"value", wh},
+                         {"context", context},
+                         {"measurand", "Energy.Active.Import.Register"},
+                         {"unitOfMeasure", {{"unit", "Wh"}}}};
+    json::object info{{"transactionId", tx}};
+    if (type == "Updated") info["chargingState"] = "Charging";
+    if (type == "Ended") info["stoppedReason"] = "Local";
+    return {{"eventType", type},
+            {"timestamp", iso_now()},
+            {"triggerReason", trigger},
+            {"seqNo", seq},
+            {"transactionInfo", std::move(info)},
+            {"evse", {{"id", 1}, {"connectorId", 1}}},
+            {"meterValue", json::array{json::object{{"timestamp", iso_now()}, {"sampledValue", json::array{sampled}}}}}};
+}
+
+net::awaitable<void> script201(Run& run, Station& st) {
+    const std::string kBoot = "BootNotification", kStatus = "StatusNotification", kAuthorize = "Authorize",
+                      kStarted = "TransactionEvent Started", kUpdated = "TransactionEvent Updated",
+                      kEnded = "TransactionEvent Ended";
+    try {
+        json::object boot = co_await call(run, st, kBoot, boot201_params(st), "boot");
+        const json::value* boot_status = boot.if_contains("status");
+        if (!boot_status || !boot_status->is_string() || boot_status->as_string() != "Accepted")
+            fail(run, st, "boot", "BootNotification " + json::serialize(boot));
+        co_await call(run, st, kStatus, status201_params(), "status 1");
+        for (int c = 1; c <= run.cycles; ++c) {
+            const std::string n = std::to_string(c);
+            json::object auth_params;
+            auth_params["idToken"] = token201(st);
+            json::object auth = co_await call(run, st, kAuthorize, std::move(auth_params), "authorize " + n);
+            if (status_of(auth, "idTokenInfo") != "Accepted")
+                fail(run, st, "authorize " + n, "idTokenInfo " + json::serialize(auth));
+            const std::int64_t meter_start = st.meter;
+            const std::string tx = st.code + "-" + std::to_string(meter_start);
+            json::object started = event201("Started", "Authorized", 0, tx, meter_start, "Transaction.Begin");
+            started["idToken"] = token201(st);
+            json::object answer = co_await call(run, st, kStarted, std::move(started), "start " + n);
+            if (status_of(answer, "idTokenInfo") != "Accepted")
+                fail(run, st, "start " + n, "TransactionEvent Started answered " + json::serialize(answer));
+            for (int m = 1; m <= run.meter_values; ++m) {
+                st.meter += run.step;
+                co_await call(run, st, kUpdated, event201("Updated", "MeterValuePeriodic", m, tx, st.meter, "Sample.Periodic"),
+                              "meter " + n + "." + std::to_string(m));
+            }
+            co_await call(run, st, kEnded,
+                          event201("Ended", "StopAuthorized", run.meter_values + 1, tx, st.meter, "Transaction.End"),
+                          "stop " + n);
+            json::object row = session_row(st, 0, meter_start);
+            row["transaction_id"] = nullptr;  // the harness finds the order by the driver and meter_start
+            row["ocpp_transaction"] = tx;
+            run.sessions.push_back(std::move(row));
+        }
+    } catch (const ScriptFailed&) {
+    }
+}
+
 net::awaitable<void> connect(Run& run, Station& st) {
     auto ex = co_await net::this_coro::executor;
     tcp::resolver resolver(ex);
@@ -306,15 +398,15 @@ net::awaitable<void> connect(Run& run, Station& st) {
         const std::string basic = st.code + ":" + st.password;
         std::string b64(beast::detail::base64::encoded_size(basic.size()), '\0');
         b64.resize(beast::detail::base64::encode(b64.data(), basic.data(), basic.size()));
-        ws->set_option(websocket::stream_base::decorator([b64](websocket::request_type& req) {
-            req.set(http::field::sec_websocket_protocol, "ocpp1.6");
+        ws->set_option(websocket::stream_base::decorator([b64, v = run.version](websocket::request_type& req) {
+            req.set(http::field::sec_websocket_protocol, v);
             req.set(http::field::authorization, "Basic " + b64);
         }));
         websocket::response_type res;
         auto [hec] =
             co_await ws->async_handshake(res, run.host + ":" + run.port, run.path + "/" + st.code, kAsTuple);
         rec = hec;
-        if (!rec && res[http::field::sec_websocket_protocol] != "ocpp1.6")
+        if (!rec && res[http::field::sec_websocket_protocol] != run.version)
             rec = make_error_code(boost::system::errc::protocol_not_supported);
     }
     if (rec) {
@@ -379,7 +471,9 @@ net::awaitable<void> main_flow(Run& run, net::steady_timer& go, const bool& go_g
         std::vector<Station*> live;
         for (auto& st : run.stations)
             if (st.ws) live.push_back(&st);
-        co_await all(live.size(), [&run, &live](std::size_t j) { return script(run, *live[j]); });
+        co_await all(live.size(), [&run, &live](std::size_t j) {
+            return run.version == "ocpp2.0.1" ? script201(run, *live[j]) : script(run, *live[j]);
+        });
     }
     const double span_s = run.first_call && run.last_answer
                               ? std::chrono::duration<double>(*run.last_answer - *run.first_call).count()
@@ -394,7 +488,7 @@ net::awaitable<void> main_flow(Run& run, net::steady_timer& go, const bool& go_g
     }
     json::object kinds;
     std::vector<double> every;
-    for (const auto& kind : kKinds) {
+    for (const auto& kind : run.version == "ocpp2.0.1" ? kKinds201 : kKinds16) {
         kinds[kind] = summary(run.latencies[kind]);
         every.insert(every.end(), run.latencies[kind].begin(), run.latencies[kind].end());
     }
@@ -420,7 +514,9 @@ net::awaitable<void> main_flow(Run& run, net::steady_timer& go, const bool& go_g
         {"connected", run.connected},
         {"connect_s", std::round(connect_s * 100) / 100},
         {"calls", run.calls},
-        {"calls_expected", k * static_cast<std::size_t>(3 + run.cycles * (3 + run.meter_values))},
+        {"calls_expected", k * static_cast<std::size_t>((run.version == "ocpp2.0.1" ? 2 : 3) +
+                                                        run.cycles * (3 + run.meter_values))},
+        {"version", run.version},
         {"span_s", std::round(span_s * 1000) / 1000},
         {"calls_per_s",
          span_s > 0 ? json::value(std::round(double(run.calls) / span_s * 10) / 10) : json::value(nullptr)},
@@ -465,6 +561,9 @@ int main(int argc, char** argv) {
             return v && v->is_number() ? v->to_number<double>() : fallback;
         };
         run.cycles = static_cast<int>(num("cycles", 3));
+        if (const json::value* v = cfg.if_contains("version"); v && v->is_string()) run.version = v->as_string();
+        if (run.version != "ocpp1.6" && run.version != "ocpp2.0.1")
+            throw std::runtime_error("version must be ocpp1.6 or ocpp2.0.1");
         run.meter_values = static_cast<int>(num("meter_values", 3));
         run.step = static_cast<std::int64_t>(num("meter_step_wh", 100));
         run.ramp = std::max(1, static_cast<int>(num("ramp", 200)));

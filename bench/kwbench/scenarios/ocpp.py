@@ -143,11 +143,27 @@ class LoadGenerator:
             return json.load(f)
 
 
+def find_orders(ctx, sessions, token_of):
+    """An OCPP 2.0.1 session's order is not in any answer the station gets (its transactionId is its
+    own): found among its driver's orders by its start reading (unique per station and phase)."""
+    api, mine = provision.Api(ctx.fleet.port), {}
+    for s in sessions:
+        if s.get("transaction_id") is None:
+            mine.setdefault(s["uid"], []).append(s)
+    for uid, own in mine.items():
+        page = api.expect(200, "GET", "/api/v1/orders?page_size=100", token=token_of[uid])
+        by_start = {o.get("meter_start_wh"): o["id"] for o in page["items"]}
+        for s in own:
+            s["transaction_id"] = by_start.get(s["meter_start"], 0)
+
+
 def check_bills(ctx, sessions, token_of):
     """Every session's order settled, energy = meterStop - meterStart, meter_start_wh = meterStart,
     amounts = the flat tariff (1.00 + 0.50 yuan/kWh) on that energy. Polls until settled (the
     StopTransaction answer says the stop is stored; settlement may follow)."""
     deadline = time.time() + ctx.p["online_timeout_s"]
+    if any(s.get("transaction_id") is None for s in sessions):
+        find_orders(ctx, sessions, token_of)
 
     def read(api, s):
         return api.expect(200, "GET", f"/api/v1/orders/{s['transaction_id']}", token=token_of[s["uid"]])
@@ -179,7 +195,8 @@ def check_bills(ctx, sessions, token_of):
     return {"exact": exact, "orders": len(sessions), "not_settled": len(pending), "wrong": wrong[:20]}
 
 
-def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=10000, generator="node"):
+def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=10000, generator="node",
+              version="ocpp1.6"):
     """One load generator run: connect, then every station's script at once (closed loop, or paced
     by interval_s). Returns (its result, CPU of every process from "go" to the last answer)."""
     p, stack = ctx.p, ctx.stack
@@ -188,8 +205,8 @@ def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=100
         json.dump({"url": url, "cycles": p["ocpp_cycles"], "meter_values": METER_VALUES, "meter_step_wh": STEP_WH,
                    "ramp": p["ocpp_ramp"], "call_timeout_ms": 30000, "interval_s": interval_s,
                    # paced: the stations' first calls spread over one script's length (not in step)
-                   "stagger": per_station(p) if interval_s else 1,
-                   "meter_start_wh": meter_start_wh,
+                   "stagger": per_station(p, version) if interval_s else 1,
+                   "meter_start_wh": meter_start_wh, "version": version,
                    "stations": [{"code": c["code"], "password": c["password"], "uid": d["card"]}
                                 for c, d in zip(creds, drivers)]}, f)
     k = len(creds)
@@ -198,10 +215,11 @@ def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=100
     gen = LoadGenerator(ctx, config, out, generator)
     gen.wait_ready(p["online_timeout_s"] + 60)
     connect_s = time.time() - t0
-    how = f"each station's calls {interval_s} s apart, the first at random within {per_station(p)} intervals " \
+    how = f"each station's calls {interval_s} s apart, the first at random within {per_station(p, version)} intervals " \
           f"(at most {k / interval_s:,.0f} calls/s offered)" if interval_s \
         else "each station's next call as soon as the last is answered"
-    ctx.log(f"  {tag}: every station at once, {per_station(p)} calls each ({k * per_station(p):,} in all), {how}")
+    n = per_station(p, version)
+    ctx.log(f"  {tag}: every station at once, {n} calls each ({k * n:,} in all), {how}")
     probe = Probe(ctx)
     probe.start()
     snap, gen_cpu0, t_go = ctx.meter.take(), gen.cpu(), time.time()
@@ -230,13 +248,13 @@ def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=100
     return res, cpu
 
 
-def per_station(p):
-    return 3 + p["ocpp_cycles"] * (3 + METER_VALUES)
+def per_station(p, version="ocpp1.6"):
+    return (2 if version == "ocpp2.0.1" else 3) + p["ocpp_cycles"] * (3 + METER_VALUES)
 
 
-def kind_rows(res, label):
+def kind_rows(res, label, kinds=KINDS):
     rows = []
-    for kind in KINDS:
+    for kind in kinds:
         s = res["kinds"][kind]
         rows.append({"figure": f"{kind} p50 / p99 / max, {label} ({s['count']:,} calls)",
                      "value": f"{s['p50_ms']} / {s['p99_ms']} / {s['max_ms']}", "unit": "ms"})
