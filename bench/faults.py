@@ -2,13 +2,13 @@
 """Kilowatt fault harness: `make faults` (see bench/README.md, "Faults").
 
   python3 bench/faults.py --build-dir build [-n 500] [--faults all|kill-one,broker-restart,...] [--random 10]
-                           [--ocpp-share 0.33]
+                           [--ocpp-share 0.33] [--ocpp-version ocpp2.0.1]
   python3 bench/faults.py --smoke --build-dir build --out /tmp/x      # ctest FaultsSmoke
 
 On MariaDB with two server instances in cluster mode (the broker behind a TCP proxy the harness
 controls), N simulated chargers with two connectors each and a session on every connector (meter
 every 2 s), a share of them (--ocpp-share, a third by default, at least one) OCPP 1.6J charge points
-behind one OCPP edge (kilowatt-ocpp), the rest kw-mqtt/1, it injects each fault in turn, then
+(or 2.0.1 stations: --ocpp-version ocpp2.0.1) behind one OCPP edge (kilowatt-ocpp), the rest kw-mqtt/1, it injects each fault in turn, then
 --random more in random order with random delays.
 Around every fault a fifth of the sessions are stopped (their stops in flight during the fault) and
 new ones started. After each fault: the recovery time (fault over -> the first new session
@@ -226,6 +226,8 @@ def main():
     ap.add_argument("--ocpp-share", type=float, default=0.33,
                     help="share of the chargers that are OCPP 1.6J stations behind kilowatt-ocpp (default 0.33, "
                          "at least one; 0: none, no edge, no edge-crash)")
+    ap.add_argument("--ocpp-version", choices=["ocpp1.6", "ocpp2.0.1"], default="ocpp1.6",
+                    help="what the OCPP share speaks (default ocpp1.6)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
@@ -268,6 +270,7 @@ def main():
     rows = []
     doc = {"started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                      "machine": procstat.machine(), "chargers": n, "ocpp_chargers": n_ocpp,
+                     "ocpp_version": args.ocpp_version,
                      "smoke": args.smoke, "seed": args.seed,
                      "server_flags": flags, "rounds": rows}
     seen = set()  # (invariant, offender): a violation still there in later rounds counts once
@@ -293,7 +296,8 @@ def main():
         if n_ocpp:
             ocpp_url = stack.start_ocpp()
             log(f"kilowatt-ocpp on {ocpp_url}")
-            ocpp_creds = h.fleet.create_ocpp_chargers(n_ocpp, kind="AC", rated_w=7000, connectors=2)
+            ocpp_creds = h.fleet.create_ocpp_chargers(n_ocpp, kind="AC", rated_w=7000, connectors=2,
+                                                      protocol=args.ocpp_version)
         h.pairs = []
         for protocol, creds in (("kw-mqtt", kw_creds), ("ocpp", ocpp_creds)):
             if creds:
@@ -312,9 +316,9 @@ def main():
         if kw_creds:
             stack.start_sims(kw_creds, meter_interval=2)
         if ocpp_creds:
-            stack.start_sims(ocpp_creds, meter_interval=2, ocpp_url=ocpp_url)
+            stack.start_sims(ocpp_creds, meter_interval=2, ocpp_url=ocpp_url, ocpp_version=args.ocpp_version)
         stk.wait_until(lambda: h.fleet.online() >= n, 120, "chargers online")
-        log(f"{h.start(len(h.pairs))} sessions started ({n - n_ocpp} kw-mqtt/1 chargers, {n_ocpp} OCPP 1.6J)")
+        log(f"{h.start(len(h.pairs))} sessions started ({n - n_ocpp} kw-mqtt/1 chargers, {n_ocpp} {args.ocpp_version})")
         per_round = max(1, n // 50)  # scheduled sessions falling due around each fault
         for i, (fault, delay) in enumerate(rounds, 1):
             h.collect_fired()
@@ -387,7 +391,8 @@ def main():
 
 def report(doc):
     n_ocpp = doc.get("ocpp_chargers", 0)
-    mix = (f" ({doc['chargers'] - n_ocpp} kw-mqtt/1, {n_ocpp} OCPP 1.6J through one kilowatt-ocpp)" if n_ocpp
+    version = {"ocpp1.6": "OCPP 1.6J", "ocpp2.0.1": "OCPP 2.0.1"}[doc.get("ocpp_version", "ocpp1.6")]
+    mix = (f" ({doc['chargers'] - n_ocpp} kw-mqtt/1, {n_ocpp} {version} through one kilowatt-ocpp)" if n_ocpp
            else " (all kw-mqtt/1)")
     lines = [f"# Kilowatt faults {doc['started_at']}", "",
              f"{doc['chargers']} chargers x 2 connectors{mix}, MariaDB, two instances in cluster mode; "

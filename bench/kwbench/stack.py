@@ -390,16 +390,17 @@ class Stack:
         wait_until(listening, timeout, "kilowatt-ocpp listening", proc)
 
     # ---------------------------------------------------------------------------- kilowatt-sim
-    def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=(), ocpp_url=None):
+    def start_sims(self, credentials, meter_interval=1, per_process=3400, extra=(), ocpp_url=None,
+                   ocpp_version="ocpp1.6"):
         """kilowatt-sim processes for these credential rows (dicts code,password,kind,connectors,
         rated_w), at most per_process chargers each (4 file descriptors per charger). With ocpp_url
-        they are OCPP 1.6J charge points of that edge (--protocol ocpp1.6), added to the simulators
+        they are OCPP charge points of that edge (--protocol ocpp_version: ocpp1.6 or ocpp2.0.1), added to the simulators
         already running; otherwise they replace self.sims."""
         if ocpp_url is None:
             self.sims = []
         name = "sim-ocpp" if ocpp_url else "sim"
         if ocpp_url:
-            extra = ["--protocol", "ocpp1.6", "--ocpp-url", ocpp_url, *extra]
+            extra = ["--protocol", ocpp_version, "--ocpp-url", ocpp_url, *extra]
         started = []
         for i in range(0, len(credentials), per_process):
             chunk = credentials[i:i + per_process]
