@@ -7,7 +7,9 @@
 // the re-read shows it; keys it does not know are listed; the history lists every command; the local
 // authorisation list goes as changes only (refused before a full list), in full, then as changes
 // only, and the history reads its type and version. Offline, the commands are disabled. A kw-mqtt/1
-// charger's page has none of this.
+// charger's page has none of this. An OCPP 2.0.1 charger is created the same way: its login is shown
+// once, a 2.0.1 station (subprotocol ocpp2.0.1) connects with it, and its configuration card takes
+// device-model variable keys longer than 1.6's 50 characters and reads them with GetVariables.
 //
 // Each test that talks to the charge point starts with a fresh connection and boot (as after a
 // reboot): kilowatt-ocpp closes every station's WebSocket 10 s after its handshake began (the HTTP
@@ -317,6 +319,102 @@ test("a kw-mqtt/1 charger's page has no remote control, configuration or command
   assert.equal(await page.getByTestId('ocpp-control').count(), 0);
   assert.equal(await page.getByTestId('ocpp-config').count(), 0);
   assert.equal(await page.getByTestId('command-history').count(), 0);
+  assertNoPageErrors(page);
+});
+
+const CODE_201 = 'E2E-OCPP201-01';
+
+test('an OCPP 2.0.1 charger is created in the console, its OCPP login works and its configuration card reads device-model variables', async () => {
+  const station = (await stack.api('GET', '/stations?page_size=1', undefined, token)).items[0];
+  await page.locator('[data-menu="/chargers"]').click();
+  await page.getByTestId('chargers-table').waitFor();
+  await page.getByTestId('charger-create').click();
+  await page.getByTestId('charger-code').fill(CODE_201);
+  await selectOption(page, page.getByTestId('charger-station'), station.name);
+  await page.getByTestId('charger-protocol').getByText('OCPP 2.0.1').click();
+  assert.match(await page.getByTestId('charger-protocol-hint').innerText(), /OCPP 2\.0\.1/);
+  await shot(page, 'admin-ocpp201-create');
+  await page.getByTestId('charger-save').click();
+
+  const creds = page.getByTestId('credentials-dialog');
+  await creds.waitFor();
+  const cred = (key) => creds.locator(`[data-cred="${key}"]`).innerText();
+  assert.equal(await cred('ocpp-path'), `/ocpp/${CODE_201}`);
+  assert.equal(await cred('ocpp-username'), CODE_201);
+  // the edge's address typed for the 1.6 charger is remembered: the whole URL at once
+  await waitFor(async () => (await cred('ocpp-url')) === `${stack.ocppUrl}/${CODE_201}`, { what: 'the whole OCPP URL' });
+  const password201 = await cred('ocpp-password');
+  assert.ok(password201.length >= 12);
+  await shot(page, 'admin-ocpp201-credentials');
+  await page.getByTestId('credentials-close').click();
+  await creds.waitFor({ state: 'hidden' });
+
+  const created = (await stack.api('GET', `/admin/chargers?q=${CODE_201}`, undefined, token)).items[0];
+  assert.equal(created.protocol, 'ocpp2.0.1');
+  const tag = page.locator(`[data-protocol="${CODE_201}"]`);
+  await tag.waitFor();
+  assert.equal(await tag.innerText(), 'OCPP 2.0.1');
+
+  // Its page has the OCPP cards; the configuration card names the 2.0.1 key form and takes keys up to 220.
+  await page.goto(`${stack.adminUrl}chargers/${created.id}`);
+  await page.getByTestId('ocpp-control').waitFor();
+  await page.getByTestId('ocpp-config').waitFor();
+  await page.getByTestId('command-history').waitFor();
+  assert.equal(await page.getByTestId('charger-protocol').innerText(), 'OCPP 2.0.1');
+  assert.match(await page.getByTestId('config-keys-hint').innerText(), /Component\[instance\]@evse\.connector\/Variable\[instance\]/);
+  const keysInput = page.getByTestId('config-keys');
+  await keysInput.fill('x'.repeat(221));
+  await page.getByTestId('ocpp-config').getByText('配置项名称最长 220 个字符').waitFor();
+  const longKey = `OCPPCommCtrlr[${'a'.repeat(40)}]/HeartbeatInterval`; // 73 characters: too long for 1.6
+  await keysInput.fill(`SampledDataCtrlr/TxUpdatedInterval, EVSE@1/Power, ${longKey}`);
+  assert.equal(await page.getByTestId('ocpp-config').locator('[role="alert"]').count(), 0);
+
+  // The login from the dialog works for a 2.0.1 station (ocpp-rpc strict, subprotocol ocpp2.0.1).
+  const variables = new Map([
+    ['SampledDataCtrlr/TxUpdatedInterval', '60'],
+    ['EVSE@1/Power', '7000'],
+  ]);
+  const keyOf = ({ component, variable }) =>
+    `${component.name}${component.instance ? `[${component.instance}]` : ''}${component.evse ? `@${component.evse.id}` : ''}/${variable.name}`;
+  const st = new ChargePoint(stack, { id: created.id, code: CODE_201, password: password201 }, { protocols: ['ocpp2.0.1'] });
+  Object.assign(st.replies, {
+    SetVariables: ({ setVariableData }) => ({
+      setVariableResult: setVariableData.map((d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable })),
+    }),
+    GetVariables: ({ getVariableData }) => ({
+      getVariableResult: getVariableData.map((d) =>
+        variables.has(keyOf(d))
+          ? { attributeStatus: 'Accepted', attributeValue: variables.get(keyOf(d)), component: d.component, variable: d.variable }
+          : { attributeStatus: 'UnknownVariable', component: d.component, variable: d.variable },
+      ),
+    }),
+  });
+  try {
+    await st.connect();
+    const boot = await st.call('BootNotification', {
+      reason: 'PowerUp',
+      chargingStation: { vendorName: 'E2E Vendor', model: 'OCPP201-AC', firmwareVersion: '2.0.1-e2e' },
+    });
+    assert.equal(boot.status, 'Accepted', st.tail());
+    st.startHeartbeat(boot.interval);
+    await st.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+    const online = page.getByTestId('charger-online');
+    await waitFor(async () => (await online.getAttribute('data-online')) === 'true', { what: 'the 2.0.1 station online on the page' });
+
+    await page.getByTestId('config-read').click();
+    const asked = await st.nextCall('GetVariables');
+    assert.deepEqual(
+      asked.getVariableData.map((d) => keyOf(d)),
+      ['SampledDataCtrlr/TxUpdatedInterval', 'EVSE@1/Power', longKey],
+    );
+    await page.locator('[data-config-value="EVSE@1/Power"]').waitFor();
+    assert.equal(await page.locator('[data-config-value="EVSE@1/Power"]').innerText(), '7000');
+    assert.equal(await page.locator('[data-config-value="SampledDataCtrlr/TxUpdatedInterval"]').innerText(), '60');
+    assert.match(await page.getByTestId('config-unknown').innerText(), new RegExp(`OCPPCommCtrlr\\[a{40}\\]/HeartbeatInterval`));
+    await shot(page, 'admin-ocpp201-detail');
+  } finally {
+    await st.close().catch(() => {});
+  }
   assertNoPageErrors(page);
 });
 

@@ -33,7 +33,7 @@ export const listChargers = (query: ChargerQuery = {}) => http.get<Page<AdminCha
 
 export const getCharger = (id: number) => http.get<AdminCharger>(`/admin/chargers/${id}`);
 
-/** The answer holds the MQTT password (and for `ocpp1.6` the OCPP login), shown this once. */
+/** The answer holds the MQTT password (and for `ocpp1.6` and `ocpp2.0.1` the OCPP login), shown this once. */
 export const createCharger = (input: ChargerInput) => http.post<ChargerWithCredentials>('/admin/chargers', input);
 
 /**

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
 #include "live/state.hpp"
@@ -20,6 +22,19 @@ bool takes_operator_commands(const std::string& protocol) {
     return protocol == "ocpp1.6" || protocol == "ocpp2.0.1";
 }
 
+// The configuration keys of a command, checked against the charger's protocol (the HTTP handler
+// allows the longest any protocol takes).
+void check_key_lengths(const device::Command& command, const std::string& protocol) {
+    const std::size_t most = max_configuration_key_length(protocol);
+    const auto too_long = [&](const std::string& key) { return key.size() > most; };
+    const std::string limit = std::to_string(most) + " characters for an " + protocol + " charger";
+    if (const auto* get = std::get_if<device::GetConfigurationCommand>(&command);
+        get && std::ranges::any_of(get->keys, too_long))
+        throw Error(Errc::bad_request, "field 'keys' must hold keys of 1 to " + limit);
+    if (const auto* set = std::get_if<device::SetConfigurationCommand>(&command); set && too_long(set->key))
+        throw Error(Errc::bad_request, "field 'key' must be 1 to " + limit);
+}
+
 void set_record_id(device::Command& command, std::int64_t id) {
     std::visit(device::Overloaded{
                    [](device::StartCommand&) {},
@@ -35,6 +50,10 @@ void set_record_id(device::Command& command, std::int64_t id) {
 
 }  // namespace
 
+std::size_t max_configuration_key_length(const std::string& protocol) {
+    return protocol == "ocpp2.0.1" ? kMaxConfigurationKeyLength : 50;
+}
+
 store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t employee_id, std::int64_t charger_id,
                                                device::Command command, const boost::json::object& params) {
     const auto id_of = device::command_id(command);
@@ -48,6 +67,7 @@ store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t e
     if (!charger) throw Error(Errc::not_found, "no such charger");
     if (!takes_operator_commands(charger->protocol))
         throw Error(Errc::conflict, "a " + charger->protocol + " charger has no " + kind + " command");
+    check_key_lengths(command, charger->protocol);
     if (!live::LiveState(ctx.redis, ctx.config.redis.prefix).charger(charger->code).online)
         throw Error(Errc::charger_offline, "charger " + charger->code + " is offline");
     const UtcMs now = ctx.clock.now();

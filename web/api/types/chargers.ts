@@ -58,10 +58,11 @@ export interface Alarm {
 }
 
 /**
- * How a charger connects: `kw-mqtt/1` (Kilowatt's own MQTT protocol) or `ocpp1.6` (OCPP 1.6J
- * through the OCPP edge, docs/ocpp.md; only these take the operator's commands).
+ * How a charger connects: `kw-mqtt/1` (Kilowatt's own MQTT protocol), `ocpp1.6` (OCPP 1.6J) or
+ * `ocpp2.0.1` (OCPP 2.0.1), both through the OCPP edge (docs/ocpp.md); only the OCPP ones take the
+ * operator's commands.
  */
-export type ChargerProtocol = 'kw-mqtt/1' | 'ocpp1.6';
+export type ChargerProtocol = 'kw-mqtt/1' | 'ocpp1.6' | 'ocpp2.0.1';
 
 /** The staff view of a charger (GET /admin/chargers, /admin/chargers/{id}). */
 export interface AdminCharger extends Charger {
@@ -175,9 +176,13 @@ export type ChargerCommandInput =
   | { kind: 'unlock'; connector: number }
   /** connector 0 = the whole charger */
   | { kind: 'change_availability'; connector: number; operative: boolean }
-  /** keys: up to 100; empty or absent = every key */
+  /**
+   * keys: up to 100; empty or absent = every key (for ocpp2.0.1 the whole device model). A key has
+   * 1..50 characters for ocpp1.6, 1..220 for ocpp2.0.1, whose keys name device-model variables:
+   * `Component[instance]@evse.connector/Variable[instance]` (e.g. `OCPPCommCtrlr/HeartbeatInterval`).
+   */
   | { kind: 'get_configuration'; keys?: string[] }
-  /** key 1..50 characters, value up to 500 */
+  /** key as for get_configuration, value up to 500 */
   | { kind: 'set_configuration'; key: string; value: string }
   /** connector 0 or absent = not about one connector */
   | { kind: 'trigger_message'; message: TriggerableMessage; connector?: number }

@@ -48,8 +48,9 @@ std::pair<device::Command, json::object> parse_command(json::object body) {
         if (const auto* v = body.if_contains("keys")) {
             if (!v->is_array() || v->as_array().size() > 100) bad("field 'keys' must be an array of at most 100 keys");
             for (const auto& k : v->as_array()) {
-                if (!k.is_string() || k.as_string().empty() || k.as_string().size() > 50)
-                    bad("field 'keys' must hold keys of 1 to 50 characters");
+                constexpr std::size_t most = service::kMaxConfigurationKeyLength;
+                if (!k.is_string() || k.as_string().empty() || k.as_string().size() > most)
+                    bad("field 'keys' must hold keys of 1 to " + std::to_string(most) + " characters");
                 c.keys.emplace_back(k.as_string());
                 keys.emplace_back(k.as_string());
             }
@@ -57,7 +58,8 @@ std::pair<device::Command, json::object> parse_command(json::object body) {
         return {c, json::object{{"keys", keys}}};
     }
     if (kind == "set_configuration") {
-        const std::string key = require_string(body, "key", 50);
+        // 50 for OCPP 1.6, longer for 2.0.1 variables: service::issue_charger_command checks it per protocol
+        const std::string key = require_string(body, "key", service::kMaxConfigurationKeyLength);
         const std::string value = require_string(body, "value", 500);
         if (key.empty()) bad("field 'key' must not be empty");
         return {device::SetConfigurationCommand{0, key, value}, json::object{{"key", key}, {"value", value}}};

@@ -216,8 +216,11 @@ export default {
     importPasswordsOnce: 'The passwords are shown only now: download the credentials CSV before closing.',
     protocolKwMqtt: 'kw-mqtt/1',
     protocolOcpp16: 'OCPP 1.6J',
+    protocolOcpp201: 'OCPP 2.0.1',
     protocolHintKw: "Kilowatt's own protocol over MQTT",
     protocolHintOcpp: 'A stock OCPP 1.6J charge point, through the OCPP edge; the code is its chargeBoxId. Cannot be changed later.',
+    protocolHintOcpp201:
+      'A stock OCPP 2.0.1 charging station, through the OCPP edge; the code is its identity (the last part of its URL). Cannot be changed later.',
     ocppTitle: 'OCPP connection',
     ocppUrl: 'Central system URL',
     ocppUrlUnknown: 'OCPP edge address + {path}',
@@ -304,7 +307,10 @@ export default {
     readConfiguration: 'Read configuration',
     onlyKeys: 'Only these keys (optional, separated by commas)',
     keysTooMany: 'At most 100 keys',
-    keysTooLong: 'A key has at most 50 characters',
+    keysTooLong: 'A key has at most {n} characters',
+    onlyVariables: 'Only these variables (optional, separated by commas), e.g. OCPPCommCtrlr/HeartbeatInterval',
+    variablesHint:
+      'OCPP 2.0.1 keys are device-model variables, written {form} with only the names required (e.g. {examples}). Without keys the whole device model is read.',
     readAt: 'Read at {time}',
     notRead: 'Not read yet: "Read configuration" asks the charger for its keys and values.',
     readFailed: 'The charger did not give its configuration: {outcome}',

@@ -1,6 +1,17 @@
 import type { ChargerCommand } from '@kilowatt/api/types';
 import { describe, expect, it } from 'vitest';
-import { configurationOf, ocppUrl, outcomeOf, paramsText, parseKeys, reasonText, waitForCommand } from './charger-commands';
+import {
+  configurationOf,
+  isOcpp,
+  maxKeyLength,
+  ocppUrl,
+  outcomeOf,
+  paramsText,
+  parseKeys,
+  reasonText,
+  VARIABLE_EXAMPLES,
+  waitForCommand,
+} from './charger-commands';
 
 function command(over: Partial<ChargerCommand> = {}): ChargerCommand {
   return {
@@ -224,6 +235,38 @@ describe('parseKeys', () => {
   it('refuses what the server would', () => {
     expect(parseKeys(Array.from({ length: 101 }, (_, i) => `K${i}`).join(',')).error).toBe('tooMany');
     expect(parseKeys('x'.repeat(51)).error).toBe('tooLong');
+  });
+
+  it('takes OCPP 2.0.1 variable keys up to 220 characters, and 1.6 keys up to 50', () => {
+    const variable = `OCPPCommCtrlr[${'a'.repeat(50)}]@1.1/HeartbeatInterval[${'b'.repeat(50)}]`;
+    expect(variable.length).toBeGreaterThan(50);
+    expect(parseKeys(`${variable}, EVSE@1/Power`, maxKeyLength('ocpp2.0.1'))).toEqual({
+      keys: [variable, 'EVSE@1/Power'],
+      error: null,
+    });
+    expect(parseKeys(variable, maxKeyLength('ocpp1.6')).error).toBe('tooLong');
+    expect(parseKeys('x'.repeat(220), maxKeyLength('ocpp2.0.1')).error).toBeNull();
+    expect(parseKeys('x'.repeat(221), maxKeyLength('ocpp2.0.1')).error).toBe('tooLong');
+    expect(parseKeys(VARIABLE_EXAMPLES.join(','), maxKeyLength('ocpp2.0.1')).keys).toEqual(VARIABLE_EXAMPLES);
+  });
+});
+
+describe('maxKeyLength', () => {
+  it('is 220 for OCPP 2.0.1 and 50 (CiString50) for 1.6 and anything else', () => {
+    expect(maxKeyLength('ocpp2.0.1')).toBe(220);
+    expect(maxKeyLength('ocpp1.6')).toBe(50);
+    expect(maxKeyLength('kw-mqtt/1')).toBe(50);
+    expect(maxKeyLength(undefined)).toBe(50);
+  });
+});
+
+describe('isOcpp', () => {
+  it('holds for both OCPP versions only', () => {
+    expect(isOcpp('ocpp1.6')).toBe(true);
+    expect(isOcpp('ocpp2.0.1')).toBe(true);
+    expect(isOcpp('kw-mqtt/1')).toBe(false);
+    expect(isOcpp('ocpp2.1')).toBe(false);
+    expect(isOcpp(undefined)).toBe(false);
   });
 });
 

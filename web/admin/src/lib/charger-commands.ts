@@ -1,7 +1,7 @@
 // The operator's commands to OCPP chargers (POST/GET /admin/chargers/{id}/commands), without
 // components: waiting for a command's answer, what its outcome is, how its arguments read, the
 // configuration a get_configuration answered, and the URL an OCPP charge point is given.
-import type { ChargerCommand, ConfigurationKey, ConfigurationResult } from '@kilowatt/api/types';
+import type { ChargerCommand, ChargerProtocol, ConfigurationKey, ConfigurationResult } from '@kilowatt/api/types';
 
 /** How often the console asks for a command's outcome, and for how long (the server gives up at 60 s). */
 export const COMMAND_POLL_MS = 500;
@@ -150,18 +150,39 @@ export function configurationOf(c: ChargerCommand): ConfigurationResult | null {
   return { configuration, unknown_keys: unknown };
 }
 
+/** The protocols whose chargers take the operator's commands (through the OCPP edge). */
+export const OCPP_PROTOCOLS: readonly string[] = ['ocpp1.6', 'ocpp2.0.1'] satisfies ChargerProtocol[];
+
+export const isOcpp = (protocol: string | undefined) => protocol !== undefined && OCPP_PROTOCOLS.includes(protocol);
+
 export const MAX_KEYS = 100;
+/** OCPP 1.6's keys are CiString50. */
 export const MAX_KEY_LENGTH = 50;
+/**
+ * An OCPP 2.0.1 key names a device-model variable, "Component[instance]@evse.connector/Variable[instance]"
+ * (name and instance up to 50 each), which the server takes up to 220 characters long.
+ */
+export const MAX_KEY_LENGTH_201 = 220;
+/**
+ * How a 2.0.1 key is written (only the names are required), and some keys as examples: kept out of
+ * the translations, where `@` is vue-i18n syntax.
+ */
+export const VARIABLE_FORM = 'Component[instance]@evse.connector/Variable[instance]';
+export const VARIABLE_EXAMPLES = ['OCPPCommCtrlr/HeartbeatInterval', 'SampledDataCtrlr/TxUpdatedInterval', 'EVSE@1/Power'];
 export const MAX_VALUE_LENGTH = 500;
+
+/** The longest configuration key the server takes for a charger of this protocol. */
+export const maxKeyLength = (protocol: string | undefined) => (protocol === 'ocpp2.0.1' ? MAX_KEY_LENGTH_201 : MAX_KEY_LENGTH);
 
 /**
  * The keys typed in the "only these keys" field (separated by commas, spaces or new lines),
- * without repeats. error: 'tooMany' | 'tooLong' when the server would refuse them.
+ * without repeats. error: 'tooMany' | 'tooLong' (longer than maxLength, maxKeyLength of the
+ * charger's protocol) when the server would refuse them.
  */
-export function parseKeys(text: string): { keys: string[]; error: 'tooMany' | 'tooLong' | null } {
+export function parseKeys(text: string, maxLength = MAX_KEY_LENGTH): { keys: string[]; error: 'tooMany' | 'tooLong' | null } {
   const keys = [...new Set(text.split(/[\s,，;；]+/).filter((k) => k !== ''))];
   if (keys.length > MAX_KEYS) return { keys, error: 'tooMany' };
-  if (keys.some((k) => k.length > MAX_KEY_LENGTH)) return { keys, error: 'tooLong' };
+  if (keys.some((k) => k.length > maxLength)) return { keys, error: 'tooLong' };
   return { keys, error: null };
 }
 
