@@ -49,6 +49,7 @@ void Station::authorize_result(const json::object& cmd) {
     json::object info{{"status", ocpp_id_tag_status(status)}};
     if (const auto* expires = cmd.if_contains("expires_at"); expires && expires->is_string())
         info["expiryDate"] = *expires;
+    if (const auto* group = cmd.if_contains("group"); group && group->is_string()) info["parentIdTag"] = *group;
     if (status == "accepted") accepted_tags_[authorize_tags_[corr]] = io_.now();
     answer(waiting->second.message_id, json::object{{"idTagInfo", info}});
     authorizes_waiting_.erase(waiting);

@@ -1,7 +1,7 @@
 // Authorize: the idToken (any type but Kilowatt's own order tokens and NoAuthorization) is checked
 // by the core as a 1.6 idTag is (kw-mqtt/1 `authorize`, answered `authorize_result`); the answer's
 // status is 2.0.1's AuthorizationStatus of the same name, with the card's expiry as
-// cacheExpiryDateTime. Not answered in time: Accepted only for a token the core accepted in the last
+// cacheExpiryDateTime and its holder's group (every card of one driver) as groupIdToken. Not answered in time: Accepted only for a token the core accepted in the last
 // day, else Unknown.
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
@@ -33,6 +33,9 @@ void Station::authorize_result(const json::object& cmd) {
     json::object info{{"status", v16::ocpp_id_tag_status(status)}};
     if (const auto* expires = cmd.if_contains("expires_at"); expires && expires->is_string())
         info["cacheExpiryDateTime"] = *expires;
+    // The card holder's group: every card of one driver (a transaction may be stopped with another).
+    if (const auto* group = cmd.if_contains("group"); group && group->is_string())
+        info["groupIdToken"] = json::object{{"idToken", *group}, {"type", "Central"}};
     if (status == "accepted") accepted_tags_[authorize_tags_[corr]] = io_.now();
     answer(waiting->second.message_id, json::object{{"idTokenInfo", info}});
     authorizes_waiting_.erase(waiting);

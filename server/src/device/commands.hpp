@@ -46,6 +46,7 @@ struct AuthorizeResult {
     std::string id_tag;
     std::string status;  // accepted | blocked | expired | invalid | concurrent_tx
     std::optional<UtcMs> expires_at;
+    std::int64_t driver_id = 0;  // the card's holder (0: none known): its cards' group, "KW-D<id>"
 };
 
 // The operator's commands (service/charger_commands.hpp), which OCPP chargers take through the OCPP

@@ -152,7 +152,8 @@ store::CardRow block_own_card(app::Context& ctx, std::int64_t driver_id, std::in
 void apply_authorize(app::Context& ctx, const device::AuthorizeRequested& r) {
     const CardCheck c = check_card(ctx, r.id_tag);
     spdlog::info("event=card_authorize code={} status={}", r.code, to_string(c.status));
-    ctx.commands.send(r.code, device::AuthorizeResult{r.corr, r.id_tag, std::string(to_string(c.status)), c.expires_at});
+    ctx.commands.send(r.code, device::AuthorizeResult{r.corr, r.id_tag, std::string(to_string(c.status)), c.expires_at,
+                                                              c.driver_id});
 }
 
 }  // namespace kw::service

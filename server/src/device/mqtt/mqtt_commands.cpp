@@ -58,6 +58,9 @@ std::optional<json::object> format_command(const Command& command) {
             [](const AuthorizeResult& c) -> std::optional<json::object> {
                 json::object o{{"cmd", "authorize_result"}, {"corr", c.corr}, {"id_tag", c.id_tag}, {"status", c.status}};
                 if (c.expires_at) o["expires_at"] = format_utc(*c.expires_at);
+                // Every card of one driver is in one group: OCPP's parentIdTag / groupIdToken, so a
+                // session started with one card may be stopped with another of the same driver.
+                if (c.driver_id > 0) o["group"] = "KW-D" + std::to_string(c.driver_id);
                 return o;
             },
             [&](const ResetCommand& c) -> std::optional<json::object> {

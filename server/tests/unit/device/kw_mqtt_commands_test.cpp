@@ -48,6 +48,17 @@ TEST(KwMqttCommands, AcknowledgementsOfEventsHaveNoCorrelationId) {
     EXPECT_EQ(*ack, json::parse(R"({"cmd":"tx_ack","tx_id":"KW-1-3","seq":2})").as_object());
 }
 
+TEST(KwMqttCommands, AnAuthorizeResultNamesTheCardHoldersGroupWhenThereIsOne) {
+    const auto with = format_command(AuthorizeResult{"a1", "04A1", "accepted", std::nullopt, 7});
+    ASSERT_TRUE(with);
+    EXPECT_EQ(*with, json::parse(R"({"cmd":"authorize_result","corr":"a1","id_tag":"04A1","status":"accepted",
+                                    "group":"KW-D7"})")
+                         .as_object());
+    const auto without = format_command(AuthorizeResult{"a2", "FFFF", "invalid", std::nullopt, 0});
+    ASSERT_TRUE(without);
+    EXPECT_FALSE(without->contains("group"));
+}
+
 TEST(KwMqttCommands, OperatorCommandsCarryTheirRecordInTheCorrelationId) {
     EXPECT_EQ(*format_command(ResetCommand{7, true}),
               json::parse(R"({"cmd":"reset","corr":"c7-reset","hard":true})").as_object());

@@ -349,6 +349,14 @@ TEST_F(Station16, AuthorizeAsksTheCoreAndAnswersItsStatus) {
     EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("expiryDate").as_string(), "2026-05-01T00:00:00Z");
 }
 
+TEST_F(Station16, AuthorizeNamesTheCardHoldersGroupAsParentIdTag) {
+    call("a1", "Authorize", R"({"idTag":"card7"})");
+    const std::string corr(io.of("authorize").at(0).payload.at("corr").as_string());
+    station.on_command(R"({"cmd":"authorize_result","corr":")" + corr +
+                       R"(","id_tag":"CARD7","status":"accepted","group":"KW-D12"})");
+    EXPECT_EQ(answer_payload().at("idTagInfo").as_object().at("parentIdTag").as_string(), "KW-D12");
+}
+
 TEST_F(Station16, WhenTheCoreIsSilentAuthorizeAcceptsOnlyATagItAcceptedBefore) {
     call("a1", "Authorize", R"({"idTag":"CARD7"})");
     const std::string corr(io.of("authorize").at(0).payload.at("corr").as_string());

@@ -265,6 +265,32 @@ TEST_F(Station201, ARefusedCardIsNeverBilled) {
     EXPECT_EQ(last_frame().at(0).as_int64(), 3);
 }
 
+TEST_F(Station201, AuthorizeAnswersTheCoresStatusExpiryAndGroup) {
+    call("a1", "Authorize", R"({"idToken":{"idToken":"04A1B2","type":"ISO14443"}})");
+    ASSERT_EQ(io.of("authorize").size(), 1u);
+    EXPECT_EQ(io.of("authorize")[0].at("id_tag").as_string(), "04A1B2");
+    const std::string corr(io.of("authorize")[0].at("corr").as_string());
+    station.on_command(R"({"cmd":"authorize_result","corr":")" + corr +
+                       R"(","id_tag":"04A1B2","status":"accepted","expires_at":"2027-01-01T00:00:00Z","group":"KW-D12"})");
+    const auto& info = answer_payload().at("idTokenInfo").as_object();
+    EXPECT_EQ(info.at("status").as_string(), "Accepted");
+    EXPECT_EQ(info.at("cacheExpiryDateTime").as_string(), "2027-01-01T00:00:00Z");
+    EXPECT_EQ(json::serialize(info.at("groupIdToken")), R"({"idToken":"KW-D12","type":"Central"})");
+}
+
+TEST_F(Station201, WhenTheCoreIsSilentAuthorizeAcceptsOnlyATokenItAcceptedBefore) {
+    call("a1", "Authorize", R"({"idToken":{"idToken":"04A1B2","type":"ISO14443"}})");
+    advance(5000);
+    EXPECT_EQ(answer_payload().at("idTokenInfo").as_object().at("status").as_string(), "Unknown");
+    call("a2", "Authorize", R"({"idToken":{"idToken":"04A1B2","type":"ISO14443"}})");
+    station.on_command(R"({"cmd":"authorize_result","corr":")" +
+                       std::string(io.of("authorize")[1].at("corr").as_string()) +
+                       R"(","id_tag":"04A1B2","status":"accepted"})");
+    call("a3", "Authorize", R"({"idToken":{"idToken":"04A1B2","type":"ISO14443"}})");
+    advance(5000);
+    EXPECT_EQ(answer_payload().at("idTokenInfo").as_object().at("status").as_string(), "Accepted");
+}
+
 TEST_F(Station201, TheAppsStartAndStopAreRequestStartAndRequestStopTransaction) {
     station.on_command(R"({"cmd":"start","corr":"o42-start","connector":2,"order_id":42})");
     EXPECT_EQ(last_frame().at(2).as_string(), "RequestStartTransaction");
