@@ -27,7 +27,7 @@ Fleet::Fleet(boost::asio::any_io_executor ex, std::vector<ChargerSpec> specs, Si
     chargers_.reserve(specs.size());
     for (auto& s : specs) {
         std::unique_ptr<SimCharger> c;
-        if (settings_.protocol == Protocol::kOcpp16)
+        if (settings_.protocol == Protocol::kOcpp16 || settings_.protocol == Protocol::kOcpp201)
             c = std::make_unique<OcppCharger>(ex, std::move(s), settings_);
         else
             c = std::make_unique<Charger>(ex, std::move(s), settings_);

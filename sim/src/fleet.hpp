@@ -1,5 +1,5 @@
 #pragma once
-// All simulated chargers of the process on one io_context: creates them (kw-mqtt/1 or OCPP 1.6J, as
+// All simulated chargers of the process on one io_context: creates them (kw-mqtt/1, OCPP 1.6J or 2.0.1, as
 // settings.protocol says), connects them at a bounded rate (so 10,000 chargers do not stampede the
 // broker or the OCPP edge), finds them by code and shuts them all down.
 // Thread: the io_context thread only.

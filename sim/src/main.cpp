@@ -1,5 +1,5 @@
 // kilowatt-sim: simulated chargers speaking kw-mqtt/1 (docs/device-protocol.md) to an MQTT broker,
-// or OCPP 1.6J (docs/ocpp.md) to a central system such as kilowatt-ocpp.
+// or OCPP 1.6J / 2.0.1 (docs/ocpp.md) to a central system such as kilowatt-ocpp.
 // Parses the command line and wires the fleet, the control port and the signals; nothing else.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -49,7 +49,7 @@ void raise_open_files_limit() {
 
 int main(int argc, char** argv) {
     using namespace kw::sim;
-    CLI::App app{"kilowatt-sim: simulated EV chargers speaking kw-mqtt/1 or OCPP 1.6J"};
+    CLI::App app{"kilowatt-sim: simulated EV chargers speaking kw-mqtt/1, OCPP 1.6J or OCPP 2.0.1"};
     SimSettings settings;
     GenerateOptions gen;
     std::string chargers_file;
@@ -60,20 +60,21 @@ int main(int argc, char** argv) {
     std::string protocol = "kw-mqtt";
     std::string energy_unit = "Wh";
 
-    app.add_option("--protocol", protocol, "what every charger speaks: kw-mqtt (to the broker) or ocpp1.6")
-        ->check(CLI::IsMember({"kw-mqtt", "ocpp1.6"}))
+    app.add_option("--protocol", protocol,
+                   "what every charger speaks: kw-mqtt (to the broker), ocpp1.6 or ocpp2.0.1")
+        ->check(CLI::IsMember({"kw-mqtt", "ocpp1.6", "ocpp2.0.1"}))
         ->capture_default_str();
     app.add_option("--ocpp-url", settings.ocpp_url,
-                   "ocpp1.6: the central system, ws://host:port/ocpp (a charger connects to <url>/<code>)");
+                   "ocpp: the central system, ws://host:port/ocpp (a charger connects to <url>/<code>)");
     app.add_option("--ocpp-energy-unit", energy_unit, "ocpp1.6: energy registers in Wh or kWh (3 decimals)")
         ->check(CLI::IsMember({"Wh", "kWh"}))
         ->capture_default_str();
     app.add_option("--ocpp-call-timeout-s", settings.ocpp_call_timeout_s,
-                   "ocpp1.6: a CALL without an answer this long failed (transaction messages go again)")
+                   "ocpp: a CALL without an answer this long failed (transaction messages go again)")
         ->check(CLI::Range(1, 600))
         ->capture_default_str();
     app.add_flag("--ocpp-boot-on-reconnect", settings.ocpp_boot_on_reconnect,
-                 "ocpp1.6: BootNotification after every connect (some firmware does), not once per power-up");
+                 "ocpp: BootNotification after every connect (some firmware does), not once per power-up");
     app.add_option("--broker-host", settings.broker_host, "MQTT broker host")->capture_default_str();
     app.add_option("--broker-port", settings.broker_port, "MQTT broker port")->capture_default_str();
     app.add_option("--mqtt-version", settings.mqtt_version, "MQTT protocol: 5 or 4 (3.1.1)")
@@ -132,17 +133,26 @@ int main(int argc, char** argv) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
     spdlog::set_level(spdlog::level::from_str(log_level));
 
-    settings.protocol = protocol == "ocpp1.6" ? Protocol::kOcpp16 : Protocol::kKwMqtt;
+    settings.protocol = protocol == "ocpp1.6"     ? Protocol::kOcpp16
+                        : protocol == "ocpp2.0.1" ? Protocol::kOcpp201
+                                                  : Protocol::kKwMqtt;
     settings.ocpp_energy_kwh = energy_unit == "kWh";
-    if (settings.protocol == Protocol::kOcpp16) {
+    if (settings.protocol == Protocol::kOcpp201 && settings.ocpp_energy_kwh) {
+        spdlog::warn("event=option_unused option=--ocpp-energy-unit reason=\"ocpp2.0.1 sends Wh\"");
+        settings.ocpp_energy_kwh = false;
+        energy_unit = "Wh";
+    }
+    if (settings.protocol != Protocol::kKwMqtt) {
         try {
-            if (settings.ocpp_url.empty()) throw std::invalid_argument("--protocol ocpp1.6 needs --ocpp-url");
+            if (settings.ocpp_url.empty())
+                throw std::invalid_argument("--protocol " + protocol + " needs --ocpp-url");
             kw::sim::ocpp::parse_central_system_url(settings.ocpp_url);
         } catch (const std::exception& e) {
             spdlog::critical("event=bad_ocpp_url url=\"{}\" error=\"{}\"", settings.ocpp_url, e.what());
             return 2;
         }
-        spdlog::info("event=protocol protocol=ocpp1.6 url={} energy_unit={}", settings.ocpp_url, energy_unit);
+        spdlog::info("event=protocol protocol={} url={} energy_unit={}", protocol, settings.ocpp_url,
+                     energy_unit);
     } else if (!settings.ocpp_url.empty()) {
         spdlog::warn("event=option_unused option=--ocpp-url reason=\"--protocol is kw-mqtt\"");
     }

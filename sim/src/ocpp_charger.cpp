@@ -94,6 +94,7 @@ void OcppCharger::connect() {
     o.port = url_.port;
     o.target = ocpp::station_target(url_, spec_.code);
     o.authorization = ocpp::basic_authorization(spec_.code, spec_.password);
+    o.subprotocol = std::string(protocol_name());
     o.ping_interval_s = config_.integer("WebSocketPingInterval");
     OcppLink::Callbacks cb;
     cb.opened = [this, gen] { on_open(gen); };
@@ -105,7 +106,8 @@ void OcppCharger::connect() {
 
 void OcppCharger::on_open(unsigned gen) {
     if (gen != generation_) return;
-    spdlog::info("event=charger_connected code={} protocol=ocpp1.6 boot_id={}", spec_.code, boot_id_);
+    spdlog::info("event=charger_connected code={} protocol={} boot_id={}", spec_.code, protocol_name(),
+                 boot_id_);
     connect_attempts_ = 0;
     boot_attempts_ = 0;
     if (boot_accepted_ && !settings_.ocpp_boot_on_reconnect) {
@@ -121,9 +123,11 @@ void OcppCharger::on_open(unsigned gen) {
 void OcppCharger::on_closed(unsigned gen, const std::string& why) {
     if (gen != generation_) return;
     if (down_)  // our own close (shutdown)
-        spdlog::info("event=charger_disconnected code={} protocol=ocpp1.6 reason=\"{}\"", spec_.code, why);
+        spdlog::info("event=charger_disconnected code={} protocol={} reason=\"{}\"", spec_.code,
+                     protocol_name(), why);
     else
-        spdlog::warn("event=charger_disconnected code={} protocol=ocpp1.6 error=\"{}\"", spec_.code, why);
+        spdlog::warn("event=charger_disconnected code={} protocol={} error=\"{}\"", spec_.code,
+                     protocol_name(), why);
     went_offline();
     schedule_reconnect();
 }
@@ -159,10 +163,14 @@ void OcppCharger::schedule_reconnect() {
     });
 }
 
-void OcppCharger::queue_boot() {
+void OcppCharger::queue_boot() { queue({"BootNotification", boot_request(boot_reason_)}); }
+
+json::object OcppCharger::boot_request(std::string_view reason_201) const {
     const std::string model = settings_.model.empty() ? default_model(spec_) : settings_.model;
-    queue({"BootNotification",
-           ocpp::boot_notification(settings_.vendor, model, settings_.firmware, spec_.code)});
+    if (v201())
+        return ocpp201::boot_notification(reason_201, settings_.vendor, model, settings_.firmware,
+                                          spec_.code);
+    return ocpp::boot_notification(settings_.vendor, model, settings_.firmware, spec_.code);
 }
 
 void OcppCharger::on_boot_answer(const json::object& answer) {
@@ -191,6 +199,7 @@ void OcppCharger::on_boot_answer(const json::object& answer) {
     }
     booted_ = true;
     boot_accepted_ = true;
+    boot_reason_ = "PowerUp";
     boot_timer_.cancel();
     spdlog::info("event=boot_accepted code={} boot_id={} heartbeat_s={}", spec_.code, boot_id_, heartbeat_s_);
     after_boot(false);
@@ -215,7 +224,7 @@ void OcppCharger::after_boot(bool resumed) {
     if (resumed) boot_timer_.cancel();
     station_reported_.clear();
     for (auto& o : ocpp_) o.reported_status.clear();
-    queue_status(0);
+    if (!v201()) queue_status(0);  // 2.0.1 reports EVSEs only
     for (auto& con : connectors_) set_status(con, con.status);
     schedule_heartbeat();
     pump();
@@ -330,6 +339,8 @@ void OcppCharger::on_call_timeout(const std::string& id) {
 }
 
 void OcppCharger::call_failed(const InFlight& call, bool retryable, std::string_view why) {
+    // 2.0.1: a TransactionEvent leaves the queue only with its CALLRESULT; any failure sends it again.
+    if (v201() && call.call.transactional) retryable = true;
     const auto outcome = outbox_.failed(std::chrono::steady_clock::now(), retryable,
                                         config_.integer("TransactionMessageAttempts"),
                                         seconds(config_.integer("TransactionMessageRetryInterval")));
@@ -353,7 +364,7 @@ void OcppCharger::answer(const std::string& id, json::object payload) {
 
 void OcppCharger::answer_error(const std::string& id, std::string_view code, std::string_view description) {
     if (!link_) return;
-    link_->send(ocpp::format_error(id, code, description));
+    link_->send(ocpp::format_error(id, v201() ? ocpp201::error_code(code) : code, description));
 }
 
 void OcppCharger::cancel_timers() {

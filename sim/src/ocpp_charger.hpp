@@ -1,11 +1,17 @@
 #pragma once
-// One simulated charger speaking OCPP 1.6J to a central system (kilowatt-ocpp) over a WebSocket:
+// One simulated charger speaking OCPP 1.6J, or 2.0.1 (settings.protocol), to a central system
+// (kilowatt-ocpp) over a WebSocket:
 // BootNotification / Heartbeat / StatusNotification, remote start and stop, StartTransaction /
 // MeterValues / StopTransaction kept in its outbox until answered, the central system's other Core
 // and RemoteTrigger calls (Reset, UnlockConnector, ChangeAvailability, Get/ChangeConfiguration,
 // TriggerMessage, ClearCache, DataTransfer), and the control operations of the kw-mqtt/1 Charger
 // where they make sense (sim/README.md). The connectors, power curve and energy registers are the
 // same as the kw-mqtt/1 Charger's.
+// OCPP 2.0.1 is a version switch (v201()) inside this class, not a second class: the link, boot,
+// heartbeats, outbox, energy, statuses and control operations are the same; the payloads come from
+// ocpp201_messages.*, the central system's 2.0.1 CALLs are answered in ocpp201_charger_calls.cpp,
+// and a transaction's messages are TransactionEvents (Started / Updated / Ended, seqNo from 0,
+// `offline` when made while not connected) instead of Start/StopTransaction and MeterValues.
 // Thread: everything, including construction and destruction, on the io_context thread that runs
 // `ex` (the simulator runs one thread).
 #include <boost/asio/any_io_executor.hpp>
@@ -23,6 +29,7 @@
 #include "ocpp_config.hpp"
 #include "ocpp_frames.hpp"
 #include "ocpp_messages.hpp"
+#include "ocpp201_messages.hpp"
 #include "ocpp_outbox.hpp"
 #include "sim_charger.hpp"
 #include "sim_settings.hpp"
@@ -111,6 +118,27 @@ class OcppCharger final : public SimCharger {
     void trigger_message(const ocpp::Call& call);
     void on_authorize_answer(const std::string& id_tag, bool accepted);
 
+    // OCPP 2.0.1: the central system's CALLs (ocpp201_charger_calls.cpp) and transaction events
+    bool v201() const { return settings_.protocol == Protocol::kOcpp201; }
+    std::string_view protocol_name() const { return v201() ? "ocpp2.0.1" : "ocpp1.6"; }
+    void on_call_201(const ocpp::Call& call);
+    void request_start(const ocpp::Call& call);
+    void request_stop(const ocpp::Call& call);
+    void reset_201(const ocpp::Call& call);
+    void unlock_connector_201(const ocpp::Call& call);
+    void change_availability_201(const ocpp::Call& call);
+    void get_variables(const ocpp::Call& call);
+    void set_variables(const ocpp::Call& call);
+    void get_base_report(const ocpp::Call& call);
+    void trigger_message_201(const ocpp::Call& call);
+    void get_transaction_status(const ocpp::Call& call);
+    void config_changed(const std::string& key);  // a configuration key (1.6) / variable (2.0.1) changed
+    // A TransactionEvent of the connector's transaction (kept until answered), its next seqNo.
+    void queue_tx_event(Connector& con, std::string_view type, std::string_view trigger,
+                        std::string_view stopped_reason, std::optional<boost::json::object> meter_value);
+    ocpp201::StationInfo station_info() const;
+    boost::json::object boot_request(std::string_view reason_201) const;
+
     // sessions, meter values and statuses (ocpp_charger_sessions.cpp); the control operations
     // (public above) and power_cycle are in ocpp_charger_local.cpp
     void begin_session(Connector& con, std::string id_tag);
@@ -147,6 +175,9 @@ class OcppCharger final : public SimCharger {
     bool boot_accepted_ = false;
     bool held_ = false;
     bool resetting_ = false;  // a Reset was accepted: no new transactions until the reboot
+    bool reset_on_idle_ = false;          // 2.0.1 Reset OnIdle with transactions: once they have ended
+    std::string boot_reason_ = "PowerUp";  // 2.0.1 BootNotification reason of the next boot
+    std::int64_t local_list_version_ = 0;  // 2.0.1 SendLocalList (the list itself is not kept)
     int drop_starts_ = 0;
     std::chrono::milliseconds clock_offset_{0};
     int heartbeat_s_ = 30;

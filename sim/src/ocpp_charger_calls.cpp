@@ -13,6 +13,7 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 void OcppCharger::on_call(const ocpp::Call& call) {
+    if (v201()) return on_call_201(call);
     const std::string& a = call.action;
     spdlog::debug("event=ocpp_cs_call code={} action={} payload={}", spec_.code, a,
                   json::serialize(call.payload));
@@ -222,7 +223,10 @@ void OcppCharger::change_configuration(const ocpp::Call& call) {
                  ocpp::change_status_name(result));
     answer(call.id, json::object{{"status", ocpp::change_status_name(result)}});
     if (result != ocpp::ConfigStore::Change::kAccepted) return;
-    const std::string name = *config_.canonical(key);
+    config_changed(*config_.canonical(key));
+}
+
+void OcppCharger::config_changed(const std::string& name) {
     if (name == "HeartbeatInterval") {
         heartbeat_s_ = config_.integer(name);
         if (booted_) schedule_heartbeat();

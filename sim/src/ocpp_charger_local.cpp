@@ -29,6 +29,7 @@ void OcppCharger::kill() {
     started_ = true;
     cancel_timers();
     resetting_ = false;  // a Reset not carried out yet is lost with the power
+    reset_on_idle_ = false;
     if (link_) link_->kill();
     ++generation_;  // whatever the old link still reports is stale
     down_ = true;
@@ -74,6 +75,7 @@ void OcppCharger::power_cycle(std::string_view stop_reason, bool graceful) {
     }
     power_up();
     resetting_ = false;  // the Reset is carried out: the rebooted charger takes new transactions
+    reset_on_idle_ = false;
     reboot_timer_.expires_after(milliseconds(settings_.reboot_ms));
     reboot_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
@@ -97,8 +99,9 @@ void OcppCharger::raise_fault(int number, const std::string& code, const std::st
     const std::string error_code(ocpp::error_code_for_fault(code));
     const std::string vendor = error_code == "OtherError" ? code : "";
     if (severity != "error") {
-        // A warning is reported with the connector's status as it is, and not kept.
-        if (!booted_) return;
+        // A warning is reported with the connector's status as it is, and not kept. 2.0.1 has no
+        // errorCode in StatusNotification (NotifyEvent would carry it): only logged.
+        if (!booted_ || v201()) return;
         const WallTime now = wall_now();
         ocpp::OcppConnector report;
         report.error_code = error_code;
@@ -227,16 +230,23 @@ json::object OcppCharger::status_json() const {
         const auto& o = ocpp_[c.number - 1];
         json::object j{{"connector", c.number},
                        {"status", status_name(c.status)},
-                       {"ocpp_status", ocpp::charge_point_status(c, o)},
+                       {"ocpp_status",
+                        v201() ? ocpp201::connector_status(c) : ocpp::charge_point_status(c, o)},
                        {"plugged", c.plugged},
                        {"fault", c.fault},
                        {"energy_wh", c.energy.wh()},
                        {"power_w", c.power_w},
                        {"limit_w", c.limit_w},
                        {"inoperative", o.inoperative}};
-        if (c.session) {
+        if (c.session && v201()) {
+            j["tx_id"] = o.tx_uuid;
+            j["transaction_id"] = o.tx_uuid;
+            j["seq_no"] = o.seq_no;  // of the next event
+        } else if (c.session) {
             j["tx_id"] = o.transaction_id ? std::to_string(*o.transaction_id) : "";
             j["transaction_id"] = o.transaction_id ? json::value(*o.transaction_id) : json::value(nullptr);
+        }
+        if (c.session) {
             j["id_tag"] = o.id_tag;
             const auto order = ocpp::order_of_tag(o.id_tag);
             j["order_id"] = order ? json::value(*order) : json::value(nullptr);
@@ -251,7 +261,7 @@ json::object OcppCharger::status_json() const {
         cons.push_back(std::move(j));
     }
     return json::object{{"code", spec_.code},
-                        {"protocol", "ocpp1.6"},
+                        {"protocol", protocol_name()},
                         {"kind", kind_name(spec_.kind)},
                         {"rated_w", spec_.rated_w},
                         {"online", connected()},

@@ -1,5 +1,5 @@
-// OcppCharger: transactions (StartTransaction / StopTransaction), energy integration, MeterValues and
-// StatusNotifications.
+// OcppCharger: transactions (1.6 StartTransaction / StopTransaction; 2.0.1 TransactionEvent),
+// energy integration, MeterValues and StatusNotifications.
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -14,6 +14,19 @@ namespace net = boost::asio;
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+namespace {
+
+// Random bits for 2.0.1 transactionIds: fresh at every process start, not from the seeded stream (a
+// restarted simulator must not reuse the ids of its last run).
+std::uint64_t fresh_random() {
+    static std::mt19937_64 gen{
+        std::random_device{}() ^
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())};
+    return gen();
+}
+
+}  // namespace
 
 void OcppCharger::begin_session(Connector& con, std::string id_tag) {
     finish_timers_[con.number - 1]->cancel();
@@ -38,6 +51,20 @@ void OcppCharger::begin_session(Connector& con, std::string id_tag) {
     o.ev_full = false;
     o.authorizing = false;
     con.session = std::move(s);
+    if (v201()) {
+        o.tx_uuid = ocpp201::transaction_id(fresh_random(), fresh_random());
+        o.seq_no = 0;
+        spdlog::info("event=tx_started code={} connector={} transaction_id={} id_token={} remote_start_id={} "
+                     "meter_wh={}",
+                     spec_.code, con.number, o.tx_uuid, o.id_tag, o.remote_start_id.value_or(0),
+                     con.session->meter_start_wh);
+        ocpp::Sample begin = sample_of(con);
+        queue_tx_event(con, "Started", o.remote_start_id ? "RemoteStart" : "Authorized", "",
+                       ocpp201::meter_value(begin, "Transaction.Begin", {"Energy.Active.Import.Register"}));
+        set_status(con, con.limit_w == 0 ? ConnectorStatus::kSuspended : ConnectorStatus::kCharging);
+        ensure_tick();
+        return;
+    }
     spdlog::info("event=tx_started code={} connector={} local_tx={} id_tag={} meter_wh={}", spec_.code,
                  con.number, o.local_tx, o.id_tag, con.session->meter_start_wh);
     queue({"StartTransaction",
@@ -82,34 +109,88 @@ void OcppCharger::end_session(Connector& con, std::string_view reason, Connector
     auto& o = extra(con);
     const Session& s = *con.session;
     const auto now = wall_now();
-    json::object stop{
-        {"idTag", o.id_tag}, {"meterStop", con.energy.wh()}, {"timestamp", utc_iso(now)}, {"reason", reason}};
-    const auto stop_data = config_.list("StopTxnSampledData");
-    if (!stop_data.empty()) {
-        ocpp::Sample sample = sample_of(con);
-        sample.ts = now;
-        stop["transactionData"] =
-            json::array{ocpp::meter_value(sample, "Transaction.End", stop_data, energy_unit())};
+    ocpp::Sample last = sample_of(con);
+    last.ts = now;
+    std::optional<ocpp::OutgoingCall> stop;  // 1.6: StopTransaction, queued once the session is gone
+    if (v201()) {
+        spdlog::info("event=tx_ended code={} connector={} transaction_id={} reason={} energy_wh={} "
+                     "meter_wh={}",
+                     spec_.code, con.number, o.tx_uuid, reason, con.energy.wh() - s.meter_start_wh,
+                     con.energy.wh());
+        queue_tx_event(con, "Ended", ocpp201::ended_trigger(reason), ocpp201::stopped_reason(reason),
+                       ocpp201::meter_value(last, "Transaction.End", config_.list("StopTxnSampledData")));
+    } else {
+        json::object payload{{"idTag", o.id_tag},
+                             {"meterStop", con.energy.wh()},
+                             {"timestamp", utc_iso(now)},
+                             {"reason", reason}};
+        const auto stop_data = config_.list("StopTxnSampledData");
+        if (!stop_data.empty())
+            payload["transactionData"] =
+                json::array{ocpp::meter_value(last, "Transaction.End", stop_data, energy_unit())};
+        spdlog::info("event=tx_ended code={} connector={} local_tx={} transaction_id={} reason={} "
+                     "energy_wh={}",
+                     spec_.code, con.number, o.local_tx, o.transaction_id.value_or(-1), reason,
+                     con.energy.wh() - s.meter_start_wh);
+        stop = ocpp::OutgoingCall{"StopTransaction", std::move(payload), true, o.local_tx};
     }
-    spdlog::info("event=tx_ended code={} connector={} local_tx={} transaction_id={} reason={} energy_wh={}",
-                 spec_.code, con.number, o.local_tx, o.transaction_id.value_or(-1), reason,
-                 con.energy.wh() - s.meter_start_wh);
-    const int local = o.local_tx;
     ocpp::remember_ended_tag(o, o.id_tag);
     o.transaction_id.reset();
     o.local_tx = 0;
     o.id_tag.clear();
     o.ev_full = false;
+    o.tx_uuid.clear();
+    o.seq_no = 0;
+    o.remote_start_id.reset();
+    o.id_token_type.clear();
     con.session.reset();
     con.power_w = 0;
     if (o.inoperative_scheduled) {
         o.inoperative = true;
         o.inoperative_scheduled = false;
     }
-    queue({"StopTransaction", std::move(stop), true, local});
+    if (stop) queue(std::move(*stop));
     if (next != ConnectorStatus::kFinishing) next = rest_status(con);
     set_status(con, next);
     if (next == ConnectorStatus::kFinishing) schedule_finish(con);
+    if (reset_on_idle_ && !charging()) {
+        // 2.0.1 Reset OnIdle: the last transaction has ended; restart once its Ended is answered.
+        reset_on_idle_ = false;
+        finish_soft_reset(std::chrono::steady_clock::now() + std::chrono::seconds(30));
+    }
+}
+
+void OcppCharger::queue_tx_event(Connector& con, std::string_view type, std::string_view trigger,
+                                 std::string_view stopped_reason, std::optional<json::object> meter_value) {
+    auto& o = extra(con);
+    const bool ended = type == "Ended";
+    const std::string_view state =
+        ended ? (con.plugged ? "EVConnected" : "Idle") : ocpp201::charging_state(con, o);
+    o.reported_charging_state = std::string(state);
+    ocpp201::TxEvent e;
+    e.type = type;
+    e.ts = wall_now();
+    e.trigger = trigger;
+    e.seq_no = o.seq_no++;
+    e.transaction_id = o.tx_uuid;
+    e.charging_state = state;
+    e.stopped_reason = stopped_reason;
+    e.evse = con.number;
+    if (type == "Started") {
+        e.remote_start_id = o.remote_start_id;
+        e.id_token = o.id_tag;
+        e.id_token_type = o.id_token_type;
+    }
+    e.offline = !booted_;  // made while the station cannot send: replayed later, marked as such
+    e.meter_value = std::move(meter_value);
+    json::object payload = ocpp201::transaction_event(e);
+    if (e.offline)
+        spdlog::info("event=tx_event_offline code={} connector={} transaction_id={} type={} seq_no={}",
+                     spec_.code, con.number, o.tx_uuid, type, e.seq_no);
+    else
+        spdlog::debug("event=tx_event code={} connector={} type={} seq_no={}", spec_.code, con.number, type,
+                      e.seq_no);
+    queue({"TransactionEvent", std::move(payload), true, o.local_tx});
 }
 
 void OcppCharger::schedule_finish(Connector& con) {
@@ -162,7 +243,11 @@ std::string_view OcppCharger::station_status() const {
 void OcppCharger::set_status(Connector& con, ConnectorStatus status) {
     con.status = status;
     auto& o = extra(con);
-    const std::string_view now = ocpp::charge_point_status(con, o);
+    // 2.0.1: a transaction's chargingState changes are its events (queued offline too).
+    if (v201() && con.session && ocpp201::charging_state(con, o) != o.reported_charging_state)
+        queue_tx_event(con, "Updated", "ChargingStateChanged", "", std::nullopt);
+    const std::string_view now =
+        v201() ? ocpp201::connector_status(con) : ocpp::charge_point_status(con, o);
     if (!booted_ || o.reported_status == now) return;
     spdlog::debug("event=status code={} connector={} from={} to={}", spec_.code, con.number,
                   o.reported_status, now);
@@ -171,6 +256,14 @@ void OcppCharger::set_status(Connector& con, ConnectorStatus status) {
 
 void OcppCharger::queue_status(int number) {
     if (!booted_) return;
+    if (v201()) {
+        if (number == 0) return;  // no connector 0 in 2.0.1: the EVSEs say it all
+        Connector& con = connector_at(number);
+        auto& o = extra(con);
+        o.reported_status = std::string(ocpp201::connector_status(con));
+        queue({"StatusNotification", ocpp201::status_notification(number, o.reported_status, wall_now())});
+        return;
+    }
     if (number == 0) {
         station_reported_ = std::string(station_status());
         ocpp::OcppConnector station;
@@ -204,11 +297,23 @@ ocpp::Sample OcppCharger::sample_of(const Connector& con) const {
 }
 
 // A MeterValues.req for the connector: of its transaction (kept until answered, with the
-// transactionId) while one runs, otherwise a plain one (sent only while online).
+// transactionId) while one runs, otherwise a plain one (sent only while online). 2.0.1: a
+// TransactionEvent Updated while a transaction runs, otherwise MeterValues {evseId, meterValue}.
 void OcppCharger::queue_meter(Connector& con, std::string_view context) {
     con.last_meter = Clock::now();
     const auto measurands = config_.list("MeterValuesSampledData");
     if (measurands.empty()) return;
+    if (v201()) {
+        json::object mv = ocpp201::meter_value(sample_of(con), context, measurands);
+        if (mv.at("sampledValue").as_array().empty()) return;  // SoC alone without a session
+        if (con.session)
+            queue_tx_event(con, "Updated", context == "Trigger" ? "Trigger" : "MeterValuePeriodic", "",
+                           std::move(mv));
+        else
+            queue({"MeterValues",
+                   json::object{{"evseId", con.number}, {"meterValue", json::array{std::move(mv)}}}});
+        return;
+    }
     json::object payload{
         {"connectorId", con.number},
         {"meterValue", json::array{ocpp::meter_value(sample_of(con), context, measurands, energy_unit())}}};

@@ -26,7 +26,6 @@ namespace {
 
 constexpr auto kAsTuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxFrameBytes = 1024 * 1024;
-constexpr std::string_view kSubprotocol = "ocpp1.6";
 
 // A coroutine's end: an exception is a bug in a callback; it is logged, never rethrown into run().
 void log_failure(std::exception_ptr e) {
@@ -92,11 +91,12 @@ net::awaitable<void> OcppLink::Impl::run() {
     }
     ws.set_option(timeouts);
     ws.set_option(
-        websocket::stream_base::decorator([auth = opts.authorization](websocket::request_type& req) {
-            req.set(http::field::sec_websocket_protocol, kSubprotocol);
-            if (!auth.empty()) req.set(http::field::authorization, auth);
-            req.set(http::field::user_agent, "kilowatt-sim");
-        }));
+        websocket::stream_base::decorator(
+            [auth = opts.authorization, sub = opts.subprotocol](websocket::request_type& req) {
+                req.set(http::field::sec_websocket_protocol, sub);
+                if (!auth.empty()) req.set(http::field::authorization, auth);
+                req.set(http::field::user_agent, "kilowatt-sim");
+            }));
     ws.read_message_max(kMaxFrameBytes);
     websocket::response_type res;
     const std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]:" + opts.port
@@ -108,9 +108,9 @@ net::awaitable<void> OcppLink::Impl::run() {
             co_return finish(fmt::format("upgrade declined: HTTP {}", res.result_int()));
         co_return finish("handshake: " + hec.message());
     }
-    if (res[http::field::sec_websocket_protocol] != kSubprotocol) {
+    if (res[http::field::sec_websocket_protocol] != opts.subprotocol) {
         drop_socket();
-        co_return finish("the central system did not accept subprotocol ocpp1.6");
+        co_return finish("the central system did not accept subprotocol " + opts.subprotocol);
     }
     ws.text(true);
     upgraded = true;

@@ -1,7 +1,8 @@
 #pragma once
-// One charge point's WebSocket to the central system (OCPP-J 1.6): TCP connect, the HTTP upgrade
-// with subprotocol ocpp1.6 and an Authorization header, text frames in and out (writes queued, one
-// at a time), a close frame on close(), and kill() that drops the TCP connection without one.
+// One charge point's WebSocket to the central system (OCPP-J): TCP connect, the HTTP upgrade
+// with one subprotocol (ocpp1.6 or ocpp2.0.1) and an Authorization header, text frames in and out
+// (writes queued, one at a time), a close frame on close(), and kill() that drops the TCP connection
+// without one.
 // One link is one connection attempt: after `closed` it is done; the owner makes a new one.
 // All of Boost.Beast is in ocpp_link.cpp (a translation unit with Beast costs ~50 s to compile).
 // Thread: the io_context thread that runs `ex` (the simulator's one thread); callbacks run there
@@ -17,6 +18,7 @@ struct OcppLinkOptions {
     std::string host;
     std::string port;
     std::string target;          // "/ocpp/<chargeBoxId>"
+    std::string subprotocol = "ocpp1.6";  // the one offered; the answer must name it
     std::string authorization;   // the Authorization header value ("Basic ..."); empty: none
     int connect_timeout_s = 10;  // TCP connect and the upgrade, each
     int ping_interval_s = 0;     // > 0: ping after this long without a frame (WebSocketPingInterval)
@@ -25,7 +27,7 @@ struct OcppLinkOptions {
 class OcppLink {
   public:
     struct Callbacks {
-        std::function<void()> opened;                 // the upgrade succeeded with ocpp1.6
+        std::function<void()> opened;                 // the upgrade succeeded with the subprotocol
         std::function<void(std::string text)> text;   // a text frame
         std::function<void(std::string why)> closed;  // the connection ended (or never opened)
     };

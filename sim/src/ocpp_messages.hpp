@@ -31,6 +31,13 @@ struct OcppConnector {
     std::string error_code = "NoError";
     std::string vendor_error_code;
     std::string info;
+    // OCPP 2.0.1 (the station's own transaction): its transactionId, the next seqNo of its events,
+    // the RequestStartTransaction's remoteStartId and idToken type, the chargingState last reported.
+    std::string tx_uuid;
+    std::int64_t seq_no = 0;
+    std::optional<std::int64_t> remote_start_id;
+    std::string id_token_type;
+    std::string reported_charging_state;
 };
 
 inline constexpr std::size_t kEndedTagsKept = 16;

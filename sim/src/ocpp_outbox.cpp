@@ -6,7 +6,19 @@ namespace kw::sim::ocpp {
 
 namespace {
 
-bool names_transaction(const OutgoingCall& c) { return c.local_tx > 0 && c.action != "StartTransaction"; }
+// A 1.6 message that names its transaction by the central system's transactionId, known only once
+// the StartTransaction is answered. A 2.0.1 TransactionEvent carries the station's own id.
+bool names_transaction(const OutgoingCall& c) {
+    return c.local_tx > 0 && (c.action == "StopTransaction" || c.action == "MeterValues");
+}
+
+// Kept for duplicate-tx: a transaction's start and end (1.6 Start/StopTransaction, 2.0.1 Started/Ended).
+bool kept_in_history(const Outbox::Sending& s) {
+    if (s.action == "StartTransaction" || s.action == "StopTransaction") return true;
+    if (s.action != "TransactionEvent") return false;
+    const auto* type = s.payload.if_contains("eventType");
+    return type && type->is_string() && type->as_string() != "Updated";
+}
 
 }  // namespace
 
@@ -71,8 +83,7 @@ Outbox::Sending Outbox::send(Entry& e, Queue q) {
     Sending s{e.call.action,   e.call.payload,   e.call.transactional,
               e.call.local_tx, e.call.duplicate, e.attempts};
     if (names_transaction(e.call)) s.payload["transactionId"] = ids_.at(e.call.local_tx);
-    if (e.attempts == 1 && !e.call.duplicate &&
-        (s.action == "StartTransaction" || s.action == "StopTransaction")) {
+    if (e.attempts == 1 && !e.call.duplicate && kept_in_history(s)) {
         history_.push_back(OutgoingCall{s.action, s.payload, true, 0, true});
         if (history_.size() > kHistory) history_.pop_front();
     }
@@ -121,6 +132,14 @@ void Outbox::connection_lost() {
 bool Outbox::waiting(std::string_view action) const {
     const auto first = in_flight_ == Queue::kOther ? std::next(other_.begin()) : other_.begin();
     return std::any_of(first, other_.end(), [&](const Entry& e) { return e.call.action == action; });
+}
+
+bool Outbox::holds_transaction(std::string_view transaction_id) const {
+    return std::any_of(tx_.begin(), tx_.end(), [&](const Entry& e) {
+        const auto* info = e.call.payload.if_contains("transactionInfo");
+        const auto* id = info && info->is_object() ? info->as_object().if_contains("transactionId") : nullptr;
+        return id && id->is_string() && id->as_string() == transaction_id;
+    });
 }
 
 void Outbox::resolve(int local_tx, std::int64_t transaction_id) { ids_[local_tx] = transaction_id; }

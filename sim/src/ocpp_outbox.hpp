@@ -1,8 +1,9 @@
 #pragma once
 // The CALLs a charge point has to send, one at a time (OCPP-J allows one CALL of ours outstanding).
 // Two queues:
-//  - transaction messages (StartTransaction, StopTransaction, MeterValues of a transaction): the
-//    charger's "flash". Kept across disconnects and reboots, sent in order, each until it is answered:
+//  - transaction messages (StartTransaction, StopTransaction, MeterValues of a transaction; in OCPP
+//    2.0.1 TransactionEvent, which names its transaction by the station's own id): the charger's
+//    "flash". Kept across disconnects and reboots, sent in order, each until it is answered:
 //    after a CALLERROR or no answer it waits TransactionMessageRetryInterval x attempts (at most
 //    kMaxRetryWait) and goes again. Only errors that say the message itself is wrong (a schema
 //    violation, NotImplemented, ...) count against TransactionMessageAttempts; InternalError and
@@ -42,7 +43,7 @@ class Outbox {
     using Time = std::chrono::steady_clock::time_point;
     static constexpr std::chrono::seconds kMaxRetryWait{60};
     static constexpr std::size_t kMaxQueuedMeterValues = 1000;  // per charger; the oldest go first
-    static constexpr std::size_t kHistory = 256;                // Start/StopTransaction for duplicate-tx
+    static constexpr std::size_t kHistory = 256;  // Start/StopTransaction, TransactionEvent Started/Ended
 
     struct Sending {
         std::string action;
@@ -75,10 +76,13 @@ class Outbox {
     // A message of `action` is waiting in the other queue (a second Heartbeat need not queue up).
     bool waiting(std::string_view action) const;
     std::size_t transaction_messages() const { return tx_.size(); }
+    // 2.0.1: a TransactionEvent of the transaction `transaction_id` is queued (in flight counts).
+    bool holds_transaction(std::string_view transaction_id) const;
     std::size_t other_messages() const { return other_.size(); }
     // When the first transaction message may go again (for a wake-up timer); nullopt if none waits.
     std::optional<Time> retry_at() const;
-    // The last kHistory Start/StopTransaction messages, oldest first (duplicate-tx sends them again).
+    // The last kHistory Start/StopTransaction (2.0.1: TransactionEvent Started/Ended) messages, oldest
+    // first (duplicate-tx sends them again).
     const std::deque<OutgoingCall>& history() const { return history_; }
 
   private:

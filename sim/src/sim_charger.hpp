@@ -1,6 +1,6 @@
 #pragma once
 // One simulated charger as the fleet and the control port see it, whatever protocol it speaks:
-// Charger (kw-mqtt/1 over MQTT) or OcppCharger (OCPP 1.6J over WebSocket). The control operations
+// Charger (kw-mqtt/1 over MQTT) or OcppCharger (OCPP 1.6J or 2.0.1 over WebSocket). The control operations
 // are what the control port exposes (sim/README.md); connector numbers are 1-based and a bad one
 // throws std::invalid_argument. Thread: the io_context thread only.
 #include <boost/json/object.hpp>

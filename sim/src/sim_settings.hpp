@@ -6,12 +6,13 @@
 namespace kw::sim {
 
 // Which protocol every charger of the process speaks.
-enum class Protocol { kKwMqtt, kOcpp16 };
+enum class Protocol { kKwMqtt, kOcpp16, kOcpp201 };
 
 struct SimSettings {
     Protocol protocol = Protocol::kKwMqtt;
+    // OCPP (ocpp1.6 and ocpp2.0.1 alike unless said otherwise):
     std::string ocpp_url;                 // ocpp1.6: ws://host:port/path; a charger appends /<code>
-    bool ocpp_energy_kwh = false;         // ocpp1.6: energy registers in kWh (3 decimals) instead of Wh
+    bool ocpp_energy_kwh = false;         // ocpp1.6 only: energy registers in kWh (3 decimals) instead of Wh
     int ocpp_call_timeout_s = 30;         // ocpp1.6: a CALL without an answer this long counts as failed
     bool ocpp_boot_on_reconnect = false;  // ocpp1.6: a BootNotification after every connect, not per power-up
     std::string broker_host = "127.0.0.1";
