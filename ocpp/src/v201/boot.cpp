@@ -13,6 +13,7 @@
 //
 // NotifyEvent: a Problem variable (or any event with a techCode) that is true raises a kw-mqtt/1
 // `fault` on the EVSE's connector (0 for the station), and its false / cleared event clears it.
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
@@ -79,10 +80,19 @@ void Station::boot_result(const json::object& cmd) {
                                               {"component", {{"name", "SampledDataCtrlr"}}},
                                               {"variable", {{"name", "TxUpdatedInterval"}}}}}}},
                             "", ""});
-    for (const auto& [id, tx] : transactions_)
-        if (tx.order > 0 && !tx.ended)
-            queue_call(Outgoing{"GetTransactionStatus", json::object{{"transactionId", id}}, id, "tx_status"});
+    ask_transaction_status();
     replay_tx();
+}
+
+void Station::ask_transaction_status() {
+    for (const auto& [id, tx] : transactions_) {
+        if (tx.order == 0 || tx.ended) continue;
+        const bool queued = std::any_of(outgoing_.begin(), outgoing_.end(), [&](const Outgoing& o) {
+            return o.cmd == "tx_status" && o.corr == id;
+        });
+        if (queued) continue;
+        queue_call(Outgoing{"GetTransactionStatus", json::object{{"transactionId", id}}, id, "tx_status"});
+    }
 }
 
 void Station::heartbeat(const Call& call) {

@@ -163,6 +163,7 @@ void Station::operator_command(std::string_view name, const json::object& cmd) {
         }
         if (data.empty())
             return ack(corr, kind, true, "", json::object{{"configuration", json::array{}}, {"unknown_keys", unknown}});
+        if (!unknown.empty()) unparsed_keys_[corr] = std::move(unknown);  // unknown too in the answer
         return call("GetVariables", {{"getVariableData", std::move(data)}});
     }
     if (name == "set_configuration") {
@@ -235,6 +236,11 @@ void Station::finish_outgoing(std::optional<json::object> result, std::string_vi
     Outgoing done = std::move(outgoing_.front());
     outgoing_.pop_front();
     in_flight_id_.reset();
+    json::array unparsed;  // a GetVariables' keys that named no variable
+    if (auto it = unparsed_keys_.find(done.corr); it != unparsed_keys_.end() && done.action == "GetVariables") {
+        unparsed = std::move(it->second);
+        unparsed_keys_.erase(it);
+    }
     const std::string_view status = result && result->contains("status") && result->at("status").is_string()
                                         ? std::string_view(result->at("status").as_string())
                                         : std::string_view();
@@ -291,7 +297,7 @@ void Station::finish_outgoing(std::optional<json::object> result, std::string_vi
         else
             ack(done.corr, done.cmd, false, v16::interpret_answer("", r).reason);
     } else if (done.action == "GetVariables") {
-        json::array configuration, unknown;
+        json::array configuration, unknown = std::move(unparsed);
         for (const auto& item : r.at("getVariableResult").as_array()) {
             const json::object& v = item.as_object();
             const std::string key = variable_key(v.at("component").as_object(), v.at("variable").as_object());

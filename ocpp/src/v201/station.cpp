@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <mutex>
 #include <spdlog/spdlog.h>
 
 #include "schemas.hpp"
@@ -13,8 +14,40 @@ namespace kw::ocpp::v201 {
 
 namespace json = boost::json;
 
+// A 2.0.1 station names its transactions itself and sends their remoteStartId / idToken once: when
+// its connection drops mid-session, its next connection (which asks GetTransactionStatus, E14) must
+// still know what binds them to orders, the card starts waiting for the core and the tx events the
+// core has not acknowledged. So they are kept per station code for the edge's life (a closed
+// connection's Station does nothing more; connections may run on any I/O thread: the map has a mutex).
+struct StationStore {
+    std::mutex mutex;
+    std::map<std::string, std::shared_ptr<Station::Kept>> by_code;
+
+    std::shared_ptr<Station::Kept> of(const std::string& code) {
+        std::lock_guard lock(mutex);
+        auto& kept = by_code[code];
+        if (!kept) kept = std::make_shared<Station::Kept>();
+        return kept;
+    }
+};
+
+std::shared_ptr<StationStore> new_station_store() { return std::make_shared<StationStore>(); }
+
 Station::Station(std::string code, Io& io, Settings settings)
-    : code_(std::move(code)), io_(io), settings_(settings) {}
+    : code_(std::move(code)),
+      io_(io),
+      settings_(settings),
+      kept_(settings_.store->of(code_)),
+      transactions_(kept_->transactions),
+      card_starts_(kept_->card_starts),
+      tx_store_(kept_->tx_store) {
+    if (transactions_.empty()) return;
+    // An event still waiting for the core came on the old connection: the station sends it again
+    // (same seqNo), and that one gets the answer.
+    for (auto& [id, tx] : transactions_)
+        if (tx.answer) tx.answer->message_id.clear();
+    spdlog::info("event=ocpp_transactions_resumed code={} transactions={}", code_, transactions_.size());
+}
 
 void Station::on_frame(std::string_view text) {
     log_frame(true, text);
@@ -169,7 +202,10 @@ void Station::on_tick() {
     }
 }
 
-void Station::on_connected() { io_.publish("heartbeat", "{}", 0); }
+void Station::on_connected() {
+    io_.publish("heartbeat", "{}", 0);
+    ask_transaction_status();  // transactions left by the last connection
+}
 
 void Station::on_broker_connected() { replay_tx(); }
 
@@ -192,12 +228,13 @@ void Station::flush_log() {
     log_ = json::array();
 }
 
+// An empty message id: the CALL came on an earlier connection, whose answer is lost (see Kept).
 void Station::answer(std::string_view message_id, const json::value& payload) {
-    send(format_result(message_id, payload));
+    if (!message_id.empty()) send(format_result(message_id, payload));
 }
 
 void Station::answer_error(std::string_view message_id, ErrorKind kind, std::string_view description) {
-    send(format_error(message_id, kind, Version::v201, description));
+    if (!message_id.empty()) send(format_error(message_id, kind, Version::v201, description));
 }
 
 void Station::queue_call(Outgoing call) {

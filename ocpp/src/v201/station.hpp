@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,10 @@
 #include "rpc.hpp"
 
 namespace kw::ocpp::v201 {
+
+// The transactions of each station code, kept across its connections (station.cpp says why).
+struct StationStore;
+std::shared_ptr<StationStore> new_station_store();
 
 struct Settings {
     int boot_answer_ms = 10000;        // BootNotification: answered Pending when the core is slower
@@ -31,6 +36,8 @@ struct Settings {
     int authorize_answer_ms = 5000;    // Authorize: after this, Accepted only for a tag accepted before
     int card_start_answer_ms = 15000;  // a transaction's first authorised event: unanswered after this
     int report_timeout_ms = 60000;     // GetBaseReport: the NotifyReport parts awaited this long
+    // One per edge: every copy of these settings (one per connection) shares it.
+    std::shared_ptr<StationStore> store = new_station_store();
 };
 
 // One sampled MeterValue of 2.0.1 as a kw-mqtt/1 reading (meter_values.cpp says which values count).
@@ -94,12 +101,22 @@ class Station : public ChargePoint {
         std::int64_t last_seq = -1;
         bool ended = false;
         bool refused = false;                // a card the core refused: never billed
+        bool end_token = false;              // its Ended carried an idToken: answered with idTokenInfo
         std::optional<Waiting> answer;       // the event waiting for the core (a card start, an Ended)
     };
     struct Report {       // a GetBaseReport: its NotifyReport parts
         std::string corr;
         UtcMs deadline = 0;
         boost::json::array configuration;
+    };
+
+    friend struct StationStore;
+    // What binds the station's transactions to orders, kept per station code across its
+    // connections (settings_.store); used by one connection at a time.
+    struct Kept {
+        std::map<std::string, Tx> transactions;          // by the station's transactionId
+        std::map<std::string, std::string> card_starts;  // kw tx_id of a card start -> transactionId
+        std::deque<StoredTx> tx_store;
     };
 
     void dispatch(const Call& call);
@@ -129,6 +146,7 @@ class Station : public ChargePoint {
     void answer_event(const std::string& message_id, const Tx& tx, bool with_token, std::string_view status = "");
     void publish_tx(const std::string& tx_id, int seq, boost::json::object event);
     void replay_tx();
+    void ask_transaction_status();  // GetTransactionStatus for each bound transaction not ended
     void tx_deadlines(UtcMs now);
     Tx* tx_of_order(std::int64_t order);
 
@@ -156,12 +174,14 @@ class Station : public ChargePoint {
     std::map<std::string, Waiting> authorizes_waiting_;   // by corr
     std::map<std::string, std::string> authorize_tags_;   // corr -> id token
     std::map<std::string, UtcMs> accepted_tags_;          // id token -> when the core last accepted it
-    std::map<std::string, Tx> transactions_;              // by the station's transactionId
-    std::map<std::string, std::string> card_starts_;      // kw tx_id of a card start -> transactionId
-    std::deque<StoredTx> tx_store_;
+    std::shared_ptr<Kept> kept_;
+    std::map<std::string, Tx>& transactions_;             // kept_'s
+    std::map<std::string, std::string>& card_starts_;
+    std::deque<StoredTx>& tx_store_;
     std::set<std::int64_t> remote_starts_;               // orders with a RequestStartTransaction queued or sent
     std::deque<std::int64_t> ended_orders_;              // the last 64 ended, for repeated commands
     std::map<std::int64_t, Report> reports_;             // GetBaseReport by requestId
+    std::map<std::string, boost::json::array> unparsed_keys_;  // get_configuration keys of no variable
     std::deque<Outgoing> outgoing_;
     std::optional<std::string> in_flight_id_;
     UtcMs in_flight_deadline_ = 0;

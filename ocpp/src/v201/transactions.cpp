@@ -180,7 +180,7 @@ void Station::end(Tx& tx, const std::string& id, const json::object& event, cons
         spdlog::warn("event=ocpp_tx_ended_unbilled code={} transaction={} order={} reading={}", code_, id, tx.order,
                      tx.last_wh.has_value());
         publish_status(tx.connector, "finishing", ts);
-        answer(message_id, json::object{});
+        answer_event(message_id, tx, event.contains("idToken"));
         transactions_.erase(id);
         return;
     }
@@ -190,6 +190,7 @@ void Station::end(Tx& tx, const std::string& id, const json::object& event, cons
                        {"meter_start_wh", tx.meter_start_wh}, {"started_at", tx.started_at},
                        {"ts", ts},                {"reason", kw_stop_reason(reason)}};
     if (offline) ended["queued"] = true;
+    tx.end_token = event.contains("idToken");
     publish_status(tx.connector, "finishing", ts);
     publish_tx(tx.kw_tx_id, 2, std::move(ended));
     tx.answer = Waiting{message_id, io_.now() + settings_.ended_answer_ms, io_.now() + settings_.ended_replay_ms};
@@ -237,7 +238,7 @@ void Station::tx_ack(const json::object& cmd) {
     if (seq != 2) return;
     for (auto& [id, tx] : transactions_)
         if (tx.kw_tx_id == tx_id && tx.ended) {
-            if (tx.answer) answer(tx.answer->message_id, json::object{});
+            if (tx.answer) answer_event(tx.answer->message_id, tx, tx.end_token);
             transactions_.erase(id);
             return;
         }
