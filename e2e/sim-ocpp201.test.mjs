@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { createOcppCharger, newDriver } from './lib/ocpp.mjs';
+import { newDriver } from './lib/ocpp.mjs';
 import { startStack, waitFor } from './lib/stack.mjs';
 
 let stack;
@@ -51,12 +51,10 @@ async function simulatedStation() {
   );
   assert.equal(created.protocol, 'ocpp2.0.1');
   const charger = { id: created.id, code, password: created.ocpp.password, connectors: 1 };
-  const sim = await stack.startSim([{ code, password: charger.password, kind: 'DC', connectors: 1, rated_w: 360000 }], [
-    '--protocol',
-    'ocpp2.0.1',
-    '--ocpp-url',
-    stack.ocppUrl,
-  ]);
+  const sim = await stack.startSim(
+    [{ code, password: charger.password, kind: 'DC', connectors: 1, rated_w: 360000 }],
+    ['--protocol', 'ocpp2.0.1', '--ocpp-url', stack.ocppUrl],
+  );
   await waitFor(
     async () => {
       const c = await adminCharger(charger);
@@ -90,7 +88,7 @@ const edgeEvents = (name, code) =>
 
 /** No frame of the station was refused by the edge's 2.0.1 schema check. */
 function assertNoRefusedCalls(code) {
-  assert.deepEqual(edgeEvents('ocpp_call_refused', code), [], 'the edge refused none of the station\'s CALLs');
+  assert.deepEqual(edgeEvents('ocpp_call_refused', code), [], "the edge refused none of the station's CALLs");
 }
 
 /** The app starts a session; the simulated station charges (TransactionEvent Started, remoteStartId = order). */
@@ -239,7 +237,10 @@ test('offline queue: a session stopped at the station while its link is down is 
     .map((l) => ({ type: /type=(\w+)/.exec(l)[1], seq: Number(/seq_no=(\d+)/.exec(l)[1]) }));
   assert.ok(offline.length >= 2, JSON.stringify(offline));
   assert.equal(offline.at(-1).type, 'Ended');
-  assert.ok(offline.slice(0, -1).every((e) => e.type === 'Updated'), JSON.stringify(offline));
+  assert.ok(
+    offline.slice(0, -1).every((e) => e.type === 'Updated'),
+    JSON.stringify(offline),
+  );
   offline.forEach((e, i) => i > 0 && assert.equal(e.seq, offline[i - 1].seq + 1));
   // the edge applied them in order, each once: no gap, no duplicate
   assert.deepEqual(edgeEvents('ocpp_seqno_gap', charger.code), [], 'no seqNo gap');

@@ -54,6 +54,7 @@ struct AuthorizeResult {
 struct ResetCommand {
     std::int64_t record_id = 0;
     bool hard = false;
+    int connector = 0;  // 0: the whole charger; n: only EVSE n (OCPP 2.0.1 chargers only)
 };
 struct UnlockCommand {
     std::int64_t record_id = 0;

@@ -68,6 +68,10 @@ store::ChargerCommandRow issue_charger_command(app::Context& ctx, std::int64_t e
     if (!takes_operator_commands(charger->protocol))
         throw Error(Errc::conflict, "a " + charger->protocol + " charger has no " + kind + " command");
     check_key_lengths(command, charger->protocol);
+    if (const auto* reset = std::get_if<device::ResetCommand>(&command);
+        reset && reset->connector > 0 && charger->protocol != "ocpp2.0.1")
+        throw Error(Errc::bad_request, "field 'connector': an " + charger->protocol +
+                                           " charger resets as a whole (OCPP 2.0.1 resets one EVSE)");
     if (!live::LiveState(ctx.redis, ctx.config.redis.prefix).charger(charger->code).online)
         throw Error(Errc::charger_offline, "charger " + charger->code + " is offline");
     const UtcMs now = ctx.clock.now();

@@ -87,5 +87,18 @@ TEST_F(ChargerCommandApi, ConfigurationKeysAreUpTo50CharactersForOcpp16And220For
               4);
 }
 
+TEST_F(ChargerCommandApi, OnlyAnOcpp201ChargerResetsOneConnector) {
+    const long long v16 = online_charger("RST-16", "ocpp1.6");
+    const long long v201 = online_charger("RST-201", "ocpp2.0.1");
+    const json::object one{{"kind", "reset"}, {"type", "soft"}, {"connector", 1}};
+    KW_EXPECT_STATUS(command(v16, one), 400);
+    KW_EXPECT_STATUS(command(v16, {{"kind", "reset"}, {"type", "soft"}}), 202);
+    auto r = command(v201, one);
+    KW_EXPECT_STATUS(r, 202);
+    EXPECT_EQ(r.json().at("params").at("connector").as_int64(), 1) << r.body;
+    KW_EXPECT_STATUS(command(v201, {{"kind", "reset"}, {"type", "soft"}, {"connector", 65}}), 400);
+    EXPECT_EQ(stack_.http().get(path(v16, "/commands"), stack_.admin_token()).json().at("total").as_int64(), 1);
+}
+
 }  // namespace
 }  // namespace kw::test

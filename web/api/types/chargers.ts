@@ -171,7 +171,8 @@ export type TriggerableMessage = 'boot' | 'heartbeat' | 'status' | 'meter';
 
 /** The body of POST /admin/chargers/{id}/commands: the kind and its arguments. */
 export type ChargerCommandInput =
-  | { kind: 'reset'; type: 'soft' | 'hard' }
+  /** connector (OCPP 2.0.1 only): reset only that EVSE; absent or 0: the whole charger. */
+  | { kind: 'reset'; type: 'soft' | 'hard'; connector?: number }
   /** connector 1..64 */
   | { kind: 'unlock'; connector: number }
   /** connector 0 = the whole charger */

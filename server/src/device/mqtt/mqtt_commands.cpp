@@ -64,7 +64,9 @@ std::optional<json::object> format_command(const Command& command) {
                 return o;
             },
             [&](const ResetCommand& c) -> std::optional<json::object> {
-                return json::object{{"cmd", "reset"}, {"corr", corr}, {"hard", c.hard}};
+                json::object o{{"cmd", "reset"}, {"corr", corr}, {"hard", c.hard}};
+                if (c.connector > 0) o["connector"] = c.connector;
+                return o;
             },
             [&](const UnlockCommand& c) -> std::optional<json::object> {
                 return json::object{{"cmd", "unlock"}, {"corr", corr}, {"connector", c.connector}};

@@ -30,7 +30,11 @@ std::pair<device::Command, json::object> parse_command(json::object body) {
     if (kind == "reset") {
         const std::string type = optional_string(body, "type", 8).value_or("soft");
         if (type != "soft" && type != "hard") bad("field 'type' must be soft or hard");
-        return {device::ResetCommand{0, type == "hard"}, json::object{{"type", type}}};
+        json::object args{{"type", type}};
+        int connector = 0;  // absent or 0: the whole charger
+        if (body.contains("connector")) connector = connector_field(body, 0);
+        if (connector > 0) args["connector"] = connector;
+        return {device::ResetCommand{0, type == "hard", connector}, args};
     }
     if (kind == "unlock") {
         const int connector = connector_field(body, 1);

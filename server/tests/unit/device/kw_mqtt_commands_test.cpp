@@ -62,6 +62,8 @@ TEST(KwMqttCommands, AnAuthorizeResultNamesTheCardHoldersGroupWhenThereIsOne) {
 TEST(KwMqttCommands, OperatorCommandsCarryTheirRecordInTheCorrelationId) {
     EXPECT_EQ(*format_command(ResetCommand{7, true}),
               json::parse(R"({"cmd":"reset","corr":"c7-reset","hard":true})").as_object());
+    EXPECT_EQ(*format_command(ResetCommand{7, false, 2}),
+              json::parse(R"({"cmd":"reset","corr":"c7-reset","hard":false,"connector":2})").as_object());
     EXPECT_EQ(*format_command(UnlockCommand{8, 2}),
               json::parse(R"({"cmd":"unlock","corr":"c8-unlock","connector":2})").as_object());
     EXPECT_EQ(*format_command(ChangeAvailabilityCommand{9, 0, false}),

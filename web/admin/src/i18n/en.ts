@@ -255,6 +255,8 @@ export default {
     resetHard: 'Hard',
     resetType: 'Reset type',
     resetConfirm: 'Reset {code} ({type})? A session running on it ends.',
+    resetConnectorConfirm: 'Reset connector {n} of {code} ({type})? A session running on it ends.',
+    resetTarget: 'What to reset',
     unlock: 'Unlock connector',
     unlockButton: 'Unlock',
     unlockConfirm: 'Unlock connector {n} of {code}? A session running on it ends.',

@@ -253,6 +253,8 @@ export default {
     resetHard: '硬重启',
     resetType: '重启方式',
     resetConfirm: '重启 {code}（{type}）？桩上正在进行的会话将结束。',
+    resetConnectorConfirm: '重启 {code} 的 {n} 号枪（{type}）？该枪上正在进行的会话将结束。',
+    resetTarget: '重启范围',
     unlock: '解锁充电枪',
     unlockButton: '解锁',
     unlockConfirm: '解锁 {code} 的 {n} 号枪？该枪上正在进行的会话将结束。',

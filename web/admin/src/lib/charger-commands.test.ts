@@ -138,6 +138,9 @@ const te = (key: string) => key === 'ocpp.reason.unlock_failed';
 describe('paramsText', () => {
   it('reads each kind of command', () => {
     expect(paramsText(command({ kind: 'reset', params: { type: 'hard' } }), t)).toBe('ocpp.resetHard');
+    expect(paramsText(command({ kind: 'reset', params: { type: 'soft', connector: 2 } }), t)).toBe(
+      'ocpp.connectorN{"n":2} · ocpp.resetSoft',
+    );
     expect(paramsText(command({ kind: 'unlock', params: { connector: 2 } }), t)).toBe('ocpp.connectorN{"n":2}');
     expect(paramsText(command({ kind: 'change_availability', params: { connector: 0, operative: false } }), t)).toBe(
       'ocpp.wholeCharger · ocpp.inoperative',

@@ -93,8 +93,10 @@ export function paramsText(c: Pick<ChargerCommand, 'kind' | 'params'> & { result
   const p = c.params ?? {};
   const connector = (n: unknown, whole: string) => (num(n) > 0 ? t('ocpp.connectorN', { n: num(n) }) : whole);
   switch (c.kind) {
-    case 'reset':
-      return p.type === 'hard' ? t('ocpp.resetHard') : t('ocpp.resetSoft');
+    case 'reset': {
+      const type = p.type === 'hard' ? t('ocpp.resetHard') : t('ocpp.resetSoft');
+      return num(p.connector) > 0 ? `${t('ocpp.connectorN', { n: num(p.connector) })} · ${type}` : type;
+    }
     case 'unlock':
       return t('ocpp.connectorN', { n: num(p.connector) });
     case 'change_availability':
