@@ -2,7 +2,7 @@
 // same acks as a 1.6 charge point's, v16/operator_commands.cpp):
 //   start                  RequestStartTransaction {evseId, remoteStartId = order, idToken "KW-O<order>" Central}
 //   stop                   RequestStopTransaction {transactionId: the station's}
-//   reset                  Reset {type: Immediate (hard) | OnIdle}
+//   reset                  Reset {type: Immediate (hard) | OnIdle, evseId: the connector, if one is named}
 //   unlock                 UnlockConnector {evseId, connectorId 1}
 //   change_availability    ChangeAvailability {operationalStatus, evse (none for connector 0: the station)}
 //   get_configuration      GetVariables (keys given) or GetBaseReport FullInventory, whose NotifyReport
@@ -139,7 +139,11 @@ void Station::operator_command(std::string_view name, const json::object& cmd) {
     auto call = [&](std::string action, json::object payload) {
         queue_call(Outgoing{std::move(action), std::move(payload), corr, kind});
     };
-    if (name == "reset") return call("Reset", {{"type", cmd.at("hard").as_bool() ? "Immediate" : "OnIdle"}});
+    if (name == "reset") {
+        json::object payload{{"type", cmd.at("hard").as_bool() ? "Immediate" : "OnIdle"}};
+        if (const auto* c = cmd.if_contains("connector"); c && c->as_int64() > 0) payload["evseId"] = *c;  // one EVSE
+        return call("Reset", std::move(payload));
+    }
     if (name == "unlock") return call("UnlockConnector", {{"evseId", cmd.at("connector").as_int64()}, {"connectorId", 1}});
     if (name == "change_availability") {
         json::object payload{{"operationalStatus", cmd.at("operative").as_bool() ? "Operative" : "Inoperative"}};

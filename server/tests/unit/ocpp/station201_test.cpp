@@ -304,6 +304,17 @@ TEST_F(Station201, TheAppsStartAndStopAreRequestStartAndRequestStopTransaction) 
     EXPECT_EQ(last_frame().at(3).as_object().at("transactionId").as_string(), "TX-9");
 }
 
+TEST_F(Station201, AResetIsOfTheStationOrOfOneEvse) {
+    station.on_command(R"({"cmd":"reset","corr":"r1","hard":false})");
+    EXPECT_EQ(last_frame().at(2).as_string(), "Reset");
+    EXPECT_EQ(json::serialize(last_frame().at(3)), R"({"type":"OnIdle"})");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) + R"(",{"status":"Scheduled"}])");
+    EXPECT_TRUE(io.of("ack").back().at("accepted").as_bool());
+    EXPECT_EQ(io.of("ack").back().at("reason").as_string(), "scheduled");
+    station.on_command(R"({"cmd":"reset","corr":"r2","hard":true,"connector":2})");
+    EXPECT_EQ(json::serialize(last_frame().at(3)), R"({"type":"Immediate","evseId":2})");
+}
+
 TEST_F(Station201, GetBaseReportPartsAreAssembledIntoOneAnswer) {
     station.on_command(R"({"cmd":"get_configuration","corr":"c1","keys":[]})");
     ASSERT_EQ(last_frame().at(2).as_string(), "GetBaseReport");
