@@ -30,11 +30,12 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(5, 3600));
     app.add_option("--boot-answer-ms", config.station.boot_answer_ms,
-                   "BootNotification answered Pending when the core takes longer")
+                   "BootNotification answered Pending when the core takes longer (1.6 and 2.0.1)")
         ->capture_default_str()
         ->check(CLI::Range(100, 60000));
     app.add_option("--stop-answer-ms", config.station.stop_answer_ms,
-                   "StopTransaction answered with an error (sent again by the station) when not stored sooner")
+                   "StopTransaction (2.0.1: TransactionEvent Ended) answered with an error (sent again by the "
+                   "station) when not stored sooner")
         ->capture_default_str()
         ->check(CLI::Range(100, 120000));
     app.add_option("--tls-cert", config.tls_cert, "PEM certificate (chain): serve wss:// (security profile 2)")
@@ -52,6 +53,9 @@ int main(int argc, char** argv) {
     app.add_option("--threads", threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    // The same deadlines for 2.0.1 stations (BootNotification; TransactionEvent Ended as StopTransaction).
+    config.station201.boot_answer_ms = config.station.boot_answer_ms;
+    config.station201.ended_answer_ms = config.station.stop_answer_ms;
     if (config.tls_cert.empty() != config.tls_key.empty()) {
         std::fprintf(stderr, "--tls-cert and --tls-key go together\n");
         return 2;

@@ -392,6 +392,60 @@ TEST_F(Station201, AfterABootATransactionWithQueuedMessagesWaitsForItsEnded) {
     EXPECT_EQ(io.of("tx").back().at("reason").as_string(), "power_loss");
 }
 
+TEST_F(Station201, AnEndedThatCarriesAnIdTokenIsAnsweredWithItsStatus) {
+    start_remote(42);
+    event("e1", "Ended", "T1", 1, R"(,"stoppedReason":"Local")", R"(,"idToken":{"idToken":"KW-O42","type":"Central"})",
+          energy(2500, "Transaction.End"));
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    EXPECT_EQ(last_frame().at(1).as_string(), "e1");
+    EXPECT_EQ(answer_payload().at("idTokenInfo").as_object().at("status").as_string(), "Accepted");
+}
+
+TEST_F(Station201, KeysThatNameNoVariableAreUnknownBesideTheVariablesRead) {
+    station.on_command(R"({"cmd":"get_configuration","corr":"c1","keys":["OCPPCommCtrlr/HeartbeatInterval","no-slash"]})");
+    ASSERT_EQ(last_frame().at(2).as_string(), "GetVariables");
+    station.on_frame(R"([3,")" + std::string(last_frame().at(1).as_string()) +
+                     R"(",{"getVariableResult":[{"attributeStatus":"Accepted","attributeValue":"30",)"
+                     R"("component":{"name":"OCPPCommCtrlr"},"variable":{"name":"HeartbeatInterval"}}]}])");
+    const auto result = io.of("ack").back().at("result").as_object();
+    EXPECT_EQ(json::serialize(result.at("unknown_keys")), R"(["no-slash"])");
+    EXPECT_EQ(result.at("configuration").as_array().at(0).as_object().at("value").as_string(), "30");
+}
+
+// The edge makes a new Station for every connection: what binds the station's transactions to
+// orders is kept per charger code in the edge's store (Settings::store), or a dropped connection
+// lost every running session's binding (found by e2e TC_E_29_CSMS).
+TEST(Station201Reconnect, ATransactionGoesOnOnTheStationsNextConnection) {
+    Settings settings;  // one store, as the edge's config gives every connection
+    RecordingIo first_io, second_io;
+    {
+        Station first("CS-1", first_io, settings);
+        first.on_frame(R"([2,"e0","TransactionEvent",{"eventType":"Started","timestamp":"2026-06-01T01:00:00Z",)"
+                       R"("triggerReason":"RemoteStart","seqNo":0,"transactionInfo":{"transactionId":"T1","remoteStartId":42},)"
+                       R"("evse":{"id":1,"connectorId":1},"meterValue":[)" + energy(1000, "Transaction.Begin") + "]}]");
+        ASSERT_EQ(first_io.of("tx").size(), 1u);
+    }
+    Station second("CS-1", second_io, settings);
+    second.on_connected();
+    ASSERT_FALSE(second_io.frames.empty());
+    EXPECT_EQ(second_io.frames.back().at(2).as_string(), "GetTransactionStatus");
+    second.on_frame(R"([3,")" + std::string(second_io.frames.back().at(1).as_string()) +
+                    R"(",{"ongoingIndicator":true,"messagesInQueue":false}])");
+    second.on_frame(R"([2,"e1","TransactionEvent",{"eventType":"Ended","timestamp":"2026-06-01T01:10:00Z",)"
+                    R"("triggerReason":"StopAuthorized","seqNo":1,"transactionInfo":{"transactionId":"T1"},)"
+                    R"("evse":{"id":1,"connectorId":1},"meterValue":[)" + energy(3000, "Transaction.End") + "]}]");
+    const auto ended = second_io.of("tx").back();
+    EXPECT_EQ(ended.at("event").as_string(), "ended");
+    EXPECT_EQ(ended.at("order_id").as_int64(), 42);
+    EXPECT_EQ(ended.at("meter_start_wh").as_int64(), 1000);
+    EXPECT_EQ(ended.at("meter_wh").as_int64(), 3000);
+    // Another station's connection shares nothing of it.
+    RecordingIo other_io;
+    Station other("CS-2", other_io, settings);
+    other.on_connected();
+    EXPECT_TRUE(other_io.frames.empty());
+}
+
 TEST(Variable201, KeysRoundTrip) {
     for (const std::string key : {"OCPPCommCtrlr/HeartbeatInterval", "EVSE@1/Power", "EVSE[a]@1.2/Power[max]"}) {
         auto parsed = parse_variable_key(key);
