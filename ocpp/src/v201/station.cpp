@@ -41,6 +41,7 @@ Station::Station(std::string code, Io& io, Settings settings)
       transactions_(kept_->transactions),
       card_starts_(kept_->card_starts),
       tx_store_(kept_->tx_store) {
+    std::lock_guard lock(kept_->mutex);
     if (transactions_.empty()) return;
     // An event still waiting for the core came on the old connection: the station sends it again
     // (same seqNo), and that one gets the answer.
@@ -50,6 +51,7 @@ Station::Station(std::string code, Io& io, Settings settings)
 }
 
 void Station::on_frame(std::string_view text) {
+    std::lock_guard lock(kept_->mutex);
     log_frame(true, text);
     auto parsed = parse_frame(text);
     if (auto* bad = std::get_if<BadFrame>(&parsed)) {
@@ -130,6 +132,7 @@ void Station::dispatch(const Call& call) {
 }
 
 void Station::on_command(std::string_view payload) {
+    std::lock_guard lock(kept_->mutex);
     boost::system::error_code ec;
     json::value v = json::parse(payload, ec);
     if (ec || !v.is_object() || !v.as_object().contains("cmd") || !v.as_object().at("cmd").is_string()) {
@@ -155,6 +158,7 @@ void Station::on_command(std::string_view payload) {
 }
 
 void Station::on_tick() {
+    std::lock_guard lock(kept_->mutex);
     const UtcMs now = io_.now();
     flush_log();
     if (boot_waiting_ && now >= boot_waiting_->deadline) {
@@ -203,11 +207,15 @@ void Station::on_tick() {
 }
 
 void Station::on_connected() {
+    std::lock_guard lock(kept_->mutex);
     io_.publish("heartbeat", "{}", 0);
     ask_transaction_status();  // transactions left by the last connection
 }
 
-void Station::on_broker_connected() { replay_tx(); }
+void Station::on_broker_connected() {
+    std::lock_guard lock(kept_->mutex);
+    replay_tx();
+}
 
 void Station::send(std::string frame) {
     log_frame(false, frame);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <set>
@@ -112,8 +113,11 @@ class Station : public ChargePoint {
 
     friend struct StationStore;
     // What binds the station's transactions to orders, kept per station code across its
-    // connections (settings_.store); used by one connection at a time.
+    // connections (settings_.store). A new connection may overlap the old one for a moment (until
+    // the broker's takeover closes it), on another I/O thread with --threads: every entry point of a
+    // Station holds the mutex.
     struct Kept {
+        std::mutex mutex;
         std::map<std::string, Tx> transactions;          // by the station's transactionId
         std::map<std::string, std::string> card_starts;  // kw tx_id of a card start -> transactionId
         std::deque<StoredTx> tx_store;
