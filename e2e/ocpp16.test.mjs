@@ -176,9 +176,9 @@ const edgeEvents = (name, code) =>
 
 // ---------------------------------------------------------------------------------- handshake
 
-test('handshake: a charge point that offers no ocpp1.6 subprotocol is refused with HTTP 400', async () => {
+test('handshake: a charge point that offers no subprotocol the edge speaks (ocpp1.6, ocpp2.0.1) is refused with HTTP 400', async () => {
   const charger = await newCharger();
-  for (const protocols of [[], ['ocpp2.0.1'], ['ocpp1.5']]) {
+  for (const protocols of [[], ['ocpp1.5'], ['ocpp2.1', 'ocpp1.2']]) {
     const cp = new ChargePoint(stack, charger, { protocols, strict: false }); // strict needs a protocol
     await assert.rejects(cp.connect(), (e) => e.code === 400, `offered ${JSON.stringify(protocols)}`);
   }
@@ -695,7 +695,9 @@ test('TC_003_CSMS a session with a card, cable plugged in first (Preparing, then
   const driver = await newDriver(stack);
   const card = await issueCard(driver);
   await cp.status(1, 'Preparing');
-  assert.deepEqual(await authorize(cp, card.uid), { status: 'Accepted' });
+  const info = await authorize(cp, card.uid);
+  assert.equal(info.status, 'Accepted');
+  assert.match(info.parentIdTag, /^KW-D\d+$/, "the card holder's group");
   const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart: 100, timestamp: now() });
   assert.equal(start.idTagInfo.status, 'Accepted');
   await cp.status(1, 'Charging');
@@ -845,7 +847,7 @@ test("TC_004_1_CSMS a session started at the charge point with a card (Authorize
   const cp = await bootedChargePoint(charger);
   const driver = await newDriver(stack);
   const card = await issueCard(driver);
-  assert.deepEqual(await authorize(cp, card.uid), { status: 'Accepted' });
+  assert.equal((await authorize(cp, card.uid)).status, 'Accepted');
   await cp.status(1, 'Preparing');
   const meterStart = 30000;
   const start = await cp.call('StartTransaction', { connectorId: 1, idTag: card.uid, meterStart, timestamp: now() });
@@ -870,7 +872,7 @@ test("TC_004_1_CSMS a session started at the charge point with a card (Authorize
   await closeChargePoint(cp);
 });
 
-test('TC_023_1_CSMS TC_023_2_CSMS TC_023_3_CSMS Authorize: Invalid for an unknown card, Expired for an expired one, Blocked for a blocked one, ConcurrentTx while its driver charges', async () => {
+test('TC_023_1_CSMS TC_023_2_CSMS TC_023_3_CSMS Authorize: Invalid for an unknown card, Expired for an expired one, Blocked for a blocked one, ConcurrentTx while its driver charges; Accepted with the card holder group as parentIdTag, one for all cards of a driver', async () => {
   const charger = await newCharger(2);
   const cp = await bootedChargePoint(charger);
   const driver = await newDriver(stack);
@@ -883,7 +885,15 @@ test('TC_023_1_CSMS TC_023_2_CSMS TC_023_3_CSMS Authorize: Invalid for an unknow
   assert.equal(changed.status, 'blocked');
   assert.deepEqual(await authorize(cp, blocked.uid), { status: 'Blocked' });
   const good = await issueCard(driver);
-  assert.deepEqual(await authorize(cp, good.uid.toLowerCase()), { status: 'Accepted' }, 'id tags compare without case');
+  const goodInfo = await authorize(cp, good.uid.toLowerCase());
+  assert.equal(goodInfo.status, 'Accepted', 'id tags compare without case');
+  // every card of one driver has one group (parentIdTag); another driver's card another
+  const second = await authorize(cp, (await issueCard(driver)).uid);
+  assert.equal(second.status, 'Accepted');
+  assert.match(goodInfo.parentIdTag, /^KW-D\d+$/);
+  assert.equal(second.parentIdTag, goodInfo.parentIdTag);
+  const other = await authorize(cp, (await issueCard(await newDriver(stack))).uid);
+  assert.notEqual(other.parentIdTag, goodInfo.parentIdTag);
   // the driver charges from the app on connector 1: the card is ConcurrentTx, and a start with it on
   // connector 2 gets no order
   const { orderId } = await remoteStart(cp, driver, { connector: 1, meterStart: 1000 });
@@ -912,6 +922,31 @@ test('a StartTransaction with a card sent again with a new message id gets the s
   );
   await cp.call('StopTransaction', { transactionId: first.transactionId, meterStop: 5100, timestamp: now(), reason: 'Local' });
   await assertExactBill(await waitOrderState(first.transactionId, driver, 'settled'), driver, { meterStart: 5000, meterStop: 5100 });
+  await closeChargePoint(cp);
+});
+
+test('a card start refused for a low balance records nothing: sent again after a top-up it is accepted with one order', async () => {
+  const charger = await newCharger();
+  const cp = await bootedChargePoint(charger);
+  const driver = await newDriver(stack, 100); // below the 500 fen needed to start
+  const card = await issueCard(driver);
+  const payload = { connectorId: 1, idTag: card.uid, meterStart: 6000, timestamp: now() };
+  assert.deepEqual(await cp.call('StartTransaction', payload), { transactionId: 0, idTagInfo: { status: 'Blocked' } });
+  const topup = await stack.api('POST', '/wallet/topups', { amount_fen: 10000 }, driver.token);
+  if (topup.state !== 'paid') {
+    await stack.api('POST', `/wallet/topups/${topup.id}/sandbox-pay`, { sign: topup.client_params.sign }, driver.token);
+  }
+  driver.topupFen += 10000;
+  const again = await cp.call('StartTransaction', payload); // the same event: the same tx_id at the edge
+  assert.equal(again.idTagInfo.status, 'Accepted');
+  assert.ok(again.transactionId > 0);
+  const orders = await stack.api('GET', '/orders', undefined, driver.token);
+  assert.deepEqual(
+    orders.items.map((o) => o.id),
+    [again.transactionId],
+  );
+  await cp.call('StopTransaction', { transactionId: again.transactionId, meterStop: 6100, timestamp: now(), reason: 'Local' });
+  await assertExactBill(await waitOrderState(again.transactionId, driver, 'settled'), driver, { meterStart: 6000, meterStop: 6100 });
   await closeChargePoint(cp);
 });
 

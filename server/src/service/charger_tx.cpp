@@ -159,23 +159,26 @@ void apply_update(app::Context& ctx, const device::TransactionEvent& e, const st
 // with the same guard as an app start, then the event applied to it. The tx_ack tells the charger the
 // order (its OCPP transactionId) and the card's status; the order's transaction is named by its id
 // from then on (the charger's meter samples and its ended event use the transactionId).
+// The event's record, the order and its start are one SQL transaction: SQLite's one writer is taken
+// once per card start (it was three times), and a failure between them leaves nothing half done (the
+// event recorded without its order answered every replay "invalid"). A refused card records nothing:
+// the event sent again is checked again.
 void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store::ChargerRef& charger, UtcMs now) {
     const std::string tx_id = e.tx_id;
     auto answer = [&](std::int64_t order_id, CardStatus status) {
         ctx.commands.send(e.code, device::TransactionEventAck{tx_id, e.seq, order_id, std::string(to_string(status))});
     };
+    // The same start again (its answer was lost): the order it made, while it runs there.
+    auto same_start_again = [&](soci::session& sql) {
+        spdlog::info("event=tx_duplicate code={} tx_id={} seq={}", e.code, tx_id, e.seq);
+        for (const auto& o : store::active_orders_of_charger(sql, charger.id))
+            if (o.connector_no == e.connector && o.meter_start_wh == e.meter_wh)
+                return answer(o.id, CardStatus::accepted);
+        answer(0, CardStatus::invalid);
+    };
     {
-        auto sql = ctx.db.session();
-        soci::transaction tr(*sql);
-        const bool first = store::record_tx_event(*sql, charger.id, tx_id, e.seq, "started", now);
-        tr.commit();
-        if (!first) {
-            // The same start again (its answer was lost): the order it made, while it runs there.
-            for (const auto& o : store::active_orders_of_charger(*sql, charger.id))
-                if (o.connector_no == e.connector && o.meter_start_wh == e.meter_wh)
-                    return answer(o.id, CardStatus::accepted);
-            return answer(0, CardStatus::invalid);
-        }
+        auto sql = ctx.db.read_session();
+        if (store::tx_event_recorded(*sql, charger.id, tx_id, e.seq)) return same_start_again(*sql);
     }
     const CardCheck card = check_card(ctx, e.id_tag, true);
     if (card.status != CardStatus::accepted) {
@@ -183,15 +186,26 @@ void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store
                      to_string(card.status));
         return answer(0, card.status);
     }
+    StartRequest req;
+    req.driver_id = card.driver_id;
+    req.charger_code = e.code;
+    req.connector = e.connector;
+    req.at_charger = true;
+    req.at_charger_since = e.at;
     store::Order order;
+    AfterCommit after;
     try {
-        StartRequest req;
-        req.driver_id = card.driver_id;
-        req.charger_code = e.code;
-        req.connector = e.connector;
-        req.at_charger = true;
-        req.at_charger_since = e.at;
-        order = start_order(ctx, req);
+        const PreparedStart prepared = prepare_start(ctx, req);
+        auto sql = ctx.db.session();
+        soci::transaction tr(*sql);
+        if (!store::record_tx_event(*sql, charger.id, tx_id, e.seq, "started", now)) {
+            tr.rollback();  // applied meanwhile (by another instance)
+            return same_start_again(*sql);
+        }
+        order = create_order(ctx, *sql, req, prepared, now);
+        e.order_id = order.id;
+        e.tx_id = std::to_string(order.id);
+        after = apply_started(ctx, *sql, tr, e, charger, order, now);  // commits
     } catch (const Error& err) {
         const CardStatus status = err.errc() == Errc::session_active ? CardStatus::concurrent_tx
                                   : err.errc() == Errc::insufficient_balance || err.errc() == Errc::account_disabled
@@ -201,14 +215,8 @@ void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store
                      to_string(status), err.what());
         return answer(0, status);
     }
-    e.order_id = order.id;
-    e.tx_id = std::to_string(order.id);
-    AfterCommit after;
-    {
-        auto sql = ctx.db.session();
-        soci::transaction tr(*sql);
-        after = apply_started(ctx, *sql, tr, e, charger, order, now);
-    }
+    spdlog::info("event=order_created order={} driver={} charger={} connector={}", order.id, order.driver_id,
+                 order.charger_code, order.connector_no);
     after();
     push_current(ctx, order.id);
     spdlog::info("event=card_start code={} connector={} order={} driver={}", e.code, e.connector, order.id,

@@ -12,6 +12,7 @@
 #include "app/context.hpp"
 #include "domain/order_state.hpp"
 #include "domain/schedule.hpp"
+#include "store/charger_refs.hpp"
 #include "store/orders_repo.hpp"
 
 namespace kw::service {
@@ -37,6 +38,21 @@ struct StartRequest {
 // kw::Error: not_found, charger_offline, connector_unavailable, connector_busy, account_disabled,
 // insufficient_balance, session_active.
 store::Order start_order(app::Context& ctx, const StartRequest& request);
+
+// start_order in two parts, for a start at the charger (a card start, service/charger_tx.cpp) whose
+// order is created in the same SQL transaction as the rest of what the start event does, so that
+// SQLite's one writer is taken once per card start, and a crash cannot leave the event recorded
+// without its order. prepare_start: the checks that need no writer (charger, connector, the
+// station's tariff; throws not_found). create_order: inside the caller's open transaction, the
+// driver's checks and the order with its claims (throws account_disabled, insufficient_balance,
+// connector_busy, session_active); returns it as stored. Neither sends or pushes anything.
+struct PreparedStart {
+    store::ChargerRef charger;
+    std::string tariff_spec;
+};
+PreparedStart prepare_start(app::Context& ctx, const StartRequest& request);
+store::Order create_order(app::Context& ctx, soci::session& sql, const StartRequest& request,
+                          const PreparedStart& prepared, UtcMs now);
 
 // Driver/staff/limit/balance stop. starting -> cancelled (no charge); charging -> stopping + stop
 // command; stopping: the command is sent again. Terminal orders: invalid_state.

@@ -351,13 +351,18 @@ std::vector<domain::Sample> samples(soci::session& sql, std::int64_t order_id) {
     return out;
 }
 
-bool record_tx_event(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq,
-                     const std::string& kind, UtcMs now) {
-    long long c = charger_id, s = seq, n = now;
+bool tx_event_recorded(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq) {
+    long long c = charger_id, s = seq;
     int exists = 0;
     sql << "SELECT COUNT(*) FROM tx_events WHERE charger_id = :c AND tx_id = :t AND seq = :s", soci::use(c),
         soci::use(tx_id), soci::use(s), soci::into(exists);
-    if (exists) return false;
+    return exists != 0;
+}
+
+bool record_tx_event(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq,
+                     const std::string& kind, UtcMs now) {
+    long long c = charger_id, s = seq, n = now;
+    if (tx_event_recorded(sql, charger_id, tx_id, seq)) return false;
     // The primary key still guards a race between two instances: the loser's transaction fails and
     // its message is redelivered, then found here.
     sql << "INSERT INTO tx_events (charger_id, tx_id, seq, kind, received_at) VALUES (:c, :t, :s, :k, :n)",

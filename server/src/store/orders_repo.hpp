@@ -92,6 +92,8 @@ void write_settlement(soci::session& sql, std::int64_t id, const Settlement& s, 
 void insert_sample(soci::session& sql, std::int64_t order_id, UtcMs at, std::int64_t wh);  // ignores duplicates
 std::vector<domain::Sample> samples(soci::session& sql, std::int64_t order_id);
 
+// Whether (charger, tx_id, seq) was applied before.
+bool tx_event_recorded(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq);
 // Records a tx event; false if (charger, tx_id, seq) was applied before.
 bool record_tx_event(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq,
                      const std::string& kind, UtcMs now);
