@@ -7,7 +7,8 @@
 #   make faults  the fault suite (bench/faults.py; bench/README.md, "Faults"); N chargers (default 500)
 #   make clean   remove $(BUILD_DIR)
 # Variables: BUILD_DIR (build), BUILD_TYPE (RelWithDebInfo); for bench: S (scenarios, e.g. ingest or
-# connect,api), N (chargers, default 10000), DB (sqlite or mariadb).
+# connect,api), N (chargers, default 10000), DB (sqlite or mariadb); for faults: N, F (faults), OCPP
+# (the OCPP share), OCPP_VERSION (ocpp1.6 or ocpp2.0.1).
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -53,7 +54,7 @@ bench: deps
 
 # The fault suite: kills and restarts every part under load and checks that no money is lost
 # (docs/reliability.md). Not yet in `make test`: its smoke run still finds open bugs.
-FAULT_ARGS = $(if $(N),-n $(N)) $(if $(F),--faults $(F)) $(if $(OCPP),--ocpp-share $(OCPP))
+FAULT_ARGS = $(if $(N),-n $(N)) $(if $(F),--faults $(F)) $(if $(OCPP),--ocpp-share $(OCPP)) $(if $(OCPP_VERSION),--ocpp-version $(OCPP_VERSION))
 faults: deps build
 	$(BENCH_PYTHON) bench/faults.py --build-dir $(BUILD_DIR) $(FAULT_ARGS)
 
