@@ -1,11 +1,8 @@
 // MeterValues (and StopTransaction's transactionData): each MeterValue with an energy register becomes
-// one kw-mqtt/1 `meter` sample. Measurands read: Energy.Active.Import.Register (the default when a
-// sampled value names none; Wh or kWh), Power.Active.Import (W or kW), Current.Import (A),
-// Voltage (V), SoC (%); every context (Sample.Periodic, Sample.Clock, Transaction.Begin/End,
-// Trigger, Interruption.*) counts alike. A value per phase counts only when no total is given:
-// energy and power summed over the phases, current the highest phase, voltage the mean. Signed
-// values (format SignedData) and values at the EV end of the cable other than SoC are skipped.
-// Readings without an energy register are logged and dropped: kw-mqtt/1 bills from the register.
+// one kw-mqtt/1 `meter` sample, totalled as MeterTotals says (charge_point.hpp); a sampled value
+// naming no measurand is the energy register; every context (Sample.Periodic, Sample.Clock,
+// Transaction.Begin/End, Trigger, Interruption.*) counts alike; signed values (format SignedData)
+// are skipped. Readings without an energy register are logged and dropped.
 #include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
@@ -32,77 +29,19 @@ std::optional<double> number(std::string_view s) {
     return v;
 }
 
-struct Measure {  // one measurand: the total if given, else the phases
-    std::optional<double> total;
-    std::vector<double> phases;
-};
-
 }  // namespace
 
 std::optional<Reading> reading_of(const json::object& meter_value) {
-    Measure energy, power, current, voltage, soc;
+    MeterTotals totals;
     for (const auto& item : meter_value.at("sampledValue").as_array()) {
         const json::object& sv = item.as_object();
         if (text(sv, "format", "Raw") != "Raw") continue;
-        const std::string_view measurand = text(sv, "measurand", "Energy.Active.Import.Register");
-        const std::string_view location = text(sv, "location", "Outlet");
         auto value = number(text(sv, "value"));
         if (!value) continue;
-        const std::string_view unit = text(sv, "unit");
-        Measure* m = nullptr;
-        double scale = 1;
-        if (measurand == "SoC") {
-            m = &soc;
-        } else if (location == "EV") {
-            continue;
-        } else if (measurand == "Energy.Active.Import.Register") {
-            m = &energy;
-            scale = unit == "kWh" ? 1000 : 1;
-        } else if (measurand == "Power.Active.Import") {
-            m = &power;
-            scale = unit == "kW" ? 1000 : 1;
-        } else if (measurand == "Current.Import") {
-            m = &current;
-        } else if (measurand == "Voltage") {
-            m = &voltage;
-        } else {
-            continue;
-        }
-        const double v = *value * scale;
-        const std::string_view phase = text(sv, "phase");
-        // Line-to-line voltages and the neutral are not what a per-phase total means.
-        if (phase.empty())
-            m->total = v;
-        else if (phase == "L1" || phase == "L2" || phase == "L3" || phase == "L1-N" || phase == "L2-N" ||
-                 phase == "L3-N")
-            m->phases.push_back(v);
+        totals.add(text(sv, "measurand", "Energy.Active.Import.Register"), text(sv, "location", "Outlet"),
+                   text(sv, "phase"), text(sv, "unit"), *value);
     }
-    auto sum = [](const Measure& m) -> std::optional<double> {
-        if (m.total) return m.total;
-        if (m.phases.empty()) return std::nullopt;
-        double s = 0;
-        for (double p : m.phases) s += p;
-        return s;
-    };
-    auto max = [](const Measure& m) -> std::optional<double> {
-        if (m.total) return m.total;
-        if (m.phases.empty()) return std::nullopt;
-        return *std::max_element(m.phases.begin(), m.phases.end());
-    };
-    auto mean = [&](const Measure& m) -> std::optional<double> {
-        auto s = sum(m);
-        if (!s || m.total) return s;
-        return *s / static_cast<double>(m.phases.size());
-    };
-    const auto wh = sum(energy);
-    if (!wh || *wh < 0) return std::nullopt;
-    Reading r;
-    r.energy_wh = std::llround(*wh);
-    if (auto p = sum(power)) r.power_w = std::llround(*p);
-    r.current_a = max(current);
-    r.voltage_v = mean(voltage);
-    if (auto s = sum(soc)) r.soc = static_cast<int>(std::lround(*s));
-    return r;
+    return totals.reading();
 }
 
 void Station::publish_meter(std::int64_t connector, const json::object& meter_value, const std::string& tx_id,
@@ -112,15 +51,8 @@ void Station::publish_meter(std::int64_t connector, const json::object& meter_va
         spdlog::info("event=ocpp_meter_without_register code={} connector={}", code_, connector);
         return;
     }
-    json::object m{{"connector", connector},
-                   {"ts", time_of(meter_value.if_contains("timestamp"), "meterValue.timestamp")},
-                   {"energy_wh", r->energy_wh}};
-    if (r->power_w) m["power_w"] = *r->power_w;
-    if (r->voltage_v) m["voltage_v"] = *r->voltage_v;
-    if (r->current_a) m["current_a"] = *r->current_a;
-    if (r->soc) m["soc"] = *r->soc;
-    if (!tx_id.empty()) m["tx_id"] = tx_id;
-    const std::string ts(m["ts"].as_string());
+    const std::string ts = time_of(meter_value.if_contains("timestamp"), "meterValue.timestamp");
+    json::object m = meter_message(connector, ts, *r, tx_id);
     // A reading that may have waited in the station's queue (it came right after our answer to its
     // previous CALL, or first on a connection, or in a StopTransaction, which is sent again until
     // answered) is marked queued: its time is believed, not taken as a measure of the station's clock

@@ -21,6 +21,7 @@
 namespace kw::ocpp::v16 {
 
 using ocpp::Io;
+using ocpp::Reading;
 using ocpp::order_from_tag;
 using ocpp::order_tag;
 using ocpp::UtcMs;
@@ -125,12 +126,10 @@ class Station : public ChargePoint {
              const boost::json::object& result = {});
     bool has_ended(std::int64_t order) const;
 
-    // Every frame to the station goes through here, and is logged (log_frame).
+    // Every frame to the station goes through here, and is logged (log_).
     void send(std::string frame);
     // The message log (kw-mqtt/1 `log`, published once a second from on_tick): both directions,
     // each frame cut at kLogFrameChars.
-    void log_frame(bool from_station, std::string_view frame);
-    void flush_log();
     void answer(std::string_view message_id, const boost::json::value& payload);
     void answer_error(std::string_view message_id, ErrorKind kind, std::string_view description);
     void queue_call(Outgoing call);
@@ -165,7 +164,7 @@ class Station : public ChargePoint {
     std::optional<std::string> in_flight_id_;                      // our CALL awaiting its answer
     UtcMs in_flight_deadline_ = 0;
     std::uint64_t next_id_ = 1;
-    boost::json::array log_;        // frames not published yet
+    FrameLog log_;                  // frames not published yet
     std::string boot_id_;           // of this connection's BootNotifications (boot_notification.cpp)
     bool station_faulted_ = false;  // connector 0 reported Faulted
     // The station's clock minus ours, from its latest live meter reading (meter_values.cpp): a
@@ -182,13 +181,6 @@ class Station : public ChargePoint {
 };
 
 // One MeterValue as a kw-mqtt/1 sample (meter_values.cpp says which sampled values count).
-struct Reading {
-    std::int64_t energy_wh = 0;
-    std::optional<std::int64_t> power_w;
-    std::optional<double> voltage_v, current_a;
-    std::optional<int> soc;
-};
-// nullopt: no energy register in it.
 std::optional<Reading> reading_of(const boost::json::object& meter_value);
 
 // OCPP 1.6 StopTransaction reason -> kw-mqtt/1 ended reason.

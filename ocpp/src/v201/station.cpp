@@ -52,7 +52,7 @@ Station::Station(std::string code, Io& io, Settings settings)
 
 void Station::on_frame(std::string_view text) {
     std::lock_guard lock(kept_->mutex);
-    log_frame(true, text);
+    log_.add(true, text, io_.now());
     auto parsed = parse_frame(text);
     if (auto* bad = std::get_if<BadFrame>(&parsed)) {
         spdlog::warn("event=ocpp_bad_frame code={} error=\"{}\"", code_, bad->message);
@@ -133,13 +133,9 @@ void Station::dispatch(const Call& call) {
 
 void Station::on_command(std::string_view payload) {
     std::lock_guard lock(kept_->mutex);
-    boost::system::error_code ec;
-    json::value v = json::parse(payload, ec);
-    if (ec || !v.is_object() || !v.as_object().contains("cmd") || !v.as_object().at("cmd").is_string()) {
-        spdlog::warn("event=ocpp_bad_command code={} payload=\"{}\"", code_, payload.substr(0, 200));
-        return;
-    }
-    const json::object& cmd = v.as_object();
+    const auto parsed = parse_command(payload, code_);
+    if (!parsed) return;
+    const json::object& cmd = *parsed;
     const std::string_view name = cmd.at("cmd").as_string();
     try {
         if (name == "boot_result") return boot_result(cmd);
@@ -147,10 +143,7 @@ void Station::on_command(std::string_view payload) {
         if (name == "stop") return remote_stop(cmd);
         if (name == "tx_ack") return tx_ack(cmd);
         if (name == "authorize_result") return authorize_result(cmd);
-        if (name == "reset" || name == "unlock" || name == "change_availability" || name == "get_configuration" ||
-            name == "set_configuration" || name == "trigger_message" || name == "clear_cache" ||
-            name == "send_local_list" || name == "get_local_list_version")
-            return operator_command(name, cmd);
+        if (is_operator_command(name)) return operator_command(name, cmd);
         spdlog::info("event=ocpp_command_unsupported code={} cmd={}", code_, name);
     } catch (const std::exception& e) {
         spdlog::warn("event=ocpp_bad_command code={} cmd={} error=\"{}\"", code_, name, e.what());
@@ -160,7 +153,7 @@ void Station::on_command(std::string_view payload) {
 void Station::on_tick() {
     std::lock_guard lock(kept_->mutex);
     const UtcMs now = io_.now();
-    flush_log();
+    log_.flush(io_);
     if (boot_waiting_ && now >= boot_waiting_->deadline) {
         spdlog::warn("event=ocpp_boot_pending code={} reason=core_timeout", code_);
         answer(boot_waiting_->message_id, json::object{{"status", "Pending"},
@@ -218,22 +211,8 @@ void Station::on_broker_connected() {
 }
 
 void Station::send(std::string frame) {
-    log_frame(false, frame);
+    log_.add(false, frame, io_.now());
     io_.send_frame(std::move(frame));
-}
-
-void Station::log_frame(bool from_station, std::string_view frame) {
-    constexpr std::size_t kLogFrameChars = 1000, kLogMaxEntries = 100;
-    if (log_.size() >= kLogMaxEntries) log_.erase(log_.begin());
-    log_.push_back(json::object{{"dir", from_station ? "in" : "out"},
-                                {"at", format_time(io_.now())},
-                                {"frame", frame.substr(0, kLogFrameChars)}});
-}
-
-void Station::flush_log() {
-    if (log_.empty()) return;
-    io_.publish("log", json::serialize(json::object{{"entries", std::move(log_)}}), 0);
-    log_ = json::array();
 }
 
 // An empty message id: the CALL came on an earlier connection, whose answer is lost (see Kept).

@@ -42,12 +42,7 @@ struct Settings {
 };
 
 // One sampled MeterValue of 2.0.1 as a kw-mqtt/1 reading (meter_values.cpp says which values count).
-struct Reading {
-    std::int64_t energy_wh = 0;
-    std::optional<std::int64_t> power_w;
-    std::optional<double> voltage_v, current_a;
-    std::optional<int> soc;
-};
+using ocpp::Reading;
 std::optional<Reading> reading_of(const boost::json::object& meter_value);
 
 // 2.0.1 stoppedReason -> kw-mqtt/1 ended reason; ConnectorStatus -> kw-mqtt/1 status.
@@ -158,8 +153,6 @@ class Station : public ChargePoint {
     void on_call_error(const CallError& error);
     void finish_outgoing(std::optional<boost::json::object> result, std::string_view error = "");
     void send(std::string frame);
-    void log_frame(bool from_station, std::string_view frame);
-    void flush_log();
     void answer(std::string_view message_id, const boost::json::value& payload);
     void answer_error(std::string_view message_id, ErrorKind kind, std::string_view description);
     void queue_call(Outgoing call);
@@ -190,7 +183,7 @@ class Station : public ChargePoint {
     std::optional<std::string> in_flight_id_;
     UtcMs in_flight_deadline_ = 0;
     std::uint64_t next_id_ = 1;
-    boost::json::array log_;
+    FrameLog log_;
     std::string boot_id_;
     std::map<int, std::string> connector_status_;        // kw status last published, by connector
 };
