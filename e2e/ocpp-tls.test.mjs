@@ -1,6 +1,6 @@
 // Journey: OCPP security profile 2 with TLS terminated by kilowatt-ocpp itself (--tls-cert,
-// --tls-key): a charge point (ocpp-rpc, schema-strict) that trusts the edge's certificate connects
-// over wss://, its HTTP Basic password is still checked by the broker, and it runs as a charger of
+// --tls-key): a charge point (ocpp-rpc, schema-strict; 1.6, and a 2.0.1 station) that trusts the
+// edge's certificate connects over wss://, its HTTP Basic password is still checked by the broker, and it runs as a charger of
 // the real stack. The certificate is made for the test with the openssl command line; the edge must
 // serve exactly it, and a listener with TLS speaks nothing else.
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 import { ChargePoint, createOcppCharger, loadWs } from './lib/ocpp.mjs';
+import { Station } from './lib/ocpp201.mjs';
 import { startStack, waitFor } from './lib/stack.mjs';
 
 let stack;
@@ -89,6 +90,22 @@ test('security profile 2: a charge point that trusts the certificate boots over 
   });
   await cp.close();
   open.delete(cp);
+});
+
+test('security profile 2 on OCPP 2.0.1: a station that trusts the certificate gets ocpp2.0.1 over wss://, boots and is online', async () => {
+  const charger = await createOcppCharger(stack, adminToken, { code: 'OCPP201-TLS-1', stationId, protocol: 'ocpp2.0.1' });
+  const st = new Station(stack, charger, { wsOpts: { ca } });
+  open.add(st);
+  await st.connect();
+  const conf = await st.boot();
+  assert.equal(conf.status, 'Accepted', st.tail());
+  await st.status(1, 'Available');
+  await waitFor(async () => (await stack.api('GET', `/admin/chargers/${charger.id}`, undefined, adminToken)).online === true, {
+    timeoutMs: 10000,
+    what: 'the 2.0.1 TLS station online in the console',
+  });
+  await st.close();
+  open.delete(st);
 });
 
 test('over TLS the password is still checked: a wrong one is refused with 401', async () => {
