@@ -9,67 +9,27 @@
 // the case id, Central System side (TC_xxx_CSMS). One stack for the file; a fresh charger per test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ChargePoint, basicAuth, createOcppCharger, fee, kindAt, loadWs, meterValue, newDriver, now } from './lib/ocpp.mjs';
-import { rawBody, startStack, waitFor } from './lib/stack.mjs';
+import { ChargePoint, meterValue, newDriver, now, rawConnection } from './lib/ocpp.mjs';
+import { ocppJourney } from './lib/ocpp-journey.mjs';
+import { rawBody, waitFor } from './lib/stack.mjs';
+
+// the helpers on this file's stack (lib/ocpp-journey.mjs: made by a factory that holds the stack)
+const kw = ocppJourney({ protocol: 'ocpp1.6', codePrefix: 'OCPP16' });
+const { open, newCode, newCharger, adminCharger, getOrder, waitOrderState, waitLive, waitOnline, waitConnector } = kw;
+const { wallet, assertExactBill, edgeEvents, command, issueCard } = kw;
+const closeChargePoint = kw.close;
 
 let stack;
 let adminToken;
 let station; // a demo station with its tariff (GET /stations/{id})
-const open = new Set(); // charge points still connected, closed in after()
 
 before(async () => {
   // BootNotification answered Pending after 3 s without the core (10 s by default), for the test
   // that pauses the core
-  stack = await startStack({ demo: true, sim: false, ocpp: true, ocppArgs: ['--boot-answer-ms', '3000'] });
-  adminToken = await stack.staffToken('admin');
-  const stations = await stack.api('GET', '/stations', undefined, adminToken);
-  for (const s of stations.items) {
-    const detail = await stack.api('GET', `/stations/${s.id}`, undefined, adminToken);
-    if (detail.tariff) {
-      station = detail;
-      break;
-    }
-  }
-  assert.ok(station, 'a demo station with a tariff');
+  ({ stack, adminToken, station } = await kw.start({ ocppArgs: ['--boot-answer-ms', '3000'] }));
 });
 
-after(async () => {
-  try {
-    for (const cp of open) await cp.close({ force: true }).catch(() => {});
-  } finally {
-    await stack?.stop();
-  }
-});
-
-let chargerCount = 0;
-/**
- * A new charger on the demo station, unique to the calling test. A 360 kW DC one: the core bills no
- * reading that rises faster than the connector's max_w allows (intervals under 10 s count as 10 s),
- * so a session of a few seconds may bill up to ~1.1 kWh here; the sessions below stay under that.
- */
-async function newCharger(connectors = 1) {
-  chargerCount += 1;
-  return createOcppCharger(stack, adminToken, {
-    code: `OCPP16-${chargerCount}`,
-    stationId: station.id,
-    connectors,
-    kind: 'DC',
-    ratedW: 360000,
-  });
-}
-
-const adminCharger = (charger) => stack.api('GET', `/admin/chargers/${charger.id}`, undefined, adminToken);
-const getOrder = (id, driver) => stack.api('GET', `/orders/${id}`, undefined, driver.token);
-
-async function waitOrderState(id, driver, state, timeoutMs = 15000) {
-  return waitFor(
-    async () => {
-      const order = await getOrder(id, driver);
-      return order.state === state ? order : null;
-    },
-    { timeoutMs, what: `order ${id} ${state}` },
-  );
-}
+after(() => kw.stop());
 
 /** Connected and booted (Accepted), every connector Available, online in the console. */
 async function bootedChargePoint(charger, options) {
@@ -82,19 +42,8 @@ async function bootedChargePoint(charger, options) {
   assert.deepEqual(await cp.nextCall('ChangeConfiguration'), { key: 'MeterValueSampleInterval', value: '10' });
   await cp.status(0, 'Available');
   for (let c = 1; c <= charger.connectors; c += 1) await cp.status(c, 'Available');
-  await waitFor(
-    async () => {
-      const c = await adminCharger(charger);
-      return c.online && c.connectors.every((x) => x.status === 'available');
-    },
-    { what: `${charger.code} online with its connectors available` },
-  );
+  await waitOnline(charger);
   return cp;
-}
-
-async function closeChargePoint(cp, options) {
-  open.delete(cp);
-  await cp.close(options);
 }
 
 /**
@@ -118,61 +67,8 @@ async function remoteStart(cp, driver, { connector = 1, meterStart }) {
 async function meter(cp, driver, { orderId, transactionId, connector = 1, meterStart, wh, powerW = 120000, unit = 'kWh' }) {
   const sent = { connectorId: connector, transactionId, meterValue: [meterValue(wh, powerW, { unit })] };
   assert.deepEqual(await cp.call('MeterValues', sent), {});
-  return waitFor(
-    async () => {
-      const live = (await getOrder(orderId, driver)).live;
-      return live && live.energy_wh === wh - meterStart ? live : null;
-    },
-    { what: `order ${orderId} live energy ${wh - meterStart} Wh` },
-  );
+  return waitLive(orderId, driver, wh - meterStart);
 }
-
-/**
- * The settled order's bill is the station's tariff on exactly meterStop - meterStart: every
- * segment at the price of the period it lies in, fees rounded half up; the wallet paid it once.
- */
-async function assertExactBill(order, driver, { meterStart, meterStop }) {
-  assert.equal(order.state, 'settled');
-  assert.equal(order.meter_start_wh, meterStart);
-  assert.equal(order.energy_wh, meterStop - meterStart);
-  assert.deepEqual(order.tariff, { prices: station.tariff.prices, periods: station.tariff.periods });
-  assert.equal(order.timezone, station.timezone);
-  assert.ok(order.segments.length >= 1);
-  let energy = 0;
-  let electricity = 0;
-  let service = 0;
-  for (const s of order.segments) {
-    assert.equal(s.kind, kindAt(station.tariff.periods, station.timezone, s.start), `the period kind at ${s.start}`);
-    const price = station.tariff.prices[s.kind];
-    assert.equal(s.electricity_fen, fee(s.energy_wh, price.electricity), `electricity of ${s.kind}`);
-    assert.equal(s.service_fen, fee(s.energy_wh, price.service), `service of ${s.kind}`);
-    energy += s.energy_wh;
-    electricity += s.electricity_fen;
-    service += s.service_fen;
-  }
-  assert.equal(energy, order.energy_wh);
-  assert.equal(order.electricity_fen, electricity);
-  assert.equal(order.service_fen, service);
-  assert.equal(order.total_fen, electricity + service);
-  assert.ok(order.total_fen > 0);
-  assert.equal(order.paid_fen, order.total_fen);
-  const wallet = await stack.api('GET', '/wallet', undefined, driver.token);
-  assert.equal(wallet.balance_fen, driver.topupFen - order.paid_fen, 'the wallet paid the bill once');
-  const ledger = await stack.api('GET', '/wallet/ledger?page_size=100', undefined, driver.token);
-  const charges = ledger.items.filter((e) => e.reason === 'charge' && e.order_id === order.id);
-  assert.deepEqual(
-    charges.map((e) => e.delta_fen),
-    [-order.paid_fen],
-    'one charge in the ledger',
-  );
-}
-
-/** The edge's log lines with `event=<name>` for a charger. */
-const edgeEvents = (name, code) =>
-  stack.ocpp
-    .log()
-    .split('\n')
-    .filter((l) => l.includes(`event=${name}`) && l.includes(`code=${code}`));
 
 // ---------------------------------------------------------------------------------- handshake
 
@@ -235,13 +131,7 @@ test('TC_001_CSMS cold boot: BootNotification Accepted with the heartbeat interv
   const beat = await cp.call('Heartbeat', {});
   assert.ok(Math.abs(Date.parse(beat.currentTime) - Date.now()) < 5000, `Heartbeat currentTime ${beat.currentTime}`);
 
-  const shown = await waitFor(
-    async () => {
-      const c = await adminCharger(charger);
-      return c.online && c.connectors.every((x) => x.status === 'available') ? c : null;
-    },
-    { what: 'online with both connectors available' },
-  );
+  const shown = await waitOnline(charger);
   assert.equal(shown.vendor, 'Acme');
   assert.equal(shown.model, 'AC22');
   assert.equal(shown.firmware, '4.2.1');
@@ -312,7 +202,7 @@ test('TC_011_1_CSMS TC_012_CSMS a paid session from the app: remote start, Start
   assert.equal(order.tx_id, String(transactionId));
   await assertExactBill(order, driver, { meterStart, meterStop });
   await cp.status(1, 'Available');
-  await waitFor(async () => (await adminCharger(charger)).connectors[0].status === 'available', { what: 'available again' });
+  await waitConnector(charger, 'available');
   await closeChargePoint(cp);
 });
 
@@ -321,7 +211,7 @@ test('TC_010_CSMS remote start with the cable plugged in first (Preparing before
   const cp = await bootedChargePoint(charger);
   const driver = await newDriver(stack);
   await cp.status(1, 'Preparing');
-  await waitFor(async () => (await adminCharger(charger)).connectors[0].status === 'preparing', { what: 'preparing' });
+  await waitConnector(charger, 'preparing');
 
   const order = await stack.api('POST', '/orders', { charger_code: charger.code, connector: 1 }, driver.token);
   const req = await cp.nextCall('RemoteStartTransaction');
@@ -436,7 +326,7 @@ test('TC_005_1_CSMS the EV unplugged (SuspendedEV, StopTransaction reason EVDisc
   assert.equal(order.stop_reason, 'charger_local');
   await assertExactBill(order, driver, { meterStart: 0, meterStop: 300 });
   await cp.status(1, 'Available');
-  await waitFor(async () => (await adminCharger(charger)).connectors[0].status === 'available', { what: 'available again' });
+  await waitConnector(charger, 'available');
   await closeChargePoint(cp);
 });
 
@@ -549,16 +439,7 @@ test('invalid CALLs get the OCPP 1.6 error names: a missing field OccurenceConst
   await closeChargePoint(cp);
 
   // the same on the wire, with the raw ws package: [4, <the CALL's id>, <1.6 name>, <text>, {}]
-  const WebSocket = loadWs();
-  const ws = new WebSocket(`${stack.ocppUrl}/${charger.code}`, ['ocpp1.6'], {
-    headers: { authorization: basicAuth(charger.code, charger.password) },
-  });
-  const frames = [];
-  ws.on('message', (m) => frames.push(JSON.parse(String(m))));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  const { ws, frames } = await rawConnection(stack, charger, 'ocpp1.6');
   ws.send(JSON.stringify([2, 'raw-1', 'BootNotification', { chargePointModel: 'NoVendor' }]));
   ws.send(JSON.stringify([2, 'raw-2', 'FlyToTheMoon', {}]));
   await waitFor(() => frames.length >= 2, { what: `two answers, got ${JSON.stringify(frames)}` });
@@ -574,14 +455,7 @@ test('invalid CALLs get the OCPP 1.6 error names: a missing field OccurenceConst
 
 test('a frame over 1 MiB closes the connection', async () => {
   const charger = await newCharger();
-  const WebSocket = loadWs();
-  const ws = new WebSocket(`${stack.ocppUrl}/${charger.code}`, ['ocpp1.6'], {
-    headers: { authorization: basicAuth(charger.code, charger.password) },
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  const { ws } = await rawConnection(stack, charger, 'ocpp1.6');
   const closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
   ws.on('error', () => {}); // the edge may end the TCP connection first
   const big = JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'com.example.e2e', data: 'x'.repeat(1024 * 1024 + 16) }]);
@@ -644,20 +518,6 @@ test('the edge restarting mid-session: stations are closed with 1001, reconnect 
 
 // ---------------------------------------------------------------------------------- the operator's commands
 
-/** POST /admin/chargers/{id}/commands, then the command once answered (or timed out). */
-async function command(charger, body) {
-  const sent = await stack.api('POST', `/admin/chargers/${charger.id}/commands`, body, adminToken);
-  assert.equal(sent.status, 'sent');
-  assert.equal(sent.kind, body.kind);
-  return waitFor(
-    async () => {
-      const c = await stack.api('GET', `/admin/chargers/${charger.id}/commands/${sent.id}`, undefined, adminToken);
-      return c.status === 'sent' ? null : c;
-    },
-    { timeoutMs: 15000, what: `the answer to ${body.kind}` },
-  );
-}
-
 test('TC_013_CSMS TC_014_CSMS a hard and a soft reset from the console reach the charge point as Reset Hard / Soft and their answers are recorded', async () => {
   const charger = await newCharger();
   const cp = await bootedChargePoint(charger);
@@ -685,7 +545,7 @@ test('TC_026_CSMS a remote start the charge point rejects cancels the order at n
   const cancelled = await waitOrderState(order.id, driver, 'cancelled');
   assert.equal(cancelled.stop_reason, 'start_rejected');
   assert.equal(cancelled.total_fen, 0);
-  assert.equal((await stack.api('GET', '/wallet', undefined, driver.token)).balance_fen, driver.topupFen);
+  assert.equal(await wallet(driver), driver.topupFen);
   await closeChargePoint(cp);
 });
 
@@ -809,7 +669,7 @@ test('commands are refused for an offline charger (503) and for a kw-mqtt/1 char
   const kw = await stack.api(
     'POST',
     '/admin/chargers',
-    { code: `KWM-${chargerCount}`, station_id: station.id, kind: 'AC', rated_w: 7000 },
+    { code: newCode('KWM'), station_id: station.id, kind: 'AC', rated_w: 7000 },
     adminToken,
   );
   assert.equal(kw.protocol, 'kw-mqtt/1');
@@ -828,16 +688,6 @@ test('commands are refused for an offline charger (503) and for a kw-mqtt/1 char
 
 // ---------------------------------------------------------------------------------- RFID cards
 
-let cardCount = 0;
-/** A card issued through the admin API to the driver (uid given in lower case: kept in upper case). */
-async function issueCard(driver, fields = {}) {
-  cardCount += 1;
-  const me = await stack.api('GET', '/me', undefined, driver.token);
-  const uid = `e2e${process.pid % 10000}c${cardCount}`;
-  const card = await stack.api('POST', `/admin/drivers/${me.id}/cards`, { uid, label: 'E2E card', ...fields }, adminToken);
-  assert.equal(card.uid, uid.toUpperCase());
-  return card;
-}
 async function authorize(cp, idTag) {
   return (await cp.call('Authorize', { idTag })).idTagInfo;
 }
@@ -1012,8 +862,7 @@ test('the OCPP message log shows the frames both ways, newest first, to staff', 
 });
 
 test('chargers imported from a CSV with a protocol column are OCPP chargers whose credentials CSV password logs them in', async () => {
-  chargerCount += 1;
-  const code = `OCPP16-IMP-${chargerCount}`;
+  const code = newCode('OCPP16-IMP');
   const csv = `code,name,station_id,kind,connectors,rated_w,protocol\n${code},,${station.id},DC,1,360000,ocpp1.6\n`;
   const result = await stack.api('POST', '/admin/chargers/import', rawBody('text/csv', csv), adminToken);
   assert.equal(result.created, 1, JSON.stringify(result.errors));

@@ -13,72 +13,25 @@
 // EVSE n is Kilowatt connector n (one connector, id 1, per EVSE). One stack; a fresh charger per test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { basicAuth, fee, kindAt, loadWs, newDriver, now } from './lib/ocpp.mjs';
-import { Station, createOcpp201Charger, meterValue201 } from './lib/ocpp201.mjs';
-import { startStack, waitFor } from './lib/stack.mjs';
+import { newDriver, now, rawConnection } from './lib/ocpp.mjs';
+import { ocppJourney } from './lib/ocpp-journey.mjs';
+import { Station, meterValue201 } from './lib/ocpp201.mjs';
+import { waitFor } from './lib/stack.mjs';
+
+// the helpers on this file's stack (lib/ocpp-journey.mjs: made by a factory that holds the stack)
+const kw = ocppJourney({ protocol: 'ocpp2.0.1', codePrefix: 'OCPP201' });
+const { open, newCharger, adminCharger, getOrder, wallet, waitOrderState, waitLive, waitOnline, waitConnector } = kw;
+const { assertExactBill, edgeEvents, command, issueCard } = kw;
+const closeStation = kw.close;
 
 let stack;
 let adminToken;
-let station; // a demo station with its tariff (GET /stations/{id})
-const open = new Set(); // stations still connected, closed in after()
 
 before(async () => {
-  stack = await startStack({ demo: true, sim: false, ocpp: true });
-  adminToken = await stack.staffToken('admin');
-  const stations = await stack.api('GET', '/stations', undefined, adminToken);
-  for (const s of stations.items) {
-    const detail = await stack.api('GET', `/stations/${s.id}`, undefined, adminToken);
-    if (detail.tariff) {
-      station = detail;
-      break;
-    }
-  }
-  assert.ok(station, 'a demo station with a tariff');
+  ({ stack, adminToken } = await kw.start());
 });
 
-after(async () => {
-  try {
-    for (const st of open) await st.close({ force: true }).catch(() => {});
-  } finally {
-    await stack?.stop();
-  }
-});
-
-let chargerCount = 0;
-/**
- * A new 2.0.1 charger on the demo station, unique to the calling test: 360 kW DC, so that a session
- * of a few seconds may bill up to ~1.1 kWh (the core bills no reading rising faster than max_w).
- */
-async function newCharger(connectors = 1) {
-  chargerCount += 1;
-  return createOcpp201Charger(stack, adminToken, {
-    code: `OCPP201-${chargerCount}`,
-    stationId: station.id,
-    connectors,
-    kind: 'DC',
-    ratedW: 360000,
-  });
-}
-
-const adminCharger = (charger) => stack.api('GET', `/admin/chargers/${charger.id}`, undefined, adminToken);
-const getOrder = (id, driver) => stack.api('GET', `/orders/${id}`, undefined, driver.token);
-const wallet = async (driver) => (await stack.api('GET', '/wallet', undefined, driver.token)).balance_fen;
-
-async function waitOrderState(id, driver, state, timeoutMs = 15000) {
-  return waitFor(
-    async () => {
-      const order = await getOrder(id, driver);
-      return order.state === state ? order : null;
-    },
-    { timeoutMs, what: `order ${id} ${state}` },
-  );
-}
-
-async function waitConnector(charger, status, n = 1) {
-  return waitFor(async () => (await adminCharger(charger)).connectors[n - 1].status === status, {
-    what: `${charger.code} connector ${n} ${status}`,
-  });
-}
+after(() => kw.stop());
 
 /** Connected and booted (Accepted), its meter interval set, every EVSE Available, online in the console. */
 async function bootedStation(charger, options) {
@@ -92,19 +45,8 @@ async function bootedStation(charger, options) {
     setVariableData: [{ attributeValue: '10', component: { name: 'SampledDataCtrlr' }, variable: { name: 'TxUpdatedInterval' } }],
   });
   for (let evse = 1; evse <= charger.connectors; evse += 1) await st.status(evse, 'Available');
-  await waitFor(
-    async () => {
-      const c = await adminCharger(charger);
-      return c.online && c.connectors.every((x) => x.status === 'available');
-    },
-    { what: `${charger.code} online with its connectors available` },
-  );
+  await waitOnline(charger);
   return st;
-}
-
-async function closeStation(st, options) {
-  open.delete(st);
-  await st.close(options);
 }
 
 let txCount = 0;
@@ -161,14 +103,13 @@ async function meter(st, driver, { orderId, transactionId, meterStart, wh, power
   return waitLive(orderId, driver, wh - meterStart);
 }
 
-function waitLive(orderId, driver, energyWh) {
-  return waitFor(
-    async () => {
-      const live = (await getOrder(orderId, driver)).live;
-      return live && live.energy_wh === energyWh ? live : null;
-    },
-    { what: `order ${orderId} live energy ${energyWh} Wh` },
-  );
+/** The EV plugged in first (TxStartPoint EVConnected): EVSE 1 Occupied, Started (CablePluggedIn) answered, shown preparing. */
+async function pluggedIn(st, charger, wh) {
+  await st.status(1, 'Occupied');
+  const transactionId = newTxId(st);
+  assert.deepEqual(await st.txEvent('Started', { transactionId, triggerReason: 'CablePluggedIn', chargingState: 'EVConnected', wh }), {});
+  await waitConnector(charger, 'preparing');
+  return transactionId;
 }
 
 /** The driver stops in the app: RequestStopTransaction, then Ended (Remote) answered once stored; settled. */
@@ -189,76 +130,6 @@ async function appStop(st, driver, { orderId, transactionId, meterStop, evse = 1
   return order;
 }
 
-/**
- * The settled order's bill is the station's tariff on exactly meterStop - meterStart: every segment
- * at the price of its period, fees rounded half up; the wallet paid it once (`paidBefore`: what the
- * driver's earlier orders of the test paid).
- */
-async function assertExactBill(order, driver, { meterStart, meterStop, paidBefore = 0 }) {
-  assert.equal(order.state, 'settled');
-  assert.equal(order.meter_start_wh, meterStart);
-  assert.equal(order.energy_wh, meterStop - meterStart);
-  assert.deepEqual(order.tariff, { prices: station.tariff.prices, periods: station.tariff.periods });
-  assert.ok(order.segments.length >= 1);
-  let energy = 0;
-  let electricity = 0;
-  let service = 0;
-  for (const s of order.segments) {
-    assert.equal(s.kind, kindAt(station.tariff.periods, station.timezone, s.start), `the period kind at ${s.start}`);
-    const price = station.tariff.prices[s.kind];
-    assert.equal(s.electricity_fen, fee(s.energy_wh, price.electricity), `electricity of ${s.kind}`);
-    assert.equal(s.service_fen, fee(s.energy_wh, price.service), `service of ${s.kind}`);
-    energy += s.energy_wh;
-    electricity += s.electricity_fen;
-    service += s.service_fen;
-  }
-  assert.equal(energy, order.energy_wh);
-  assert.equal(order.electricity_fen, electricity);
-  assert.equal(order.service_fen, service);
-  assert.equal(order.total_fen, electricity + service);
-  assert.ok(order.total_fen > 0);
-  assert.equal(order.paid_fen, order.total_fen);
-  assert.equal(await wallet(driver), driver.topupFen - paidBefore - order.paid_fen, 'the wallet paid the bill once');
-  const ledger = await stack.api('GET', '/wallet/ledger?page_size=100', undefined, driver.token);
-  const charges = ledger.items.filter((e) => e.reason === 'charge' && e.order_id === order.id);
-  assert.deepEqual(
-    charges.map((e) => e.delta_fen),
-    [-order.paid_fen],
-    'one charge in the ledger',
-  );
-}
-
-/** The edge's log lines with `event=<name>` for a charger. */
-const edgeEvents = (name, code) =>
-  stack.ocpp
-    .log()
-    .split('\n')
-    .filter((l) => l.includes(`event=${name}`) && l.includes(`code=${code}`));
-
-/** POST /admin/chargers/{id}/commands, then the command once answered (or timed out). */
-async function command(charger, body) {
-  const sent = await stack.api('POST', `/admin/chargers/${charger.id}/commands`, body, adminToken);
-  assert.equal(sent.status, 'sent');
-  assert.equal(sent.kind, body.kind);
-  return waitFor(
-    async () => {
-      const c = await stack.api('GET', `/admin/chargers/${charger.id}/commands/${sent.id}`, undefined, adminToken);
-      return c.status === 'sent' ? null : c;
-    },
-    { timeoutMs: 15000, what: `the answer to ${body.kind}` },
-  );
-}
-
-let cardCount = 0;
-/** A card issued through the admin API to the driver (kept in upper case). */
-async function issueCard(driver, fields = {}) {
-  cardCount += 1;
-  const me = await stack.api('GET', '/me', undefined, driver.token);
-  const uid = `E2E${process.pid % 10000}D${cardCount}`;
-  const card = await stack.api('POST', `/admin/drivers/${me.id}/cards`, { uid, label: 'E2E card', ...fields }, adminToken);
-  assert.equal(card.uid, uid);
-  return card;
-}
 const rfid = (uid) => ({ idToken: uid, type: 'ISO14443' });
 /** An idTokenInfo without the card holder's group (groupIdToken, checked to be a Central token when given). */
 function withoutGroup({ groupIdToken, ...info }) {
@@ -305,13 +176,7 @@ test('TC_B_01_CSMS cold boot: BootNotification Accepted with the heartbeat inter
   for (const evse of [1, 2]) assert.deepEqual(await st.status(evse, 'Available'), {});
   const beat = await st.call('Heartbeat', {});
   assert.ok(Math.abs(Date.parse(beat.currentTime) - Date.now()) < 5000, `Heartbeat currentTime ${beat.currentTime}`);
-  const shown = await waitFor(
-    async () => {
-      const c = await adminCharger(charger);
-      return c.online && c.connectors.every((x) => x.status === 'available') ? c : null;
-    },
-    { what: 'online with both connectors available' },
-  );
+  const shown = await waitOnline(charger);
   assert.equal(shown.vendor, 'Acme');
   assert.equal(shown.model, 'DC360');
   assert.equal(shown.firmware, '7.1.0');
@@ -665,13 +530,7 @@ test('TC_E_09_CSMS a transaction started when the EV connects (TxStartPoint EVCo
   const charger = await newCharger();
   const st = await bootedStation(charger);
   const driver = await newDriver(stack);
-  await st.status(1, 'Occupied');
-  const transactionId = newTxId(st);
-  assert.deepEqual(
-    await st.txEvent('Started', { transactionId, triggerReason: 'CablePluggedIn', chargingState: 'EVConnected', wh: 5000 }),
-    {},
-  );
-  await waitConnector(charger, 'preparing');
+  const transactionId = await pluggedIn(st, charger, 5000);
   const ended = await st.txEvent('Ended', {
     transactionId,
     triggerReason: 'EVCommunicationLost',
@@ -751,13 +610,7 @@ test('TC_F_01_CSMS remote start with the cable plugged in first: the EV-connecte
   const charger = await newCharger();
   const st = await bootedStation(charger);
   const driver = await newDriver(stack);
-  await st.status(1, 'Occupied');
-  const transactionId = newTxId(st);
-  assert.deepEqual(
-    await st.txEvent('Started', { transactionId, triggerReason: 'CablePluggedIn', chargingState: 'EVConnected', wh: 7000 }),
-    {},
-  );
-  await waitConnector(charger, 'preparing');
+  const transactionId = await pluggedIn(st, charger, 7000);
   const { orderId, req } = await appOrder(st, driver, { answer: { status: 'Accepted', transactionId } });
   const remote = await st.txEvent('Updated', {
     transactionId,
@@ -1036,16 +889,7 @@ test('invalid CALLs get the OCPP 2.0.1 error names: a missing field OccurrenceCo
   await assert.rejects(st.call('BootNotification', { reason: 'PowerUp' }), (e) => e.rpcErrorCode === 'OccurrenceConstraintViolation');
   await closeStation(st);
 
-  const WebSocket = loadWs();
-  const ws = new WebSocket(`${stack.ocppUrl}/${charger.code}`, ['ocpp2.0.1'], {
-    headers: { authorization: basicAuth(charger.code, charger.password) },
-  });
-  const frames = [];
-  ws.on('message', (m) => frames.push(JSON.parse(String(m))));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  const { ws, frames } = await rawConnection(stack, charger, 'ocpp2.0.1');
   assert.equal(ws.protocol, 'ocpp2.0.1');
   ws.send(JSON.stringify([2, 'raw-1', 'BootNotification', { reason: 'PowerUp' }]));
   ws.send(JSON.stringify([2, 'raw-2', 'Heartbeat', 'not an object']));

@@ -10,81 +10,36 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { newDriver } from './lib/ocpp.mjs';
-import { startStack, waitFor } from './lib/stack.mjs';
+import { ocppJourney } from './lib/ocpp-journey.mjs';
+import { waitFor } from './lib/stack.mjs';
+
+// the helpers on this file's stack (lib/ocpp-journey.mjs: made by a factory that holds the stack)
+const kw = ocppJourney({ protocol: 'ocpp2.0.1', codePrefix: 'SIM201' });
+const { newCharger, adminCharger, getOrder, waitOrderState, waitOnline, edgeEvents, command } = kw;
 
 let stack;
-let adminToken;
-let station; // a demo station with a tariff
 
 before(async () => {
-  stack = await startStack({ demo: true, sim: false, ocpp: true });
-  adminToken = await stack.staffToken('admin');
-  const stations = await stack.api('GET', '/stations', undefined, adminToken);
-  for (const s of stations.items) {
-    const detail = await stack.api('GET', `/stations/${s.id}`, undefined, adminToken);
-    if (detail.tariff) {
-      station = detail;
-      break;
-    }
-  }
-  assert.ok(station, 'a demo station with a tariff');
+  ({ stack } = await kw.start());
 });
 
-after(async () => {
-  await stack?.stop();
-});
-
-let chargerCount = 0;
+after(() => kw.stop());
 
 /**
  * A new 2.0.1 charger (360 kW DC, one EVSE: the core bills no reading that rises faster than
  * max_w allows, and the simulator draws at most rated_w) and a simulator playing it.
  */
 async function simulatedStation() {
-  chargerCount += 1;
-  const code = `SIM201-${chargerCount}`;
-  const created = await stack.api(
-    'POST',
-    '/admin/chargers',
-    { code, station_id: station.id, name: `OCPP 2.0.1 ${code}`, kind: 'DC', rated_w: 360000, connectors: 1, protocol: 'ocpp2.0.1' },
-    adminToken,
-  );
-  assert.equal(created.protocol, 'ocpp2.0.1');
-  const charger = { id: created.id, code, password: created.ocpp.password, connectors: 1 };
+  const charger = await newCharger();
   const sim = await stack.startSim(
-    [{ code, password: charger.password, kind: 'DC', connectors: 1, rated_w: 360000 }],
+    [{ code: charger.code, password: charger.password, kind: 'DC', connectors: 1, rated_w: 360000 }],
     ['--protocol', 'ocpp2.0.1', '--ocpp-url', stack.ocppUrl],
   );
-  await waitFor(
-    async () => {
-      const c = await adminCharger(charger);
-      return c.online && c.connectors.every((x) => x.status === 'available');
-    },
-    { timeoutMs: 20000, what: `${code} online with its EVSE available` },
-  );
+  await waitOnline(charger, { timeoutMs: 20000 });
   return { charger, sim };
 }
 
-const adminCharger = (charger) => stack.api('GET', `/admin/chargers/${charger.id}`, undefined, adminToken);
-const getOrder = (id, driver) => stack.api('GET', `/orders/${id}`, undefined, driver.token);
 const simStatus = async (sim, code) => (await sim.control(`status ${code}`)).charger;
-
-async function waitOrderState(id, driver, state, timeoutMs = 20000) {
-  return waitFor(
-    async () => {
-      const order = await getOrder(id, driver);
-      return order.state === state ? order : null;
-    },
-    { timeoutMs, what: `order ${id} ${state}` },
-  );
-}
-
-/** The edge's log lines with `event=<name>` for a charger. */
-const edgeEvents = (name, code) =>
-  stack.ocpp
-    .log()
-    .split('\n')
-    .filter((l) => l.includes(`event=${name}`) && l.includes(`code=${code} `));
 
 /** No frame of the station was refused by the edge's 2.0.1 schema check. */
 function assertNoRefusedCalls(code) {
@@ -95,7 +50,7 @@ function assertNoRefusedCalls(code) {
 async function appStart(charger, sim, driver) {
   const order = await stack.api('POST', '/orders', { charger_code: charger.code, connector: 1 }, driver.token);
   assert.equal(order.state, 'starting');
-  await waitOrderState(order.id, driver, 'charging');
+  await waitOrderState(order.id, driver, 'charging', 20000);
   const status = await simStatus(sim, charger.code);
   const con = status.connectors[0];
   assert.equal(con.order_id, order.id);
@@ -123,19 +78,6 @@ test('a simulated 2.0.1 station boots Accepted (subprotocol ocpp2.0.1) and is on
   assertNoRefusedCalls(charger.code);
   await sim.stop();
 });
-
-/** One of the operator's commands through the console, and its recorded answer. */
-async function command(charger, body) {
-  const sent = await stack.api('POST', `/admin/chargers/${charger.id}/commands`, body, adminToken);
-  assert.equal(sent.status, 'sent');
-  return waitFor(
-    async () => {
-      const c = await stack.api('GET', `/admin/chargers/${charger.id}/commands/${sent.id}`, undefined, adminToken);
-      return c.status === 'sent' ? null : c;
-    },
-    { timeoutMs: 15000, what: `the answer to ${body.kind}` },
-  );
-}
 
 test("the console reads a simulated 2.0.1 station's device model (GetBaseReport in two NotifyReport parts, GetVariables) and sets a variable", async () => {
   const { charger, sim } = await simulatedStation();
@@ -170,7 +112,7 @@ test("a driver's app start and stop on a simulated 2.0.1 station settles the ord
   await new Promise((r) => setTimeout(r, 3000)); // some energy
   const stopping = await stack.api('POST', `/orders/${order.id}/stop`, undefined, driver.token);
   assert.equal(stopping.state, 'stopping');
-  const settled = await waitOrderState(order.id, driver, 'settled');
+  const settled = await waitOrderState(order.id, driver, 'settled', 20000);
   // the edge answers the Ended once the core has stored it: the station's queue drains right after
   const after = await waitFor(
     async () => {
@@ -194,19 +136,8 @@ test('offline queue: a session stopped at the station while its link is down is 
   const { charger, sim } = await simulatedStation();
   const driver = await newDriver(stack);
   // Updated events every 2 s (SetVariables through the console), so some are queued while offline
-  const set = await stack.api(
-    'POST',
-    `/admin/chargers/${charger.id}/commands`,
-    { kind: 'set_configuration', key: 'SampledDataCtrlr/TxUpdatedInterval', value: '2' },
-    adminToken,
-  );
-  await waitFor(
-    async () => {
-      const c = await stack.api('GET', `/admin/chargers/${charger.id}/commands/${set.id}`, undefined, adminToken);
-      return c.status === 'sent' ? null : c;
-    },
-    { what: 'the answer to set_configuration' },
-  ).then((c) => assert.equal(c.status, 'accepted'));
+  const set = await command(charger, { kind: 'set_configuration', key: 'SampledDataCtrlr/TxUpdatedInterval', value: '2' });
+  assert.equal(set.status, 'accepted');
   const order = await appStart(charger, sim, driver);
   await new Promise((r) => setTimeout(r, 2000));
 

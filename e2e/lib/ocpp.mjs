@@ -2,7 +2,7 @@
 // played by an independent implementation: the npm package ocpp-rpc (RPCClient, strict schema
 // validation of every CALL and answer both ways), installed in web/node_modules like playwright-core.
 //
-//   const charger = await createOcppCharger(stack, adminToken, { code: 'OCPP-1', stationId })
+//   const charger = await createOcppCharger(stack, adminToken, { code: 'OCPP-1', stationId })   (protocol 'ocpp1.6')
 //   const cp = new ChargePoint(stack, charger);    await cp.connect();   await cp.boot();
 //   await cp.call('StatusNotification', {...})    an answer, or throws the edge's CALLERROR (RPCError)
 //   const params = await cp.nextCall('RemoteStartTransaction')   what the edge asked (answered Accepted)
@@ -34,17 +34,40 @@ export const now = () => new Date().toISOString();
 export const basicAuth = (code, password) => `Basic ${Buffer.from(`${code}:${password}`).toString('base64')}`;
 
 /**
- * A new OCPP 1.6 charger on a station through the admin API; the answer's one-time `ocpp` login is
- * the charge point's HTTP Basic user and password. -> { id, code, password, connectors }
+ * A raw `ws` connection as the charger (its HTTP Basic login) offering `protocol`, once open, for
+ * frames an OCPP library would refuse to send. -> { ws, frames: every message from the edge, parsed }
  */
-export async function createOcppCharger(stack, adminToken, { code, stationId, connectors = 1, kind = 'AC', ratedW = 7000 }) {
+export async function rawConnection(stack, charger, protocol) {
+  const WebSocket = loadWs();
+  const ws = new WebSocket(`${stack.ocppUrl}/${charger.code}`, [protocol], {
+    headers: { authorization: basicAuth(charger.code, charger.password) },
+  });
+  const frames = [];
+  ws.on('message', (m) => frames.push(JSON.parse(String(m))));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { ws, frames };
+}
+
+/**
+ * A new OCPP charger (protocol 'ocpp1.6' or 'ocpp2.0.1') on a station through the admin API; the
+ * answer's one-time `ocpp` login is the charge point's HTTP Basic user and password.
+ * -> { id, code, password, connectors }
+ */
+export async function createOcppCharger(
+  stack,
+  adminToken,
+  { code, stationId, connectors = 1, kind = 'AC', ratedW = 7000, protocol = 'ocpp1.6' },
+) {
   const created = await stack.api(
     'POST',
     '/admin/chargers',
-    { code, station_id: stationId, name: `OCPP ${code}`, kind, rated_w: ratedW, connectors, protocol: 'ocpp1.6' },
+    { code, station_id: stationId, name: `OCPP ${code}`, kind, rated_w: ratedW, connectors, protocol },
     adminToken,
   );
-  if (created.protocol !== 'ocpp1.6' || created.ocpp?.path !== `/ocpp/${code}` || created.ocpp?.username !== code)
+  if (created.protocol !== protocol || created.ocpp?.path !== `/ocpp/${code}` || created.ocpp?.username !== code)
     throw new Error(`the new charger's OCPP login is not given: ${JSON.stringify(created)}`);
   return { id: created.id, code, password: created.ocpp.password, connectors };
 }

@@ -3,29 +3,13 @@
 // every CALL and answer both ways). Built on ocpp.mjs's ChargePoint (frames, transcripts, nextCall,
 // replies); what differs in 2.0.1 is here:
 //
-//   const charger = await createOcpp201Charger(stack, adminToken, { code: 'OCPP201-1', stationId })
+//   const charger = await createOcppCharger(stack, adminToken, { code: 'OCPP201-1', stationId, protocol: 'ocpp2.0.1' })
 //   const st = new Station(stack, charger);   await st.connect();   await st.boot();
 //   await st.status(1, 'Available')                       StatusNotification of EVSE 1 (connector 1)
 //   await st.txEvent('Started', { transactionId, triggerReason: 'RemoteStart', remoteStartId, wh: 1000 })
 //                                                         seqNo counted per transaction unless given
 //   meterValue201(wh, { powerW, context })                one MeterValue, the register in kWh
 import { ChargePoint, now } from './ocpp.mjs';
-
-/**
- * A new OCPP 2.0.1 charger on a station through the admin API; the answer's one-time `ocpp` login
- * is the station's HTTP Basic user and password. -> { id, code, password, connectors }
- */
-export async function createOcpp201Charger(stack, adminToken, { code, stationId, connectors = 1, kind = 'AC', ratedW = 7000 }) {
-  const created = await stack.api(
-    'POST',
-    '/admin/chargers',
-    { code, station_id: stationId, name: `OCPP ${code}`, kind, rated_w: ratedW, connectors, protocol: 'ocpp2.0.1' },
-    adminToken,
-  );
-  if (created.protocol !== 'ocpp2.0.1' || created.ocpp?.path !== `/ocpp/${code}` || created.ocpp?.username !== code)
-    throw new Error(`the new charger's OCPP login is not given: ${JSON.stringify(created)}`);
-  return { id: created.id, code, password: created.ocpp.password, connectors };
-}
 
 /** One 2.0.1 MeterValue: the energy register (in kWh, or Wh with a multiplier), power in W. */
 export function meterValue201(wh, { powerW, context = 'Sample.Periodic', unit = 'kWh', multiplier, timestamp = now() } = {}) {
