@@ -64,7 +64,11 @@ void Station::meter_values(const Call& call) {
         std::string kw_tx_id;
         for (const auto& [id, tx] : transactions_)
             if (tx.connector == evse && !tx.ended && tx.order > 0) kw_tx_id = tx.kw_tx_id;
-        for (const auto& mv : p.at("meterValue").as_array()) publish_meter(evse, mv.as_object(), kw_tx_id, false);
+        const bool waited = may_have_waited(false);
+        for (const auto& mv : p.at("meterValue").as_array()) {
+            if (!waited) measure_clock(time_of(mv.as_object().if_contains("timestamp"), "meterValue.timestamp"));
+            publish_meter(evse, mv.as_object(), kw_tx_id, waited);
+        }
     }
     answer(call.id, json::object{});
 }

@@ -201,7 +201,7 @@ void Station::on_tick() {
 
 void Station::on_connected() {
     std::lock_guard lock(kept_->mutex);
-    io_.publish("heartbeat", "{}", 0);
+    publish_heartbeat();
     ask_transaction_status();  // transactions left by the last connection
 }
 
@@ -217,11 +217,15 @@ void Station::send(std::string frame) {
 
 // An empty message id: the CALL came on an earlier connection, whose answer is lost (see Kept).
 void Station::answer(std::string_view message_id, const json::value& payload) {
-    if (!message_id.empty()) send(format_result(message_id, payload));
+    if (message_id.empty()) return;
+    last_answer_at_ = io_.now();
+    send(format_result(message_id, payload));
 }
 
 void Station::answer_error(std::string_view message_id, ErrorKind kind, std::string_view description) {
-    if (!message_id.empty()) send(format_error(message_id, kind, Version::v201, description));
+    if (message_id.empty()) return;
+    last_answer_at_ = io_.now();
+    send(format_error(message_id, kind, Version::v201, description));
 }
 
 void Station::queue_call(Outgoing call) {

@@ -161,6 +161,12 @@ class Station : public ChargePoint {
                        bool queued);
     void publish_status(int connector, std::string_view status, std::string_view ts);
     std::string time_of(const boost::json::value* timestamp, std::string_view what);
+    // The station's clock (boot.cpp): measured from the time of a CALL sent when it happened (not
+    // offline, not right after our previous answer: a CALL sent again may have waited), published
+    // as the ts of the kw-mqtt/1 heartbeats, from which the core corrects a wrong clock.
+    bool may_have_waited(bool offline) const;
+    void measure_clock(const std::string& ts);
+    void publish_heartbeat();
 
     std::string code_;
     Io& io_;
@@ -186,6 +192,8 @@ class Station : public ChargePoint {
     FrameLog log_;
     std::string boot_id_;
     std::map<int, std::string> connector_status_;        // kw status last published, by connector
+    std::optional<UtcMs> clock_offset_;                  // the station's clock minus ours
+    UtcMs last_answer_at_ = 0;                           // our last answer to a CALL (0: none yet)
 };
 
 }  // namespace kw::ocpp::v201

@@ -43,6 +43,14 @@ std::string_view kw_stop_reason(std::string_view r) {
 
 namespace {
 
+// An event the station kept: sent offline, or a minute older than its arrival (as v16's mark_queued:
+// the station's clock is set by our answers, so such a time is of an event it kept).
+bool kept(bool offline, const std::string& ts, UtcMs now) {
+    constexpr UtcMs kQueuedAfterMs = 60'000;
+    const auto t = parse_timestamp(ts);
+    return offline || (t && *t < now - kQueuedAfterMs);
+}
+
 std::string_view charging_status(std::string_view charging_state) {
     if (charging_state == "Charging") return "charging";
     if (charging_state == "SuspendedEV" || charging_state == "SuspendedEVSE") return "suspended";
@@ -66,6 +74,8 @@ void Station::transaction_event(const Call& call) {
     const std::int64_t seq = p.at("seqNo").as_int64();
     const bool offline = p.contains("offline") && p.at("offline").as_bool();
     const std::string ts = time_of(p.if_contains("timestamp"), "timestamp");
+    const bool waited = may_have_waited(offline);  // before our answer to this one
+    if (!waited) measure_clock(ts);
     const json::object* token = p.contains("idToken") ? &p.at("idToken").as_object() : nullptr;
     Tx& tx = transactions_[id];
     if (const auto* evse = p.if_contains("evse")) tx.connector = static_cast<int>(evse->as_object().at("id").as_int64());
@@ -122,7 +132,7 @@ void Station::transaction_event(const Call& call) {
         bind(tx, id, p, ts, offline);
     if (!tx.kw_tx_id.empty() && readings)
         for (const auto& mv : *readings)
-            publish_meter(tx.connector, mv.as_object(), tx.kw_tx_id, offline || type == "Ended");
+            publish_meter(tx.connector, mv.as_object(), tx.kw_tx_id, waited || type == "Ended");
     if (const auto* state = info.if_contains("chargingState"))
         if (auto status = charging_status(state->as_string()); !status.empty() && type != "Ended")
             publish_status(tx.connector, status, ts);
@@ -153,7 +163,7 @@ void Station::bind(Tx& tx, const std::string& id, const json::object& event, con
         card_starts_[tx.kw_tx_id] = id;
     }
     started["tx_id"] = tx.kw_tx_id;
-    if (offline) started["queued"] = true;
+    if (kept(offline, ts, io_.now())) started["queued"] = true;
     spdlog::info("event=ocpp_tx_bound code={} transaction={} order={} card={}", code_, id, tx.order, !tx.id_token.empty());
     publish_tx(tx.kw_tx_id, 1, std::move(started));
 }
@@ -189,7 +199,7 @@ void Station::end(Tx& tx, const std::string& id, const json::object& event, cons
                        {"order_id", tx.order},    {"meter_wh", *tx.last_wh},
                        {"meter_start_wh", tx.meter_start_wh}, {"started_at", tx.started_at},
                        {"ts", ts},                {"reason", kw_stop_reason(reason)}};
-    if (offline) ended["queued"] = true;
+    if (kept(offline, ts, io_.now())) ended["queued"] = true;
     tx.end_token = event.contains("idToken");
     publish_status(tx.connector, "finishing", ts);
     publish_tx(tx.kw_tx_id, 2, std::move(ended));

@@ -446,6 +446,29 @@ TEST(Station201Reconnect, ATransactionGoesOnOnTheStationsNextConnection) {
     EXPECT_TRUE(other_io.frames.empty());
 }
 
+TEST_F(Station201, TheStationsClockIsMeasuredFromAnEventSentOnItsOwnAndGivenToTheCoreInHeartbeats) {
+    call("h0", "Heartbeat", "{}");
+    EXPECT_FALSE(io.of("heartbeat").back().contains("ts")) << "no measure yet";
+    io.clock += 5000;  // the next event is sent on its own, 5 s after our last answer
+    // The station's clock is 300 s ahead of ours (io.clock is 2026-06-01T01:00:05Z now).
+    call("e0", "TransactionEvent",
+         R"({"eventType":"Started","timestamp":"2026-06-01T01:05:05Z","triggerReason":"RemoteStart","seqNo":0,)"
+         R"("transactionInfo":{"transactionId":"T1","remoteStartId":42},"evse":{"id":1,"connectorId":1},"meterValue":[)" +
+             energy(1000, "Transaction.Begin", "2026-06-01T01:05:05Z") + "]}");
+    const auto heartbeats = io.of("heartbeat");
+    ASSERT_EQ(heartbeats.back().at("ts").as_string(), "2026-06-01T01:05:05.000Z");
+    EXPECT_FALSE(io.of("meter").back().contains("queued")) << "a live reading: measured, not believed";
+    io.clock += 30000;
+    call("h1", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("heartbeat").back().at("ts").as_string(), "2026-06-01T01:05:35.000Z");
+    // An event right after our answer may have waited (sent again): it is not a measure, it is queued.
+    event("e1", "Updated", "T1", 1, "", "", energy(1100, "Sample.Periodic", "2026-06-01T01:00:00Z"));
+    EXPECT_TRUE(io.of("meter").back().at("queued").as_bool());
+    io.clock += 10000;
+    call("h2", "Heartbeat", "{}");
+    EXPECT_EQ(io.of("heartbeat").back().at("ts").as_string(), "2026-06-01T01:05:45.000Z");
+}
+
 TEST(Variable201, KeysRoundTrip) {
     for (const std::string key : {"OCPPCommCtrlr/HeartbeatInterval", "EVSE@1/Power", "EVSE[a]@1.2/Power[max]"}) {
         auto parsed = parse_variable_key(key);
