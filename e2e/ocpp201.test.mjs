@@ -650,7 +650,7 @@ test('TC_F_03_CSMS remote start first, AuthorizeRemoteStart false: RequestStartT
   assert.ok(live.cost_fen > 0, 'a running cost');
   assert.equal((await adminCharger(charger)).connectors[0].status, 'charging');
   const order = await appStop(st, driver, { ...tx, meterStop: 1235210 });
-  assert.equal(order.tx_id, String(tx.orderId));
+  assert.equal(order.tx_id, `T-${tx.transactionId}`, "the order keeps the station's transaction by name");
   await assertExactBill(order, driver, { meterStart, meterStop: 1235210 });
   await st.status(1, 'Available');
   await waitConnector(charger, 'available');

@@ -24,7 +24,7 @@ def run(ctx):
     ctx.log(f"  kilowatt-ocpp on {url}; {k} OCPP 2.0.1 chargers (DC, 360 kW), {k} drivers with a card each")
     creds = fleet.create_ocpp_chargers(k, prefix="O2-", protocol=VERSION)
     drivers = provision.register_drivers(fleet, k, 1_000_000, offset=30_000_000)
-    provision.issue_cards(fleet, drivers)
+    provision.issue_cards(fleet, drivers, prefix="BENCHB")  # ocpp's drivers hold BENCH<n>
 
     fast, cpu = one_phase(ctx, "2.0.1 closed loop", url, creds, drivers, generator="cpp", version=VERSION)
     phases = [one_phase(ctx, f"2.0.1 paced {rate}", url, creds, drivers, interval_s=round(k / rate, 3),

@@ -123,9 +123,18 @@ void Station::remote_stop(const json::object& cmd) {
     if (transaction.empty()) {
         if (std::find(ended_orders_.begin(), ended_orders_.end(), order) != ended_orders_.end())
             return ack(corr, "stop", true, "");
-        // Not a transaction this edge knows (it restarted, or the station never started it).
-        spdlog::warn("event=ocpp_stop_unknown_order code={} order={}", code_, order);
-        return ack(corr, "stop", false, "unknown_transaction");
+        // The core names the order's transaction as this edge named it ("T-<the station's id>"): an
+        // edge that restarted still stops it, and binds it to the order again for its Ended.
+        const auto* named = cmd.if_contains("tx_id");
+        if (!named || !named->is_string() || !named->as_string().starts_with("T-")) {
+            spdlog::warn("event=ocpp_stop_unknown_order code={} order={}", code_, order);
+            return ack(corr, "stop", false, "unknown_transaction");
+        }
+        transaction = std::string(named->as_string()).substr(2);
+        Tx& tx = transactions_[transaction];
+        if (tx.order == 0) tx.order = order;
+        if (tx.kw_tx_id.empty()) tx.kw_tx_id = "T-" + transaction;
+        if (tx.connector < 1) tx.connector = static_cast<int>(cmd.at("connector").as_int64());
     }
     if (transactions_[transaction].ended) return ack(corr, "stop", true, "");
     for (const auto& o : outgoing_)

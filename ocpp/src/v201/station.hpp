@@ -88,7 +88,9 @@ class Station : public ChargePoint {
     struct Tx {
         int connector = 0;
         std::int64_t order = 0;              // 0: not bound to an order yet
-        std::string kw_tx_id;                // the kw-mqtt/1 tx_id once bound (the order's id)
+        // The kw-mqtt/1 tx_id once bound: "T-<transactionId>", the name the core keeps for the order's
+        // transaction, so that an edge that lost this binding (it restarted) still names it.
+        std::string kw_tx_id;
         std::string id_token;                // of a card start waiting for the core
         std::int64_t meter_start_wh = -1;    // the reading when it was bound
         std::string started_at;

@@ -77,7 +77,16 @@ void Station::transaction_event(const Call& call) {
     const bool waited = may_have_waited(offline);  // before our answer to this one
     if (!waited) measure_clock(ts);
     const json::object* token = p.contains("idToken") ? &p.at("idToken").as_object() : nullptr;
+    const bool known = transactions_.contains(id);
     Tx& tx = transactions_[id];
+    if (!known && type != "Started" && seq > 0) {
+        // A transaction this edge has not seen begin: it restarted (or the station moved to it from
+        // another edge) and lost what bound it to its order. The core knows the order by the name it
+        // was given ("T-<id>"): readings and the Ended go on under it.
+        tx.kw_tx_id = "T-" + id;
+        tx.last_seq = seq - 1;
+        spdlog::info("event=ocpp_tx_resumed code={} transaction={} seq={}", code_, id, seq);
+    }
     if (const auto* evse = p.if_contains("evse")) tx.connector = static_cast<int>(evse->as_object().at("id").as_int64());
 
     if (tx.seen.contains(seq)) {
@@ -104,7 +113,7 @@ void Station::transaction_event(const Call& call) {
     }
     tx.seen.insert(seq);
     tx.last_seq = std::max(tx.last_seq, seq);
-    if (tx.connector < 1) {
+    if (tx.connector < 1 && type != "Ended") {  // an Ended with connector 0: the core takes the order's
         spdlog::warn("event=ocpp_tx_without_evse code={} transaction={}", code_, id);
         return answer(call.id, json::object{});
     }
@@ -153,13 +162,13 @@ void Station::bind(Tx& tx, const std::string& id, const json::object& event, con
     tx.started_at = ts;
     json::object started{{"event", "started"}, {"seq", 1}, {"connector", tx.connector},
                          {"meter_wh", tx.meter_start_wh}, {"ts", ts}};
+    tx.kw_tx_id = "T-" + id;
     if (tx.order > 0) {
-        tx.kw_tx_id = std::to_string(tx.order);
         started["order_id"] = tx.order;
     } else {
-        // A card: the core makes the order; until its tx_ack the transaction is named after the station's id.
-        tx.kw_tx_id = "T-" + id;
+        // A card: the core makes the order (its tx_ack names it) and keeps the transaction's name.
         started["id_tag"] = tx.id_token;
+        started["keep_tx_id"] = true;
         card_starts_[tx.kw_tx_id] = id;
     }
     started["tx_id"] = tx.kw_tx_id;
@@ -185,7 +194,7 @@ void Station::end(Tx& tx, const std::string& id, const json::object& event, cons
         ended_orders_.push_back(tx.order);
         if (ended_orders_.size() > 64) ended_orders_.pop_front();
     }
-    if (tx.kw_tx_id.empty()) {
+    if (tx.kw_tx_id.empty() || !tx.last_wh) {
         // Never authorised, never read, or a card the core refused: nothing billed.
         spdlog::warn("event=ocpp_tx_ended_unbilled code={} transaction={} order={} reading={}", code_, id, tx.order,
                      tx.last_wh.has_value());
@@ -194,11 +203,16 @@ void Station::end(Tx& tx, const std::string& id, const json::object& event, cons
         transactions_.erase(id);
         return;
     }
-    json::object ended{{"event", "ended"},        {"tx_id", tx.kw_tx_id},
-                       {"seq", 2},                {"connector", tx.connector},
-                       {"order_id", tx.order},    {"meter_wh", *tx.last_wh},
-                       {"meter_start_wh", tx.meter_start_wh}, {"started_at", tx.started_at},
-                       {"ts", ts},                {"reason", kw_stop_reason(reason)}};
+    json::object ended{{"event", "ended"}, {"tx_id", tx.kw_tx_id},        {"seq", 2},
+                       {"connector", std::max(tx.connector, 0)}, {"meter_wh", *tx.last_wh},
+                       {"ts", ts},         {"reason", kw_stop_reason(reason)}};
+    // What this edge saw of the start; a resumed transaction has none of it: the core finds the
+    // order by the transaction's name and takes the start it recorded.
+    if (tx.order > 0) ended["order_id"] = tx.order;
+    if (tx.meter_start_wh >= 0) {
+        ended["meter_start_wh"] = tx.meter_start_wh;
+        ended["started_at"] = tx.started_at;
+    }
     if (kept(offline, ts, io_.now())) ended["queued"] = true;
     tx.end_token = event.contains("idToken");
     publish_status(tx.connector, "finishing", ts);
@@ -232,7 +246,6 @@ void Station::tx_ack(const json::object& cmd) {
         spdlog::info("event=ocpp_card_start code={} order={} status={}", code_, order, status);
         if (order > 0) {
             tx.order = order;
-            tx.kw_tx_id = std::to_string(order);
             tx.id_token.clear();
         } else {
             tx.kw_tx_id.clear();  // refused: nothing of it is billed; the station stops it on Invalid

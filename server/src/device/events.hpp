@@ -79,6 +79,9 @@ struct TransactionEvent {
     int connector = 0;
     std::int64_t order_id = 0;  // the order the server's start command named (0: none)
     std::string id_tag;         // started without an order: the card it was started with (docs/ocpp.md)
+    // A card start whose transaction keeps the charger's tx_id (the OCPP 2.0.1 edge), instead of
+    // being named by its order's id from then on (OCPP 1.6's transactionId, kw-mqtt/1).
+    bool keep_tx_id = false;
     bool queued = false;        // kept while the charger was offline: its time believed further back
     std::int64_t meter_wh = 0;  // the register at the event
     UtcMs at = 0;

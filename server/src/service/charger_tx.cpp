@@ -204,7 +204,7 @@ void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store
         }
         order = create_order(ctx, *sql, req, prepared, now);
         e.order_id = order.id;
-        e.tx_id = std::to_string(order.id);
+        if (!e.keep_tx_id) e.tx_id = std::to_string(order.id);
         after = apply_started(ctx, *sql, tr, e, charger, order, now);  // commits
     } catch (const Error& err) {
         const CardStatus status = err.errc() == Errc::session_active ? CardStatus::concurrent_tx
@@ -260,6 +260,12 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
     if (e.kind == Kind::started && e.order_id == 0 && !e.id_tag.empty()) {
         apply_card_start(ctx, e, charger, now);
         return;
+    }
+    if (e.kind == Kind::ended && e.order_id == 0) {
+        // An ended event that names only its transaction (an OCPP 2.0.1 edge that restarted lost which
+        // order it is): the order that has that transaction.
+        auto sql = ctx.db.read_session();
+        if (auto tx = store::find_tx_order(*sql, e.code, e.tx_id)) e.order_id = tx->order_id;
     }
     AfterCommit after = [] {};
     bool push = false;

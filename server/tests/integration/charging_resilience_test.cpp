@@ -127,6 +127,32 @@ TEST(ChargingResilience, AnEndedEventWithConnectorZeroSettlesTheOrderOnItsOwnCon
         << stack.server_log();
 }
 
+// The OCPP 2.0.1 edge names a transaction "T-<the station's id>"; after it restarted it knows that
+// name but not the order, and its ended event names the transaction only.
+TEST(ChargingResilience, AnEndedEventNamingOnlyItsTransactionSettlesTheOrderThatHasIt) {
+    Stack stack;
+    Net n = setup(stack, "RES-TXNAME");
+    TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
+    charger.boot();
+    ASSERT_TRUE(stack.wait_online(n.charger.code));
+    const long long id = start(n);
+    ASSERT_TRUE(accept_start(charger));
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-abc"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
+                                {"meter_wh", 300000}, {"ts", format_utc(kw::SystemClock().now())}});
+    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-abc"}, {"seq", 2}, {"connector", 0},
+                                {"meter_wh", 300012}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "local"}});
+    auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
+    ASSERT_TRUE(is(settled, "settled")) << json::serialize(settled) << stack.server_log();
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 12);
+    // A started event still needs its order (or a card).
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-def"}, {"seq", 1}, {"connector", 1},
+                                {"meter_wh", 300012}, {"ts", format_utc(kw::SystemClock().now())}});
+    ASSERT_TRUE(eventually(
+        [&] { return stack.server_log().find("field 'order_id' is required") != std::string::npos; }, 10s))
+        << stack.server_log();
+}
+
 TEST(ChargingResilience, UnacknowledgedStartIsCancelledAtNoCharge) {
     Stack stack(StackOptions{false, {"--orders.start_timeout_s=2"}});
     Net n = setup(stack, "RES-NOACK");

@@ -17,7 +17,10 @@ void handle_tx(app::Context& ctx, const std::string& code, const boost::json::ob
     const std::int64_t connector = domain::require_int(p, "connector");
     // A transaction started at the charger with a card has no order yet: `id_tag` instead.
     e.id_tag = domain::optional_string(p, "id_tag", 64).value_or("");
-    e.order_id = e.id_tag.empty() ? domain::require_int(p, "order_id") : domain::optional_int(p, "order_id").value_or(0);
+    e.keep_tx_id = domain::optional_bool(p, "keep_tx_id").value_or(false);
+    // An `ended` may name its transaction only: the order that has it (docs/device-protocol.md).
+    e.order_id = e.id_tag.empty() && event != "ended" ? domain::require_int(p, "order_id")
+                                                       : domain::optional_int(p, "order_id").value_or(0);
     e.meter_wh = domain::require_int(p, "meter_wh");
     if (event == "started")
         e.kind = TransactionEvent::Kind::started;

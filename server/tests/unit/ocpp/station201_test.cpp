@@ -148,14 +148,14 @@ TEST_F(Station201, ARemoteStartIsBoundToItsOrderByRemoteStartId) {
     ASSERT_EQ(io.of("tx").size(), 1u);
     const auto started = io.of("tx")[0];
     EXPECT_EQ(started.at("event").as_string(), "started");
-    EXPECT_EQ(started.at("tx_id").as_string(), "42");
+    EXPECT_EQ(started.at("tx_id").as_string(), "T-T1") << "named after the station's transaction";
     EXPECT_EQ(started.at("order_id").as_int64(), 42);
     EXPECT_EQ(started.at("meter_wh").as_int64(), 1000);
     EXPECT_EQ(answer_payload().at("idTokenInfo").as_object().at("status").as_string(), "Accepted");
     // Updated readings bill to the order.
     event("e1", "Updated", "T1", 1, R"(,"chargingState":"Charging")", "", energy(1500));
     ASSERT_EQ(io.of("meter").size(), 2u);  // the Started's and the Updated's readings
-    EXPECT_EQ(io.of("meter")[1].at("tx_id").as_string(), "42");
+    EXPECT_EQ(io.of("meter")[1].at("tx_id").as_string(), "T-T1");
     EXPECT_EQ(io.of("meter")[1].at("energy_wh").as_int64(), 1500);
     EXPECT_EQ(io.of("status").back().at("status").as_string(), "charging");
 }
@@ -172,7 +172,7 @@ TEST_F(Station201, EndedIsAnsweredOnlyOnceTheCoreStoredIt) {
     advance(5000);  // replayed meanwhile
     EXPECT_EQ(io.frames.size(), frames) << "answered before the core stored it";
     EXPECT_EQ(io.of("tx").size(), 3u);
-    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"T-T1","seq":2})");
     EXPECT_EQ(last_frame().at(1).as_string(), "e1");
     EXPECT_EQ(last_frame().at(0).as_int64(), 3);
 }
@@ -184,7 +184,7 @@ TEST_F(Station201, AnEndedTheCoreDoesNotStoreInTimeGetsAnErrorSoTheStationSendsI
     EXPECT_TRUE(last_is_error("InternalError"));
     // Sent again: the same seqNo, answered when the core stores it.
     event("e1b", "Ended", "T1", 1, "", "", energy(2500, "Transaction.End"));
-    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"T-T1","seq":2})");
     EXPECT_EQ(last_frame().at(1).as_string(), "e1b");
 }
 
@@ -249,7 +249,8 @@ TEST_F(Station201, ACardStartIsAnsweredWithTheCoresOrderAndStatus) {
     EXPECT_EQ(answer_payload().at("idTokenInfo").as_object().at("status").as_string(), "Accepted");
     event("e1", "Ended", "C1", 1, "", "", energy(900, "Transaction.End"));
     EXPECT_EQ(io.of("tx").back().at("order_id").as_int64(), 77);
-    EXPECT_EQ(io.of("tx").back().at("tx_id").as_string(), "77");
+    EXPECT_EQ(io.of("tx").back().at("tx_id").as_string(), tx_id) << "the card start keeps its name";
+    EXPECT_TRUE(io.of("tx")[0].at("keep_tx_id").as_bool());
     EXPECT_EQ(io.of("tx").back().at("meter_wh").as_int64(), 900);
 }
 
@@ -396,7 +397,7 @@ TEST_F(Station201, AnEndedThatCarriesAnIdTokenIsAnsweredWithItsStatus) {
     start_remote(42);
     event("e1", "Ended", "T1", 1, R"(,"stoppedReason":"Local")", R"(,"idToken":{"idToken":"KW-O42","type":"Central"})",
           energy(2500, "Transaction.End"));
-    station.on_command(R"({"cmd":"tx_ack","tx_id":"42","seq":2})");
+    station.on_command(R"({"cmd":"tx_ack","tx_id":"T-T1","seq":2})");
     EXPECT_EQ(last_frame().at(1).as_string(), "e1");
     EXPECT_EQ(answer_payload().at("idTokenInfo").as_object().at("status").as_string(), "Accepted");
 }
@@ -467,6 +468,49 @@ TEST_F(Station201, TheStationsClockIsMeasuredFromAnEventSentOnItsOwnAndGivenToTh
     io.clock += 10000;
     call("h2", "Heartbeat", "{}");
     EXPECT_EQ(io.of("heartbeat").back().at("ts").as_string(), "2026-06-01T01:05:45.000Z");
+}
+
+// An edge that restarted mid-transaction lost what bound the station's transaction to its order:
+// the core knows the order by the transaction's name (found by the fault suite's edge-crash: 11
+// sessions billed short, 225 closed orders still charging).
+TEST(Station201Restart, ATransactionTheEdgeDidNotSeeBeginGoesOnUnderItsNameAndIsStoppedByIt) {
+    RecordingIo io;
+    Station station("CS-1", io);  // a new edge: nothing kept
+    station.on_frame(R"([2,"u5","TransactionEvent",{"eventType":"Updated","timestamp":"2026-06-01T01:00:00Z",)"
+                     R"("triggerReason":"MeterValuePeriodic","seqNo":5,"offline":true,"transactionInfo":{"transactionId":"T1"},)"
+                     R"("evse":{"id":2,"connectorId":1},"meterValue":[)" + energy(4000) + "]}]");
+    ASSERT_EQ(io.of("meter").size(), 1u);
+    EXPECT_EQ(io.of("meter")[0].at("tx_id").as_string(), "T-T1");
+    EXPECT_EQ(io.of("meter")[0].at("connector").as_int64(), 2);
+    EXPECT_TRUE(io.of("fault").empty()) << "no gap: the edge never saw the earlier events";
+    // The driver stops: the core's stop names the transaction as the edge named it.
+    station.on_command(R"({"cmd":"stop","corr":"o42-stop","connector":2,"order_id":42,"tx_id":"T-T1"})");
+    ASSERT_EQ(io.frames.back().at(2).as_string(), "RequestStopTransaction");
+    EXPECT_EQ(io.frames.back().at(3).as_object().at("transactionId").as_string(), "T1");
+    station.on_frame(R"([3,")" + std::string(io.frames.back().at(1).as_string()) + R"(",{"status":"Accepted"}])");
+    station.on_frame(R"([2,"e6","TransactionEvent",{"eventType":"Ended","timestamp":"2026-06-01T01:01:00Z",)"
+                     R"("triggerReason":"RemoteStop","seqNo":6,"transactionInfo":{"transactionId":"T1","stoppedReason":"Remote"},)"
+                     R"("meterValue":[)" + energy(4100, "Transaction.End") + "]}]");
+    const auto ended = io.of("tx").back();
+    EXPECT_EQ(ended.at("event").as_string(), "ended");
+    EXPECT_EQ(ended.at("tx_id").as_string(), "T-T1");
+    EXPECT_EQ(ended.at("order_id").as_int64(), 42);
+    EXPECT_EQ(ended.at("connector").as_int64(), 2);
+    EXPECT_EQ(ended.at("meter_wh").as_int64(), 4100);
+    EXPECT_FALSE(ended.contains("meter_start_wh")) << "the start is the core's";
+}
+
+TEST(Station201Restart, AnEndedOfATransactionTheEdgeDidNotSeeNamesItForTheCore) {
+    RecordingIo io;
+    Station station("CS-1", io);
+    station.on_frame(R"([2,"e3","TransactionEvent",{"eventType":"Ended","timestamp":"2026-06-01T01:01:00Z",)"
+                     R"("triggerReason":"EVDeparted","seqNo":3,"transactionInfo":{"transactionId":"T7","stoppedReason":"EVDisconnected"},)"
+                     R"("meterValue":[)" + energy(900, "Transaction.End") + "]}]");
+    const auto ended = io.of("tx").back();
+    EXPECT_EQ(ended.at("tx_id").as_string(), "T-T7");
+    EXPECT_FALSE(ended.contains("order_id")) << "the core finds the order by the name";
+    EXPECT_EQ(ended.at("connector").as_int64(), 0) << "the order's own connector";
+    EXPECT_EQ(ended.at("reason").as_string(), "local");
 }
 
 TEST(Variable201, KeysRoundTrip) {
