@@ -40,6 +40,22 @@ void FrameLog::flush(Io& io) {
     entries_ = boost::json::array();
 }
 
+std::string station_time(const boost::json::value* timestamp, std::string_view what, UtcMs now,
+                         const std::string& code) {
+    if (!timestamp || !timestamp->is_string()) return format_time(now);
+    const std::string_view text = timestamp->as_string();
+    const auto t = parse_timestamp(text);
+    if (!t) {
+        spdlog::warn("event=ocpp_bad_timestamp code={} field={} value=\"{}\"", code, what, text);
+        return format_time(now);
+    }
+    if (*t < kClockNeverSetBefore) {
+        spdlog::warn("event=ocpp_clock_not_set code={} field={} value=\"{}\"", code, what, text);
+        return format_time(now);
+    }
+    return format_time(*t);
+}
+
 std::optional<boost::json::object> parse_command(std::string_view payload, const std::string& code) {
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(payload, ec);

@@ -59,6 +59,12 @@ class FrameLog {
     boost::json::array entries_;
 };
 
+// A timestamp of a station's message as the edge passes it on (format_time): its own, unless it is
+// absent or unreadable (logged event=ocpp_bad_timestamp) or from before the clock was ever set
+// (kClockNeverSetBefore, logged event=ocpp_clock_not_set): then `now`, the time it was received.
+std::string station_time(const boost::json::value* timestamp, std::string_view what, UtcMs now,
+                         const std::string& code);
+
 // A command of the core (the payload of kw/v1/<code>/cmd): its object, or nullopt (logged) when it
 // is not JSON naming a `cmd`.
 std::optional<boost::json::object> parse_command(std::string_view payload, const std::string& code);

@@ -201,20 +201,7 @@ void Station::mark_queued(json::object& message, const std::string& ts) {
 }
 
 std::string Station::time_of(const json::value* timestamp, std::string_view what) {
-    const UtcMs now = io_.now();
-    if (!timestamp || !timestamp->is_string()) return format_time(now);
-    auto t = parse_timestamp(timestamp->as_string());
-    if (!t) {
-        spdlog::warn("event=ocpp_bad_timestamp code={} field={} value=\"{}\"", code_, what,
-                     std::string_view(timestamp->as_string()));
-        return format_time(now);
-    }
-    if (*t < kClockNeverSetBefore) {
-        spdlog::warn("event=ocpp_clock_not_set code={} field={} value=\"{}\"", code_, what,
-                     std::string_view(timestamp->as_string()));
-        return format_time(now);
-    }
-    return format_time(*t);
+    return station_time(timestamp, what, io_.now(), code_);
 }
 
 }  // namespace kw::ocpp::v16

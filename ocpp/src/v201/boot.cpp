@@ -135,14 +135,15 @@ void Station::status_notification(const Call& call) {
     const std::int64_t evse = p.at("evseId").as_int64();
     const std::string ts = time_of(p.if_contains("timestamp"), "timestamp");
     if (evse > 0) {
+        const int connector = static_cast<int>(evse);
         std::string_view status = kw_status(p.at("connectorStatus").as_string());
-        // Occupied while a transaction of the EVSE charges: still charging.
-        for (const auto& [id, tx] : transactions_)
-            if (tx.connector == evse && !tx.ended && status == "preparing" &&
-                (connector_status_[static_cast<int>(evse)] == "charging" ||
-                 connector_status_[static_cast<int>(evse)] == "suspended"))
-                status = connector_status_[static_cast<int>(evse)];
-        publish_status(static_cast<int>(evse), status, ts);
+        // Occupied while a transaction of the EVSE charges: still charging (or suspended).
+        const std::string& last = connector_status_[connector];
+        const bool running = std::any_of(transactions_.begin(), transactions_.end(), [&](const auto& entry) {
+            return entry.second.connector == connector && !entry.second.ended;
+        });
+        if (status == "preparing" && running && (last == "charging" || last == "suspended")) status = last;
+        publish_status(connector, status, ts);
     }
     answer(call.id, json::object{});
 }

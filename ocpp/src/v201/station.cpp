@@ -265,15 +265,7 @@ void Station::on_call_error(const CallError& error) {
 }
 
 std::string Station::time_of(const json::value* timestamp, std::string_view what) {
-    const UtcMs now = io_.now();
-    if (!timestamp || !timestamp->is_string()) return format_time(now);
-    auto t = parse_timestamp(timestamp->as_string());
-    if (!t || *t < kClockNeverSetBefore) {
-        spdlog::warn("event={} code={} field={} value=\"{}\"", t ? "ocpp_clock_not_set" : "ocpp_bad_timestamp",
-                     code_, what, std::string_view(timestamp->as_string()));
-        return format_time(now);
-    }
-    return format_time(*t);
+    return station_time(timestamp, what, io_.now(), code_);
 }
 
 }  // namespace kw::ocpp::v201
