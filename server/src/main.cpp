@@ -119,7 +119,7 @@ int run(const kw::app::Config& config) {
 
     kw::SystemClock clock;
     kw::store::Db db({config.database.url, static_cast<int>(config.database.pool_size), &backend_metrics.sql_wait,
-                      &backend_metrics.sql_session});
+                      &backend_metrics.sql_session, &backend_metrics.sql_read_wait, &backend_metrics.sql_read_session});
     const int applied = db.migrate();
     spdlog::info("event=migrations_done applied={}", applied);
     const std::string token_key = [&db] {

@@ -69,10 +69,14 @@ class Probe(threading.Thread):
                                       "workers_busy": round(busy / wall, 2)}
         out = {"window_s": round(wall, 2), "device_queue_peak": self.peak, "handlers": handlers,
                "workers_busy": round(sum(h["workers_busy"] for h in handlers.values()), 2)}
-        for name in ("kw_sql_wait_seconds", "kw_sql_session_seconds", "kw_redis_command_seconds"):
-            n = d(name + "_count")
-            out[name.removeprefix("kw_")] = {"count": int(n), "sum_s": round(d(name + "_sum"), 2),
-                                             "mean_ms": round(1000 * d(name + "_sum") / n, 3) if n else None}
+        series = [("sql_wait_seconds", "kw_sql_wait_seconds", '{pool="write"}'),
+                  ("sql_session_seconds", "kw_sql_session_seconds", '{pool="write"}'),
+                  ("sql_read_wait_seconds", "kw_sql_wait_seconds", '{pool="read"}'),
+                  ("sql_read_session_seconds", "kw_sql_session_seconds", '{pool="read"}'),
+                  ("redis_command_seconds", "kw_redis_command_seconds", "")]
+        for key, name, labels in series:
+            n, total = d(name + "_count" + labels), d(name + "_sum" + labels)
+            out[key] = {"count": int(n), "sum_s": round(total, 2), "mean_ms": round(1000 * total / n, 3) if n else None}
         return out
 
 
@@ -243,8 +247,12 @@ def one_phase(ctx, tag, url, creds, drivers, interval_s=None, meter_start_wh=100
         ctx.log(f"    server: device queue peak {server['device_queue_peak']}, device workers busy "
                 f"{server['workers_busy']} (" + ", ".join(f"{k2} {h['count']} x {h['mean_ms']} ms"
                                                           for k2, h in server["handlers"].items()) +
-                f"); waiting for SQL {server['sql_wait_seconds']['sum_s']} s, in SQL "
-                f"{server['sql_session_seconds']['sum_s']} s, Redis {server['redis_command_seconds']['sum_s']} s")
+                f"); SQL writer: waiting {server['sql_wait_seconds']['sum_s']} s, held "
+                f"{server['sql_session_seconds']['sum_s']} s ({server['sql_session_seconds']['count']:,} x "
+                f"{server['sql_session_seconds']['mean_ms']} ms); SQL reads: waiting "
+                f"{server['sql_read_wait_seconds']['sum_s']} s, held {server['sql_read_session_seconds']['sum_s']} s "
+                f"({server['sql_read_session_seconds']['count']:,}); Redis {server['redis_command_seconds']['sum_s']} s "
+                f"({server['redis_command_seconds']['count']:,})")
     return res, cpu
 
 

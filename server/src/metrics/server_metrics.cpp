@@ -83,10 +83,15 @@ void HttpMetrics::count_status(int status) {
 
 BackendMetrics::BackendMetrics(Registry& registry)
     : sql_wait(registry.histogram("kw_sql_wait_seconds", "Waiting for a pooled SQL connection",
-                                  latency_buckets())),
+                                  latency_buckets(), {{"pool", "write"}})),
       sql_session(registry.histogram("kw_sql_session_seconds",
                                      "A pooled SQL connection held by one unit of work (its statements)",
-                                     latency_buckets())),
+                                     latency_buckets(), {{"pool", "write"}})),
+      sql_read_wait(registry.histogram("kw_sql_wait_seconds", "Waiting for a pooled SQL connection",
+                                       latency_buckets(), {{"pool", "read"}})),
+      sql_read_session(registry.histogram("kw_sql_session_seconds",
+                                          "A pooled SQL connection held by one unit of work (its statements)",
+                                          latency_buckets(), {{"pool", "read"}})),
       redis_command(registry.histogram("kw_redis_command_seconds",
                                        "One Redis round trip: a command or a pipeline", latency_buckets())) {}
 

@@ -68,8 +68,12 @@ private:
 // SQL and Redis calls, recorded by store/db.cpp and live/redis.cpp.
 struct BackendMetrics {
     explicit BackendMetrics(Registry& registry);
-    Histogram& sql_wait;       // waiting for a pooled SQL connection
-    Histogram& sql_session;    // a pooled SQL connection held by one unit of work
+    // Waiting for a pooled SQL connection, and holding one (a unit of work's statements), by what
+    // was asked for: pool="write" (Db::session(); SQLite's one writer) or "read" (Db::read_session()).
+    Histogram& sql_wait;
+    Histogram& sql_session;
+    Histogram& sql_read_wait;
+    Histogram& sql_read_session;
     Histogram& redis_command;  // one Redis round trip (a command or a pipeline)
 };
 

@@ -1,5 +1,7 @@
 #include "store/charger_refs.hpp"
 
+#include "store/statement_cache.hpp"
+
 namespace kw::store {
 
 namespace {
@@ -75,14 +77,14 @@ struct FindByCodeQuery {
 }  // namespace
 
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code) {
-    return find(sql, "c.code = :k", code);
-}
-
-std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code) {
-    return s.statements().run<FindByCodeQuery>(*s, [&code](FindByCodeQuery& q) {
+    return with_statement<FindByCodeQuery>(sql, [&code](FindByCodeQuery& q) {
         q.code = code;
         return fetch(q.st, q.row);
     });
+}
+
+std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code) {
+    return find_charger_ref(*s, code);
 }
 
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id) {

@@ -6,6 +6,7 @@
 #include "domain/error.hpp"
 #include "store/id_list.hpp"
 #include "store/like.hpp"
+#include "store/statement_cache.hpp"
 
 namespace kw::store {
 
@@ -269,11 +270,29 @@ bool delete_connector(soci::session& sql, std::int64_t charger_id, int number) {
     return true;
 }
 
+namespace {
+
+// Asked at every session's start and settlement: kept per connection (store/statement_cache.hpp).
+struct ConnectorMaxWQuery {
+    long long charger_id = 0, max_w = 0;
+    int number = 0;
+    soci::statement st;
+    explicit ConnectorMaxWQuery(soci::session& sql)
+        : st((sql.prepare << "SELECT max_w FROM connectors WHERE charger_id = :c AND number = :n", soci::into(max_w),
+              soci::use(charger_id), soci::use(number))) {}
+};
+
+}  // namespace
+
 std::int64_t connector_max_w(soci::session& sql, std::int64_t charger_id, int number) {
-    long long c = charger_id, w = 0;
-    sql << "SELECT max_w FROM connectors WHERE charger_id = :c AND number = :n", soci::into(w), soci::use(c),
-        soci::use(number);
-    return sql.got_data() ? w : 0;
+    return with_statement<ConnectorMaxWQuery>(sql, [&](ConnectorMaxWQuery& q) {
+        q.charger_id = charger_id;
+        q.number = number;
+        q.st.execute(false);
+        std::int64_t out = 0;
+        while (q.st.fetch()) out = q.max_w;  // to the end: see StatementCache
+        return out;
+    });
 }
 
 std::int64_t count_active_orders(soci::session& sql, std::int64_t charger_id, std::optional<int> connector) {

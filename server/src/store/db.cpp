@@ -130,7 +130,11 @@ void Db::Session::heal() noexcept {
     }
 }
 
-Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_seconds_(config.session_seconds) {
+Db::Db(const DbConfig& config)
+    : wait_seconds_(config.wait_seconds),
+      session_seconds_(config.session_seconds),
+      read_wait_seconds_(config.read_wait_seconds),
+      read_session_seconds_(config.read_session_seconds) {
     DbUrl url = parse_db_url(config.url);
     dialect_ = url.dialect;
     if (dialect_ == Dialect::sqlite) configure_sqlite_once();
@@ -166,11 +170,17 @@ Db::Db(const DbConfig& config) : wait_seconds_(config.wait_seconds), session_sec
     caches_.resize(size_);
     if (dialect_ == Dialect::mysql) health_.resize(size_);
     if (read_pool_) read_caches_.resize(static_cast<std::size_t>(std::max(1, config.pool_size)));
+    // Repositories find a connection's statements from the soci::session they are given.
+    for (std::size_t i = 0; i < caches_.size(); ++i) register_statements(pool_->at(i), &caches_[i]);
+    for (std::size_t i = 0; i < read_caches_.size(); ++i) register_statements(read_pool_->at(i), &read_caches_[i]);
     spdlog::info("event=db_open dialect={} pool={} readers={}", dialect_ == Dialect::sqlite ? "sqlite" : "mysql",
                  size_, read_pool_ ? static_cast<std::size_t>(std::max(1, config.pool_size)) : 0);
 }
 
-Db::~Db() = default;
+Db::~Db() {
+    for (std::size_t i = 0; i < caches_.size(); ++i) register_statements(pool_->at(i), nullptr);
+    for (std::size_t i = 0; i < read_caches_.size(); ++i) register_statements(read_pool_->at(i), nullptr);
+}
 
 int Db::migrate() {
     auto s = session();

@@ -21,9 +21,12 @@ namespace kw::store {
 struct DbConfig {
     std::string url;     // "sqlite:PATH" or "mysql://user:pass@host:port/db"
     int pool_size = 4;   // MySQL: the pool; SQLite: one writer (no busy-retry dance) + this many readers
-    // Optional (main.cpp sets them): time waiting for a pooled connection, and time holding one.
+    // Optional (main.cpp sets them): time waiting for a pooled connection, and time holding one;
+    // for session() and for read_session().
     metrics::Histogram* wait_seconds = nullptr;
     metrics::Histogram* session_seconds = nullptr;
+    metrics::Histogram* read_wait_seconds = nullptr;
+    metrics::Histogram* read_session_seconds = nullptr;
 };
 
 class Db {
@@ -86,8 +89,10 @@ public:
     // the same pool as session().
     Session read_session() {
         if (read_pool_)
-            return Session(*read_pool_, read_caches_, nullptr, dead_found_, wait_seconds_, session_seconds_);
-        return session();
+            return Session(*read_pool_, read_caches_, nullptr, dead_found_, read_wait_seconds_,
+                           read_session_seconds_);
+        return Session(*pool_, caches_, health_.empty() ? nullptr : &health_, dead_found_, read_wait_seconds_,
+                       read_session_seconds_);
     }
 
     // Runs pending migrations; called once at start.
@@ -111,6 +116,8 @@ private:
     std::atomic<std::uint64_t> dead_found_{0};  // dead connections found so far, by any session
     metrics::Histogram* wait_seconds_;
     metrics::Histogram* session_seconds_;
+    metrics::Histogram* read_wait_seconds_;
+    metrics::Histogram* read_session_seconds_;
 };
 
 // Parses the --db value; throws kw::Error(bad_request) naming the problem.

@@ -5,6 +5,7 @@
 
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
+#include "store/statement_cache.hpp"
 
 namespace kw::store {
 
@@ -155,35 +156,91 @@ struct FindOrderQuery {
     }
 };
 
+// The statements of starting, charging and settling a session, kept per connection (every
+// transaction event runs them on SQLite's one writer: parsing them again was a fifth of the
+// server's CPU under the OCPP load, docs/performance.md).
+struct InsertOrderQuery {
+    long long driver_id = 0, station_id = 0, charger_id = 0, created = 0;
+    int connector_no = 0;
+    std::string state, tariff_spec, timezone;
+    optional<long long> schedule_id, limit_wh, limit_fen, limit_minutes, deadline;
+    soci::statement st;
+    explicit InsertOrderQuery(soci::session& sql)
+        : st((sql.prepare << "INSERT INTO orders (driver_id, station_id, charger_id, connector_no, state, schedule_id, "
+                             "tariff_spec, timezone, limit_wh, limit_fen, limit_minutes, deadline_at, created_at, "
+                             "updated_at) VALUES (:d, :s, :c, :n, :st, :sch, :ts, :tz, :lw, :lf, :lm, :dl, :ca, :ua)",
+              soci::use(driver_id), soci::use(station_id), soci::use(charger_id), soci::use(connector_no),
+              soci::use(state), soci::use(schedule_id), soci::use(tariff_spec), soci::use(timezone),
+              soci::use(limit_wh), soci::use(limit_fen), soci::use(limit_minutes), soci::use(deadline),
+              soci::use(created), soci::use(created))) {}
+};
+
+struct ApplyEventQuery {
+    std::string to, from;
+    optional<std::string> reason;
+    optional<long long> deadline;
+    long long now = 0, id = 0;
+    soci::statement st;
+    explicit ApplyEventQuery(soci::session& sql)
+        : st((sql.prepare << "UPDATE orders SET state = :to, stop_reason = COALESCE(:r, stop_reason), "
+                             "deadline_at = :dl, updated_at = :n WHERE id = :id AND state = :from",
+              soci::use(to), soci::use(reason), soci::use(deadline), soci::use(now), soci::use(id),
+              soci::use(from))) {}
+};
+
+struct MarkStartedQuery {
+    std::string tx_id;
+    long long meter = 0, started = 0, now = 0, id = 0;
+    soci::statement st;
+    explicit MarkStartedQuery(soci::session& sql)
+        : st((sql.prepare << "UPDATE orders SET tx_id = :tx, meter_start_wh = :m, meter_last_wh = :m2, "
+                             "meter_last_at = :s2, started_at = :s, deadline_at = NULL, updated_at = :n WHERE id = :id",
+              soci::use(tx_id), soci::use(meter), soci::use(meter), soci::use(started), soci::use(started),
+              soci::use(now), soci::use(id))) {}
+};
+
+struct WriteSettlementQuery {
+    std::string stop_reason, breakdown;
+    optional<std::string> tx;
+    optional<long long> start_wh, started;
+    long long end_wh = 0, energy = 0, elec = 0, service = 0, total = 0, paid = 0, stopped = 0, now = 0, id = 0;
+    soci::statement st;
+    explicit WriteSettlementQuery(soci::session& sql)
+        : st((sql.prepare << "UPDATE orders SET stop_reason = :r, tx_id = COALESCE(tx_id, :tx), "
+                             "meter_start_wh = COALESCE(meter_start_wh, :sw), started_at = COALESCE(started_at, :sa), "
+                             "meter_last_wh = :ew, energy_wh = :e, electricity_fen = :el, service_fen = :sv, "
+                             "total_fen = :t, paid_fen = :p, breakdown = :b, stopped_at = :so, settled_at = :n, "
+                             "deadline_at = NULL, updated_at = :n2 WHERE id = :id",
+              soci::use(stop_reason), soci::use(tx), soci::use(start_wh), soci::use(started), soci::use(end_wh),
+              soci::use(energy), soci::use(elec), soci::use(service), soci::use(total), soci::use(paid),
+              soci::use(breakdown), soci::use(stopped), soci::use(now), soci::use(now), soci::use(id))) {}
+};
+
 }  // namespace
 
 std::int64_t insert_order(soci::session& sql, const Order& o) {
-    long long driver_id = o.driver_id, station_id = o.station_id, charger_id = o.charger_id;
-    long long created = o.created_at;
-    auto schedule_id = bopt(o.schedule_id), limit_wh = bopt(o.limit_wh), limit_fen = bopt(o.limit_fen),
-         limit_minutes = bopt(o.limit_minutes), deadline = bopt(o.deadline_at);
-    sql << "INSERT INTO orders (driver_id, station_id, charger_id, connector_no, state, schedule_id, tariff_spec, "
-           "timezone, limit_wh, limit_fen, limit_minutes, deadline_at, created_at, updated_at) VALUES "
-           "(:d, :s, :c, :n, :st, :sch, :ts, :tz, :lw, :lf, :lm, :dl, :ca, :ua)",
-        soci::use(driver_id), soci::use(station_id), soci::use(charger_id), soci::use(o.connector_no),
-        soci::use(o.state), soci::use(schedule_id), soci::use(o.tariff_spec), soci::use(o.timezone),
-        soci::use(limit_wh), soci::use(limit_fen), soci::use(limit_minutes), soci::use(deadline), soci::use(created),
-        soci::use(created);
+    change<InsertOrderQuery>(sql, [&](InsertOrderQuery& q) {
+        q.driver_id = o.driver_id;
+        q.station_id = o.station_id;
+        q.charger_id = o.charger_id;
+        q.connector_no = o.connector_no;
+        q.state = o.state;
+        q.schedule_id = bopt(o.schedule_id);
+        q.tariff_spec = o.tariff_spec;
+        q.timezone = o.timezone;
+        q.limit_wh = bopt(o.limit_wh);
+        q.limit_fen = bopt(o.limit_fen);
+        q.limit_minutes = bopt(o.limit_minutes);
+        q.deadline = bopt(o.deadline_at);
+        q.created = o.created_at;
+    });
     long long id = 0;
-    if (sql.get_backend_name() == "sqlite3") sql << "SELECT last_insert_rowid()", soci::into(id);
-    else sql << "SELECT LAST_INSERT_ID()", soci::into(id);
+    if (!sql.get_last_insert_id("orders", id)) throw Error(Errc::internal, "no id for the order");
     return id;
 }
 
 std::optional<Order> find_order(soci::session& sql, std::int64_t id) {
-    long long key = id;
-    auto rows = select_orders(sql, "WHERE o.id = :id", [&](soci::statement& st) { st.exchange(soci::use(key)); });
-    if (rows.empty()) return std::nullopt;
-    return rows.front();
-}
-
-std::optional<Order> find_order(Db::Session& s, std::int64_t id) {
-    return s.statements().run<FindOrderQuery>(*s, [id](FindOrderQuery& q) {
+    return with_statement<FindOrderQuery>(sql, [id](FindOrderQuery& q) {
         q.id = id;
         q.st.execute(false);
         std::optional<Order> out;
@@ -191,6 +248,8 @@ std::optional<Order> find_order(Db::Session& s, std::int64_t id) {
         return out;
     });
 }
+
+std::optional<Order> find_order(Db::Session& s, std::int64_t id) { return find_order(*s, id); }
 
 std::vector<Order> list_orders(soci::session& sql, const OrderFilter& f, std::int64_t limit, std::int64_t offset,
                                std::int64_t* total) {
@@ -269,26 +328,28 @@ std::optional<domain::OrderState> apply_event(soci::session& sql, std::int64_t i
                                               std::optional<UtcMs> deadline, UtcMs now) {
     const std::optional<domain::OrderState> to = domain::next_state(from, event);
     if (!to) return std::nullopt;
-    long long key = id, n = now;
-    const std::string to_text(domain::to_string(*to)), from_text(domain::to_string(from));
-    optional<std::string> reason;
-    if (stop_reason) reason = std::string(domain::to_string(*stop_reason));
-    optional<long long> dl = bopt(deadline);
-    soci::statement st = (sql.prepare << "UPDATE orders SET state = :to, stop_reason = COALESCE(:r, stop_reason), "
-                                         "deadline_at = :dl, updated_at = :n WHERE id = :id AND state = :from",
-                          soci::use(to_text), soci::use(reason), soci::use(dl), soci::use(n), soci::use(key),
-                          soci::use(from_text));
-    st.execute(true);
-    if (affected(st) != 1) return std::nullopt;
+    const long long changed = change<ApplyEventQuery>(sql, [&](ApplyEventQuery& q) {
+        q.to = domain::to_string(*to);
+        q.from = domain::to_string(from);
+        q.reason = stop_reason ? optional<std::string>(std::string(domain::to_string(*stop_reason)))
+                               : optional<std::string>();
+        q.deadline = bopt(deadline);
+        q.now = now;
+        q.id = id;
+    });
+    if (changed != 1) return std::nullopt;
     return to;
 }
 
 void mark_started(soci::session& sql, std::int64_t id, const std::string& tx_id, std::int64_t meter_start_wh,
                   UtcMs started_at, UtcMs now) {
-    long long key = id, m = meter_start_wh, s = started_at, n = now;
-    sql << "UPDATE orders SET tx_id = :tx, meter_start_wh = :m, meter_last_wh = :m2, "
-           "meter_last_at = :s2, started_at = :s, deadline_at = NULL, updated_at = :n WHERE id = :id",
-        soci::use(tx_id), soci::use(m), soci::use(m), soci::use(s), soci::use(s), soci::use(n), soci::use(key);
+    change<MarkStartedQuery>(sql, [&](MarkStartedQuery& q) {
+        q.tx_id = tx_id;
+        q.meter = meter_start_wh;
+        q.started = started_at;
+        q.now = now;
+        q.id = id;
+    });
 }
 
 void mark_cancelled(soci::session& sql, std::int64_t id, UtcMs now) {
@@ -315,83 +376,22 @@ void update_meter(soci::session& sql, std::int64_t id, std::int64_t wh, UtcMs at
 }
 
 void write_settlement(soci::session& sql, std::int64_t id, const Settlement& s, UtcMs now) {
-    long long key = id, n = now, end_wh = s.meter_end_wh, stopped = s.stopped_at;
-    long long energy = s.bill.energy_wh, elec = s.bill.electricity_fen, service = s.bill.service_fen,
-              total = s.bill.total_fen, paid = s.paid_fen;
-    optional<std::string> tx = bopt(s.tx_id);
-    optional<long long> start_wh = bopt(s.meter_start_wh), started = bopt(s.started_at);
-    std::string breakdown = domain::to_json(domain::bill_to_json(s.bill));
-    sql << "UPDATE orders SET stop_reason = :r, tx_id = COALESCE(tx_id, :tx), "
-           "meter_start_wh = COALESCE(meter_start_wh, :sw), started_at = COALESCE(started_at, :sa), "
-           "meter_last_wh = :ew, energy_wh = :e, electricity_fen = :el, service_fen = :sv, total_fen = :t, "
-           "paid_fen = :p, breakdown = :b, stopped_at = :so, settled_at = :n, deadline_at = NULL, updated_at = :n2 "
-           "WHERE id = :id",
-        soci::use(s.stop_reason), soci::use(tx), soci::use(start_wh), soci::use(started),
-        soci::use(end_wh), soci::use(energy), soci::use(elec), soci::use(service), soci::use(total), soci::use(paid),
-        soci::use(breakdown), soci::use(stopped), soci::use(n), soci::use(n), soci::use(key);
-}
-
-void insert_sample(soci::session& sql, std::int64_t order_id, UtcMs at, std::int64_t wh) {
-    long long o = order_id, a = at, w = wh;
-    int exists = 0;
-    sql << "SELECT COUNT(*) FROM order_samples WHERE order_id = :o AND at = :a", soci::use(o), soci::use(a),
-        soci::into(exists);
-    if (exists) return;
-    sql << "INSERT INTO order_samples (order_id, at, wh) VALUES (:o, :a, :w)", soci::use(o), soci::use(a),
-        soci::use(w);
-}
-
-std::vector<domain::Sample> samples(soci::session& sql, std::int64_t order_id) {
-    long long o = order_id, at = 0, wh = 0;
-    soci::statement st = (sql.prepare << "SELECT at, wh FROM order_samples WHERE order_id = :o ORDER BY at",
-                          soci::use(o), soci::into(at), soci::into(wh));
-    st.execute(false);
-    std::vector<domain::Sample> out;
-    while (st.fetch()) out.push_back({at, wh});
-    return out;
-}
-
-bool tx_event_recorded(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq) {
-    long long c = charger_id, s = seq;
-    int exists = 0;
-    sql << "SELECT COUNT(*) FROM tx_events WHERE charger_id = :c AND tx_id = :t AND seq = :s", soci::use(c),
-        soci::use(tx_id), soci::use(s), soci::into(exists);
-    return exists != 0;
-}
-
-bool record_tx_event(soci::session& sql, std::int64_t charger_id, const std::string& tx_id, std::int64_t seq,
-                     const std::string& kind, UtcMs now) {
-    long long c = charger_id, s = seq, n = now;
-    if (tx_event_recorded(sql, charger_id, tx_id, seq)) return false;
-    // The primary key still guards a race between two instances: the loser's transaction fails and
-    // its message is redelivered, then found here.
-    sql << "INSERT INTO tx_events (charger_id, tx_id, seq, kind, received_at) VALUES (:c, :t, :s, :k, :n)",
-        soci::use(c), soci::use(tx_id), soci::use(s), soci::use(kind), soci::use(n);
-    return true;
-}
-
-bool claim_connector(soci::session& sql, std::int64_t charger_id, int connector_no, std::int64_t order_id) {
-    long long c = charger_id, o = order_id;
-    soci::statement st = (sql.prepare << "UPDATE connectors SET active_order_id = :o WHERE charger_id = :c AND "
-                                         "number = :n AND active_order_id IS NULL",
-                          soci::use(o), soci::use(c), soci::use(connector_no));
-    st.execute(true);
-    return affected(st) == 1;
-}
-
-bool claim_driver(soci::session& sql, std::int64_t driver_id, std::int64_t order_id) {
-    long long d = driver_id, o = order_id;
-    soci::statement st =
-        (sql.prepare << "UPDATE drivers SET active_order_id = :o WHERE id = :d AND active_order_id IS NULL",
-         soci::use(o), soci::use(d));
-    st.execute(true);
-    return affected(st) == 1;
-}
-
-void release_claims(soci::session& sql, const Order& order) {
-    long long o = order.id;
-    sql << "UPDATE connectors SET active_order_id = NULL WHERE active_order_id = :o", soci::use(o);
-    sql << "UPDATE drivers SET active_order_id = NULL WHERE active_order_id = :o", soci::use(o);
+    change<WriteSettlementQuery>(sql, [&](WriteSettlementQuery& q) {
+        q.stop_reason = s.stop_reason;
+        q.tx = bopt(s.tx_id);
+        q.start_wh = bopt(s.meter_start_wh);
+        q.started = bopt(s.started_at);
+        q.end_wh = s.meter_end_wh;
+        q.energy = s.bill.energy_wh;
+        q.elec = s.bill.electricity_fen;
+        q.service = s.bill.service_fen;
+        q.total = s.bill.total_fen;
+        q.paid = s.paid_fen;
+        q.breakdown = domain::to_json(domain::bill_to_json(s.bill));
+        q.stopped = s.stopped_at;
+        q.now = now;
+        q.id = id;
+    });
 }
 
 }  // namespace kw::store

@@ -101,6 +101,7 @@ bool record_tx_event(soci::session& sql, std::int64_t charger_id, const std::str
 // Connector and driver claims (see migration 003). claim_* return false if already held.
 bool claim_connector(soci::session& sql, std::int64_t charger_id, int connector_no, std::int64_t order_id);
 bool claim_driver(soci::session& sql, std::int64_t driver_id, std::int64_t order_id);
+// release_claims frees the order's own connector and driver (the ones create_order claimed for it).
 void release_claims(soci::session& sql, const Order& order);
 
 }  // namespace kw::store

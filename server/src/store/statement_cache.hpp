@@ -10,7 +10,12 @@
 // may be half-run) and made again next time.
 // f must fetch until fetch() returns false: on SQLite a statement stopped before its last row keeps
 // the connection's read snapshot open, and later reads on that connection would see old data.
+//
+// Repositories take a plain soci::session&: with_statement<Q>(sql, f) finds the cache of that
+// connection when it is one of a Db's pooled connections (Db registers each), and otherwise (a
+// session of a test or a tool) prepares Q for this call only. Either way f runs once, on a Q.
 #include <memory>
+#include <utility>
 #include <typeindex>
 #include <unordered_map>
 
@@ -46,5 +51,38 @@ private:
     };
     std::unordered_map<std::type_index, std::unique_ptr<Base>> entries_;
 };
+
+// Db's registry of its pooled connections' caches. register_statements(sql, nullptr) forgets sql.
+void register_statements(const soci::session& sql, StatementCache* cache);
+StatementCache* statements_of(const soci::session& sql);
+
+template <class Q, class F>
+auto with_statement(soci::session& sql, F&& f) {
+    if (StatementCache* cache = statements_of(sql)) return cache->run<Q>(sql, std::forward<F>(f));
+    Q q(sql);
+    return f(q);
+}
+
+// A kept statement that changes rows: set(q) binds its values, it runs; returns the rows changed.
+template <class Q, class Set>
+long long change(soci::session& sql, Set&& set) {
+    return with_statement<Q>(sql, [&](Q& q) {
+        set(q);
+        q.st.execute(true);
+        return static_cast<long long>(q.st.get_affected_rows());
+    });
+}
+
+// A kept SELECT COUNT(*) into q.count: set(q) binds its values; run to its end (see above).
+template <class Q, class Set>
+long long select_count(soci::session& sql, Set&& set) {
+    return with_statement<Q>(sql, [&](Q& q) {
+        set(q);
+        q.st.execute(false);
+        while (q.st.fetch()) {
+        }
+        return static_cast<long long>(q.count);
+    });
+}
 
 }  // namespace kw::store

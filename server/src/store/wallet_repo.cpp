@@ -3,6 +3,7 @@
 #include <soci/boost-optional.h>
 
 #include "domain/error.hpp"
+#include "store/statement_cache.hpp"
 
 namespace kw::store {
 
@@ -20,41 +21,84 @@ boost::optional<long long> to(const std::optional<std::int64_t>& v) {
 
 }  // namespace
 
+namespace {
+
+// The statements of every session's settlement, kept per connection (store/statement_cache.hpp).
+struct AddToBalanceQuery {
+    long long id = 0, delta = 0, now = 0;
+    soci::statement st;
+    explicit AddToBalanceQuery(soci::session& sql)
+        : st((sql.prepare << "UPDATE drivers SET balance_fen = balance_fen + :d, updated_at = :t "
+                             "WHERE id = :id AND balance_fen + :d2 >= 0",
+              soci::use(delta), soci::use(now), soci::use(id), soci::use(delta))) {}
+};
+
+struct StandingQuery {
+    long long id = 0, balance = 0;
+    std::string status;
+    soci::statement st;
+    explicit StandingQuery(soci::session& sql)
+        : st((sql.prepare << "SELECT status, balance_fen FROM drivers WHERE id = :id", soci::use(id),
+              soci::into(status), soci::into(balance))) {}
+};
+
+struct InsertLedgerQuery {
+    long long driver = 0, delta = 0, after = 0, created = 0;
+    std::string reason, note;
+    boost::optional<long long> order, topup, employee;
+    soci::statement st;
+    explicit InsertLedgerQuery(soci::session& sql)
+        : st((sql.prepare << "INSERT INTO wallet_ledger (driver_id, delta_fen, balance_after_fen, reason, order_id, "
+                             "topup_id, employee_id, note, created_at) VALUES (:driver, :delta, :after, :reason, "
+                             ":order_id, :topup_id, :employee_id, :note, :t)",
+              soci::use(driver), soci::use(delta), soci::use(after), soci::use(reason), soci::use(order),
+              soci::use(topup), soci::use(employee), soci::use(note), soci::use(created))) {}
+};
+
+std::optional<DriverStanding> standing(soci::session& sql, std::int64_t driver_id) {
+    return with_statement<StandingQuery>(sql, [driver_id](StandingQuery& q) {
+        q.id = driver_id;
+        q.st.execute(false);
+        std::optional<DriverStanding> out;
+        while (q.st.fetch()) out = DriverStanding{q.status, q.balance};  // to the end: see StatementCache
+        return out;
+    });
+}
+
+}  // namespace
+
 bool add_to_balance(soci::session& sql, std::int64_t driver_id, std::int64_t delta_fen, UtcMs now) {
-    long long id = driver_id, d = delta_fen, t = now;
-    soci::statement st = (sql.prepare << "UPDATE drivers SET balance_fen = balance_fen + :d, updated_at = :t "
-                                         "WHERE id = :id AND balance_fen + :d2 >= 0",
-                          soci::use(d), soci::use(t), soci::use(id), soci::use(d));
-    st.execute(true);
-    return st.get_affected_rows() > 0;
+    return with_statement<AddToBalanceQuery>(sql, [&](AddToBalanceQuery& q) {
+        q.id = driver_id;
+        q.delta = delta_fen;
+        q.now = now;
+        q.st.execute(true);
+        return q.st.get_affected_rows() > 0;
+    });
 }
 
 std::optional<std::int64_t> read_balance(soci::session& sql, std::int64_t driver_id) {
-    long long id = driver_id, balance = 0;
-    sql << "SELECT balance_fen FROM drivers WHERE id = :id", soci::into(balance), soci::use(id);
-    if (!sql.got_data()) return std::nullopt;
-    return balance;
+    if (auto s = standing(sql, driver_id)) return s->balance_fen;
+    return std::nullopt;
 }
 
 std::optional<DriverStanding> read_driver_standing(soci::session& sql, std::int64_t driver_id) {
-    long long id = driver_id, balance = 0;
-    std::string status;
-    sql << "SELECT status, balance_fen FROM drivers WHERE id = :id", soci::use(id), soci::into(status),
-        soci::into(balance);
-    if (!sql.got_data()) return std::nullopt;
-    return DriverStanding{status, balance};
+    return standing(sql, driver_id);
 }
 
 std::int64_t insert_ledger(soci::session& sql, const LedgerRow& row) {
-    long long driver = row.driver_id, delta = row.delta_fen, after = row.balance_after_fen,
-              t = row.created_at;
-    boost::optional<long long> order = to(row.order_id), topup = to(row.topup_id),
-                               employee = to(row.employee_id);
-    sql << "INSERT INTO wallet_ledger (driver_id, delta_fen, balance_after_fen, reason, order_id, topup_id, "
-           "employee_id, note, created_at) VALUES (:driver, :delta, :after, :reason, :order_id, :topup_id, "
-           ":employee_id, :note, :t)",
-        soci::use(driver), soci::use(delta), soci::use(after), soci::use(row.reason), soci::use(order),
-        soci::use(topup), soci::use(employee), soci::use(row.note), soci::use(t);
+    with_statement<InsertLedgerQuery>(sql, [&row](InsertLedgerQuery& q) {
+        q.driver = row.driver_id;
+        q.delta = row.delta_fen;
+        q.after = row.balance_after_fen;
+        q.reason = row.reason;
+        q.order = to(row.order_id);
+        q.topup = to(row.topup_id);
+        q.employee = to(row.employee_id);
+        q.note = row.note;
+        q.created = row.created_at;
+        q.st.execute(true);
+    });
     long long id = 0;
     if (!sql.get_last_insert_id("wallet_ledger", id)) throw Error(Errc::internal, "no id for the ledger row");
     return id;

@@ -8,6 +8,7 @@
 #include "store_db.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
+#include "store/drivers_repo.hpp"
 #include "store/orders_repo.hpp"
 #include "store/stations_repo.hpp"
 #include "store/tariffs_repo.hpp"
@@ -68,10 +69,12 @@ TEST_P(StorePrepared, KeptStatementSeesEveryWriteCommittedAfterItsFirstUse) {
     {
         auto a = db_.read_session();
         auto b = db_.read_session();
+        // MySQL reads share the pool: the fixture's insert_order kept its statement on one of them.
+        const std::size_t kept_a = a.statements().size(), kept_b = b.statements().size();
         ASSERT_TRUE(find_order(a, order_).has_value());
         ASSERT_TRUE(find_order(b, order_).has_value());
-        EXPECT_EQ(a.statements().size(), 1u);
-        EXPECT_EQ(b.statements().size(), 1u);
+        EXPECT_EQ(a.statements().size(), kept_a + 1);
+        EXPECT_EQ(b.statements().size(), kept_b + 1);
     }
     // One read connection throughout: a kept statement left before its end would pin the snapshot
     // of its last run, and the connection's other statements would read that old snapshot.
@@ -96,6 +99,47 @@ TEST_P(StorePrepared, KeptStatementFindsNothingForAnUnknownIdAndStillWorksAfter)
     EXPECT_EQ(o->station_name, "Prepared");
     EXPECT_EQ(o->state, "charging");
     EXPECT_FALSE(find_order(s, -1).has_value());
+}
+
+// A repository function on a plain soci::session keeps its statement when the session is one of
+// the Db's pooled connections (the charging flow's statements), and each later call reuses it with
+// its new values: the tx-event record answers per (charger, tx, seq), never the first call's.
+TEST_P(StorePrepared, RepositoryOnAPooledConnectionKeepsItsStatementAndBindsEachCallsValues) {
+    auto w = db_.session();
+    const std::size_t before = w.statements().size();
+    EXPECT_FALSE(tx_event_recorded(*w, 7, "T-1", 1));
+    EXPECT_EQ(w.statements().size(), before + 1);
+    EXPECT_TRUE(record_tx_event(*w, 7, "T-1", 1, "started", kNow));
+    EXPECT_EQ(w.statements().size(), before + 2);  // the insert is kept too
+    EXPECT_TRUE(tx_event_recorded(*w, 7, "T-1", 1));
+    EXPECT_FALSE(tx_event_recorded(*w, 7, "T-1", 2));
+    EXPECT_FALSE(tx_event_recorded(*w, 8, "T-1", 1));
+    EXPECT_FALSE(record_tx_event(*w, 7, "T-1", 1, "started", kNow));
+    EXPECT_TRUE(record_tx_event(*w, 7, "T-1", 2, "ended", kNow));
+    EXPECT_TRUE(tx_event_recorded(*w, 7, "T-1", 2));
+    EXPECT_EQ(w.statements().size(), before + 2);
+}
+
+// Claims are released by the keys they were made with: the order's connector and driver are free
+// again, and another order's claims stay.
+TEST_P(StorePrepared, ReleasingAnOrdersClaimsFreesItsConnectorAndDriverOnly) {
+    auto w = db_.session();
+    auto order = find_order(*w, order_);
+    ASSERT_TRUE(order.has_value());
+    insert_connector(*w, order->charger_id, order->connector_no, 7000);
+    order->driver_id = insert_driver(*w, "13900000001", "", "claims", kNow);
+    ASSERT_TRUE(claim_connector(*w, order->charger_id, order->connector_no, order->id));
+    ASSERT_TRUE(claim_driver(*w, order->driver_id, order->id));
+    EXPECT_FALSE(claim_connector(*w, order->charger_id, order->connector_no, order->id + 1));  // held
+    EXPECT_FALSE(claim_driver(*w, order->driver_id, order->id + 1));
+    release_claims(*w, *order);
+    EXPECT_TRUE(claim_connector(*w, order->charger_id, order->connector_no, order->id + 1));
+    EXPECT_TRUE(claim_driver(*w, order->driver_id, order->id + 1));
+    Order other = *order;
+    other.id = order->id + 2;
+    release_claims(*w, other);  // not the holder: the claims of order + 1 stay
+    EXPECT_FALSE(claim_connector(*w, order->charger_id, order->connector_no, order->id + 3));
+    EXPECT_FALSE(claim_driver(*w, order->driver_id, order->id + 3));
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, StorePrepared, ::testing::Values(false, true),
