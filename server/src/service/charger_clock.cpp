@@ -68,10 +68,9 @@ UtcMs measure_charger_clock(app::Context& ctx, const std::string& code, std::opt
     return next;
 }
 
-UtcMs on_server_clock(app::Context& ctx, const std::string& code, UtcMs charger_at, UtcMs received_at) {
+UtcMs on_server_clock(app::Context& ctx, std::optional<UtcMs> offset, UtcMs charger_at, UtcMs received_at) {
     const UtcMs now = ctx.clock.now();
-    return domain::on_server_clock(charger_at, charger_clock_offset(ctx, code),
-                                   received_at ? received_at : now, now);
+    return domain::on_server_clock(charger_at, offset, received_at ? received_at : now, now);
 }
 
 std::optional<UtcMs> charger_clock_offset(app::Context& ctx, const std::string& code) {

@@ -20,8 +20,9 @@ UtcMs measure_charger_clock(app::Context& ctx, const std::string& code, std::opt
                             UtcMs charger_at, UtcMs received);
 
 // A time the charger reported (0: none) on the server's clock (domain::on_server_clock) with the
-// offset in use (one Redis read); received_at 0: now.
-UtcMs on_server_clock(app::Context& ctx, const std::string& code, UtcMs charger_at, UtcMs received_at);
+// offset in use (the live record's, or charger_clock_offset; nullopt: never measured); received_at
+// 0: now.
+UtcMs on_server_clock(app::Context& ctx, std::optional<UtcMs> offset, UtcMs charger_at, UtcMs received_at);
 
 // The offset in use for the charger (one Redis read; nullopt: never measured).
 std::optional<UtcMs> charger_clock_offset(app::Context& ctx, const std::string& code);

@@ -104,12 +104,13 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
 }
 
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& e) {
-    live_record(ctx, e.code);  // rebuilt first if Redis lost it
+    // Rebuilt first if Redis lost it; it also holds the clock offset (no second read for it).
+    const live::ChargerLive record = live_record(ctx, e.code);
     const store::ChargerRef charger = known_charger(ctx, e.code);
     if (e.connector < 1 || e.connector > charger.connectors)
         throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));
     const std::string status(device::to_string(e.status));
-    const UtcMs at = on_server_clock(ctx, e.code, e.at, e.received_at);
+    const UtcMs at = on_server_clock(ctx, record.clock_offset_ms, e.at, e.received_at);
     live::LiveState(ctx.redis, ctx.config.redis.prefix).set_connector_status(e.code, e.connector, status, at);
     push_charger_event(ctx, e.code, charger.station_id, e.connector, "status",
                        {{"status", status}, {"at", format_utc(at)}});
@@ -142,7 +143,7 @@ void apply_fault(app::Context& ctx, const device::FaultReported& e) {
     const store::ChargerRef charger = known_charger(ctx, e.code);
     if (e.connector < 0 || e.connector > charger.connectors) throw Error(Errc::bad_request, "unknown connector");
     const std::string severity(device::to_string(e.severity));
-    const UtcMs at = on_server_clock(ctx, e.code, e.at, e.received_at);
+    const UtcMs at = on_server_clock(ctx, charger_clock_offset(ctx, e.code), e.at, e.received_at);
     {
         auto sql = ctx.db.session();
         if (e.cleared)

@@ -1,6 +1,7 @@
 #include "store/cards_repo.hpp"
 
 #include "domain/error.hpp"
+#include "store/statement_cache.hpp"
 
 namespace kw::store {
 
@@ -51,6 +52,21 @@ std::vector<CardRow> select(soci::session& sql, const std::string& where, T key)
     return out;
 }
 
+// find_card_by_uid's statement, kept per connection (store/statement_cache.hpp): every Authorize
+// and card start asks it.
+struct ByUidQuery {
+    RowInto into;
+    std::string uid;
+    soci::statement st;
+    explicit ByUidQuery(soci::session& sql) : st(sql) {
+        into.bind(st);
+        st.exchange(soci::use(uid));
+        st.alloc();
+        st.prepare(std::string(kSelect) + "WHERE uid = :u");
+        st.define_and_bind();
+    }
+};
+
 bool uid_taken(soci::session& sql, const std::string& uid) { return !select(sql, "WHERE uid = :u", uid).empty(); }
 
 // The next list version (migration 009). The UPDATE locks the counter's row until the caller's
@@ -90,9 +106,13 @@ std::optional<CardRow> find_card(soci::session& sql, std::int64_t id) {
 }
 
 std::optional<CardRow> find_card_by_uid(soci::session& sql, const std::string& uid) {
-    auto rows = select(sql, "WHERE uid = :u", uid);
-    if (rows.empty()) return std::nullopt;
-    return rows.front();
+    return with_statement<ByUidQuery>(sql, [&uid](ByUidQuery& q) {
+        q.uid = uid;
+        q.st.execute(false);
+        std::optional<CardRow> out;
+        while (q.st.fetch()) out = q.into.get();  // to the end: see StatementCache
+        return out;
+    });
 }
 
 std::vector<CardRow> cards_of_driver(soci::session& sql, std::int64_t driver_id) {

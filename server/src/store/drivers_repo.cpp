@@ -2,6 +2,7 @@
 
 #include "domain/error.hpp"
 #include "store/like.hpp"
+#include "store/statement_cache.hpp"
 
 namespace kw::store {
 
@@ -151,12 +152,29 @@ DriverOrderCounts count_driver_orders(soci::session& sql, std::int64_t driver_id
     return {total, active};
 }
 
-std::optional<std::int64_t> driver_active_order(soci::session& sql, std::int64_t driver_id) {
-    long long active = 0, d = driver_id;
+namespace {
+
+// Asked at every Authorize of a card: kept per connection (store/statement_cache.hpp).
+struct ActiveOrderQuery {
+    long long driver_id = 0, active = 0;
     soci::indicator ind = soci::i_null;
-    sql << "SELECT active_order_id FROM drivers WHERE id = :d", soci::use(d), soci::into(active, ind);
-    if (!sql.got_data() || ind != soci::i_ok || active == 0) return std::nullopt;
-    return active;
+    soci::statement st;
+    explicit ActiveOrderQuery(soci::session& sql)
+        : st((sql.prepare << "SELECT active_order_id FROM drivers WHERE id = :d", soci::use(driver_id),
+              soci::into(active, ind))) {}
+};
+
+}  // namespace
+
+std::optional<std::int64_t> driver_active_order(soci::session& sql, std::int64_t driver_id) {
+    return with_statement<ActiveOrderQuery>(sql, [driver_id](ActiveOrderQuery& q) {
+        q.driver_id = driver_id;
+        q.st.execute(false);
+        std::optional<std::int64_t> out;
+        while (q.st.fetch())  // to the end: see StatementCache
+            out = q.ind == soci::i_ok && q.active != 0 ? std::optional<std::int64_t>(q.active) : std::nullopt;
+        return out;
+    });
 }
 
 }  // namespace kw::store
