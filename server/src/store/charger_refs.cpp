@@ -74,6 +74,16 @@ struct FindByCodeQuery {
     explicit FindByCodeQuery(soci::session& sql) : st(sql) { prepare(st, row, code, "c.code = :k"); }
 };
 
+// connector_exists's statement: every start asks it.
+struct ConnectorCountQuery {
+    long long charger_id = 0, count = 0;
+    int number = 0;
+    soci::statement st;
+    explicit ConnectorCountQuery(soci::session& sql)
+        : st((sql.prepare << "SELECT COUNT(*) FROM connectors WHERE charger_id = :c AND number = :n",
+              soci::use(charger_id), soci::use(number), soci::into(count))) {}
+};
+
 }  // namespace
 
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code) {
@@ -93,11 +103,10 @@ std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id) 
 }
 
 bool connector_exists(soci::session& sql, std::int64_t charger_id, int number) {
-    long long c = charger_id;
-    int count = 0;
-    sql << "SELECT COUNT(*) FROM connectors WHERE charger_id = :c AND number = :n", soci::use(c), soci::use(number),
-        soci::into(count);
-    return count > 0;
+    return select_count<ConnectorCountQuery>(sql, [&](ConnectorCountQuery& q) {
+               q.charger_id = charger_id;
+               q.number = number;
+           }) > 0;
 }
 
 std::string record_boot(soci::session& sql, std::int64_t charger_id, const std::string& boot_id,
