@@ -26,7 +26,7 @@ namespace kw::service {
 
 store::ChargerRef known_charger(app::Context& ctx, const std::string& code) {
     auto sql = ctx.db.read_session();  // not SQLite's one writer: every device message asks this
-    auto ref = store::find_charger_ref(sql, code);
+    auto ref = store::find_charger_ref(*sql, code);
     if (!ref) throw Error(Errc::not_found, "unknown charger");
     return *ref;
 }

@@ -6,7 +6,7 @@ namespace kw::service {
 
 std::optional<store::Order> find_order(app::Context& ctx, std::int64_t id) {
     auto sql = ctx.db.read_session();
-    return store::find_order(sql, id);
+    return store::find_order(*sql, id);
 }
 
 Paged<store::Order> list_orders(app::Context& ctx, const store::OrderFilter& filter, std::int64_t limit,

@@ -93,10 +93,6 @@ std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string
     });
 }
 
-std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code) {
-    return find_charger_ref(*s, code);
-}
-
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id) {
     long long key = id;
     return find(sql, "c.id = :k", key);

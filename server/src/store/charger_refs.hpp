@@ -22,9 +22,9 @@ struct ChargerRef {
     std::string tariff_spec;
 };
 
+// By code, its statement kept per pooled connection (store/statement_cache.hpp): every device
+// message asks it.
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code);
-// The same with the statement prepared once per pooled connection (the device messages' lookup).
-std::optional<ChargerRef> find_charger_ref(Db::Session& s, const std::string& code);
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id);
 bool connector_exists(soci::session& sql, std::int64_t charger_id, int number);
 // Records a boot; returns the boot id of the boot before it ("" if none was recorded).

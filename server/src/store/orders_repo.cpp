@@ -249,8 +249,6 @@ std::optional<Order> find_order(soci::session& sql, std::int64_t id) {
     });
 }
 
-std::optional<Order> find_order(Db::Session& s, std::int64_t id) { return find_order(*s, id); }
-
 std::vector<Order> list_orders(soci::session& sql, const OrderFilter& f, std::int64_t limit, std::int64_t offset,
                                std::int64_t* total) {
     // Every optional filter is bound (NULL disables it), so the SQL text is fixed: no user text in it.

@@ -41,9 +41,9 @@ struct Order {
 };
 
 std::int64_t insert_order(soci::session& sql, const Order& o);
+// Its statement is kept per pooled connection (store/statement_cache.hpp): the hot read of
+// GET /orders/{id} and of every transaction event.
 std::optional<Order> find_order(soci::session& sql, std::int64_t id);
-// The same, with the statement prepared once per pooled connection (the hot read of GET /orders/{id}).
-std::optional<Order> find_order(Db::Session& s, std::int64_t id);
 // Orders matching the filter, newest first, and the total count.
 struct OrderFilter {
     std::optional<std::int64_t> driver_id, station_id, charger_id;

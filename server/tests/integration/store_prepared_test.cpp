@@ -48,7 +48,7 @@ protected:
     }
 
     std::int64_t energy_read_through_cache(Db::Session& s) {
-        auto o = find_order(s, order_);
+        auto o = find_order(*s, order_);
         EXPECT_TRUE(o.has_value());
         return o ? o->energy_wh : -1;
     }
@@ -71,8 +71,8 @@ TEST_P(StorePrepared, KeptStatementSeesEveryWriteCommittedAfterItsFirstUse) {
         auto b = db_.read_session();
         // MySQL reads share the pool: the fixture's insert_order kept its statement on one of them.
         const std::size_t kept_a = a.statements().size(), kept_b = b.statements().size();
-        ASSERT_TRUE(find_order(a, order_).has_value());
-        ASSERT_TRUE(find_order(b, order_).has_value());
+        ASSERT_TRUE(find_order(*a, order_).has_value());
+        ASSERT_TRUE(find_order(*b, order_).has_value());
         EXPECT_EQ(a.statements().size(), kept_a + 1);
         EXPECT_EQ(b.statements().size(), kept_b + 1);
     }
@@ -92,13 +92,13 @@ TEST_P(StorePrepared, KeptStatementSeesEveryWriteCommittedAfterItsFirstUse) {
 
 TEST_P(StorePrepared, KeptStatementFindsNothingForAnUnknownIdAndStillWorksAfter) {
     auto s = db_.read_session();
-    EXPECT_FALSE(find_order(s, order_ + 1000).has_value());
-    auto o = find_order(s, order_);
+    EXPECT_FALSE(find_order(*s, order_ + 1000).has_value());
+    auto o = find_order(*s, order_);
     ASSERT_TRUE(o.has_value());
     EXPECT_EQ(o->charger_code, "PREP-1");
     EXPECT_EQ(o->station_name, "Prepared");
     EXPECT_EQ(o->state, "charging");
-    EXPECT_FALSE(find_order(s, -1).has_value());
+    EXPECT_FALSE(find_order(*s, -1).has_value());
 }
 
 // A repository function on a plain soci::session keeps its statement when the session is one of
