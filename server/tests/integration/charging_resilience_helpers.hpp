@@ -8,6 +8,7 @@
 #include <string>
 
 #include "charging_helpers.hpp"
+#include "domain/clock.hpp"
 #include "test_charger.hpp"
 
 namespace kw::test::resilience {
@@ -48,6 +49,17 @@ inline std::optional<json::object> accept_start(TestCharger& charger) {
     auto cmd = charger.wait_command("start");
     if (cmd) charger.publish_json("ack", {{"corr", cmd->at("corr")}, {"cmd", "start"}, {"accepted", true}});
     return cmd;
+}
+
+// An app start the test charger accepts and reports started as transaction `tx_id` at `meter_wh`,
+// waited for until the order is charging; the order's id, or 0 if no start command came.
+inline long long start_charging(Net& n, TestCharger& charger, const std::string& tx_id, long long meter_wh) {
+    const long long id = start(n);
+    if (!accept_start(charger)) return 0;
+    charger.publish_json("tx", {{"event", "started"}, {"tx_id", tx_id}, {"seq", 1}, {"connector", 1}, {"order_id", id},
+                                {"meter_wh", meter_wh}, {"ts", format_utc(kw::SystemClock().now())}});
+    n.stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    return id;
 }
 
 // Stop commands the test charger received for an order (and for transaction `tx_id`, when given).

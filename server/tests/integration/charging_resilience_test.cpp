@@ -81,11 +81,8 @@ TEST(ChargingResilience, LostStopCommandIsRepeatedUntilTheChargerEndsTheSession)
     TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
-    const long long id = start(n);
-    ASSERT_TRUE(accept_start(charger));
-    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-R"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
-                                {"meter_wh", 200000}, {"ts", format_utc(kw::SystemClock().now())}});
-    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    const long long id = start_charging(n, charger, "T-R", 200000);
+    ASSERT_NE(id, 0);  // the start command came
     auto stop = stack.http().post("/api/v1/orders/" + std::to_string(id) + "/stop", "{}", n.driver);
     ASSERT_EQ(stop.status, 200) << stop.body;
     // The charger never hears the first stop (lost on its way): the server sends it again.
@@ -108,11 +105,8 @@ TEST(ChargingResilience, AnEndedEventWithConnectorZeroSettlesTheOrderOnItsOwnCon
     TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
-    const long long id = start(n);
-    ASSERT_TRUE(accept_start(charger));
-    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-0"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
-                                {"meter_wh", 200000}, {"ts", format_utc(kw::SystemClock().now())}});
-    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    const long long id = start_charging(n, charger, "T-0", 200000);
+    ASSERT_NE(id, 0);  // the start command came
     charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-0"}, {"seq", 2}, {"connector", 0}, {"order_id", id},
                                 {"meter_wh", 200015}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "local"}});
     auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
@@ -135,11 +129,8 @@ TEST(ChargingResilience, AnEndedEventNamingOnlyItsTransactionSettlesTheOrderThat
     TestCharger charger(stack.broker().port(), n.charger.code, n.charger.password);
     charger.boot();
     ASSERT_TRUE(stack.wait_online(n.charger.code));
-    const long long id = start(n);
-    ASSERT_TRUE(accept_start(charger));
-    charger.publish_json("tx", {{"event", "started"}, {"tx_id", "T-abc"}, {"seq", 1}, {"connector", 1}, {"order_id", id},
-                                {"meter_wh", 300000}, {"ts", format_utc(kw::SystemClock().now())}});
-    stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "charging"); });
+    const long long id = start_charging(n, charger, "T-abc", 300000);
+    ASSERT_NE(id, 0);  // the start command came
     charger.publish_json("tx", {{"event", "ended"}, {"tx_id", "T-abc"}, {"seq", 2}, {"connector", 0},
                                 {"meter_wh", 300012}, {"ts", format_utc(kw::SystemClock().now())}, {"reason", "local"}});
     auto settled = stack.wait_order(n.driver, id, [](const json::object& o) { return is(o, "settled"); });
