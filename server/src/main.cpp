@@ -34,6 +34,7 @@
 #include "service/live_record.hpp"
 #include "service/password_pool.hpp"
 #include "service/sandbox_payments.hpp"
+#include "service/running_view.hpp"
 #include "service/session_cache.hpp"
 #include "service/sms.hpp"
 #include "service/status_cache.hpp"
@@ -204,14 +205,19 @@ int run(const kw::app::Config& config) {
     kw::service::PasswordPool passwords(static_cast<int>(config.auth.password_workers), 64);
     kw::service::StatusCache account_status(config.auth.status_cache_ms);
     kw::service::StationDirectory station_directory(config.server.directory_ttl_ms);
+    // A single instance writes every running state itself; in a cluster another instance may have.
+    kw::service::RunningView running_view(!config.server.cluster);
     kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
-                         *sms, passwords, account_status, sessions, token_key, tariffs, station_directory};
+                         *sms, passwords, account_status, sessions, token_key, tariffs, station_directory,
+                         running_view};
 
     // Read at scrape time, on an HTTP worker: state kept elsewhere, so nothing to update on the hot path.
     registry.gauge_callback("kw_password_queue_depth", "Password hashing jobs queued or running",
                             [&passwords] { return static_cast<double>(passwords.waiting()); });
     registry.gauge_callback("kw_chargers_online", "Chargers seen within the heartbeat window (whole network)",
                             [&ctx] { return static_cast<double>(kw::service::chargers_online(ctx)); });
+    registry.gauge_callback("kw_running_view_entries", "Running sessions whose live figures this instance keeps",
+                            [&running_view] { return static_cast<double>(running_view.size()); });
     registry.gauge_callback("kw_sessions_active", "Orders starting, charging or stopping (whole network)",
                             [&ctx] { return static_cast<double>(kw::service::sessions_active(ctx)); });
 

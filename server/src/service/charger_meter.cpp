@@ -175,6 +175,8 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
     }
     if (writes.empty()) return;
     ctx.redis.pipeline(writes);
+    for (const Accepted& a : accepted)
+        if (a.order_id != 0 && a.up.known) ctx.running_view.put(a.order_id, a.up.live);
 
     for (const Accepted& a : accepted) {
         const device::MeterSample& e = *a.sample;

@@ -95,6 +95,7 @@ void running_begin(app::Context& ctx, const store::Order& o, std::int64_t start_
     p.segment_start = started_at;
     p.segment_start_reading = start_wh;
     write_state(ctx, o, start_wh, started_at, p, 0, balance_fen, max_w, "", also);
+    ctx.running_view.put(o.id, RunningLive{0, 0, 0, started_at, std::nullopt});
 }
 
 void running_restore(app::Context& ctx, const store::Order& o, const std::vector<domain::Sample>& samples,
@@ -108,8 +109,10 @@ void running_restore(app::Context& ctx, const store::Order& o, const std::vector
     // A stopping order has had its stop asked: no limit asks again.
     const std::string stop_sent =
         o.state == domain::to_string(domain::OrderState::stopping) ? o.stop_reason.value_or("other") : "";
-    write_state(ctx, o, *o.meter_start_wh, *o.started_at, p, domain::bill_so_far(*tariff, o.timezone, p).total_fen,
-                balance_fen, max_w, stop_sent);
+    const std::int64_t est_fen = domain::bill_so_far(*tariff, o.timezone, p).total_fen;
+    write_state(ctx, o, *o.meter_start_wh, *o.started_at, p, est_fen, balance_fen, max_w, stop_sent);
+    ctx.running_view.put(o.id, RunningLive{std::max<std::int64_t>(0, p.last.wh - *o.meter_start_wh), est_fen, 0,
+                                           p.last.at, std::nullopt});
 }
 
 std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std::int64_t>& order_ids) {
@@ -185,6 +188,7 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFi
     if (out.persist_current) set.insert(set.end(), {"persisted_at", std::to_string(at)});
     if (out.stop) set.insert(set.end(), {"stop_sent", std::string(domain::to_string(*out.stop))});
     for (std::size_t i = 2; i + 1 < set.size(); i += 2) f[set[i]] = set[i + 1];
+    out.live = RunningLive{out.energy_wh, out.cost_fen, power_w, at, soc};
     return out;
 }
 
@@ -195,17 +199,24 @@ std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t
 }
 
 std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& o) {
-    auto f = hgetall(ctx, o.id);
-    if (f.empty() || f["start_at"].empty()) return std::nullopt;
-    boost::json::object j{{"energy_wh", std::max<std::int64_t>(0, to_int(f["last_wh"]) - to_int(f["start_wh"]))},
-                          {"cost_fen", to_int(f["est_fen"])},
-                          {"power_w", to_int(f["power_w"])},
-                          {"at", format_utc(to_int(f["last_at"]))}};
-    j["soc"] = f["soc"].empty() ? boost::json::value(nullptr) : boost::json::value(to_int(f["soc"]));
+    std::optional<RunningLive> live = ctx.running_view.get(o.id);
+    if (!live) {
+        auto f = hgetall(ctx, o.id);
+        if (f.empty() || f["start_at"].empty()) return std::nullopt;
+        live = RunningLive{std::max<std::int64_t>(0, to_int(f["last_wh"]) - to_int(f["start_wh"])), to_int(f["est_fen"]),
+                           to_int(f["power_w"]), to_int(f["last_at"]), std::nullopt};
+        if (!f["soc"].empty()) live->soc = to_int(f["soc"]);
+    }
+    boost::json::object j{{"energy_wh", live->energy_wh},
+                          {"cost_fen", live->cost_fen},
+                          {"power_w", live->power_w},
+                          {"at", format_utc(live->at)}};
+    j["soc"] = live->soc ? boost::json::value(*live->soc) : boost::json::value(nullptr);
     return j;
 }
 
 void running_end(app::Context& ctx, const store::Order& o, const RedisCommands& also) {
+    ctx.running_view.forget(o.id);
     RedisCommands cmds = {{"DEL", key(ctx, o.id)}};
     cmds.insert(cmds.end(), also.begin(), also.end());
     ctx.redis.pipeline(cmds);

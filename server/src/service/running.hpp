@@ -15,6 +15,7 @@
 #include "app/context.hpp"
 #include "domain/meter.hpp"
 #include "domain/order_state.hpp"
+#include "service/running_view.hpp"
 #include "store/orders_repo.hpp"
 
 namespace kw::service {
@@ -53,8 +54,10 @@ struct RunningUpdate {
     bool persist_current = false;
     std::optional<domain::StopReason> stop;  // a limit or the balance says stop now (reported once)
     // The HSET that records an accepted, newer reading in the running state (empty otherwise). The
-    // caller sends it, in one pipeline with its own writes: nothing is written before that.
+    // caller sends it, in one pipeline with its own writes: nothing is written before that, and
+    // then puts `live` into ctx.running_view (what the order's detail shows of it).
     std::vector<std::string> write;
+    RunningLive live;
 };
 // The running state of each order (its hash's fields; empty: none), all read in one round trip.
 using RunningFields = std::map<std::string, std::string>;
@@ -69,6 +72,7 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFi
                              std::int64_t wh, std::int64_t power_w, std::optional<std::int64_t> soc);
 
 std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t order_id);
+// The order's "live" figures: from ctx.running_view when it has them, else from Redis.
 std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& order);
 void running_end(app::Context& ctx, const store::Order& order, const RedisCommands& also = {});
 

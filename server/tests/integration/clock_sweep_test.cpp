@@ -27,6 +27,7 @@
 #include "service/schedules.hpp"
 #include "service/sms.hpp"
 #include "service/session_cache.hpp"
+#include "service/running_view.hpp"
 #include "service/station_directory.hpp"
 #include "service/status_cache.hpp"
 #include "service/tariff_cache.hpp"
@@ -190,8 +191,10 @@ class SweepOnManualClock : public ::testing::Test {
     const std::string token_key_ = "clock-test-key";
     service::TariffCache tariffs_;
     service::StationDirectory station_directory_{1000};
+    service::RunningView running_view_{true};
     app::Context ctx_{config_,   clock_, db_,        redis_,          hub_,       commands_sender_, broker_accounts_,
-                      payments_, sms_,   passwords_, account_status_, sessions_, token_key_, tariffs_, station_directory_};
+                      payments_, sms_,   passwords_, account_status_, sessions_, token_key_, tariffs_, station_directory_,
+                      running_view_};
 };
 
 TEST_F(SweepOnManualClock, ScheduleFiresOnceWhenTheClockReachesItsTimeAndNotBefore) {
