@@ -33,13 +33,14 @@ store::ChargerRef known_charger(app::Context& ctx, const std::string& code) {
 
 void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
                         const std::string& event, const boost::json::object& data) {
-    boost::json::object body = data;
-    body["charger_code"] = code;
-    if (connector > 0) body["connector"] = connector;
     std::vector<std::string> channels{"charger:" + code};
     if (connector > 0) channels.push_back("connector:" + code + ":" + std::to_string(connector));
     if (station_id > 0) channels.push_back("station:" + std::to_string(station_id));
     if (event != "meter") channels.push_back("dashboard");  // the dashboard wants changes, not every sample
+    if (!ctx.push.watched(channels)) return;
+    boost::json::object body = data;
+    body["charger_code"] = code;
+    if (connector > 0) body["connector"] = connector;
     ctx.push.publish_all(channels, event, domain::to_json(body));
 }
 

@@ -204,11 +204,13 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
     }
     for (const Accepted& a : accepted) {
         if (a.order_id == 0 || !a.up.known) continue;
+        const std::string channel = "order:" + std::to_string(a.order_id);
+        if (!ctx.push.watched({channel})) continue;
         const device::MeterSample& e = *a.sample;
         boost::json::object meter{{"order_id", a.order_id}, {"energy_wh", a.up.energy_wh},
                                   {"cost_fen", a.up.cost_fen}, {"power_w", e.power_w},
                                   {"at", format_utc(a.at)},   {"soc", soc_json(e)}};
-        ctx.push.publish("order:" + std::to_string(a.order_id), "meter", domain::to_json(meter));
+        ctx.push.publish(channel, "meter", domain::to_json(meter));
     }
     // Auto-stop: running_update reports a stop once per order (stop_sent), here after the writes.
     for (const Accepted& a : accepted) {

@@ -349,6 +349,7 @@ boost::json::object order_json(app::Context& ctx, const store::Order& o, bool li
 }
 
 void push_order(app::Context& ctx, const store::Order& o) {
+    if (!ctx.push.watched({"order:" + std::to_string(o.id), "dashboard"})) return;
     const std::string data = domain::to_json(order_json(ctx, o, true));
     ctx.push.publish("order:" + std::to_string(o.id), "order", data);
     ctx.push.publish("dashboard", "order", data);

@@ -54,6 +54,7 @@ std::string Hub::format_message(const std::string& channel, const std::string& e
 }
 
 void Hub::publish(const std::string& channel, const std::string& event, const std::string& data_json) {
+    if (!watched({channel})) return;
     auto text = std::make_shared<const std::string>(format_message(channel, event, data_json));
     boost::asio::post(state_->strand, [state = state_, channel, text] {
         std::vector<std::shared_ptr<Sink>> sinks;
@@ -66,6 +67,13 @@ void Hub::publish(const std::string& channel, const std::string& event, const st
         }
         for (const auto& sink : sinks) sink->send(text);
     });
+}
+
+bool Hub::watched(const std::vector<std::string>& channels) const {
+    std::lock_guard lock(state_->mutex);
+    for (const auto& channel : channels)
+        if (state_->channels.contains(channel)) return true;
+    return false;
 }
 
 void Hub::subscribe(const std::string& channel, std::shared_ptr<Sink> sink) {

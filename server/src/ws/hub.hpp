@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -33,7 +34,9 @@ public:
 
     // Sends {"channel":..., "event":..., "data":<data_json>} to every subscriber of `channel`.
     // data_json is inserted verbatim (it must be valid JSON; empty means null).
+    // Nothing is formatted or posted for a channel nobody subscribes to.
     void publish(const std::string& channel, const std::string& event, const std::string& data_json) override;
+    bool watched(const std::vector<std::string>& channels) const override;
 
     void subscribe(const std::string& channel, std::shared_ptr<Sink> sink);
     void unsubscribe(const std::string& channel, Sink* sink);

@@ -20,6 +20,13 @@ class Push {
 public:
     virtual ~Push() = default;
     virtual void publish(const std::string& channel, const std::string& event, const std::string& data_json) = 0;
+    // False only when nobody can receive a message on any of these channels now, so the caller may
+    // skip building it (a meter sample of a charger no one watches costs no push). A client that
+    // subscribes at that moment reads the state through the API anyway, as after any reconnect.
+    virtual bool watched(const std::vector<std::string>& channels) const {
+        (void)channels;
+        return true;
+    }
     // One event on several channels (a charger's event goes to its charger, connector, station and
     // dashboard channels). The Redis-backed push sends them in one round trip instead of one each.
     virtual void publish_all(const std::vector<std::string>& channels, const std::string& event,

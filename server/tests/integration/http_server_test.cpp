@@ -457,6 +457,19 @@ TEST_F(HttpServerTest, UnsubscribeStopsDelivery) {
     EXPECT_EQ(text(admin.receive_json_until(is_hub_message, 5s).at("channel")), "dashboard");
 }
 
+// A sample of a charger nobody watches costs no push: watched() is what the services ask first.
+TEST_F(HttpServerTest, AChannelIsWatchedExactlyWhileSomeoneSubscribesToIt) {
+    ws::Hub& hub = server_->hub();
+    EXPECT_FALSE(hub.watched({"order:9", "order:8"}));
+    auto admin = ws("admin-1");
+    subscribe(admin, "order:8");
+    EXPECT_TRUE(hub.watched({"order:9", "order:8"}));
+    EXPECT_FALSE(hub.watched({"order:9"}));
+    admin.send(R"({"op":"unsubscribe","channel":"order:8"})");
+    admin.receive_json_until([](const json::value& m) { return is_op(m, "unsubscribed"); }, 5s);
+    EXPECT_FALSE(hub.watched({"order:9", "order:8"}));
+}
+
 TEST_F(HttpServerTest, MalformedWebSocketMessageGetsAnErrorAndTheConnectionStaysOpen) {
     auto driver = ws("driver-7");
     for (const char* bad : {"{not json", R"({"op":"fly"})", R"({"op":"subscribe"})", R"([1,2])", R"({"op":7})"}) {
