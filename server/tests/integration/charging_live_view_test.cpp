@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "charging_resilience_helpers.hpp"
-#include "live/redis.hpp"
 #include "metrics_text.hpp"
+#include "redis_client.hpp"
 
 namespace kw::test {
 namespace {
@@ -19,14 +19,6 @@ constexpr long long kStartWh = 40000;
 constexpr long long kTampered = 987654;  // a cost no reading here can produce
 
 long long fee(long long wh) { return fee_fen(wh, kElectricity) + fee_fen(wh, kService); }
-
-live::Redis redis_of(Stack& stack) {
-    live::RedisConfig c;
-    c.port = stack.redis().port();
-    c.password = stack.redis().password();
-    c.pool_size = 1;
-    return live::Redis(c);
-}
 
 void tamper_estimate(Stack& stack, long long order_id) {
     auto redis = redis_of(stack);

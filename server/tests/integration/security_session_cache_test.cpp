@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "accounts_helpers.hpp"
-#include "live/redis.hpp"
+#include "redis_client.hpp"
 #include "service/auth.hpp"
 
 namespace kw::test {
@@ -18,14 +18,6 @@ using namespace std::chrono_literals;
 
 const std::vector<std::string> kCachedLong = {"--auth.session_cache_ms=60000",
                                               "--auth.status_cache_ms=60000"};
-
-live::Redis redis_of(Stack& stack) {
-    live::RedisConfig c;
-    c.port = stack.redis().port();
-    c.password = stack.redis().password();
-    c.pool_size = 1;
-    return live::Redis(c);
-}
 
 std::string token_key(const std::string& token) { return "kw:token:" + service::session_id(token); }
 
