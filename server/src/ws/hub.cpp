@@ -54,7 +54,10 @@ std::string Hub::format_message(const std::string& channel, const std::string& e
 }
 
 void Hub::publish(const std::string& channel, const std::string& event, const std::string& data_json) {
-    if (!watched({channel})) return;
+    {
+        std::lock_guard lock(state_->mutex);
+        if (!state_->channels.contains(channel)) return;
+    }
     auto text = std::make_shared<const std::string>(format_message(channel, event, data_json));
     boost::asio::post(state_->strand, [state = state_, channel, text] {
         std::vector<std::shared_ptr<Sink>> sinks;
