@@ -259,6 +259,31 @@ TEST_F(MqttClientTest, BurstLargerThanTheSocketBufferIsWrittenOut) {
     EXPECT_TRUE(eventually([&] { return pub.client->pending() == 0; }));
 }
 
+// The subscriber reads every packet the socket holds at once (client_connection.cpp): small packets
+// between large ones that arrive in pieces must come out whole, in order, none twice.
+TEST_F(MqttClientTest, MixedSizesArriveWholeAndInOrderWhenManyPacketsAreReadAtOnce) {
+    auto sub = make(options("sub"), {"kw/mixed/#"});
+    Options po = options("pub");
+    po.max_inflight = 1000;
+    auto pub = make(po);
+    ASSERT_TRUE(wait_subscribed(*pub.client, *sub.inbox, "kw/mixed/probe"));
+
+    const int n = 3000;
+    auto payload = [](int i) {
+        const std::size_t size = i % 100 == 0 ? 200 * 1024 : static_cast<std::size_t>(10 + i % 50);
+        return std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
+    };
+    for (int i = 0; i < n; ++i) pub.client->publish("kw/mixed/data", payload(i), 1);
+    ASSERT_TRUE(
+        eventually([&] { return sub.inbox->count_topic("kw/mixed/data") >= static_cast<std::size_t>(n); }, 30s))
+        << "received " << sub.inbox->count_topic("kw/mixed/data");
+    std::vector<std::string> got;
+    for (const auto& m : sub.inbox->all())
+        if (m.topic == "kw/mixed/data") got.push_back(m.payload);
+    ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ASSERT_EQ(got[i], payload(i)) << "message " << i;
+}
+
 TEST_F(MqttClientTest, Qos1MessagesPublishedWhileDisconnectedAreSentAfterReconnect) {
     // The client subscribes to its own topic: after the restart its SUBSCRIBE goes out before the
     // queued PUBLISHes, so it receives them itself.

@@ -18,6 +18,9 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto kMiscInterval = std::chrono::seconds(1);
+// Packets read for one readiness of the socket before going back to the reactor (other handlers get
+// their turn).
+constexpr int kMaxReadPackets = 256;
 
 std::string describe(int rc, int saved_errno) {
     if (rc == MOSQ_ERR_ERRNO) return std::strerror(saved_errno);
@@ -129,8 +132,23 @@ void MqttClient::Impl::on_ready(std::uint64_t gen, error_code ec, bool write) {
     if (write)
         mosquitto_loop_write(mosq_, 1);
     else
-        mosquitto_loop_read(mosq_, 1);
+        read_available();
     after_io();
+}
+
+// libmosquitto reads one packet per mosquitto_loop_read when nothing of QoS > 0 is in flight, and a
+// trip through the reactor per packet cost more than the packet under a flood: read until the
+// socket has nothing more (the read ends in EAGAIN, a partial packet included: mosquitto keeps it),
+// the connection is gone, or kMaxReadPackets. An errno left at EAGAIN by something else only ends
+// the turn early; the socket is still watched.
+void MqttClient::Impl::read_available() {
+    for (int i = 0; i < kMaxReadPackets; ++i) {
+        errno = 0;
+        const int rc = mosquitto_loop_read(mosq_, 1);
+        const int saved_errno = errno;
+        if (rc != MOSQ_ERR_SUCCESS || lost_ || mosquitto_socket(mosq_) != mosq_fd_) return;
+        if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK) return;
+    }
 }
 
 void MqttClient::Impl::start_misc() {

@@ -93,6 +93,7 @@ class MqttClient::Impl : public std::enable_shared_from_this<Impl> {
     void after_io();
 
     void on_ready(std::uint64_t gen, error_code ec, bool write);
+    void read_available();
 
     void start_misc();
 
