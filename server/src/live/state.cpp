@@ -79,10 +79,8 @@ std::map<std::string, bool> LiveState::online(const std::vector<std::string>& co
     return out;
 }
 
-std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_connectors(
-    const std::vector<std::pair<std::string, int>>& connectors) {
-    std::vector<std::pair<ChargerLive, ConnectorLive>> out;
-    if (connectors.empty()) return out;
+std::vector<std::vector<std::string>> LiveState::chargers_and_connectors_commands(
+    const std::vector<std::pair<std::string, int>>& connectors) const {
     std::vector<std::vector<std::string>> cmds;
     cmds.reserve(connectors.size() * 3);
     for (const auto& [code, number] : connectors) {
@@ -90,12 +88,24 @@ std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_conne
         cmds.push_back({"HGETALL", key("charger", code)});
         cmds.push_back({"HGETALL", key("conn", code + ":" + std::to_string(number))});
     }
-    const auto replies = redis_.pipeline(cmds);
-    out.reserve(connectors.size());
-    for (std::size_t i = 0; i < connectors.size(); ++i)
+    return cmds;
+}
+
+std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_connectors_from(
+    const std::vector<RedisReply>& replies, std::size_t pairs) {
+    std::vector<std::pair<ChargerLive, ConnectorLive>> out;
+    out.reserve(pairs);
+    for (std::size_t i = 0; i < pairs; ++i)
         out.emplace_back(charger_from(replies.at(3 * i), replies.at(3 * i + 1)),
                          connector_from(fields(replies.at(3 * i + 2))));
     return out;
+}
+
+std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_connectors(
+    const std::vector<std::pair<std::string, int>>& connectors) {
+    if (connectors.empty()) return {};
+    return chargers_and_connectors_from(redis_.pipeline(chargers_and_connectors_commands(connectors)),
+                                        connectors.size());
 }
 
 ConnectorLive LiveState::connector(const std::string& code, int number) {

@@ -17,10 +17,9 @@
 #include <vector>
 
 #include "domain/clock.hpp"
+#include "live/redis.hpp"
 
 namespace kw::live {
-
-class Redis;
 
 struct ConnectorLive {
     std::string status = "unknown";   // available | preparing | charging | suspended | finishing | faulted | unavailable | unknown
@@ -54,6 +53,12 @@ public:
     // of meter samples' first read); one entry per pair, in order.
     std::vector<std::pair<ChargerLive, ConnectorLive>> chargers_and_connectors(
         const std::vector<std::pair<std::string, int>>& connectors);
+    // The same read as commands, for a caller that sends more in its round trip: the commands first,
+    // then chargers_and_connectors_from the replies (it reads the first 3 per pair; more may follow).
+    std::vector<std::vector<std::string>> chargers_and_connectors_commands(
+        const std::vector<std::pair<std::string, int>>& connectors) const;
+    static std::vector<std::pair<ChargerLive, ConnectorLive>> chargers_and_connectors_from(
+        const std::vector<RedisReply>& replies, std::size_t pairs);
     // Connectors 1..count of one charger in one round trip.
     std::vector<ConnectorLive> connectors(const std::string& code, int count);
     // The online flag and connectors 1..count of many chargers in one round trip (a station list

@@ -2,9 +2,10 @@
 // latest values go to Redis only; a billing sample goes to SQL when a tariff boundary was crossed or
 // persist_interval_s passed; limits and the balance guard may stop the session here. During a
 // session an implausible reading is refused first (domain/meter.hpp).
-// Round trips per batch, whatever its size: Redis reads the chargers and connectors (one), the
-// running state of the sessions among them (one), and takes every write (one pipeline); SQL takes
-// the billing samples due in one transaction. Samples of the same connector are judged in order
+// Round trips per batch, whatever its size: Redis reads the chargers and connectors with the running
+// state of the sessions they had at their last reading here (one; a second only for a session not
+// seen here yet), and takes every write (one pipeline); SQL takes the billing samples due in one
+// transaction. Samples of the same connector are judged in order
 // against the running state as the earlier ones left it (service/running.hpp), so a batch decides
 // exactly what the same samples applied one by one would. Only when Redis lost a charger's live
 // record does a batch cost more (service/live_record.hpp), and a transaction no running session
@@ -63,23 +64,41 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
                    const std::vector<std::size_t>& todo, std::vector<MeterOutcome>& out) {
     live::LiveState live(ctx.redis, ctx.config.redis.prefix);
 
-    // First read: each charger and connector once, however many samples it sent.
+    // First read: each charger and connector once, however many samples it sent, and the running
+    // state of the order each connector had at its last reading here (a hint: used only if the
+    // connector still names that order).
     std::map<std::pair<std::string, int>, std::size_t> slot_of;
     std::vector<std::pair<std::string, int>> connectors;
     for (const std::size_t i : todo) {
         auto [it, added] = slot_of.try_emplace({samples[i].code, samples[i].connector}, connectors.size());
         if (added) connectors.push_back(it->first);
     }
-    auto states = live.chargers_and_connectors(connectors);
+    std::vector<std::vector<std::string>> reads = live.chargers_and_connectors_commands(connectors);
+    std::vector<std::int64_t> hinted;
+    for (const auto& [code, number] : connectors)
+        if (const std::int64_t id = ctx.running_view.order_hint(code, number); id != 0) hinted.push_back(id);
+    std::sort(hinted.begin(), hinted.end());
+    hinted.erase(std::unique(hinted.begin(), hinted.end()), hinted.end());
+    for (const std::int64_t id : hinted) reads.push_back(running_read_command(ctx, id));
+    const std::vector<live::RedisReply> replies = ctx.redis.pipeline(reads);
+    auto states = live::LiveState::chargers_and_connectors_from(replies, connectors.size());
+    std::map<std::int64_t, RunningFields> running;
+    for (std::size_t k = 0; k < hinted.size(); ++k)
+        running[hinted[k]] = running_fields(replies.at(3 * connectors.size() + k));
     // No boot id: Redis lost the charger's live record (or the charger never booted). It is rebuilt
-    // from SQL first, once per charger, and read again.
+    // from SQL first, once per charger, and read again (the running states with it).
     std::set<std::string> restored;
     for (std::size_t k = 0; k < connectors.size(); ++k) {
         const live::ChargerLive& charger = states[k].first;
         if (charger.boot_id.empty() && restored.insert(connectors[k].first).second)
             restore_live_record(ctx, connectors[k].first, charger.online);
     }
-    if (!restored.empty()) states = live.chargers_and_connectors(connectors);
+    if (!restored.empty()) {
+        states = live.chargers_and_connectors(connectors);
+        running.clear();
+    }
+    for (std::size_t k = 0; k < connectors.size(); ++k)
+        ctx.running_view.set_order_hint(connectors[k].first, connectors[k].second, states[k].second.order_id);
 
     // A charger must have booted (with a known code) before its meter values count.
     std::vector<std::size_t> booted;
@@ -91,14 +110,13 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
             continue;
         }
         booted.push_back(i);
-        if (connector.order_id != 0) order_ids.push_back(connector.order_id);
+        if (connector.order_id != 0 && !running.count(connector.order_id)) order_ids.push_back(connector.order_id);
     }
     std::sort(order_ids.begin(), order_ids.end());
     order_ids.erase(std::unique(order_ids.begin(), order_ids.end()), order_ids.end());
-    // Second read: the running state of every session among them.
-    std::vector<RunningFields> running = running_read(ctx, order_ids);
-    std::map<std::int64_t, RunningFields*> running_of;
-    for (std::size_t k = 0; k < order_ids.size(); ++k) running_of[order_ids[k]] = &running[k];
+    // Second read, only for sessions the hints missed (a session's first readings here).
+    std::vector<RunningFields> missed = running_read(ctx, order_ids);
+    for (std::size_t k = 0; k < order_ids.size(); ++k) running[order_ids[k]] = std::move(missed[k]);
 
     // Each reading's time on the server's clock. A live reading also measures the charger's clock,
     // once that clock has been measured at all (from the ts of its boot or heartbeats): the offset
@@ -141,7 +159,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         const bool awaiting_start = connector.order_id != 0 && connector.tx_id.empty();
         if (a.order_id != 0) {
             try {
-                a.up = running_update(ctx, a.order_id, *running_of.at(a.order_id), a.at, e.energy_wh, e.power_w,
+                a.up = running_update(ctx, a.order_id, running.at(a.order_id), a.at, e.energy_wh, e.power_w,
                                       e.soc);
             } catch (...) {  // e.g. the estimate overflowed: this sample only
                 out[i].error = std::current_exception();

@@ -120,11 +120,17 @@ std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std
     if (order_ids.empty()) return out;
     std::vector<std::vector<std::string>> cmds;
     cmds.reserve(order_ids.size());
-    for (const std::int64_t id : order_ids) cmds.push_back({"HGETALL", key(ctx, id)});
+    for (const std::int64_t id : order_ids) cmds.push_back(running_read_command(ctx, id));
     const auto replies = ctx.redis.pipeline(cmds);
     for (std::size_t i = 0; i < order_ids.size(); ++i) out[i] = fields_of(replies.at(i));
     return out;
 }
+
+std::vector<std::string> running_read_command(app::Context& ctx, std::int64_t order_id) {
+    return {"HGETALL", key(ctx, order_id)};
+}
+
+RunningFields running_fields(const live::RedisReply& reply) { return fields_of(reply); }
 
 RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFields& f, UtcMs at,
                              std::int64_t wh, std::int64_t power_w, std::optional<std::int64_t> soc) {

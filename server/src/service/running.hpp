@@ -15,6 +15,7 @@
 #include "app/context.hpp"
 #include "domain/meter.hpp"
 #include "domain/order_state.hpp"
+#include "live/redis.hpp"
 #include "service/running_view.hpp"
 #include "store/orders_repo.hpp"
 
@@ -62,6 +63,10 @@ struct RunningUpdate {
 // The running state of each order (its hash's fields; empty: none), all read in one round trip.
 using RunningFields = std::map<std::string, std::string>;
 std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std::int64_t>& order_ids);
+// The same read of one order as a command, for a caller that sends it in a round trip of its own
+// (service/charger_meter.cpp), and its reply as fields.
+std::vector<std::string> running_read_command(app::Context& ctx, std::int64_t order_id);
+RunningFields running_fields(const live::RedisReply& reply);
 
 // Judges the reading against `fields` (from running_read) first; an accepted one is added to the
 // estimate (checked arithmetic: an overflow throws kw::Error(bad_request) and changes nothing).

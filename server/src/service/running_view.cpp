@@ -30,4 +30,30 @@ std::size_t RunningView::size() const {
     return entries_.size();
 }
 
+namespace {
+std::string hint_key(const std::string& code, int connector) { return code + ":" + std::to_string(connector); }
+}  // namespace
+
+std::int64_t RunningView::order_hint(const std::string& code, int connector) const {
+    std::shared_lock lock(hints_mutex_);
+    const auto it = hints_.find(hint_key(code, connector));
+    return it == hints_.end() ? 0 : it->second;
+}
+
+void RunningView::set_order_hint(const std::string& code, int connector, std::int64_t order_id) {
+    std::string key = hint_key(code, connector);
+    {
+        std::shared_lock lock(hints_mutex_);
+        const auto it = hints_.find(key);
+        if (it == hints_.end() ? order_id == 0 : it->second == order_id) return;  // the usual case: unchanged
+    }
+    std::unique_lock lock(hints_mutex_);
+    if (order_id == 0) {
+        hints_.erase(key);
+        return;
+    }
+    if (hints_.size() >= kMaxHints) hints_.clear();
+    hints_[std::move(key)] = order_id;
+}
+
 }  // namespace kw::service

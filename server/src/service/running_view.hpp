@@ -8,10 +8,15 @@
 // (enabled() false, nothing kept) and service/running.cpp reads Redis as before. An order without
 // an entry (the server restarted, or the running state was written before) is read from Redis too.
 // Thread-safe (device workers write, HTTP workers read).
+//
+// It also remembers which order each connector's readings last belonged to (order_hint), on every
+// instance, cluster or not: the meter path reads that order's running state in the same round trip
+// as the connector's live record, and uses it only when the record names that order.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
 
 #include "domain/clock.hpp"
@@ -37,10 +42,18 @@ public:
     void forget(std::int64_t order_id);  // the session ended
     std::size_t size() const;
 
+    // The order of the connector's last reading here (0: none known). A hint: it may be out of date.
+    std::int64_t order_hint(const std::string& code, int connector) const;
+    void set_order_hint(const std::string& code, int connector, std::int64_t order_id);  // 0 forgets
+    // Hints kept at most (one per connector that sent readings); past it they start over.
+    static constexpr std::size_t kMaxHints = 1'000'000;
+
 private:
     const bool enabled_;
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::int64_t, RunningLive> entries_;
+    mutable std::shared_mutex hints_mutex_;
+    std::unordered_map<std::string, std::int64_t> hints_;  // "<code>:<connector>" -> order id
 };
 
 }  // namespace kw::service

@@ -21,6 +21,7 @@
 #include "io_thread.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
+#include "metrics/registry.hpp"
 #include "service/charger_events.hpp"
 #include "service/password_pool.hpp"
 #include "service/payments.hpp"
@@ -59,10 +60,11 @@ app::Config make_config(int redis_port) {
     return c;
 }
 
-live::RedisConfig redis_config(int port) {
+live::RedisConfig redis_config(int port, metrics::Histogram& round_trips) {
     live::RedisConfig r;
     r.port = port;
     r.pool_size = 2;
+    r.command_seconds = &round_trips;
     return r;
 }
 
@@ -178,7 +180,8 @@ class MeterBatch : public ::testing::Test {
     app::Config config_ = make_config(redis_server_.port());
     ManualClock clock_{kT0};
     store::Db db_{store::DbConfig{"sqlite:" + dir_.file("kw.db"), 1}};
-    live::Redis redis_{redis_config(redis_server_.port())};
+    metrics::Histogram round_trips_{metrics::latency_buckets()};  // every Redis round trip, timed
+    live::Redis redis_{redis_config(redis_server_.port(), round_trips_)};
     live::LiveState live_{redis_, config_.redis.prefix};
     ws::Hub hub_{io_.executor()};
     // No stop is asked in these tests: the command sender's client is never started.
@@ -227,6 +230,30 @@ TEST_F(MeterBatch, OneBatchDecidesEverySampleAsTheSameSamplesAppliedOneByOne) {
                              {10'000, kStartWh + 50}, {20'000, kStartWh + 120}, {30'000, kStartWh + 200}}));
     EXPECT_EQ(b.running, s.running);
     EXPECT_TRUE(b == s) << "batched and one-by-one sessions differ";
+}
+
+// The running state is read in the connector's round trip when the connector's last reading here
+// named the same order (RunningView::order_hint): one round trip fewer per batch. A hint naming
+// another order is checked against the connector: it costs the second read, and nothing else.
+TEST_F(MeterBatch, TheRunningStateIsReadWithTheConnectorWhenTheHintNamesItsOrder) {
+    const std::int64_t a = charging("HINT-A");
+    const std::int64_t b = charging("HINT-B");
+    const auto b_before = state("HINT-B", b);
+    auto round_trips = [&](std::int64_t wh, long long seconds) {
+        const auto before = round_trips_.snapshot().cumulative.back();
+        const device::MeterSample sample{"HINT-A", 1, kStartWh + wh, 30'000, 400, 75, 20, kT0 + seconds * 1000};
+        const auto outcome = service::apply_meter_samples(ctx_, {sample}).at(0);
+        EXPECT_FALSE(outcome.error);
+        EXPECT_EQ(outcome.result, Result::applied);
+        return round_trips_.snapshot().cumulative.back() - before;
+    };
+    running_view_.set_order_hint("HINT-A", 1, b);  // out of date: another session's order
+    const auto with_wrong_hint = round_trips(50, 10);
+    EXPECT_EQ(running_view_.order_hint("HINT-A", 1), a);
+    const auto with_right_hint = round_trips(100, 20);
+    EXPECT_EQ(with_wrong_hint - with_right_hint, 1u);
+    EXPECT_EQ(state("HINT-A", a).running.at("last_wh"), std::to_string(kStartWh + 100));
+    EXPECT_TRUE(state("HINT-B", b) == b_before) << "the hinted order's session changed";
 }
 
 }  // namespace

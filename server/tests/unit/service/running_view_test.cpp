@@ -43,5 +43,25 @@ TEST(RunningView, AViewTurnedOffKeepsNothing) {
     EXPECT_EQ(view.size(), 0u);
 }
 
+TEST(RunningView, AnOrderHintIsKeptPerConnectorUntilReplacedOrForgotten) {
+    RunningView view(true);
+    EXPECT_EQ(view.order_hint("C1", 1), 0);
+    view.set_order_hint("C1", 1, 10);
+    view.set_order_hint("C1", 2, 20);
+    EXPECT_EQ(view.order_hint("C1", 1), 10);
+    EXPECT_EQ(view.order_hint("C1", 2), 20);
+    EXPECT_EQ(view.order_hint("C11", 1), 0);
+    view.set_order_hint("C1", 1, 11);
+    EXPECT_EQ(view.order_hint("C1", 1), 11);
+    view.set_order_hint("C1", 1, 0);
+    EXPECT_EQ(view.order_hint("C1", 1), 0);
+}
+
+TEST(RunningView, OrderHintsAreKeptWithTheViewOff) {
+    RunningView view(false);  // server.cluster: the hints are checked by every reader, so they stay on
+    view.set_order_hint("C1", 1, 10);
+    EXPECT_EQ(view.order_hint("C1", 1), 10);
+}
+
 }  // namespace
 }  // namespace kw::service
