@@ -5,6 +5,9 @@
 // so the batch is exactly the one given (over MQTT, how samples group depends on timing).
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +18,7 @@
 #include "app/context.hpp"
 #include "device/mqtt/client.hpp"
 #include "device/mqtt/dynsec.hpp"
+#include "device/mqtt/inbox.hpp"
 #include "device/mqtt/mqtt_commands.hpp"
 #include "domain/clock.hpp"
 #include "domain/error.hpp"
@@ -22,6 +26,7 @@
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "metrics/registry.hpp"
+#include "metrics/server_metrics.hpp"
 #include "service/charger_events.hpp"
 #include "service/password_pool.hpp"
 #include "service/payments.hpp"
@@ -46,6 +51,7 @@ namespace kw {
 namespace {
 
 using Result = service::MeterOutcome::Result;
+namespace json = boost::json;
 
 constexpr UtcMs kT0 = 1'780'000'000'000;  // 2026-05-28T20:26:40Z
 constexpr char kTariff[] =
@@ -254,6 +260,46 @@ TEST_F(MeterBatch, TheRunningStateIsReadWithTheConnectorWhenTheHintNamesItsOrder
     EXPECT_EQ(with_wrong_hint - with_right_hint, 1u);
     EXPECT_EQ(state("HINT-A", a).running.at("last_wh"), std::to_string(kStartWh + 100));
     EXPECT_TRUE(state("HINT-B", b) == b_before) << "the hinted order's session changed";
+}
+
+// A drain of the device inbox (device/mqtt/inbox.cpp) applies the meter samples of every charger in
+// it as one batch, whatever other chargers' messages lie between them, and keeps each charger's own
+// order: a sample sent before its charger's boot is refused, one sent after it is applied.
+TEST_F(MeterBatch, ADrainBatchesAcrossOtherChargersMessagesAndKeepsEachChargersOrder) {
+    const std::string a = "DRAIN-A";
+    std::string n;  // a charger whose messages share A's slot
+    for (int i = 0; n.empty(); ++i)
+        if (device::mqtt::Inbox::slot_index("DRAIN-N" + std::to_string(i)) == device::mqtt::Inbox::slot_index(a))
+            n = "DRAIN-N" + std::to_string(i);
+    const std::int64_t order_a = charging(a);
+    const std::int64_t order_n = charging(n);
+    redis_.command({"DEL", config_.redis.prefix + "charger:" + n});  // N has not booted (yet)
+
+    metrics::Registry registry;
+    metrics::DeviceMetrics metrics(registry);
+    boost::asio::io_context workers;  // not run until every message is queued: one drain takes them all
+    device::mqtt::Inbox inbox(ctx_, metrics, workers.get_executor(), nullptr);
+    auto meter = [](std::int64_t wh, long long seconds) {
+        return json::serialize(json::object{
+            {"connector", 1}, {"energy_wh", kStartWh + wh}, {"power_w", 30'000}, {"ts", format_utc(kT0 + seconds * 1000)}});
+    };
+    inbox.on_message(kw::mqtt::Message{"kw/v1/" + n + "/meter", meter(30, 5)});  // before N's boot: refused
+    inbox.on_message(kw::mqtt::Message{"kw/v1/" + a + "/meter", meter(50, 10)});
+    inbox.on_message(kw::mqtt::Message{"kw/v1/" + n + "/boot", R"({"boot_id":"boot-2"})"});
+    inbox.on_message(kw::mqtt::Message{"kw/v1/" + a + "/meter", meter(120, 20)});
+    inbox.on_message(kw::mqtt::Message{"kw/v1/" + n + "/meter", meter(60, 15)});  // after it: applied
+    workers.run();
+
+    const auto batches = metrics.meter_batch.snapshot();
+    EXPECT_EQ(batches.cumulative.back(), 2u);
+    EXPECT_EQ(batches.cumulative.at(0), 1u) << "N's sample after its boot";
+    EXPECT_EQ(batches.cumulative.at(1), 1u) << "N's first sample and both of A's: one batch of three";
+    const std::string text = registry.render();
+    EXPECT_NE(text.find(R"(kw_device_messages_total{kind="meter",result="rejected"} 1)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(kw_device_messages_total{kind="meter",result="applied"} 3)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"(kw_device_messages_total{kind="boot",result="applied"} 1)"), std::string::npos) << text;
+    EXPECT_EQ(state(a, order_a).running.at("last_wh"), std::to_string(kStartWh + 120));
+    EXPECT_EQ(state(n, order_n).running.at("last_wh"), std::to_string(kStartWh + 60));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -79,10 +81,12 @@ struct Inbox::Slot {
 Inbox::Inbox(app::Context& ctx, metrics::DeviceMetrics& metrics, boost::asio::any_io_executor workers,
              std::function<void(const kw::mqtt::Message&)> other)
     : ctx_(ctx), metrics_(metrics), other_(std::move(other)) {
-    for (int i = 0; i < 64; ++i) slots_.push_back(std::make_unique<Slot>(workers));
+    for (std::size_t i = 0; i < kSlots; ++i) slots_.push_back(std::make_unique<Slot>(workers));
 }
 
 Inbox::~Inbox() = default;
+
+std::size_t Inbox::slot_index(const std::string& code) { return std::hash<std::string>{}(code) % kSlots; }
 
 void Inbox::on_message(const kw::mqtt::Message& m) {
     auto parts = parse_topic(m.topic);
@@ -99,7 +103,7 @@ void Inbox::on_message(const kw::mqtt::Message& m) {
         return;
     }
     const UtcMs received_at = ctx_.clock.now();  // before any queueing: it measures the charger's clock
-    Slot& slot = *slots_[std::hash<std::string>{}(parts->code) % slots_.size()];
+    Slot& slot = *slots_[slot_index(parts->code)];
     metrics_.queue_depth.add();
     bool post = false;
     {
@@ -133,8 +137,11 @@ void Inbox::drain(Slot& slot) {
     if (more) boost::asio::post(slot.strand, [this, &slot] { drain(slot); });
 }
 
-// In arrival order; consecutive meter samples are applied together, any other message is a barrier
-// (the samples before it are applied first, then it), so one charger's messages keep their order.
+// Each charger's messages in its arrival order; different chargers' messages are independent. So
+// the meter samples every charger sent before its next other message are applied as one batch,
+// then each charger's next other message alone (after its samples before it), and so on: one
+// charger's messages keep their order, and another charger's status or transaction event between
+// them does not split the batch.
 void Inbox::apply(const std::vector<Pending>& messages) {
     const int meter = metrics::DeviceMetrics::kind_index("meter");
     std::vector<MeterSample> samples;
@@ -158,26 +165,45 @@ void Inbox::apply(const std::vector<Pending>& messages) {
         samples.clear();
         sources.clear();
     };
-    for (const Pending& m : messages) {
-        if (m.kind == meter) {
-            const auto start = Clock::now();
-            if (samples.empty()) batch_start = start;
-            bool parsed = false;
-            const Result result = run_logged(m.topic, [&] {
-                samples.push_back(parse_meter(ctx_, m.code, parse_object(m.payload), m.received_at));
-                sources.push_back(&m);
-                parsed = true;
-            });
-            if (!parsed) metrics_.handled(m.kind, result, seconds_since(start));
-            continue;
-        }
-        flush();
+    auto add_sample = [&](const Pending& m) {
+        const auto start = Clock::now();
+        if (samples.empty()) batch_start = start;
+        bool parsed = false;
+        const Result result = run_logged(m.topic, [&] {
+            samples.push_back(parse_meter(ctx_, m.code, parse_object(m.payload), m.received_at));
+            sources.push_back(&m);
+            parsed = true;
+        });
+        if (!parsed) metrics_.handled(m.kind, result, seconds_since(start));
+    };
+    auto apply_alone = [&](const Pending& m) {
         const auto begin = Clock::now();
         const Result result =
             run_logged(m.topic, [&] { m.handler(ctx_, m.code, parse_object(m.payload), m.received_at); });
         metrics_.handled(m.kind, result, seconds_since(begin));
+    };
+
+    // Each charger's messages, in arrival order; `next` is how far each has been applied.
+    std::unordered_map<std::string_view, std::size_t> charger_of;
+    std::vector<std::vector<const Pending*>> chargers;
+    for (const Pending& m : messages) {
+        auto [it, added] = charger_of.try_emplace(m.code, chargers.size());
+        if (added) chargers.emplace_back();
+        chargers[it->second].push_back(&m);
     }
-    flush();
+    std::vector<std::size_t> next(chargers.size(), 0);
+    for (bool left = true; left;) {
+        for (std::size_t c = 0; c < chargers.size(); ++c)
+            for (; next[c] < chargers[c].size() && chargers[c][next[c]]->kind == meter; ++next[c])
+                add_sample(*chargers[c][next[c]]);
+        flush();
+        left = false;
+        for (std::size_t c = 0; c < chargers.size(); ++c) {
+            if (next[c] == chargers[c].size()) continue;
+            apply_alone(*chargers[c][next[c]++]);
+            left = left || next[c] < chargers[c].size();
+        }
+    }
 }
 
 }  // namespace kw::device::mqtt
