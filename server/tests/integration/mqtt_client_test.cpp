@@ -90,6 +90,26 @@ class MqttClientTest : public ::testing::Test {
         return p;
     }
 
+    // A subscriber to `root`/#, and a publisher whose in-flight window holds `inflight` messages,
+    // once the subscription is in place.
+    struct Pair {
+        Probe sub, pub;
+    };
+    Pair subscribed_pair(const std::string& root, int inflight) {
+        Pair p{make(options("sub"), {root + "/#"}), {}};
+        Options po = options("pub");
+        po.max_inflight = inflight;
+        p.pub = make(po);
+        EXPECT_TRUE(wait_subscribed(*p.pub.client, *p.sub.inbox, root + "/probe"));
+        return p;
+    }
+    // Whether `inbox` received at least `n` messages on `topic` within 30 s.
+    static ::testing::AssertionResult received(Inbox& inbox, const std::string& topic, int n) {
+        if (eventually([&] { return inbox.count_topic(topic) >= static_cast<std::size_t>(n); }, 30s))
+            return ::testing::AssertionSuccess();
+        return ::testing::AssertionFailure() << "received " << inbox.count_topic(topic) << " of " << n;
+    }
+
     // Subscriptions complete asynchronously: publish QoS 0 probes until `sub` has one on `topic`.
     static bool wait_subscribed(MqttClient& pub, Inbox& inbox, const std::string& topic) {
         return eventually(
@@ -223,18 +243,14 @@ TEST_F(MqttClientTest, SharedSubscriptionDeliversEachMessageToExactlyOneSubscrib
 }
 
 TEST_F(MqttClientTest, TwoThousandQos1MessagesAllArriveThroughAFullInflightWindow) {
-    auto sub = make(options("sub"), {"kw/bulk/#"});
-    Options po = options("pub");
-    po.max_inflight = 10;  // far fewer than the burst: the window fills and must keep draining
-    auto pub = make(po);
-    ASSERT_TRUE(wait_subscribed(*pub.client, *sub.inbox, "kw/bulk/probe"));
+    // Far fewer in flight than the burst: the window fills and must keep draining.
+    auto [sub, pub] = subscribed_pair("kw/bulk", 10);
+    ASSERT_FALSE(HasFailure());
 
     const int n = 2000;
     std::string filler(200, 'x');
     for (int i = 0; i < n; ++i) pub.client->publish("kw/bulk/data", std::to_string(i) + ":" + filler, 1);
-    ASSERT_TRUE(eventually(
-        [&] { return sub.inbox->count_topic("kw/bulk/data") >= static_cast<std::size_t>(n); }, 30s))
-        << "received " << sub.inbox->count_topic("kw/bulk/data");
+    ASSERT_TRUE(received(*sub.inbox, "kw/bulk/data", n));
     EXPECT_TRUE(eventually([&] { return pub.client->pending() == 0; }));
     std::set<int> ids;
     for (const auto& m : sub.inbox->all())
@@ -243,30 +259,22 @@ TEST_F(MqttClientTest, TwoThousandQos1MessagesAllArriveThroughAFullInflightWindo
 }
 
 TEST_F(MqttClientTest, BurstLargerThanTheSocketBufferIsWrittenOut) {
-    auto sub = make(options("sub"), {"kw/big/#"});
-    Options po = options("pub");
-    po.max_inflight = 1000;
-    auto pub = make(po);
-    ASSERT_TRUE(wait_subscribed(*pub.client, *sub.inbox, "kw/big/probe"));
+    auto [sub, pub] = subscribed_pair("kw/big", 1000);
+    ASSERT_FALSE(HasFailure());
 
     // 16 MB queued at once: writes hit EAGAIN and must resume when the socket drains.
     const int n = 256;
     for (int i = 0; i < n; ++i)
         pub.client->publish("kw/big/data", std::string(64 * 1024, static_cast<char>('a' + i % 26)), 1);
-    ASSERT_TRUE(
-        eventually([&] { return sub.inbox->count_topic("kw/big/data") >= static_cast<std::size_t>(n); }, 30s))
-        << "received " << sub.inbox->count_topic("kw/big/data");
+    ASSERT_TRUE(received(*sub.inbox, "kw/big/data", n));
     EXPECT_TRUE(eventually([&] { return pub.client->pending() == 0; }));
 }
 
 // The subscriber reads every packet the socket holds at once (client_connection.cpp): small packets
 // between large ones that arrive in pieces must come out whole, in order, none twice.
 TEST_F(MqttClientTest, MixedSizesArriveWholeAndInOrderWhenManyPacketsAreReadAtOnce) {
-    auto sub = make(options("sub"), {"kw/mixed/#"});
-    Options po = options("pub");
-    po.max_inflight = 1000;
-    auto pub = make(po);
-    ASSERT_TRUE(wait_subscribed(*pub.client, *sub.inbox, "kw/mixed/probe"));
+    auto [sub, pub] = subscribed_pair("kw/mixed", 1000);
+    ASSERT_FALSE(HasFailure());
 
     const int n = 3000;
     auto payload = [](int i) {
@@ -274,9 +282,7 @@ TEST_F(MqttClientTest, MixedSizesArriveWholeAndInOrderWhenManyPacketsAreReadAtOn
         return std::to_string(i) + ":" + std::string(size, static_cast<char>('a' + i % 26));
     };
     for (int i = 0; i < n; ++i) pub.client->publish("kw/mixed/data", payload(i), 1);
-    ASSERT_TRUE(
-        eventually([&] { return sub.inbox->count_topic("kw/mixed/data") >= static_cast<std::size_t>(n); }, 30s))
-        << "received " << sub.inbox->count_topic("kw/mixed/data");
+    ASSERT_TRUE(received(*sub.inbox, "kw/mixed/data", n));
     std::vector<std::string> got;
     for (const auto& m : sub.inbox->all())
         if (m.topic == "kw/mixed/data") got.push_back(m.payload);
