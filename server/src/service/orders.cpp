@@ -210,6 +210,10 @@ bool settle(app::Context& ctx, soci::session& sql, const store::Order& o, const 
         }
         end = ends.end;
     }
+    // The bill keeps one sample per instant (domain::bill_session): an end at the instant of the start
+    // would replace it and bill nothing, though the register moved (a session shorter than its
+    // timestamps' resolution). Such a session is given the least duration, 1 ms.
+    if (started_at && end.at <= *started_at) end.at = *started_at + 1;
     if (start_wh && started_at) samples.push_back({*started_at, *start_wh});
     if (started_at || !samples.empty()) samples.push_back(end);
     const std::shared_ptr<const domain::Tariff> tariff = ctx.tariffs.parsed(o.tariff_spec);

@@ -206,5 +206,18 @@ TEST(MeterTrust, EndedEventWithForgedLowStartIsBilledFromTheOrdersStart) {
     EXPECT_NE(stack.server_log().find("event=tx_ended_clamped order=" + std::to_string(second)), std::string::npos);
 }
 
+// A session whose ended event carries its started event's time (shorter than the timestamps'
+// resolution: the charger's clock in whole seconds, or both in the same millisecond) delivered what
+// its register says, and is billed for it.
+TEST(MeterTrust, ASessionEndingAtTheInstantItStartedIsBilledTheEnergyItsRegisterShows) {
+    Stack stack;
+    Rig rig(stack, "TRUST-INSTANT", 60000);
+    const long long id = rig.start(300000);
+    const json::object settled = rig.end(id, 0, 300015, 300000, rig.t0);
+    ASSERT_EQ(settled.at("state"), "settled") << json::serialize(settled) << stack.server_log();
+    EXPECT_EQ(settled.at("energy_wh").as_int64(), 15);
+    EXPECT_EQ(settled.at("total_fen").as_int64(), fee(15));
+}
+
 }  // namespace
 }  // namespace kw::test
