@@ -1,7 +1,9 @@
 // kw-bench-mqtt-count: a bare libmosquitto subscriber that only counts messages, the baseline a
 // server's ingest rate is compared with (what Mosquitto alone delivers to a client doing nothing).
 //   kw-bench-mqtt-count --port P [--user U --password W] [--topic kw/v1/+/meter] [--qos 0|1]
-//                       [--seconds 60] [--idle 2] [--ready-file F]
+//                       [--seconds 60] [--idle 2] [--ready-file F] [--receive-max 1000]
+// MQTT 5 with --receive-max QoS 1 messages in flight (0: MQTT 3.1.1, the broker's
+// max_inflight_messages), by default the server's own window (mqtt.receive_maximum).
 // Prints one progress line a second on stderr and a JSON summary on stdout:
 //   {"received":N,"first_s":..,"last_s":..,"rate":N/(last-first)}
 // It stops after --seconds, or --idle seconds without a message once messages arrived.
@@ -58,7 +60,9 @@ int main(int argc, char** argv) try {
     mosquitto_lib_init();
     mosquitto* m = kw::bench::connect_client(arg(args, "client-id", fmt::format("kw-bench-count-{}", ::getpid())),
                                              arg(args, "user", ""), arg(args, "password", ""),
-                                             arg(args, "host", "127.0.0.1"), std::stoi(arg(args, "port", "1883")), &c);
+                                             arg(args, "host", "127.0.0.1"), std::stoi(arg(args, "port", "1883")), &c,
+                                             // the server's window (mqtt.receive_maximum), so both get the same
+                                             std::stoi(arg(args, "receive-max", "1000")));
     mosquitto_connect_callback_set(m, on_connect);
     mosquitto_subscribe_callback_set(m, on_subscribe);
     mosquitto_message_callback_set(m, on_message);

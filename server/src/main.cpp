@@ -174,6 +174,7 @@ int run(const kw::app::Config& config) {
     mqtt_options.client_id = config.mqtt.client_id.empty() ? "kilowatt-" + instance : config.mqtt.client_id;
     mqtt_options.protocol_version = static_cast<int>(config.mqtt.protocol);
     mqtt_options.max_queued = 100000;
+    mqtt_options.receive_maximum = static_cast<int>(config.mqtt.receive_maximum);
     kw::mqtt::MqttClient mqtt(io.get_executor(), mqtt_options);
     kw::device::mqtt::MqttCommands commands(mqtt);
     std::unique_ptr<kw::device::BrokerAccounts> accounts;

@@ -37,7 +37,7 @@ const std::map<std::string, Key>& keys() {
         KW_S(redis, host), KW_I(redis, port), KW_S(redis, password), KW_I(redis, db), KW_S(redis, prefix),
         KW_I(redis, pool_size),
         KW_S(mqtt, host), KW_I(mqtt, port), KW_S(mqtt, username), KW_S(mqtt, password),
-        KW_S(mqtt, client_id), KW_I(mqtt, protocol), KW_S(mqtt, share_group), KW_S(mqtt, broker),
+        KW_S(mqtt, client_id), KW_I(mqtt, protocol), KW_I(mqtt, receive_maximum), KW_S(mqtt, share_group), KW_S(mqtt, broker),
         KW_S(mqtt, hook_secret), KW_S(mqtt, edge_username), KW_S(mqtt, edge_password),
         KW_I(auth, driver_token_ttl_s), KW_I(auth, staff_token_ttl_s), KW_S(auth, bootstrap_admin),
         KW_I(auth, password_workers), KW_I(auth, ws_ticket_ttl_s), KW_I(auth, status_cache_ms),
@@ -125,6 +125,7 @@ void validate_config(const Config& c) {
     range("redis.db", c.redis.db, 0, 15);
     range("redis.pool_size", c.redis.pool_size, 1, 256);
     range("mqtt.port", c.mqtt.port, 1, 65535);
+    range("mqtt.receive_maximum", c.mqtt.receive_maximum, 1, 65535);
     if (c.mqtt.protocol != 4 && c.mqtt.protocol != 5) bad("mqtt.protocol", "must be 5 or 4 (MQTT 3.1.1)");
     if (c.mqtt.broker != "mosquitto" && c.mqtt.broker != "emqx" && c.mqtt.broker != "none")
         bad("mqtt.broker", "must be mosquitto, emqx or none");

@@ -51,6 +51,9 @@ struct Config {
         std::string password;
         std::string client_id;                  // empty: kilowatt-<instance_id>
         std::int64_t protocol = 5;              // 5 or 4 (3.1.1)
+        // MQTT 5: charger messages of QoS 1 the broker may have in flight to this instance. The
+        // server acknowledges each as it reads it and queues it for the device workers.
+        std::int64_t receive_maximum = 1000;
         std::string share_group = "kilowatt";
         std::string broker = "mosquitto";       // mosquitto (dynamic-security) | emqx (HTTP hooks) | none
         std::string hook_secret;                // EMQX HTTP auth hooks: shared secret header

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -288,6 +289,36 @@ TEST_F(MqttClientTest, MixedSizesArriveWholeAndInOrderWhenManyPacketsAreReadAtOn
         if (m.topic == "kw/mixed/data") got.push_back(m.payload);
     ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) ASSERT_EQ(got[i], payload(i)) << "message " << i;
+}
+
+// The broker holds back QoS 1 messages beyond a subscriber's receive maximum while QoS 0 ones still
+// pass. With the server's window (mqtt.receive_maximum, 1000) a burst that does not fill it arrives
+// in the order it was published while the subscriber is slow to read: a charger's QoS 0 meter
+// sample does not overtake its QoS 1 transaction event.
+TEST_F(MqttClientTest, AQos0MessageDoesNotOvertakeAnEarlierQos1OneWhileTheReceiveWindowHasRoom) {
+    IoThread sub_io;  // the subscriber's own thread, held up while the burst is published
+    Options so = options("sub");
+    so.receive_maximum = 1000;
+    auto inbox = std::make_shared<Inbox>();
+    MqttClient sub(sub_io.executor(), so);
+    sub.on_message([inbox](const Message& m) { inbox->add(m); });
+    sub.subscribe("kw/order/#", 1);
+    sub.start();
+    Options po = options("pub", 4);  // 3.1.1: the broker sets no send window for the publisher
+    po.max_inflight = 1000;
+    auto pub = make(po);
+    ASSERT_TRUE(wait_subscribed(*pub.client, *inbox, "kw/order/probe"));
+
+    boost::asio::post(sub_io.executor(), [] { std::this_thread::sleep_for(700ms); });
+    const int n = 300;
+    for (int i = 0; i < n; ++i) pub.client->publish("kw/order/data", std::to_string(i), i % 2 == 0 ? 1 : 0);
+    ASSERT_TRUE(received(*inbox, "kw/order/data", n));
+    std::vector<std::string> got;
+    for (const auto& m : inbox->all())
+        if (m.topic == "kw/order/data") got.push_back(m.payload);
+    ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ASSERT_EQ(got[i], std::to_string(i)) << "message " << i;
+    sub.stop();
 }
 
 TEST_F(MqttClientTest, Qos1MessagesPublishedWhileDisconnectedAreSentAfterReconnect) {

@@ -66,6 +66,7 @@ MqttClient::Impl::Impl(asio::any_io_executor ex, Options options)
     mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION,
                          opts_.protocol_version == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
     mosquitto_int_option(mosq_, MOSQ_OPT_SEND_MAXIMUM, std::clamp(opts_.max_inflight, 1, 65535));
+    mosquitto_int_option(mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, std::clamp(opts_.receive_maximum, 1, 65535));
     mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
     if (!opts_.username.empty())
         mosquitto_username_pw_set(mosq_, opts_.username.c_str(),

@@ -45,6 +45,10 @@ struct Options {
     int reconnect_min_ms = 500, reconnect_max_ms = 10000;
     int max_inflight = 100;  // QoS>0 messages sent but not yet acknowledged
     int max_queued = 10000;  // QoS>0 messages not yet acknowledged (incl. in flight); more are dropped
+    // MQTT 5: QoS>0 messages the broker may have in flight to this client (its receive maximum).
+    // Past it the broker holds them back while QoS 0 messages still pass, so a QoS 0 message can
+    // overtake an earlier QoS 1 one from the same sender. libmosquitto's default is 20.
+    int receive_maximum = 20;
     // Watch a dup of mosquitto's socket: safe with any executor, costs one fd. false watches mosquitto's
     // own fd and releases it the moment mosquitto closes it; only for an io_context run by ONE thread
     // (the simulator's 10,000 clients), where no other socket can be registered in between.
