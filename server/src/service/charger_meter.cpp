@@ -74,9 +74,10 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         if (added) connectors.push_back(it->first);
     }
     std::vector<std::vector<std::string>> reads = live.chargers_and_connectors_commands(connectors);
-    std::vector<std::int64_t> hinted;
-    for (const auto& [code, number] : connectors)
-        if (const std::int64_t id = ctx.running_view.order_hint(code, number); id != 0) hinted.push_back(id);
+    std::vector<std::int64_t> hint_of, hinted;  // per connector; the distinct ones
+    for (const auto& [code, number] : connectors) hint_of.push_back(ctx.running_view.order_hint(code, number));
+    for (const std::int64_t id : hint_of)
+        if (id != 0) hinted.push_back(id);
     std::sort(hinted.begin(), hinted.end());
     hinted.erase(std::unique(hinted.begin(), hinted.end()), hinted.end());
     for (const std::int64_t id : hinted) reads.push_back(running_read_command(ctx, id));
@@ -98,7 +99,8 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         running.clear();
     }
     for (std::size_t k = 0; k < connectors.size(); ++k)
-        ctx.running_view.set_order_hint(connectors[k].first, connectors[k].second, states[k].second.order_id);
+        if (states[k].second.order_id != hint_of[k])
+            ctx.running_view.set_order_hint(connectors[k].first, connectors[k].second, states[k].second.order_id);
 
     // A charger must have booted (with a known code) before its meter values count.
     std::vector<std::size_t> booted;

@@ -42,11 +42,6 @@ std::int64_t RunningView::order_hint(const std::string& code, int connector) con
 
 void RunningView::set_order_hint(const std::string& code, int connector, std::int64_t order_id) {
     std::string key = hint_key(code, connector);
-    {
-        std::shared_lock lock(hints_mutex_);
-        const auto it = hints_.find(key);
-        if (it == hints_.end() ? order_id == 0 : it->second == order_id) return;  // the usual case: unchanged
-    }
     std::unique_lock lock(hints_mutex_);
     if (order_id == 0) {
         hints_.erase(key);

@@ -44,7 +44,8 @@ public:
 
     // The order of the connector's last reading here (0: none known). A hint: it may be out of date.
     std::int64_t order_hint(const std::string& code, int connector) const;
-    void set_order_hint(const std::string& code, int connector, std::int64_t order_id);  // 0 forgets
+    // 0 forgets. Callers set it when it changed (the meter path compares with what it read).
+    void set_order_hint(const std::string& code, int connector, std::int64_t order_id);
     // Hints kept at most (one per connector that sent readings); past it they start over.
     static constexpr std::size_t kMaxHints = 1'000'000;
 
