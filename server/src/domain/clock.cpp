@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <string_view>
 
 #include "domain/error.hpp"
@@ -43,21 +44,43 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
 
 }  // namespace
 
+// Written digit by digit: this runs for every timestamp the server sends (each meter sample it
+// pushes, each API response), and date::format goes through an ostringstream and its locale, which
+// cost several microseconds a call on the meter path. Years outside 0000-9999 take that way.
 std::string format_utc(UtcMs t) {
     date::sys_time<milliseconds> tp{milliseconds{t}};
-    auto secs = date::floor<std::chrono::seconds>(tp);
-    auto millis = (tp - secs).count();
-    std::string out = date::format("%FT%T", secs);
-    if (millis != 0) {
-        char buf[8];
-        buf[0] = '.';
-        buf[1] = static_cast<char>('0' + millis / 100);
-        buf[2] = static_cast<char>('0' + millis / 10 % 10);
-        buf[3] = static_cast<char>('0' + millis % 10);
-        out.append(buf, 4);
+    const auto days = date::floor<date::days>(tp);
+    const date::year_month_day ymd{days};
+    const int year = static_cast<int>(ymd.year());
+    const std::int64_t ms_of_day = (tp - days).count();
+    if (year < 0 || year > 9999) {
+        std::string out = date::format("%FT%T", date::floor<std::chrono::seconds>(tp));
+        if (ms_of_day % 1000 != 0) out += '.' + std::to_string(1000 + ms_of_day % 1000).substr(1);
+        return out + 'Z';
     }
-    out.push_back('Z');
-    return out;
+    char buf[24];
+    auto put = [&buf](std::size_t at, std::int64_t v, std::size_t digits) {
+        for (std::size_t i = digits; i-- > 0; v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+    };
+    put(0, year, 4);
+    buf[4] = '-';
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    buf[7] = '-';
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    buf[10] = 'T';
+    put(11, ms_of_day / 3'600'000, 2);
+    buf[13] = ':';
+    put(14, ms_of_day / 60'000 % 60, 2);
+    buf[16] = ':';
+    put(17, ms_of_day / 1000 % 60, 2);
+    std::size_t n = 19;
+    if (ms_of_day % 1000 != 0) {
+        buf[n] = '.';
+        put(n + 1, ms_of_day % 1000, 3);
+        n += 4;
+    }
+    buf[n++] = 'Z';
+    return std::string(buf, n);
 }
 
 UtcMs parse_utc(const std::string& text) {

@@ -31,12 +31,27 @@ store::ChargerRef known_charger(app::Context& ctx, const std::string& code) {
     return *ref;
 }
 
-void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
-                        const std::string& event, const boost::json::object& data) {
+namespace {
+
+std::vector<std::string> charger_channels(const std::string& code, std::int64_t station_id, int connector,
+                                          const std::string& event) {
     std::vector<std::string> channels{"charger:" + code};
     if (connector > 0) channels.push_back("connector:" + code + ":" + std::to_string(connector));
     if (station_id > 0) channels.push_back("station:" + std::to_string(station_id));
     if (event != "meter") channels.push_back("dashboard");  // the dashboard wants changes, not every sample
+    return channels;
+}
+
+}  // namespace
+
+bool charger_event_watched(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
+                           const std::string& event) {
+    return ctx.push.watched(charger_channels(code, station_id, connector, event));
+}
+
+void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
+                        const std::string& event, const boost::json::object& data) {
+    const std::vector<std::string> channels = charger_channels(code, station_id, connector, event);
     if (!ctx.push.watched(channels)) return;
     boost::json::object body = data;
     body["charger_code"] = code;

@@ -53,5 +53,9 @@ store::ChargerRef known_charger(app::Context& ctx, const std::string& code);
 // and (except meter samples) to the dashboard.
 void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
                         const std::string& event, const boost::json::object& data);
+// Whether anyone watches a channel push_charger_event would publish this event to: the meter path
+// builds a sample's body only then.
+bool charger_event_watched(app::Context& ctx, const std::string& code, std::int64_t station_id, int connector,
+                           const std::string& event);
 
 }  // namespace kw::service

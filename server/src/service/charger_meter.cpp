@@ -200,6 +200,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
 
     for (const Accepted& a : accepted) {
         const device::MeterSample& e = *a.sample;
+        if (!charger_event_watched(ctx, e.code, a.station_id, e.connector, "meter")) continue;
         push_charger_event(ctx, e.code, a.station_id, e.connector, "meter",
                            {{"power_w", e.power_w},
                             {"energy_register_wh", e.energy_wh},

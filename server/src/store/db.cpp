@@ -10,6 +10,7 @@
 
 #include "domain/error.hpp"
 #include "metrics/registry.hpp"
+#include "store/sqlite_checkpointer.hpp"
 
 namespace kw::store {
 
@@ -149,6 +150,7 @@ Db::Db(const DbConfig& config)
             s << "PRAGMA journal_mode=WAL";
             s << "PRAGMA synchronous=NORMAL";
             s << "PRAGMA foreign_keys=OFF";
+            s << "PRAGMA wal_autocheckpoint=0";  // store/sqlite_checkpointer.hpp does it
         } else {
             std::string conn = "host=" + quote(url.host) + " port=" + std::to_string(url.port) +
                                " user=" + quote(url.user) + " db=" + quote(url.database) + " charset=utf8mb4 connect_timeout=5";
@@ -167,6 +169,7 @@ Db::Db(const DbConfig& config)
             s << "PRAGMA query_only=ON";  // a write through a read session fails instead of racing the writer
         }
     }
+    if (read_pool_) checkpointer_ = std::make_unique<SqliteCheckpointer>(url.sqlite_path, std::chrono::seconds(1));
     caches_.resize(size_);
     if (dialect_ == Dialect::mysql) health_.resize(size_);
     if (read_pool_) read_caches_.resize(static_cast<std::size_t>(std::max(1, config.pool_size)));

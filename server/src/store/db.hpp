@@ -18,6 +18,8 @@ namespace kw::metrics { class Histogram; }
 
 namespace kw::store {
 
+class SqliteCheckpointer;
+
 struct DbConfig {
     std::string url;     // "sqlite:PATH" or "mysql://user:pass@host:port/db"
     int pool_size = 4;   // MySQL: the pool; SQLite: one writer (no busy-retry dance) + this many readers
@@ -118,6 +120,7 @@ private:
     metrics::Histogram* session_seconds_;
     metrics::Histogram* read_wait_seconds_;
     metrics::Histogram* read_session_seconds_;
+    std::unique_ptr<SqliteCheckpointer> checkpointer_;  // SQLite file only; last: stopped first
 };
 
 // Parses the --db value; throws kw::Error(bad_request) naming the problem.

@@ -283,11 +283,12 @@ TEST_F(MeterBatch, ADrainBatchesAcrossOtherChargersMessagesAndKeepsEachChargersO
         return json::serialize(json::object{
             {"connector", 1}, {"energy_wh", kStartWh + wh}, {"power_w", 30'000}, {"ts", format_utc(kT0 + seconds * 1000)}});
     };
-    inbox.on_message(kw::mqtt::Message{"kw/v1/" + n + "/meter", meter(30, 5)});  // before N's boot: refused
-    inbox.on_message(kw::mqtt::Message{"kw/v1/" + a + "/meter", meter(50, 10)});
-    inbox.on_message(kw::mqtt::Message{"kw/v1/" + n + "/boot", R"({"boot_id":"boot-2"})"});
-    inbox.on_message(kw::mqtt::Message{"kw/v1/" + a + "/meter", meter(120, 20)});
-    inbox.on_message(kw::mqtt::Message{"kw/v1/" + n + "/meter", meter(60, 15)});  // after it: applied
+    // N's first sample comes before its boot (refused), its second after it (applied).
+    inbox.on_message(kw::mqtt::Message{.topic = "kw/v1/" + n + "/meter", .payload = meter(30, 5)});
+    inbox.on_message(kw::mqtt::Message{.topic = "kw/v1/" + a + "/meter", .payload = meter(50, 10)});
+    inbox.on_message(kw::mqtt::Message{.topic = "kw/v1/" + n + "/boot", .payload = R"({"boot_id":"boot-2"})"});
+    inbox.on_message(kw::mqtt::Message{.topic = "kw/v1/" + a + "/meter", .payload = meter(120, 20)});
+    inbox.on_message(kw::mqtt::Message{.topic = "kw/v1/" + n + "/meter", .payload = meter(60, 15)});
     workers.run();
 
     const auto batches = metrics.meter_batch.snapshot();

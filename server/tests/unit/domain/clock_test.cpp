@@ -1,7 +1,10 @@
 #include "domain/clock.hpp"
 
+#include <date/date.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "domain/error.hpp"
 
@@ -37,6 +40,30 @@ TEST(FormatUtc, MillisecondsAppearOnlyWhenNonZero) {
 
 TEST(FormatUtc, TimesBeforeEpochFloorToTheSecond) {
     EXPECT_EQ(kw::format_utc(-1), "1969-12-31T23:59:59.999Z");
+}
+
+// The date library's own formatting is the oracle for the digit-by-digit one, over leap days,
+// century years, times before 1970 and years beyond 9999 (which take the library's way).
+TEST(FormatUtc, WritesWhatTheDateLibraryWritesFromYear1600To12000) {
+    auto oracle = [](kw::UtcMs t) {
+        const date::sys_time<std::chrono::milliseconds> tp{std::chrono::milliseconds{t}};
+        const auto secs = date::floor<std::chrono::seconds>(tp);
+        const auto ms = (tp - secs).count();
+        std::string out = date::format("%FT%T", secs);
+        if (ms != 0) out += "." + std::to_string(1000 + ms).substr(1);
+        return out + "Z";
+    };
+    const kw::UtcMs from = -11'676'096'000'000;  // 1600-01-01
+    const kw::UtcMs to = 316'500'000'000'000;    // year 12000
+    int checked = 0;
+    for (kw::UtcMs t = from; t < to; t += 9'876'543'211 + checked % 1000, ++checked)
+        ASSERT_EQ(kw::format_utc(t), oracle(t)) << t;
+    for (const char* day : {"2000-02-29", "2100-02-28", "2100-03-01", "2400-02-29", "1900-03-01"}) {
+        const kw::UtcMs t = kw::parse_utc(std::string(day) + "T23:59:59.001Z");
+        EXPECT_EQ(kw::format_utc(t), std::string(day) + "T23:59:59.001Z");
+        EXPECT_EQ(kw::format_utc(t + 999), oracle(t + 999));
+    }
+    EXPECT_GT(checked, 30'000);
 }
 
 TEST(ParseUtc, ReadsZuluTime) {
