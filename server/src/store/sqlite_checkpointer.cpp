@@ -26,7 +26,7 @@ void SqliteCheckpointer::run(const std::stop_token& stop) {
             // One row: whether it was blocked, the log's frames, the frames copied.
             int busy = 0, log = 0, copied = 0;
             sql_ << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(copied);
-            if (log > 250'000)  // ~1 GB of log: readers hold old snapshots for a long time
+            if (log > 250'000 && copied < log)  // ~1 GB of log that readers keep from being copied
                 spdlog::warn("event=sqlite_wal_large frames={} checkpointed={}", log, copied);
         } catch (const std::exception& e) {
             spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\"", e.what());
