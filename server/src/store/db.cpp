@@ -159,7 +159,8 @@ Db::Db(const DbConfig& config)
             prepare_mysql(s);
         }
     }
-    // An in-memory database is private to its connection: readers would see another, empty one.
+    // An in-memory database is private to its connection: readers would see another, empty one; and
+    // it has no write-ahead log to checkpoint.
     if (dialect_ == Dialect::sqlite && url.sqlite_path != ":memory:") {
         const auto readers = static_cast<std::size_t>(std::max(1, config.pool_size));
         read_pool_ = std::make_unique<soci::connection_pool>(readers);
@@ -168,8 +169,8 @@ Db::Db(const DbConfig& config)
             s.open(soci::sqlite3, "db=" + url.sqlite_path + " timeout=10 shared_cache=false");
             s << "PRAGMA query_only=ON";  // a write through a read session fails instead of racing the writer
         }
+        checkpointer_ = std::make_unique<SqliteCheckpointer>(url.sqlite_path, std::chrono::seconds(1));
     }
-    if (read_pool_) checkpointer_ = std::make_unique<SqliteCheckpointer>(url.sqlite_path, std::chrono::seconds(1));
     caches_.resize(size_);
     if (dialect_ == Dialect::mysql) health_.resize(size_);
     if (read_pool_) read_caches_.resize(static_cast<std::size_t>(std::max(1, config.pool_size)));
