@@ -120,8 +120,10 @@ def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
     for its last acknowledgements) is not part of it.
     `counter()`: samples applied since the call began (default: HSETs / 2, see above); `ports`:
     the instances whose /metrics are read for queue depths (default: the first). Returns
-    {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu, series}; series:
-    [seconds since the flood began, samples applied so far] every 0.25 s."""
+    {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu, cpu_until_drained,
+    series}: `cpu` is what each process spent while the flood tool ran, `cpu_until_drained` the same
+    from the flood's start to the end of the drain (the last sample applied, plus the 2 s that showed
+    it); series: [seconds since the flood began, samples applied so far] every 0.25 s."""
     stack, seconds = ctx.stack, ctx.p["flood_seconds"]
     r0 = redis_commandstats(stack)
 
@@ -129,7 +131,7 @@ def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
         return stats_delta(r0, redis_commandstats(stack)).get("hset", 0) // HSET_PER_SAMPLE
 
     counter = counter or hset_samples
-    t0 = time.time()
+    a, t0 = ctx.meter.take(), time.time()
     done = {}
 
     def flood():
@@ -169,7 +171,8 @@ def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
     rate = last / took if took > 0 else None
     return {"flood": done["fl"], "applied": last, "applied_s": round(took, 2), "rate": rate,
             "hset_samples": hset_samples(), "drained": time.time() - t0 < cap, "queues_peak": peak_queue,
-            "cpu": ctx.last_cpu, "series": series}
+            "cpu": ctx.last_cpu, "cpu_until_drained": ctx.meter.delta(a, ctx.meter.take(), time.time() - t0),
+            "series": series}
 
 
 def carry_registers(flood_csv, flooded, final):

@@ -20,7 +20,6 @@ the instances, so with two instances most pushes cross from the instance that ha
 to the other one through Redis. Reported: p50/p99/max and pushes lost per phase.
 
 Needs --db mariadb: SQLite cannot be shared between two server processes."""
-import time
 
 from .. import baselines, provision
 from . import push
@@ -59,12 +58,9 @@ def flood_phase(ctx, label, qos, flood_csv, flooded):
         def counter():
             return sum(sum(handled_delta(before[p.name], meter_handled(ctx, p.http_port)).values()) for p in procs)
     ctx.log(f"  {label}, flood QoS {qos}: {len(flooded)} connections, {ctx.p['flood_seconds']} s")
-    a, t0 = ctx.meter.take(), time.time()
     final = stack.path(f"scaleout-final-{len(procs)}{'c' if 'cluster' in label else ''}-q{qos}.csv")
     got = flood_until_drained(ctx, flood_csv, qos, final, ports=[p.http_port for p in procs], counter=counter)
     got["counted"] = "meter messages handled (/metrics)" if counter else "Redis HSETs / 2"
-    # CPU over the flood and the drain (until the last sample applied, plus the 2 s that showed it).
-    got["cpu_until_drained"] = ctx.meter.delta(a, ctx.meter.take(), time.time() - t0)
     carry_registers(flood_csv, flooded, final)
     got["per_instance"] = {p.name: handled_delta(before[p.name], meter_handled(ctx, p.http_port)) for p in procs}
     share = {name: None if d is None else sum(d.values()) for name, d in got["per_instance"].items()}
