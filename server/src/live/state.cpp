@@ -23,49 +23,54 @@ double to_double(const std::string& s) {
     }
 }
 
-// HGETALL reply -> field map.
-std::map<std::string, std::string> fields(const RedisReply& reply) {
-    std::map<std::string, std::string> out;
-    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2)
-        out[reply.elements[i].str] = reply.elements[i + 1].str;
-    return out;
+// The reads below ask with HMGET for the fields they use, in this order (a hash's other fields are
+// not sent back). A field the hash lacks comes back nil, read as empty: as if never written.
+const std::vector<std::string> kConnectorFields = {"status", "power_w", "energy_wh", "voltage_v", "current_a",
+                                                   "soc",    "at",      "order_id",  "tx_id"};
+const std::vector<std::string> kChargerFields = {"last_seen", "boot_id", "station_id", "clock_offset_ms"};
+
+std::vector<std::string> hmget(const std::string& key, const std::vector<std::string>& names) {
+    std::vector<std::string> cmd = {"HMGET", key};
+    cmd.insert(cmd.end(), names.begin(), names.end());
+    return cmd;
 }
 
-ConnectorLive connector_from(const std::map<std::string, std::string>& f) {
+// The i-th value of an HMGET reply ("" for a missing field).
+const std::string& value(const RedisReply& reply, std::size_t i) {
+    static const std::string none;
+    return i < reply.elements.size() ? reply.elements[i].str : none;
+}
+
+// A connector from the reply to HMGET conn:<code>:<n> kConnectorFields.
+ConnectorLive connector_from(const RedisReply& hmget) {
     ConnectorLive c;
-    auto get = [&](const char* name) -> std::string {
-        auto it = f.find(name);
-        return it == f.end() ? std::string() : it->second;
-    };
-    if (!get("status").empty()) c.status = get("status");
-    c.power_w = to_int(get("power_w"));
-    c.energy_wh = to_int(get("energy_wh"));
-    c.voltage_v = to_double(get("voltage_v"));
-    c.current_a = to_double(get("current_a"));
-    if (!get("soc").empty()) c.soc = to_int(get("soc"));
-    c.at = to_int(get("at"));
-    c.order_id = to_int(get("order_id"));
-    c.tx_id = get("tx_id");
+    if (!value(hmget, 0).empty()) c.status = value(hmget, 0);
+    c.power_w = to_int(value(hmget, 1));
+    c.energy_wh = to_int(value(hmget, 2));
+    c.voltage_v = to_double(value(hmget, 3));
+    c.current_a = to_double(value(hmget, 4));
+    if (!value(hmget, 5).empty()) c.soc = to_int(value(hmget, 5));
+    c.at = to_int(value(hmget, 6));
+    c.order_id = to_int(value(hmget, 7));
+    c.tx_id = value(hmget, 8);
     return c;
 }
 
-// A charger from the replies to EXISTS online:<code> and HGETALL charger:<code>.
-ChargerLive charger_from(const RedisReply& online, const RedisReply& hash) {
+// A charger from the replies to EXISTS online:<code> and HMGET charger:<code> kChargerFields.
+ChargerLive charger_from(const RedisReply& online, const RedisReply& hmget) {
     ChargerLive out;
     out.online = online.integer == 1;
-    auto f = fields(hash);
-    out.last_seen = to_int(f["last_seen"]);
-    out.boot_id = f["boot_id"];
-    out.station_id = to_int(f["station_id"]);
-    if (auto it = f.find("clock_offset_ms"); it != f.end() && !it->second.empty())
-        out.clock_offset_ms = to_int(it->second);
+    out.last_seen = to_int(value(hmget, 0));
+    out.boot_id = value(hmget, 1);
+    out.station_id = to_int(value(hmget, 2));
+    if (!value(hmget, 3).empty()) out.clock_offset_ms = to_int(value(hmget, 3));
     return out;
 }
 
 }  // namespace
 
 ChargerLive LiveState::charger(const std::string& code) {
-    auto replies = redis_.pipeline({{"EXISTS", key("online", code)}, {"HGETALL", key("charger", code)}});
+    auto replies = redis_.pipeline({{"EXISTS", key("online", code)}, hmget(key("charger", code), kChargerFields)});
     return charger_from(replies.at(0), replies.at(1));
 }
 
@@ -85,8 +90,8 @@ std::vector<std::vector<std::string>> LiveState::chargers_and_connectors_command
     cmds.reserve(connectors.size() * 3);
     for (const auto& [code, number] : connectors) {
         cmds.push_back({"EXISTS", key("online", code)});
-        cmds.push_back({"HGETALL", key("charger", code)});
-        cmds.push_back({"HGETALL", key("conn", code + ":" + std::to_string(number))});
+        cmds.push_back(hmget(key("charger", code), kChargerFields));
+        cmds.push_back(hmget(key("conn", code + ":" + std::to_string(number)), kConnectorFields));
     }
     return cmds;
 }
@@ -97,7 +102,7 @@ std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_conne
     out.reserve(pairs);
     for (std::size_t i = 0; i < pairs; ++i)
         out.emplace_back(charger_from(replies.at(3 * i), replies.at(3 * i + 1)),
-                         connector_from(fields(replies.at(3 * i + 2))));
+                         connector_from(replies.at(3 * i + 2)));
     return out;
 }
 
@@ -109,15 +114,15 @@ std::vector<std::pair<ChargerLive, ConnectorLive>> LiveState::chargers_and_conne
 }
 
 ConnectorLive LiveState::connector(const std::string& code, int number) {
-    return connector_from(fields(redis_.command({"HGETALL", key("conn", code + ":" + std::to_string(number))})));
+    return connector_from(redis_.command(hmget(key("conn", code + ":" + std::to_string(number)), kConnectorFields)));
 }
 
 std::vector<ConnectorLive> LiveState::connectors(const std::string& code, int count) {
     std::vector<std::vector<std::string>> cmds;
-    for (int n = 1; n <= count; ++n) cmds.push_back({"HGETALL", key("conn", code + ":" + std::to_string(n))});
+    for (int n = 1; n <= count; ++n) cmds.push_back(hmget(key("conn", code + ":" + std::to_string(n)), kConnectorFields));
     std::vector<ConnectorLive> out;
     if (cmds.empty()) return out;
-    for (const auto& reply : redis_.pipeline(cmds)) out.push_back(connector_from(fields(reply)));
+    for (const auto& reply : redis_.pipeline(cmds)) out.push_back(connector_from(reply));
     return out;
 }
 
@@ -126,7 +131,7 @@ std::vector<LiveState::Snapshot> LiveState::snapshot(const std::vector<Request>&
     for (const auto& c : chargers) {
         cmds.push_back({"EXISTS", key("online", c.code)});
         for (int n = 1; n <= c.connectors; ++n)
-            cmds.push_back({"HGETALL", key("conn", c.code + ":" + std::to_string(n))});
+            cmds.push_back(hmget(key("conn", c.code + ":" + std::to_string(n)), kConnectorFields));
     }
     std::vector<Snapshot> out(chargers.size());
     if (cmds.empty()) return out;
@@ -135,7 +140,7 @@ std::vector<LiveState::Snapshot> LiveState::snapshot(const std::vector<Request>&
     for (std::size_t i = 0; i < chargers.size(); ++i) {
         out[i].online = replies.at(at++).integer == 1;
         for (int n = 1; n <= chargers[i].connectors; ++n)
-            out[i].connectors.push_back(connector_from(fields(replies.at(at++))));
+            out[i].connectors.push_back(connector_from(replies.at(at++)));
     }
     return out;
 }

@@ -4,12 +4,13 @@
 // session an implausible reading is refused first (domain/meter.hpp).
 // Round trips per batch, whatever its size: Redis reads the chargers and connectors with the running
 // state of the sessions they had at their last reading here (one; a second only for a session not
-// seen here yet), and takes every write (one pipeline); SQL takes the billing samples due in one
-// transaction. Samples of the same connector are judged in order
-// against the running state as the earlier ones left it (service/running.hpp), so a batch decides
-// exactly what the same samples applied one by one would. Only when Redis lost a charger's live
-// record does a batch cost more (service/live_record.hpp), and a transaction no running session
-// accounts for is checked in SQL at most every 10 s (service/stale_tx.hpp).
+// seen here yet), and takes every write (one pipeline, where each hash is written once however many
+// of its samples the batch holds: live/hset_merge.hpp); SQL takes the billing samples due in one
+// transaction. Samples of the same connector are judged in order against the running state as the
+// earlier ones left it (service/running.hpp), so a batch decides exactly what the same samples
+// applied one by one would. Only when Redis lost a charger's live record does a batch cost more
+// (service/live_record.hpp), and a transaction no running session accounts for is checked in SQL at
+// most every 10 s (service/stale_tx.hpp).
 #include <boost/json.hpp>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
@@ -24,6 +25,7 @@
 #include "domain/error.hpp"
 #include "domain/json_text.hpp"
 #include "domain/meter.hpp"
+#include "live/hset_merge.hpp"
 #include "live/redis.hpp"
 #include "live/state.hpp"
 #include "service/charger_clock.hpp"
@@ -194,7 +196,7 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
         accepted.push_back(std::move(a));
     }
     if (writes.empty()) return;
-    ctx.redis.pipeline(writes);
+    ctx.redis.pipeline(live::merge_hsets(std::move(writes)));
     for (const Accepted& a : accepted)
         if (a.order_id != 0 && a.up.known) ctx.running_view.put(a.order_id, a.up.live);
 

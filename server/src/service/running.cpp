@@ -24,14 +24,29 @@ std::int64_t to_int(const std::string& s) {
     return v;
 }
 
+// Every field of the running state that write_state writes. A read asks for these with HMGET: the
+// hash's values in this order, without their names.
+const std::vector<std::string> kFields = {
+    "start_wh", "start_at", "last_wh", "last_at", "persisted_at", "est_fen", "power_w", "soc",
+    "balance_fen", "driver_id", "limit_wh", "limit_fen", "limit_minutes", "tariff", "tz", "stop_sent",
+    "max_w", "reading", "seg_at", "seg_wh", "closed_wh", "closed_elec_fen", "closed_service_fen"};
+
+// HMGET reply -> the fields the hash has (none: no running state).
 RunningFields fields_of(const live::RedisReply& reply) {
     RunningFields out;
-    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) out[reply.elements[i].str] = reply.elements[i + 1].str;
+    for (std::size_t i = 0; i < kFields.size() && i < reply.elements.size(); ++i)
+        if (!reply.elements[i].is_nil()) out[kFields[i]] = reply.elements[i].str;
     return out;
 }
 
-RunningFields hgetall(app::Context& ctx, std::int64_t order_id) {
-    return fields_of(ctx.redis.command({"HGETALL", key(ctx, order_id)}));
+std::vector<std::string> read_command(app::Context& ctx, std::int64_t order_id) {
+    std::vector<std::string> cmd = {"HMGET", key(ctx, order_id)};
+    cmd.insert(cmd.end(), kFields.begin(), kFields.end());
+    return cmd;
+}
+
+RunningFields read_all(app::Context& ctx, std::int64_t order_id) {
+    return fields_of(ctx.redis.command(read_command(ctx, order_id)));
 }
 
 std::string opt_str(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); }
@@ -127,7 +142,7 @@ std::vector<RunningFields> running_read(app::Context& ctx, const std::vector<std
 }
 
 std::vector<std::string> running_read_command(app::Context& ctx, std::int64_t order_id) {
-    return {"HGETALL", key(ctx, order_id)};
+    return read_command(ctx, order_id);
 }
 
 RunningFields running_fields(const live::RedisReply& reply) { return fields_of(reply); }
@@ -199,7 +214,7 @@ RunningUpdate running_update(app::Context& ctx, std::int64_t order_id, RunningFi
 }
 
 std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t order_id) {
-    auto f = hgetall(ctx, order_id);
+    auto f = read_all(ctx, order_id);
     if (f.empty() || f["last_at"].empty()) return std::nullopt;
     return RunningSample{to_int(f["last_at"]), to_int(f["last_wh"])};
 }
@@ -207,7 +222,7 @@ std::optional<RunningSample> running_last_sample(app::Context& ctx, std::int64_t
 std::optional<boost::json::object> running_snapshot(app::Context& ctx, const store::Order& o) {
     std::optional<RunningLive> live = ctx.running_view.get(o.id);
     if (!live) {
-        auto f = hgetall(ctx, o.id);
+        auto f = read_all(ctx, o.id);
         if (f.empty() || f["start_at"].empty()) return std::nullopt;
         live = RunningLive{std::max<std::int64_t>(0, to_int(f["last_wh"]) - to_int(f["start_wh"])), to_int(f["est_fen"]),
                            to_int(f["power_w"]), to_int(f["last_at"]), std::nullopt};

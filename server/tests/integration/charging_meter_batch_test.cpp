@@ -303,5 +303,76 @@ TEST_F(MeterBatch, ADrainBatchesAcrossOtherChargersMessagesAndKeepsEachChargersO
     EXPECT_EQ(state(n, order_n).running.at("last_wh"), std::to_string(kStartWh + 60));
 }
 
+// The meter path reads the hashes it needs with HMGET, naming the fields (service/running.cpp,
+// live/state.cpp): a field written to the running state but left out of that list would be lost
+// at the next reading. The read must hold every field the hash holds.
+TEST_F(MeterBatch, TheRunningReadReturnsEveryFieldTheRunningStateHolds) {
+    const std::int64_t order = charging("READ-ALL");
+    const device::MeterSample sample{"READ-ALL", 1, kStartWh + 50, 30'000, 400, 75, 20, kT0 + 10'000};
+    ASSERT_FALSE(service::apply_meter_samples(ctx_, {sample}).at(0).error);
+    const auto whole = redis_.command({"HGETALL", config_.redis.prefix + "order:" + std::to_string(order)});
+    std::map<std::string, std::string> hash;
+    for (std::size_t i = 0; i + 1 < whole.elements.size(); i += 2) hash[whole.elements[i].str] = whole.elements[i + 1].str;
+    ASSERT_GT(hash.size(), 20u);
+    EXPECT_EQ(service::running_read(ctx_, {order}).at(0), hash);
+}
+
+TEST_F(MeterBatch, TheBatchReadOfAChargerAndItsConnectorSeesWhatTheirHashesHold) {
+    charging("READ-LIVE");
+    const device::MeterSample sample{"READ-LIVE", 1, kStartWh + 50, 30'000, 400.5, 75.25, 20, kT0 + 10'000};
+    ASSERT_FALSE(service::apply_meter_samples(ctx_, {sample}).at(0).error);
+    live_.set_clock_offset("READ-LIVE", -1500);
+    live_.mark_seen("READ-LIVE", kT0 + 1000, 60);
+    live_.set_connector_status("READ-LIVE", 1, "charging", kT0 + 2000);
+
+    const auto read = live_.chargers_and_connectors({{"READ-LIVE", 1}}).at(0);
+    const live::ChargerLive& charger = read.first;
+    const live::ConnectorLive& connector = read.second;
+    EXPECT_TRUE(charger.online);
+    EXPECT_EQ(charger.last_seen, kT0 + 1000);
+    EXPECT_EQ(charger.boot_id, "boot-1");
+    EXPECT_EQ(charger.station_id, station_);
+    EXPECT_EQ(charger.clock_offset_ms, -1500);
+    EXPECT_EQ(connector.status, "charging");
+    EXPECT_EQ(connector.power_w, 30'000);
+    EXPECT_EQ(connector.energy_wh, kStartWh + 50);
+    EXPECT_EQ(connector.voltage_v, 400.5);
+    EXPECT_EQ(connector.current_a, 75.25);
+    EXPECT_EQ(connector.soc, 20);
+    EXPECT_GT(connector.at, 0);
+    EXPECT_NE(connector.order_id, 0);
+    EXPECT_EQ(connector.tx_id, "T-" + std::to_string(connector.order_id));
+
+    const auto never = live_.chargers_and_connectors({{"READ-NEVER", 1}}).at(0);
+    EXPECT_FALSE(never.first.online);
+    EXPECT_TRUE(never.first.boot_id.empty());
+    EXPECT_FALSE(never.first.clock_offset_ms);
+    EXPECT_EQ(never.second.status, "unknown");
+    EXPECT_FALSE(never.second.soc);
+    EXPECT_EQ(never.second.order_id, 0);
+}
+
+// However many samples of one connector a batch holds, it writes the connector's hash and the
+// session's once (live::merge_hsets), and leaves them as its samples applied one by one would (the
+// first test above).
+TEST_F(MeterBatch, ABatchWritesTheConnectorsAndTheSessionsHashOnceForAllItsSamples) {
+    charging("WRITE-ONCE");
+    auto hsets = [&] {
+        const std::string info = redis_.command({"INFO", "commandstats"}).str;
+        const auto at = info.find("cmdstat_hset:calls=");
+        return at == std::string::npos ? 0L : std::stol(info.substr(at + 19));
+    };
+    std::vector<device::MeterSample> batch;
+    for (int k = 1; k <= 5; ++k)
+        batch.push_back({"WRITE-ONCE", 1, kStartWh + 10 * k, 30'000, 400, 75, 20, kT0 + k * 1000});
+    const long before = hsets();
+    for (const auto& outcome : service::apply_meter_samples(ctx_, batch)) {
+        EXPECT_FALSE(outcome.error);
+        EXPECT_EQ(outcome.result, Result::applied);
+    }
+    EXPECT_EQ(hsets() - before, 2) << "one HSET for the connector and one for the session";
+    EXPECT_EQ(live_.connector("WRITE-ONCE", 1).energy_wh, kStartWh + 50);
+}
+
 }  // namespace
 }  // namespace kw
