@@ -2,10 +2,12 @@
 of the simulator, the flood tool taking over their registers, counting the samples the server(s)
 applied, and the bill check of the flooded orders.
 
-Applied samples are counted from Redis: during a session each applied sample writes two hashes,
-the connector's live values (live/state.cpp set_connector_meter) and the running order
-(service/running.cpp running_update), and nothing else writes HSET while only meters arrive. With
-several instances on one Redis the count is the cluster's total."""
+Applied samples are counted from each instance's GET /metrics (kw_device_messages_total of kind
+meter, by result: meter_counter). Without /metrics (a server before that endpoint) they are counted
+from Redis: the server then wrote two hashes per applied sample of a session, the connector's live
+values and the running order, and nothing else wrote HSET while only meters arrived. Since a batch
+writes each hash once however many of its samples it holds (live/hset_merge.hpp), HSETs / 2 counts
+fewer samples than were applied: it is kept in the results (hset_samples) as a check, not used."""
 import os
 import re
 import threading
@@ -46,6 +48,39 @@ def metrics(ctx, port=None):
             except ValueError:
                 pass
     return out
+
+
+METER = 'kw_device_messages_total{kind="meter",'
+
+
+def meter_handled(ctx, port=None):
+    """{result: meter messages} the instance on `port` (default: the first) handled since it
+    started, or None without /metrics."""
+    m = metrics(ctx, port)
+    if m is None:
+        return None
+    return {k.split('result="')[1].rstrip('"}'): int(v) for k, v in m.items() if k.startswith(METER)}
+
+
+def handled_delta(before, after):
+    return None if before is None or after is None else {k: v - before.get(k, 0) for k, v in after.items()}
+
+
+def meter_counter(ctx, ports, results=None):
+    """A counter() for flood_until_drained: the meter messages the instances on `ports` (None: the
+    first) handled from now on, only those of `results` ("applied", "rejected", "stale", "error";
+    default: every result). None when an instance has no /metrics."""
+    before = {port: meter_handled(ctx, port) for port in ports}
+    if None in before.values():
+        return None
+
+    def counter():
+        total = 0
+        for port in ports:
+            delta = handled_delta(before[port], meter_handled(ctx, port)) or {}
+            total += sum(n for result, n in delta.items() if results is None or result in results)
+        return total
+    return counter
 
 
 def queue_series(m):
@@ -118,7 +153,7 @@ def flood_until_drained(ctx, flood_csv, qos, final, ports=None, counter=None):
     from the first applied sample of the flood to the last, as the baseline's counter measures its
     own span from the first message to the last: the flood tool's exit (at QoS 1 it waits up to 30 s
     for its last acknowledgements) is not part of it.
-    `counter()`: samples applied since the call began (default: HSETs / 2, see above); `ports`:
+    `counter()`: samples applied since the call began (meter_counter; default: HSETs / 2); `ports`:
     the instances whose /metrics are read for queue depths (default: the first). Returns
     {flood, applied, applied_s, rate, hset_samples, drained, queues_peak, cpu, cpu_until_drained,
     series}: `cpu` is what each process spent while the flood tool ran, `cpu_until_drained` the same

@@ -8,9 +8,9 @@ operator gains by adding an instance).
 
 Counted are the meter messages the instances handled, from each one's GET /metrics
 (kw_device_messages_total of kind meter, every result; readings refused as going backwards or too
-fast are results of their own): Redis HSETs / 2, ingest's count, miss samples whose timestamp is not
-after the running order's last one (same millisecond, or overtaken by a newer sample the other
-instance applied first: nothing to add). Both are in the JSON; without /metrics the HSETs are used.
+fast are results of their own; so are samples whose timestamp is not after the running order's last
+one, "stale": same millisecond, or overtaken by a newer sample the other instance applied first).
+Without /metrics Redis HSETs / 2 are used (kwbench/meterflood.py).
 The broker alone (same flood, bare subscriber) is the reference, and the flooded orders' bills are
 checked as in ingest.
 
@@ -23,23 +23,11 @@ Needs --db mariadb: SQLite cannot be shared between two server processes."""
 
 from .. import baselines, provision
 from . import push
-from ..meterflood import carry_registers, check_bills, flood_until_drained, metrics, start_sessions, take_over_from_sims
+from ..meterflood import (carry_registers, check_bills, flood_until_drained, handled_delta, meter_counter,
+                          meter_handled, start_sessions, take_over_from_sims)
 
 CLUSTER = ["--server.cluster=true"]
-METER = 'kw_device_messages_total{kind="meter",'
 SKIP = "needs --db mariadb (two server processes cannot share one SQLite database)"
-
-
-def meter_handled(ctx, port):
-    """{result: meter messages} this instance handled since it started, or None without /metrics."""
-    m = metrics(ctx, port)
-    if m is None:
-        return None
-    return {k.split('result="')[1].rstrip('"}'): int(v) for k, v in m.items() if k.startswith(METER)}
-
-
-def handled_delta(before, after):
-    return None if before is None or after is None else {k: v - before.get(k, 0) for k, v in after.items()}
 
 
 def kilowatt_cpu(cpu):
@@ -53,10 +41,7 @@ def flood_phase(ctx, label, qos, flood_csv, flooded):
     stack = ctx.stack
     procs = [stack.server] + stack.extra_servers
     before = {p.name: meter_handled(ctx, p.http_port) for p in procs}
-    counter = None
-    if None not in before.values():
-        def counter():
-            return sum(sum(handled_delta(before[p.name], meter_handled(ctx, p.http_port)).values()) for p in procs)
+    counter = meter_counter(ctx, [p.http_port for p in procs])
     ctx.log(f"  {label}, flood QoS {qos}: {len(flooded)} connections, {ctx.p['flood_seconds']} s")
     final = stack.path(f"scaleout-final-{len(procs)}{'c' if 'cluster' in label else ''}-q{qos}.csv")
     got = flood_until_drained(ctx, flood_csv, qos, final, ports=[p.http_port for p in procs], counter=counter)
