@@ -24,8 +24,8 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& event);
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& event);
 // What became of one meter sample of a batch.
 struct MeterOutcome {
-    // applied; stale: not after the session's last reading, nothing changed (a repeat, or an older
-    // one arriving late); refused: implausible during a session (logged event=mqtt_rejected here),
+    // applied; stale: not after the session's last reading (without a session: the connector's
+    // live values), nothing changed (a repeat, or an older one arriving late); refused: implausible during a session (logged event=mqtt_rejected here),
     // nothing changed.
     enum class Result { applied, stale, refused };
     Result result = Result::applied;

@@ -156,9 +156,15 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
     // closed meanwhile (service/stale_tx.hpp). One whose started event has not been applied yet
     // (the connector waits for it, its order starting) is not among them.
     std::set<std::tuple<std::string, int, std::string>> unaccounted;
+    // Per connector, the time of its live values as the samples before left them. Without a
+    // session nothing else judges a reading: one not after them (a queued reading sent after newer
+    // ones) is stale and would set the live values back.
+    std::vector<UtcMs> live_at(connectors.size());
+    for (std::size_t k = 0; k < connectors.size(); ++k) live_at[k] = states[k].second.at;
     for (const std::size_t i : booted) {
         const device::MeterSample& e = samples[i];
-        const auto& [charger, connector] = states[slot_of.at({e.code, e.connector})];
+        const std::size_t slot = slot_of.at({e.code, e.connector});
+        const auto& [charger, connector] = states[slot];
         Accepted a{&e, at[i], charger.station_id, connector.order_id, {}};
         const bool awaiting_start = connector.order_id != 0 && connector.tx_id.empty();
         if (a.order_id != 0) {
@@ -182,7 +188,11 @@ void apply_checked(app::Context& ctx, const std::vector<device::MeterSample>& sa
                 out[i].result = MeterOutcome::Result::stale;
                 continue;
             }
+        } else if (a.at <= live_at[slot]) {
+            out[i].result = MeterOutcome::Result::stale;
+            continue;
         }
+        live_at[slot] = std::max(live_at[slot], a.at);
         if (!e.tx_id.empty() && !a.up.known && !awaiting_start) unaccounted.emplace(e.code, e.connector, e.tx_id);
         live::ConnectorLive sample;
         sample.energy_wh = e.energy_wh;

@@ -374,5 +374,26 @@ TEST_F(MeterBatch, ABatchWritesTheConnectorsAndTheSessionsHashOnceForAllItsSampl
     EXPECT_EQ(live_.connector("WRITE-ONCE", 1).energy_wh, kStartWh + 50);
 }
 
+// Without a session nothing else judges a reading: one not after the connector's live values (kept
+// while the charger was offline and sent after newer ones) is stale and changes nothing.
+TEST_F(MeterBatch, AnOlderReadingWithoutASessionLeavesTheConnectorsLiveValuesAsTheyAre) {
+    charging("IDLE-LATE");  // connector 2 has no session
+    clock_.set(kT0 + 60'000);
+    const device::MeterSample newer{"IDLE-LATE", 2, 900, 7'000, 230, 30, std::nullopt, kT0 + 30'000};
+    device::MeterSample older{"IDLE-LATE", 2, 800, 1'000, 230, 4, std::nullopt, kT0 + 20'000};
+    older.queued = true;
+    const auto together = service::apply_meter_samples(ctx_, {newer, older});  // one batch
+    EXPECT_FALSE(together.at(0).error);
+    EXPECT_EQ(together.at(0).result, Result::applied);
+    EXPECT_EQ(together.at(1).result, Result::stale);
+    const auto later = service::apply_meter_samples(ctx_, {older}).at(0);  // a batch of its own
+    EXPECT_FALSE(later.error);
+    EXPECT_EQ(later.result, Result::stale);
+    const live::ConnectorLive c = live_.connector("IDLE-LATE", 2);
+    EXPECT_EQ(c.energy_wh, 900);
+    EXPECT_EQ(c.power_w, 7'000);
+    EXPECT_EQ(c.at, kT0 + 30'000);
+}
+
 }  // namespace
 }  // namespace kw
