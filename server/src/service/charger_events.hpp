@@ -25,8 +25,8 @@ void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChan
 // What became of one meter sample of a batch.
 struct MeterOutcome {
     // applied; stale: not after the session's last reading (without a session: the connector's
-    // live values), nothing changed (a repeat, or an older one arriving late); refused: implausible during a session (logged event=mqtt_rejected here),
-    // nothing changed.
+    // live values), nothing changed (a repeat, or an older one arriving late); refused: implausible
+    // during a session (logged event=mqtt_rejected here), nothing changed.
     enum class Result { applied, stale, refused };
     Result result = Result::applied;
     // Set when the sample could not be applied (what apply_meter_sample would have thrown: kw::Error

@@ -312,7 +312,8 @@ TEST_F(MeterBatch, TheRunningReadReturnsEveryFieldTheRunningStateHolds) {
     ASSERT_FALSE(service::apply_meter_samples(ctx_, {sample}).at(0).error);
     const auto whole = redis_.command({"HGETALL", config_.redis.prefix + "order:" + std::to_string(order)});
     std::map<std::string, std::string> hash;
-    for (std::size_t i = 0; i + 1 < whole.elements.size(); i += 2) hash[whole.elements[i].str] = whole.elements[i + 1].str;
+    for (std::size_t i = 0; i + 1 < whole.elements.size(); i += 2)
+        hash[whole.elements[i].str] = whole.elements[i + 1].str;
     ASSERT_GT(hash.size(), 20u);
     EXPECT_EQ(service::running_read(ctx_, {order}).at(0), hash);
 }
