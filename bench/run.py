@@ -82,6 +82,8 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="every scenario with tiny numbers, seconds not minutes")
     ap.add_argument("--out", default=None, help="results folder (default bench/results)")
     ap.add_argument("--keep", action="store_true", help="keep the stack's temp dir (logs) afterwards")
+    ap.add_argument("--paced-rates", default=None, metavar="R1,R2",
+                    help="ocpp, ocpp201: the paced rates offered, calls/s (default 500,1000,2000,3000,4000,5000)")
     ap.add_argument("--server-flag", action="append", default=[], metavar="FLAG",
                     help="one more kilowatt flag, e.g. --server-flag=--server.device_workers=4 (repeatable; "
                          "recorded in the results)")
@@ -91,6 +93,8 @@ def main():
     out = args.out or os.path.join(here, "results")
     os.makedirs(out, exist_ok=True)
     p = dict(SMOKE if args.smoke else FULL)
+    if args.paced_rates:
+        p["ocpp_paced_rates"] = [int(r) for r in args.paced_rates.split(",") if r.strip()]
     n = args.chargers or (10 if args.smoke else 10000)
     stations = args.stations or max(1, n // 5)
     names = ORDER if args.scenarios == "all" else [s.strip() for s in args.scenarios.split(",") if s.strip()]
