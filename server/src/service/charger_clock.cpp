@@ -34,7 +34,7 @@ void record_change(app::Context& ctx, const std::string& code, UtcMs before, Utc
         spdlog::info("event=charger_clock_ok code={} offset_s={}", code, offset_s);
     else
         spdlog::warn("event=charger_clock_skew code={} offset_s={}", code, offset_s);
-    store::ChargerRef charger;
+    store::ChargerKey charger;
     try {
         charger = known_charger(ctx, code);
         auto sql = ctx.db.session();

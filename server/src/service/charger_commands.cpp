@@ -121,7 +121,7 @@ Paged<store::ChargerCommandRow> list_charger_commands(app::Context& ctx, std::in
 }
 
 void apply_operator_command_ack(app::Context& ctx, const device::CommandAcknowledged& ack) {
-    const store::ChargerRef charger = known_charger(ctx, ack.code);
+    const store::ChargerKey charger = known_charger(ctx, ack.code);
     const std::int64_t id = ack.command->record_id;
     bool recorded = false;
     {

@@ -24,9 +24,9 @@
 
 namespace kw::service {
 
-store::ChargerRef known_charger(app::Context& ctx, const std::string& code) {
+store::ChargerKey known_charger(app::Context& ctx, const std::string& code) {
     auto sql = ctx.db.read_session();  // not SQLite's one writer: every device message asks this
-    auto ref = store::find_charger_ref(*sql, code);
+    auto ref = store::find_charger_key(*sql, code);
     if (!ref) throw Error(Errc::not_found, "unknown charger");
     return *ref;
 }
@@ -60,7 +60,7 @@ void push_charger_event(app::Context& ctx, const std::string& code, std::int64_t
 }
 
 void apply_boot(app::Context& ctx, const device::ChargerBooted& e) {
-    const store::ChargerRef charger = known_charger(ctx, e.code);
+    const store::ChargerKey charger = known_charger(ctx, e.code);
     const UtcMs now = ctx.clock.now();
     std::vector<store::Order> active;
     std::string previous;  // the boot id before this boot, as SQL recorded it
@@ -122,7 +122,7 @@ void apply_heartbeat(app::Context& ctx, const device::Heartbeat& e) {
 void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChanged& e) {
     // Rebuilt first if Redis lost it; it also holds the clock offset (no second read for it).
     const live::ChargerLive record = live_record(ctx, e.code);
-    const store::ChargerRef charger = known_charger(ctx, e.code);
+    const store::ChargerKey charger = known_charger(ctx, e.code);
     if (e.connector < 1 || e.connector > charger.connectors)
         throw Error(Errc::bad_request, "unknown connector " + std::to_string(e.connector));
     const std::string status(device::to_string(e.status));
@@ -135,7 +135,7 @@ void apply_connector_status(app::Context& ctx, const device::ConnectorStatusChan
 void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& e) {
     if (e.command && !e.command->about_an_order()) return apply_operator_command_ack(ctx, e);
     if (!e.command || e.command->kind != device::CommandKind::start) return;
-    const store::ChargerRef charger = known_charger(ctx, e.code);
+    const store::ChargerKey charger = known_charger(ctx, e.code);
     {
         auto sql = ctx.db.session();
         auto order = store::find_order(*sql, e.command->order_id);
@@ -156,7 +156,7 @@ void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& e) 
 }
 
 void apply_fault(app::Context& ctx, const device::FaultReported& e) {
-    const store::ChargerRef charger = known_charger(ctx, e.code);
+    const store::ChargerKey charger = known_charger(ctx, e.code);
     if (e.connector < 0 || e.connector > charger.connectors) throw Error(Errc::bad_request, "unknown connector");
     const std::string severity(device::to_string(e.severity));
     const UtcMs at = on_server_clock(ctx, charger_clock_offset(ctx, e.code), e.at, e.received_at);

@@ -46,8 +46,8 @@ void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& eve
 void apply_fault(app::Context& ctx, const device::FaultReported& event);
 void apply_connection_lost(app::Context& ctx, const device::ConnectionLost& event);
 
-// The charger row for a code; throws kw::Error(not_found) ("unknown charger") if there is none.
-store::ChargerRef known_charger(app::Context& ctx, const std::string& code);
+// The charger of a code; throws kw::Error(not_found) ("unknown charger") if there is none.
+store::ChargerKey known_charger(app::Context& ctx, const std::string& code);
 
 // Publishes to charger:<code>, station:<id> (when known), with a connector connector:<code>:<n>,
 // and (except meter samples) to the dashboard.

@@ -70,7 +70,7 @@ using AfterCommit = std::function<void()>;
 
 // started: the order moves to charging with its start reading; the running estimate begins.
 AfterCommit apply_started(app::Context& ctx, soci::session& sql, soci::transaction& tr,
-                          const device::TransactionEvent& e, const store::ChargerRef& charger,
+                          const device::TransactionEvent& e, const store::ChargerKey& charger,
                           const store::Order& order, UtcMs now) {
     // No session began before its order existed: an earlier time could only move energy into
     // other (dearer) tariff periods.
@@ -128,8 +128,10 @@ AfterCommit apply_ended(app::Context& ctx, soci::session& sql, soci::transaction
     };
 }
 
-// The order as it is now, to the apps (after the writer is released: a read connection sees the commit).
+// The order as it is now, to the apps (after the writer is released: a read connection sees the commit);
+// read only when someone can receive it.
 void push_current(app::Context& ctx, std::int64_t order_id) {
+    if (!order_watched(ctx, order_id)) return;
     std::optional<store::Order> order;
     {
         auto sql = ctx.db.read_session();
@@ -139,7 +141,7 @@ void push_current(app::Context& ctx, std::int64_t order_id) {
 }
 
 // updated: a reading inside the transaction, recorded once and then applied as a meter sample.
-void apply_update(app::Context& ctx, const device::TransactionEvent& e, const store::ChargerRef& charger, UtcMs now) {
+void apply_update(app::Context& ctx, const device::TransactionEvent& e, const store::ChargerKey& charger, UtcMs now) {
     bool first = false;
     {
         // Released before the meter sample takes its own (SQLite's pool has one session).
@@ -163,7 +165,7 @@ void apply_update(app::Context& ctx, const device::TransactionEvent& e, const st
 // once per card start (it was three times), and a failure between them leaves nothing half done (the
 // event recorded without its order answered every replay "invalid"). A refused card records nothing:
 // the event sent again is checked again.
-void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store::ChargerRef& charger, UtcMs now) {
+void apply_card_start(app::Context& ctx, device::TransactionEvent e, const store::ChargerKey& charger, UtcMs now) {
     const std::string tx_id = e.tx_id;
     auto answer = [&](std::int64_t order_id, CardStatus status) {
         ctx.commands.send(e.code, device::TransactionEventAck{tx_id, e.seq, order_id, std::string(to_string(status))});
@@ -232,7 +234,7 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
         throw Error(Errc::bad_request, "seq, connector or meter_wh out of range");
     if (reported.meter_start_wh && *reported.meter_start_wh < 0)
         throw Error(Errc::bad_request, "meter_start_wh out of range");
-    const store::ChargerRef charger = known_charger(ctx, reported.code);
+    const store::ChargerKey charger = known_charger(ctx, reported.code);
     // The live record is rebuilt first if Redis lost it; but Redis being down must not keep the
     // event from SQL, which is what bills (a started event refused here left its order starting,
     // and a stop before the replay cancelled it at no charge).

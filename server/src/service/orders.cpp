@@ -352,8 +352,12 @@ boost::json::object order_json(app::Context& ctx, const store::Order& o, bool li
     return j;
 }
 
+bool order_watched(app::Context& ctx, std::int64_t order_id) {
+    return ctx.push.watched({"order:" + std::to_string(order_id), "dashboard"});
+}
+
 void push_order(app::Context& ctx, const store::Order& o) {
-    if (!ctx.push.watched({"order:" + std::to_string(o.id), "dashboard"})) return;
+    if (!order_watched(ctx, o.id)) return;
     const std::string data = domain::to_json(order_json(ctx, o, true));
     ctx.push.publish("order:" + std::to_string(o.id), "order", data);
     ctx.push.publish("dashboard", "order", data);

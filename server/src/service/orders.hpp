@@ -111,5 +111,8 @@ boost::json::object order_json(app::Context& ctx, const store::Order& order, boo
 
 // Pushes the order's current state to "order:<id>" and the dashboard.
 void push_order(app::Context& ctx, const store::Order& order);
+// Whether anyone can receive push_order's message for this order now (its order channel or the
+// dashboard): a caller that must read the order first skips the read when no one can.
+bool order_watched(app::Context& ctx, std::int64_t order_id);
 
 }  // namespace kw::service

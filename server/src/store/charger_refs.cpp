@@ -66,12 +66,25 @@ std::optional<ChargerRef> find(soci::session& sql, const char* where, const Key&
     return fetch(st, row);
 }
 
-// find_charger_ref by code, kept per connection in its StatementCache: every message of a charger asks it.
+// find_charger_ref by code, kept per connection in its StatementCache.
 struct FindByCodeQuery {
     RefRow row;
     std::string code;
     soci::statement st;
     explicit FindByCodeQuery(soci::session& sql) : st(sql) { prepare(st, row, code, "c.code = :k"); }
+};
+
+// find_charger_key's statement: every message of a charger asks it.
+struct KeyByCodeQuery {
+    std::string code;
+    long long id = 0, station_id = 0;
+    int connectors = 0;
+    soci::indicator ind_conn = soci::i_ok;
+    soci::statement st;
+    explicit KeyByCodeQuery(soci::session& sql)
+        : st((sql.prepare << "SELECT c.id, c.station_id, (SELECT MAX(number) FROM connectors WHERE charger_id = c.id) "
+                             "FROM chargers c WHERE c.code = :k",
+              soci::into(id), soci::into(station_id), soci::into(connectors, ind_conn), soci::use(code))) {}
 };
 
 // connector_exists's statement: every start asks it.
@@ -90,6 +103,16 @@ std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string
     return with_statement<FindByCodeQuery>(sql, [&code](FindByCodeQuery& q) {
         q.code = code;
         return fetch(q.st, q.row);
+    });
+}
+
+std::optional<ChargerKey> find_charger_key(soci::session& sql, const std::string& code) {
+    return with_statement<KeyByCodeQuery>(sql, [&code](KeyByCodeQuery& q) {
+        q.code = code;
+        q.st.execute(false);
+        std::optional<ChargerKey> out;
+        while (q.st.fetch()) out = ChargerKey{q.id, q.station_id, q.ind_conn == soci::i_ok ? q.connectors : 0};
+        return out;
     });
 }
 

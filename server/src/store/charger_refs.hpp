@@ -22,8 +22,17 @@ struct ChargerRef {
     std::string tariff_spec;
 };
 
-// By code, its statement kept per pooled connection (store/statement_cache.hpp): every device
-// message asks it.
+// What a charger's own messages need of it (its ids and highest connector number): found by code on
+// every device message, so one table and an index, without ChargerRef's joins to the station and
+// its tariff (whose spec text every lookup copied).
+struct ChargerKey {
+    std::int64_t id = 0;
+    std::int64_t station_id = 0;
+    int connectors = 0;  // highest connector number
+};
+// Its statement kept per pooled connection (store/statement_cache.hpp).
+std::optional<ChargerKey> find_charger_key(soci::session& sql, const std::string& code);
+
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, const std::string& code);
 std::optional<ChargerRef> find_charger_ref(soci::session& sql, std::int64_t id);
 bool connector_exists(soci::session& sql, std::int64_t charger_id, int number);

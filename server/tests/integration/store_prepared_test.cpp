@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "store_db.hpp"
+#include "store/charger_refs.hpp"
 #include "store/chargers_repo.hpp"
 #include "store/db.hpp"
 #include "store/drivers_repo.hpp"
@@ -140,6 +141,32 @@ TEST_P(StorePrepared, ReleasingAnOrdersClaimsFreesItsConnectorAndDriverOnly) {
     release_claims(*w, other);  // not the holder: the claims of order + 1 stay
     EXPECT_FALSE(claim_connector(*w, order->charger_id, order->connector_no, order->id + 3));
     EXPECT_FALSE(claim_driver(*w, order->driver_id, order->id + 3));
+}
+
+// The device messages' lookup by code (store/charger_refs.hpp, find_charger_key) says what the full
+// charger ref says of the charger's ids and connectors, sees a connector added after its first use,
+// and finds nothing for an unknown code.
+TEST_P(StorePrepared, ChargerKeyByCodeAgreesWithTheChargerRefAndSeesConnectorsAddedLater) {
+    auto r = db_.read_session();
+    const auto before = find_charger_key(*r, "PREP-1");
+    ASSERT_TRUE(before.has_value());
+    EXPECT_EQ(before->connectors, 0);
+    {
+        auto w = db_.session();
+        insert_connector(*w, before->id, 1, 7000);
+        insert_connector(*w, before->id, 2, 7000);
+    }
+    const auto key = find_charger_key(*r, "PREP-1");
+    const auto ref = find_charger_ref(*r, std::string("PREP-1"));
+    ASSERT_TRUE(key.has_value());
+    ASSERT_TRUE(ref.has_value());
+    EXPECT_EQ(key->id, ref->id);
+    EXPECT_EQ(key->id, find_order(*r, order_)->charger_id);
+    EXPECT_EQ(key->station_id, ref->station_id);
+    EXPECT_EQ(key->connectors, 2);
+    EXPECT_EQ(key->connectors, ref->connectors);
+    EXPECT_FALSE(find_charger_key(*r, "PREP-404").has_value());
+    EXPECT_TRUE(find_charger_key(*r, "PREP-1").has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, StorePrepared, ::testing::Values(false, true),
