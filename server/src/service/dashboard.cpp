@@ -17,7 +17,9 @@ UtcMs local_midnight(const date::time_zone& zone, date::local_days day) {
 
 Dashboard dashboard(app::Context& ctx, const date::time_zone& zone, int days) {
     const UtcMs now = ctx.clock.now();
-    auto s = ctx.db.session();
+    // Reads only: on a read connection, so a console refreshing it never holds SQLite's one writer,
+    // which every charger event waits for, through a walk over every charger.
+    auto s = ctx.db.read_session();
     Dashboard out;
     auto views = charger_views(ctx, *s, store::list_chargers(*s, {}, -1, 0));
     for (const auto& v : views) {
@@ -39,7 +41,7 @@ Dashboard dashboard(app::Context& ctx, const date::time_zone& zone, int days) {
 
 Paged<store::AlarmRow> list_alarms(app::Context& ctx, const store::AlarmFilter& filter, std::int64_t limit,
                                    std::int64_t offset) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     return {store::list_alarms(*s, filter, limit, offset), store::count_alarms(*s, filter)};
 }
 

@@ -12,7 +12,7 @@ std::int64_t chargers_online(app::Context& ctx) {
 }
 
 std::int64_t sessions_active(app::Context& ctx) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();  // a count: never SQLite's one writer (every /metrics scrape asks it)
     return store::count_active_sessions(*s);
 }
 

@@ -83,6 +83,25 @@ TEST(Metrics, ChargerMessagesChargersOnlineAndHttpStatusesAreCounted) {
     EXPECT_EQ(text.find("no-such-thing-42"), std::string::npos) << text;
 }
 
+// A scrape reads SQL (kw_sessions_active) on a read connection: on SQLite, 10 scrapes take the one
+// writer, which every charger event waits for, fewer than 10 times (only for whatever else runs
+// meanwhile), and a read connection at least 10 times.
+TEST(Metrics, AScrapeReadsOnAReadConnectionNotTheSqlWriter) {
+    Stack stack({.server_flags = {"--server.metrics_token=" + kToken}});
+    const std::string write = "pool=\"write\"", read = "pool=\"read\"";
+    const std::string before = scrape(stack);
+    std::string after;
+    for (int i = 0; i < 10; ++i) after = scrape(stack);
+    EXPECT_LT(sample_sum(after, "kw_sql_session_seconds_count", write) -
+                  sample_sum(before, "kw_sql_session_seconds_count", write),
+              10)
+        << after;
+    EXPECT_GE(sample_sum(after, "kw_sql_session_seconds_count", read) -
+                  sample_sum(before, "kw_sql_session_seconds_count", read),
+              10)
+        << after;
+}
+
 // Every kw_* name a dashboard expression uses, histogram series reduced to their family name.
 std::set<std::string> dashboard_metric_names(const json::value& dashboard) {
     static const std::regex name(R"(\bkw_[a-z0-9_]+)");
