@@ -19,7 +19,7 @@ std::string authorize_channel(app::Context& ctx, const Principal& who, const std
     auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), id);
     if (ec != std::errc() || ptr != rest.data() + rest.size() || id <= 0) return "not_found";
     if (who.is_staff()) return "";
-    auto sql = ctx.db.session();
+    auto sql = ctx.db.read_session();
     auto order = store::find_order(*sql, id);
     // Someone else's order looks exactly like a missing one.
     if (!order || order->driver_id != who.id) return "not_found";

@@ -43,7 +43,7 @@ std::int64_t check_max_w(std::int64_t w, std::int64_t rated_w, const std::string
 }
 
 std::optional<PublicCharger> find_public_charger(app::Context& ctx, const std::string& code) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     auto row = store::find_charger_by_code(*s, code);
     if (!row) return std::nullopt;
     PublicCharger out{std::move(charger_views(ctx, *s, {std::move(*row)}).front()), std::nullopt, nullptr};
@@ -56,13 +56,13 @@ std::optional<PublicCharger> find_public_charger(app::Context& ctx, const std::s
 }
 
 std::optional<store::ChargerRow> find_charger_by_code(app::Context& ctx, const std::string& code) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     return store::find_charger_by_code(*s, code);
 }
 
 Paged<ChargerView> list_chargers(app::Context& ctx, const store::ChargerFilter& filter, std::optional<bool> online,
                                  std::int64_t limit, std::int64_t offset) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     Paged<ChargerView> out;
     if (!online) {
         out.total = store::count_chargers(*s, filter);
@@ -79,7 +79,7 @@ Paged<ChargerView> list_chargers(app::Context& ctx, const store::ChargerFilter& 
 }
 
 ChargerView admin_charger(app::Context& ctx, std::int64_t id) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     return std::move(charger_views(ctx, *s, {require_charger(*s, id)}, true).front());
 }
 
@@ -87,7 +87,7 @@ ChargerDetail charger_detail(app::Context& ctx, std::int64_t id, std::int64_t al
     ChargerDetail out{admin_charger(ctx, id), {}};
     store::AlarmFilter filter;
     filter.charger_id = id;
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     out.recent_alarms = store::list_alarms(*s, filter, alarm_limit, 0);
     return out;
 }

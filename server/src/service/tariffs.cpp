@@ -32,12 +32,12 @@ store::TariffRow require_tariff(soci::session& sql, std::int64_t id) {
 }  // namespace
 
 Paged<store::TariffRow> list_tariffs(app::Context& ctx, std::int64_t limit, std::int64_t offset) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     return {store::list_tariffs(*s, limit, offset), store::count_tariffs(*s)};
 }
 
 store::TariffRow get_tariff(app::Context& ctx, std::int64_t id) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     return require_tariff(*s, id);
 }
 

@@ -76,7 +76,7 @@ std::int64_t balance(soci::session& sql, std::int64_t driver_id) {
 }
 
 std::int64_t balance(app::Context& ctx, std::int64_t driver_id) {
-    auto s = ctx.db.session();
+    auto s = ctx.db.read_session();
     return balance(*s, driver_id);
 }
 

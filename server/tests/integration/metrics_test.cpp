@@ -102,6 +102,36 @@ TEST(Metrics, AScrapeReadsOnAReadConnectionNotTheSqlWriter) {
         << after;
 }
 
+// The console's reads (the charger list and detail, tariffs, alarms, the dashboard) take a read
+// connection too: 14 of them take SQLite's writer fewer than 7 times (only for whatever else runs
+// meanwhile; they took it 14 times when they ran on it).
+TEST(Metrics, ConsoleReadsTakeAReadConnectionNotTheSqlWriter) {
+    Stack stack({.server_flags = {"--server.metrics_token=" + kToken}});
+    const long long tariff = stack.create_tariff(json::parse(
+        R"({"prices":{"flat":{"electricity":10000,"service":5000}},"periods":[["00:00","24:00","flat"]]})"));
+    const auto charger = stack.create_charger(stack.create_station(tariff), "MET-R");
+    const std::string admin = stack.admin_token();
+    const std::vector<std::string> reads{"/api/v1/admin/chargers",
+                                         "/api/v1/admin/chargers?online=false",
+                                         "/api/v1/admin/chargers/" + std::to_string(charger.id),
+                                         "/api/v1/admin/tariffs",
+                                         "/api/v1/admin/tariffs/" + std::to_string(tariff),
+                                         "/api/v1/admin/alarms",
+                                         "/api/v1/admin/dashboard"};
+    const std::string write = "pool=\"write\"", read = "pool=\"read\"";
+    const std::string before = scrape(stack);
+    for (int round = 0; round < 2; ++round)
+        for (const std::string& path : reads) KW_EXPECT_STATUS(stack.http().get(path, admin), 200) << path;
+    const std::string after = scrape(stack);
+    const double writes = sample_sum(after, "kw_sql_session_seconds_count", write) -
+                          sample_sum(before, "kw_sql_session_seconds_count", write);
+    EXPECT_LT(writes, static_cast<double>(reads.size())) << after;
+    EXPECT_GE(sample_sum(after, "kw_sql_session_seconds_count", read) -
+                  sample_sum(before, "kw_sql_session_seconds_count", read),
+              2.0 * static_cast<double>(reads.size()))
+        << after;
+}
+
 // Every kw_* name a dashboard expression uses, histogram series reduced to their family name.
 std::set<std::string> dashboard_metric_names(const json::value& dashboard) {
     static const std::regex name(R"(\bkw_[a-z0-9_]+)");
