@@ -64,7 +64,7 @@ boost::json::object create_schedule(app::Context& ctx, const ScheduleRequest& re
 
 boost::json::object list_schedules(app::Context& ctx, std::int64_t driver_id, std::int64_t limit, std::int64_t offset,
                                    std::int64_t* total_out, boost::json::array* items_out) {
-    auto sql = ctx.db.session();
+    auto sql = ctx.db.read_session();
     *total_out = store::count_schedules(*sql, driver_id);
     for (const auto& r : store::list_schedules(*sql, driver_id, limit, offset)) items_out->push_back(schedule_json(r));
     return {};
