@@ -6,9 +6,11 @@ namespace kw::store {
 
 namespace {
 
+// A charger c's highest connector number (NULL without connectors).
+const std::string kMaxConnector = "(SELECT MAX(number) FROM connectors WHERE charger_id = c.id)";
+
 const std::string kSelect =
-    "SELECT c.id, c.code, c.station_id, s.name, c.kind, c.rated_w, "
-    "(SELECT MAX(number) FROM connectors WHERE charger_id = c.id), s.timezone, t.spec "
+    "SELECT c.id, c.code, c.station_id, s.name, c.kind, c.rated_w, " + kMaxConnector + ", s.timezone, t.spec "
     "FROM chargers c JOIN stations s ON s.id = c.station_id JOIN tariffs t ON t.id = s.tariff_id WHERE ";
 
 // One row of kSelect, bound to a statement's results.
@@ -82,8 +84,7 @@ struct KeyByCodeQuery {
     soci::indicator ind_conn = soci::i_ok;
     soci::statement st;
     explicit KeyByCodeQuery(soci::session& sql)
-        : st((sql.prepare << "SELECT c.id, c.station_id, (SELECT MAX(number) FROM connectors WHERE charger_id = c.id) "
-                             "FROM chargers c WHERE c.code = :k",
+        : st((sql.prepare << "SELECT c.id, c.station_id, " + kMaxConnector + " FROM chargers c WHERE c.code = :k",
               soci::into(id), soci::into(station_id), soci::into(connectors, ind_conn), soci::use(code))) {}
 };
 
