@@ -27,7 +27,6 @@
 #include "metrics/server_metrics.hpp"
 #include "service/accounts.hpp"
 #include "service/auth.hpp"
-#include "service/charger_key_cache.hpp"
 #include "service/channels.hpp"
 #include "service/account_rules.hpp"
 #include "service/demo.hpp"
@@ -146,32 +145,24 @@ int run(const kw::app::Config& config) {
     kw::service::TariffCache tariffs;
     // A single instance sees every revocation itself; in a cluster the cache waits for the subscription.
     kw::service::SessionCache sessions(config.auth.session_cache_ms, !config.server.cluster);
-    // A single instance makes every network change itself; in a cluster the cache waits for the subscription.
-    kw::service::ChargerKeyCache charger_keys(config.server.charger_key_cache_ms, !config.server.cluster);
-    kw::service::StationDirectory station_directory(config.server.directory_ttl_ms);
     // In a cluster an admin's tariff edit or a revoked session on any instance drops what this
     // instance cached; when the subscription is down, invalidations may be lost: drop everything.
     std::unique_ptr<kw::live::RedisSubscriber> cache_events;
     if (config.server.cluster) {
         const std::string tariffs_channel = kw::service::tariffs_channel(config.redis.prefix);
         const std::string revoked_channel = kw::service::revoked_channel(config.redis.prefix);
-        const std::string network_channel = kw::service::network_channel(config.redis.prefix);
         cache_events = std::make_unique<kw::live::RedisSubscriber>(io.get_executor(), redis_config);
-        cache_events->on_message([&, tariffs_channel, network_channel](const std::string& channel,
-                                                                       const std::string& payload) {
+        cache_events->on_message([&, tariffs_channel](const std::string& channel, const std::string& payload) {
             if (channel == tariffs_channel) kw::service::on_tariffs_changed(tariffs, payload);
-            else if (channel == network_channel) kw::service::on_network_changed(charger_keys, station_directory);
             else kw::service::on_sessions_revoked(sessions, payload);
         });
         cache_events->on_state([&](bool subscribed) {
             spdlog::info("event=cache_invalidations subscribed={}", subscribed);
             sessions.set_live(subscribed);
-            charger_keys.set_live(subscribed);
             if (!subscribed) tariffs.invalidate(std::nullopt);
         });
         cache_events->subscribe(tariffs_channel);
         cache_events->subscribe(revoked_channel);
-        cache_events->subscribe(network_channel);
         cache_events->start();
     }
 
@@ -214,11 +205,12 @@ int run(const kw::app::Config& config) {
     }
     kw::service::PasswordPool passwords(static_cast<int>(config.auth.password_workers), 64);
     kw::service::StatusCache account_status(config.auth.status_cache_ms);
+    kw::service::StationDirectory station_directory(config.server.directory_ttl_ms);
     // A single instance writes every running state itself; in a cluster another instance may have.
     kw::service::RunningView running_view(!config.server.cluster);
     kw::app::Context ctx{config,   clock, db,        redis,          push,     commands, *accounts, *payments,
                          *sms, passwords, account_status, sessions, token_key, tariffs, station_directory,
-                         running_view, charger_keys};
+                         running_view};
 
     // Read at scrape time, on an HTTP worker: state kept elsewhere, so nothing to update on the hot path.
     registry.gauge_callback("kw_password_queue_depth", "Password hashing jobs queued or running",

@@ -33,7 +33,6 @@ const std::map<std::string, Key>& keys() {
         KW_I(server, body_limit), KW_I(server, shutdown_grace_s), KW_S(server, public_url),
         KW_S(server, admin_root), KW_S(server, app_root), KW_S(server, instance_id), KW_B(server, cluster),
         KW_B(server, trust_proxy), KW_S(server, metrics_token), KW_I(server, directory_ttl_ms),
-        KW_I(server, charger_key_cache_ms),
         KW_S(database, url), KW_I(database, pool_size),
         KW_S(redis, host), KW_I(redis, port), KW_S(redis, password), KW_I(redis, db), KW_S(redis, prefix),
         KW_I(redis, pool_size),
@@ -115,7 +114,6 @@ void validate_config(const Config& c) {
     range("server.body_limit", c.server.body_limit, 1024, 16 * 1024 * 1024);
     range("server.shutdown_grace_s", c.server.shutdown_grace_s, 0, 300);
     range("server.directory_ttl_ms", c.server.directory_ttl_ms, 0, 60'000);
-    range("server.charger_key_cache_ms", c.server.charger_key_cache_ms, 0, 3'600'000);
     // A scraper's secret: a short one is guessable, and whitespace would never match a header value.
     if (!c.server.metrics_token.empty() &&
         (c.server.metrics_token.size() < 16 || c.server.metrics_token.find_first_of(" \t\r\n") != std::string::npos))

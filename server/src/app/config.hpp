@@ -31,9 +31,6 @@ struct Config {
         // How long the drivers' station search reuses what it loaded (the stations' points, and per
         // station its row, tariff, chargers and their live availability): service/station_directory.
         std::int64_t directory_ttl_ms = 1000;
-        // How long a charger's key (id, station, connectors) found by its code is reused by its device
-        // messages, unless a network change drops it first: service/charger_key_cache. 0: not reused.
-        std::int64_t charger_key_cache_ms = 60'000;
     } server;
     struct Database {
         std::string url = "sqlite:var/kilowatt.db";

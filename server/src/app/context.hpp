@@ -10,7 +10,7 @@ namespace kw::store { class Db; }
 namespace kw::live { class Redis; }
 namespace kw::ws { class Push; }
 namespace kw::device { class Commands; class BrokerAccounts; }
-namespace kw::service { class PaymentProvider; class PasswordPool; class SessionCache; class StatusCache; class SmsProvider; class TariffCache; class StationDirectory; class RunningView; class ChargerKeyCache; }
+namespace kw::service { class PaymentProvider; class PasswordPool; class SessionCache; class StatusCache; class SmsProvider; class TariffCache; class StationDirectory; class RunningView; }
 
 namespace kw::app {
 
@@ -31,7 +31,6 @@ struct Context {
     service::TariffCache& tariffs;         // parsed tariffs per station (service/tariff_cache.hpp)
     service::StationDirectory& station_directory;  // the nearby search's memory (service/station_directory.hpp)
     service::RunningView& running_view;    // running sessions' live figures, single instance (service/running_view.hpp)
-    service::ChargerKeyCache& charger_keys;  // charger code -> id, station, connectors (service/charger_key_cache.hpp)
 };
 
 }  // namespace kw::app

@@ -24,6 +24,13 @@
 
 namespace kw::service {
 
+store::ChargerKey known_charger(app::Context& ctx, const std::string& code) {
+    auto sql = ctx.db.read_session();  // not SQLite's one writer: every device message asks this
+    auto ref = store::find_charger_key(*sql, code);
+    if (!ref) throw Error(Errc::not_found, "unknown charger");
+    return *ref;
+}
+
 namespace {
 
 std::vector<std::string> charger_channels(const std::string& code, std::int64_t station_id, int connector,

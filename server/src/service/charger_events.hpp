@@ -14,7 +14,6 @@
 
 #include "app/context.hpp"
 #include "device/events.hpp"
-#include "service/charger_key_cache.hpp"  // known_charger: the charger of a device message
 #include "store/charger_refs.hpp"
 
 namespace kw::service {
@@ -46,6 +45,9 @@ void apply_transaction_event(app::Context& ctx, const device::TransactionEvent& 
 void apply_command_ack(app::Context& ctx, const device::CommandAcknowledged& event);
 void apply_fault(app::Context& ctx, const device::FaultReported& event);
 void apply_connection_lost(app::Context& ctx, const device::ConnectionLost& event);
+
+// The charger of a code; throws kw::Error(not_found) ("unknown charger") if there is none.
+store::ChargerKey known_charger(app::Context& ctx, const std::string& code);
 
 // Publishes to charger:<code>, station:<id> (when known), with a connector connector:<code>:<n>,
 // and (except meter samples) to the dashboard.

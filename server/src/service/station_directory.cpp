@@ -1,12 +1,7 @@
 #include "service/station_directory.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <exception>
 #include <map>
 
-#include "live/redis.hpp"
-#include "service/charger_key_cache.hpp"
 #include "service/network.hpp"
 #include "service/tariff_cache.hpp"
 #include "store/chargers_repo.hpp"
@@ -130,15 +125,6 @@ std::vector<std::shared_ptr<const DirectoryEntry>> directory_entries(app::Contex
     return out;
 }
 
-void network_changed(app::Context& ctx) {
-    on_network_changed(ctx.charger_keys, ctx.station_directory);
-    if (!ctx.config.server.cluster) return;
-    try {
-        ctx.redis.command({"PUBLISH", network_channel(ctx.config.redis.prefix), "changed"});
-    } catch (const std::exception& e) {
-        // The other instances' entries still end within their TTLs.
-        spdlog::warn("event=network_invalidation_failed error=\"{}\"", e.what());
-    }
-}
+void network_changed(app::Context& ctx) { ctx.station_directory.invalidate(); }
 
 }  // namespace kw::service

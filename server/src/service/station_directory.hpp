@@ -4,9 +4,8 @@
 // tariff, chargers with connectors and their live availability), each reused for
 // server.directory_ttl_ms and then loaded again. A miss is loaded for a chunk of stations at once
 // (SQL, then one Redis pipeline for their chargers). A write to a station, charger, connector or
-// tariff calls network_changed() after its commit, which drops everything here at once and, with
-// server.cluster, in every other instance (service/charger_key_cache.hpp); an instance that missed
-// it catches up within the TTL. So the nearby list may show availability up to the
+// tariff on this instance calls network_changed() after its commit, which drops everything here at
+// once; other instances catch up within the TTL. So the nearby list may show availability up to the
 // TTL old; a station's or a charger's own page does not use this and stays live.
 //
 // Any thread (HTTP workers in parallel). No lock is held across SQL or Redis: loads run outside
@@ -103,8 +102,7 @@ std::shared_ptr<const DirectoryIndex> directory_index(app::Context& ctx);
 // loaded together (one SQL session, then one Redis round trip).
 std::vector<std::shared_ptr<const DirectoryEntry>> directory_entries(app::Context& ctx,
                                                                      const std::vector<std::int64_t>& ids);
-// A station, charger, connector or tariff was written on this instance (call after the commit): the
-// station directory and the charger keys are dropped here and, with server.cluster, in every instance.
+// A station, charger, connector or tariff was written on this instance (call after the commit).
 void network_changed(app::Context& ctx);
 
 }  // namespace kw::service

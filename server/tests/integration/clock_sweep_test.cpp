@@ -30,7 +30,6 @@
 #include "service/running_view.hpp"
 #include "service/station_directory.hpp"
 #include "service/status_cache.hpp"
-#include "service/charger_key_cache.hpp"
 #include "service/tariff_cache.hpp"
 #include "service/sweeper.hpp"
 #include "services.hpp"
@@ -193,10 +192,9 @@ class SweepOnManualClock : public ::testing::Test {
     service::TariffCache tariffs_;
     service::StationDirectory station_directory_{1000};
     service::RunningView running_view_{true};
-    service::ChargerKeyCache charger_keys_{60'000, true};
     app::Context ctx_{config_,   clock_, db_,        redis_,          hub_,       commands_sender_, broker_accounts_,
                       payments_, sms_,   passwords_, account_status_, sessions_, token_key_, tariffs_, station_directory_,
-                      running_view_, charger_keys_};
+                      running_view_};
 };
 
 TEST_F(SweepOnManualClock, ScheduleFiresOnceWhenTheClockReachesItsTimeAndNotBefore) {
