@@ -84,6 +84,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the stack's temp dir (logs) afterwards")
     ap.add_argument("--paced-rates", default=None, metavar="R1,R2",
                     help="ocpp, ocpp201: the paced rates offered, calls/s (default 500,1000,2000,3000,4000,5000)")
+    ap.add_argument("--redis-socket", action="store_true",
+                    help="the server and redis-benchmark's baseline reach Redis on its Unix socket, not TCP")
     ap.add_argument("--server-flag", action="append", default=[], metavar="FLAG",
                     help="one more kilowatt flag, e.g. --server-flag=--server.device_workers=4 (repeatable; "
                          "recorded in the results)")
@@ -133,8 +135,9 @@ def main():
         ocpp_accounts = min(p["ocpp_stations"], n) * sum(name in names for name in ("ocpp", "ocpp201"))
         accounts = "file" if n + ocpp_accounts > 2000 else "dynsec"
     doc["broker_accounts"] = accounts
+    doc["redis_socket"] = args.redis_socket
     stack = stk.Stack(os.path.abspath(args.build_dir), db=args.db, keep=args.keep, server_flags=flags,
-                      broker_accounts=accounts)
+                      broker_accounts=accounts, redis_socket=args.redis_socket)
     ctx = Context(args, stack, p, log)
     rc = 0
     try:

@@ -144,7 +144,8 @@ def redis_benchmark(stack, commands, requests, clients=50):
     out = {}
     env = dict(os.environ, REDISCLI_AUTH=stack.redis_password)
     for name, argv in commands.items():
-        r = subprocess.run([stk.which("redis-benchmark"), "-p", str(stack.redis_port), "-a", stack.redis_password,
+        where = ["-s", stack.redis_socket_path] if stack.redis_socket else ["-p", str(stack.redis_port)]
+        r = subprocess.run([stk.which("redis-benchmark"), *where, "-a", stack.redis_password,
                             "-n", str(requests), "-c", str(clients), "-q", "--csv", *argv],
                            capture_output=True, text=True, env=env, timeout=300)
         m = re.search(r'"[^"]*","([\d.]+)"', r.stdout)

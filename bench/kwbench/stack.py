@@ -110,12 +110,14 @@ class Stack:
     runs with mqtt.broker=none, as with EMQX). docs/operations.md says why 10,000 chargers need the
     latter with Mosquitto: dynamic security rewrites its whole file per account.
     redis_aof: Redis with its append-only file (appendfsync everysec), as deploy/redis/redis.conf
-    ships it; off by default for the benchmarks (the baselines run against the same Redis)."""
+    ships it; off by default for the benchmarks (the baselines run against the same Redis).
+    redis_socket: the servers, and redis-benchmark's baseline, reach Redis on its Unix socket
+    (redis.socket) instead of TCP on the loopback; Redis listens on both either way."""
 
     def __init__(self, build_dir, db="sqlite", keep=False, server_flags=(), log=print, broker_accounts="dynsec",
-                 redis_aof=False):
+                 redis_aof=False, redis_socket=False):
         self.build_dir, self.db, self.keep, self.say = build_dir, db, keep, log
-        self.redis_aof = redis_aof
+        self.redis_aof, self.redis_socket = redis_aof, redis_socket
         if broker_accounts not in ("dynsec", "file"):
             raise ValueError("broker_accounts must be dynsec or file")
         self.broker_accounts = broker_accounts
@@ -216,8 +218,10 @@ class Stack:
         os.makedirs(d, mode=0o700)
         self.redis_port, self.redis_password = free_port(), secrets.token_hex(16)
         conf = os.path.join(d, "redis.conf")
+        self.redis_socket_path = os.path.join(d, "redis.sock")
         with open(os.open(conf, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
             f.write(f"port {self.redis_port}\nbind 127.0.0.1\nprotected-mode yes\ndir {d}\nsave \"\"\n"
+                    f"unixsocket {self.redis_socket_path}\nunixsocketperm 700\n"
                     f"appendonly {'yes' if self.redis_aof else 'no'}\nappendfsync everysec\ndaemonize no\n"
                     f"requirepass {self.redis_password}\n")
         self.redis = self._start("redis", [which("redis-server"), conf])
@@ -291,6 +295,8 @@ class Stack:
             flags.append("--payments.sandbox_allow_mysql=true")
         if self.broker_accounts == "file":
             flags.append("--mqtt.broker=none")
+        if self.redis_socket:
+            flags.append(f"--redis.socket={self.redis_socket_path}")
         flags += self.server_flags + list(extra_flags)
         # Secrets through the server's environment only, as scripts/run.sh does.
         env = {k: v for k, v in os.environ.items() if not k.startswith("KW_")}

@@ -130,6 +130,7 @@ int run(const kw::app::Config& config) {
     kw::live::RedisConfig redis_config;
     redis_config.host = config.redis.host;
     redis_config.port = static_cast<int>(config.redis.port);
+    redis_config.socket = config.redis.socket;
     redis_config.password = config.redis.password;
     redis_config.db = static_cast<int>(config.redis.db);
     redis_config.pool_size = static_cast<int>(config.redis.pool_size);

@@ -39,6 +39,7 @@ struct Config {
     struct Redis {
         std::string host = "127.0.0.1";
         std::int64_t port = 6379;
+        std::string socket;                     // a Unix socket path: used instead of host:port when set
         std::string password;
         std::int64_t db = 0;
         std::string prefix = "kw:";

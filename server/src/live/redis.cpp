@@ -111,9 +111,11 @@ void Redis::release(redisContext* c) {
 }
 
 redisContext* Redis::connect() {
-    std::string where = config_.host + ":" + std::to_string(config_.port);
-    redisContext* c =
-        redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.timeout_ms));
+    const bool unix_socket = !config_.socket.empty();
+    const std::string where = config_.address();
+    const timeval timeout = to_timeval(config_.timeout_ms);
+    redisContext* c = unix_socket ? redisConnectUnixWithTimeout(config_.socket.c_str(), timeout)
+                                  : redisConnectWithTimeout(config_.host.c_str(), config_.port, timeout);
     if (!c) throw Error(Errc::unavailable, "redis " + where + ": cannot allocate a connection");
     if (c->err) {
         std::string msg = c->errstr;
@@ -121,7 +123,7 @@ redisContext* Redis::connect() {
         throw Error(Errc::unavailable, "redis " + where + ": " + msg);
     }
     redisSetTimeout(c, to_timeval(config_.timeout_ms));
-    redisEnableKeepAlive(c);
+    if (!unix_socket) redisEnableKeepAlive(c);  // TCP's option: a Unix socket refuses it
     auto setup = [&](const std::vector<std::string>& argv) {
         append_argv(c, argv);
         void* raw = nullptr;
@@ -155,7 +157,7 @@ auto Redis::with_connection(Fn&& fn) {
             if (!c) {
                 c = connect();
                 if (!last_error.empty())
-                    spdlog::info("event=redis_reconnected host={}:{}", config_.host, config_.port);
+                    spdlog::info("event=redis_reconnected host={}", config_.address());
             }
         } catch (...) {
             release(nullptr);
@@ -178,13 +180,12 @@ auto Redis::with_connection(Fn&& fn) {
         redisFree(c);
         c = nullptr;
         last_error = failure->message;
-        spdlog::warn("event=redis_io_error host={}:{} error=\"{}\" attempt={}", config_.host, config_.port,
-                     last_error, attempt + 1);
+        spdlog::warn("event=redis_io_error host={} error=\"{}\" attempt={}", config_.address(), last_error,
+                     attempt + 1);
         if (failure->timeout) break;
     }
     release(nullptr);
-    throw Error(Errc::unavailable,
-                "redis " + config_.host + ":" + std::to_string(config_.port) + ": " + last_error);
+    throw Error(Errc::unavailable, "redis " + config_.address() + ": " + last_error);
 }
 
 RedisReply Redis::command(const std::vector<std::string>& argv) {

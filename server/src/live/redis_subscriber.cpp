@@ -92,10 +92,11 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
   private:
     void connect_now() {
         if (!running_ || ac_) return;
-        redisAsyncContext* ac = redisAsyncConnect(cfg_.host.c_str(), cfg_.port);
+        redisAsyncContext* ac = cfg_.socket.empty() ? redisAsyncConnect(cfg_.host.c_str(), cfg_.port)
+                                                    : redisAsyncConnectUnix(cfg_.socket.c_str());
         if (!ac || ac->err) {
-            spdlog::debug("event=redis_subscriber_connect_failed host={}:{} error=\"{}\"", cfg_.host,
-                          cfg_.port, ac ? ac->errstr : "out of memory");
+            spdlog::debug("event=redis_subscriber_connect_failed host={} error=\"{}\"", cfg_.address(),
+                          ac ? ac->errstr : "out of memory");
             if (ac) redisAsyncFree(ac);
             schedule_reconnect();
             return;
@@ -127,7 +128,7 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
         ac->ev.cleanup = &Impl::cleanup;
         redisAsyncSetConnectCallback(ac, &Impl::on_connect_cb);
         redisAsyncSetDisconnectCallback(ac, &Impl::on_disconnect_cb);
-        redisEnableKeepAlive(&ac->c);
+        if (cfg_.socket.empty()) redisEnableKeepAlive(&ac->c);  // TCP's option: a Unix socket refuses it
         if (!cfg_.password.empty()) {
             const char* argv[] = {"AUTH", cfg_.password.data()};
             const std::size_t lens[] = {4, cfg_.password.size()};
@@ -140,8 +141,7 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
         connect_timer_.expires_after(std::chrono::milliseconds(cfg_.timeout_ms));
         connect_timer_.async_wait([self = shared_from_this(), gen = gen_](error_code e) {
             if (e || gen != self->gen_ || self->connected_ || !self->ac_) return;
-            spdlog::warn("event=redis_subscriber_connect_timeout host={}:{}", self->cfg_.host,
-                         self->cfg_.port);
+            spdlog::warn("event=redis_subscriber_connect_timeout host={}", self->cfg_.address());
             self->close_now();
             if (self->running_) self->schedule_reconnect();
         });
@@ -242,22 +242,22 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
     static void on_connect_cb(const redisAsyncContext* ac, int status) {
         auto* self = static_cast<Impl*>(ac->data);
         if (status != REDIS_OK) {
-            spdlog::debug("event=redis_subscriber_connect_failed host={}:{} error=\"{}\"", self->cfg_.host,
-                          self->cfg_.port, ac->errstr ? ac->errstr : "");
+            spdlog::debug("event=redis_subscriber_connect_failed host={} error=\"{}\"", self->cfg_.address(),
+                          ac->errstr ? ac->errstr : "");
             self->on_closed();  // hiredis frees the context when this returns
             return;
         }
         self->connected_ = true;
         self->attempts_ = 0;
-        spdlog::info("event=redis_subscriber_connected host={}:{} channels={}", self->cfg_.host,
-                     self->cfg_.port, self->channels_.size());
+        spdlog::info("event=redis_subscriber_connected host={} channels={}", self->cfg_.address(),
+                     self->channels_.size());
     }
 
     static void on_disconnect_cb(const redisAsyncContext* ac, int status) {
         auto* self = static_cast<Impl*>(ac->data);
         if (status != REDIS_OK)
-            spdlog::warn("event=redis_subscriber_lost host={}:{} error=\"{}\"", self->cfg_.host,
-                         self->cfg_.port, ac->errstr ? ac->errstr : "");
+            spdlog::warn("event=redis_subscriber_lost host={} error=\"{}\"", self->cfg_.address(),
+                         ac->errstr ? ac->errstr : "");
         if (self->ac_ == ac) self->on_closed();
     }
 
@@ -265,8 +265,8 @@ class RedisSubscriber::Impl : public std::enable_shared_from_this<Impl> {
         auto* self = static_cast<Impl*>(p);
         auto* r = static_cast<redisReply*>(reply);
         if (!r || r->type != REDIS_REPLY_ERROR) return;
-        spdlog::error("event=redis_subscriber_auth_failed host={}:{} error=\"{}\"", self->cfg_.host,
-                      self->cfg_.port, reply_text(r));
+        spdlog::error("event=redis_subscriber_auth_failed host={} error=\"{}\"", self->cfg_.address(),
+                      reply_text(r));
         self->attempts_ = 16;  // a wrong password does not fix itself quickly
         redisAsyncDisconnect(ac);
     }

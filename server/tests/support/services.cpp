@@ -145,41 +145,38 @@ Mosquitto::Acls Mosquitto::all_topics() {
 
 RedisServer::RedisServer(std::string password) : dir_("kw-redis-"), password_(std::move(password)) {
     port_ = free_port();
-    proc_ = start_on_port("redis-server", port_, true, log_path(), [this](int port) {
-        std::vector<std::string> args{"--port",       std::to_string(port),
-                                      "--bind",       "127.0.0.1",
-                                      "--save",       "",
-                                      "--appendonly", "no",
-                                      "--dir",        dir_.path(),
-                                      "--daemonize",  "no",
-                                      "--loglevel",   "notice"};
-        if (!password_.empty()) {
-            args.push_back("--requirepass");
-            args.push_back(password_);
-        }
-        return std::make_unique<Process>("redis-server", std::move(args), log_path());
-    });
+    proc_ = start_on_port("redis-server", port_, true, log_path(),
+                          [this](int port) {
+                              return std::make_unique<Process>("redis-server", args(port), log_path());
+                          });
 }
 
 RedisServer::~RedisServer() { stop(); }
 
+std::vector<std::string> RedisServer::args(int port) const {
+    std::vector<std::string> out{"--port",       std::to_string(port),
+                                 "--bind",       "127.0.0.1",
+                                 "--unixsocket", socket_path(),
+                                 "--unixsocketperm", "700",
+                                 "--save",       "",
+                                 "--appendonly", "no",
+                                 "--dir",        dir_.path(),
+                                 "--daemonize",  "no",
+                                 "--loglevel",   "notice"};
+    if (!password_.empty()) {
+        out.push_back("--requirepass");
+        out.push_back(password_);
+    }
+    return out;
+}
+
 void RedisServer::start() {
     if (running()) return;
     proc_.reset();
-    proc_ = start_on_port("redis-server", port_, false, log_path(), [this](int port) {
-        std::vector<std::string> args{"--port",       std::to_string(port),
-                                      "--bind",       "127.0.0.1",
-                                      "--save",       "",
-                                      "--appendonly", "no",
-                                      "--dir",        dir_.path(),
-                                      "--daemonize",  "no",
-                                      "--loglevel",   "notice"};
-        if (!password_.empty()) {
-            args.push_back("--requirepass");
-            args.push_back(password_);
-        }
-        return std::make_unique<Process>("redis-server", std::move(args), log_path());
-    });
+    proc_ = start_on_port("redis-server", port_, false, log_path(),
+                          [this](int port) {
+                              return std::make_unique<Process>("redis-server", args(port), log_path());
+                          });
 }
 
 void RedisServer::stop() {

@@ -54,7 +54,7 @@ class Mosquitto {
     std::unique_ptr<Process> proc_;
 };
 
-// redis-server without persistence.
+// redis-server without persistence, on a loopback port and a Unix socket.
 class RedisServer {
   public:
     explicit RedisServer(std::string password = {});
@@ -64,6 +64,7 @@ class RedisServer {
 
     int port() const { return port_; }
     const std::string& password() const { return password_; }
+    std::string socket_path() const { return dir_.file("redis.sock"); }
     std::string log_path() const { return dir_.file("redis.log"); }
     // Same port; the data is gone (no persistence).
     void restart();
@@ -72,6 +73,7 @@ class RedisServer {
     bool running() const { return proc_ && proc_->running(); }
 
   private:
+    std::vector<std::string> args(int port) const;
     TempDir dir_;
     std::string password_;
     int port_ = 0;

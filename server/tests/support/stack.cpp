@@ -118,6 +118,10 @@ std::vector<std::string> Stack::server_args(int http_port) const {
         "--log.level=debug",
     };
     if (options_.mariadb) args.push_back("--payments.sandbox_allow_mysql=true");
+    if (options_.redis_socket) {
+        args.push_back("--redis.socket=" + redis_.socket_path());
+        args.push_back("--redis.port=1");  // nothing listens there: only the socket can serve them
+    }
     args.insert(args.end(), options_.server_flags.begin(), options_.server_flags.end());
     return args;
 }

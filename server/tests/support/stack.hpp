@@ -18,6 +18,7 @@ namespace kw::test {
 struct StackOptions {
     bool mariadb = false;
     std::vector<std::string> server_flags;  // extra "--section.key=value"
+    bool redis_socket = false;              // the servers reach Redis on its Unix socket only (redis.socket)
 };
 
 struct ChargerCredentials {
