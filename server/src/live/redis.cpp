@@ -122,7 +122,7 @@ redisContext* Redis::connect() {
         redisFree(c);
         throw Error(Errc::unavailable, "redis " + where + ": " + msg);
     }
-    redisSetTimeout(c, to_timeval(config_.timeout_ms));
+    redisSetTimeout(c, timeout);
     if (!unix_socket) redisEnableKeepAlive(c);  // TCP's option: a Unix socket refuses it
     auto setup = [&](const std::vector<std::string>& argv) {
         append_argv(c, argv);

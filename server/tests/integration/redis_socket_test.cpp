@@ -1,7 +1,7 @@
 // Redis on its Unix socket (redis.socket): the servers are given a TCP port nothing listens on, so
 // only the socket can serve them. Login sessions (kept in Redis), a charger's online state and
-// connector status (Redis live state), and in a cluster the cache invalidations and WebSocket
-// pushes between instances (the pub/sub subscriber, hiredis's async client) all work over it.
+// connector status (Redis live state), and in a cluster the pub/sub subscriber of the cache
+// invalidations (hiredis's async client) all work over it.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>

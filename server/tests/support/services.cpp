@@ -145,13 +145,16 @@ Mosquitto::Acls Mosquitto::all_topics() {
 
 RedisServer::RedisServer(std::string password) : dir_("kw-redis-"), password_(std::move(password)) {
     port_ = free_port();
-    proc_ = start_on_port("redis-server", port_, true, log_path(),
-                          [this](int port) {
-                              return std::make_unique<Process>("redis-server", args(port), log_path());
-                          });
+    launch(true);
 }
 
 RedisServer::~RedisServer() { stop(); }
+
+void RedisServer::launch(bool port_may_change) {
+    proc_ = start_on_port("redis-server", port_, port_may_change, log_path(), [this](int port) {
+        return std::make_unique<Process>("redis-server", args(port), log_path());
+    });
+}
 
 std::vector<std::string> RedisServer::args(int port) const {
     std::vector<std::string> out{"--port",       std::to_string(port),
@@ -173,10 +176,7 @@ std::vector<std::string> RedisServer::args(int port) const {
 void RedisServer::start() {
     if (running()) return;
     proc_.reset();
-    proc_ = start_on_port("redis-server", port_, false, log_path(),
-                          [this](int port) {
-                              return std::make_unique<Process>("redis-server", args(port), log_path());
-                          });
+    launch(false);
 }
 
 void RedisServer::stop() {

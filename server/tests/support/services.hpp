@@ -73,6 +73,7 @@ class RedisServer {
     bool running() const { return proc_ && proc_->running(); }
 
   private:
+    void launch(bool port_may_change);  // a new port only on the first start
     std::vector<std::string> args(int port) const;
     TempDir dir_;
     std::string password_;
